@@ -1,0 +1,11 @@
+"""finfix's built-in rules, in the order they run on a file.
+
+The order matters where fixes interact: numba rules first (FX005 looks at what FX001 left), then
+Python, pandas, plotting and numpy/scipy rules. Import clean-up runs after all of them (engine).
+"""
+
+from codemods.python_mutable_default import MutableDefault
+
+BUILTIN = (
+    MutableDefault,
+)

@@ -1,0 +1,1 @@
+"""quantdesk: the example project finfix's README walks through."""

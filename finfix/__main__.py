@@ -1,0 +1,3 @@
+from finfix.cli import main
+
+main()

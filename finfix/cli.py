@@ -1,0 +1,170 @@
+"""The `finfix` command: a thin typer app over :mod:`finfix.session`.
+
+Exit codes
+  check   0 clean, 1 findings (or files that could not be read or parsed), 2 usage or internal error
+  apply   0 every file processed, 1 a file could not be (or, with --dry-run, something would change),
+          2 usage or internal error
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from typing import List, Optional
+
+import typer
+
+app = typer.Typer(
+    name="finfix",
+    help="Modernise scientific and financial Python code, and prove the numbers stay the same.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+PathsArg = typer.Argument(None, help="Files or directories (default: the current directory).", show_default=False)
+SelectOpt = typer.Option(None, "--select", help="Rules to run: codes, prefixes (FX2) or names; comma-separated.")
+IgnoreOpt = typer.Option(None, "--ignore", help="Rules to skip: codes, prefixes or names; comma-separated.")
+JobsOpt = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: one per core).")
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+def _usage_error(message: str) -> typer.Exit:
+    from finfix.console import stderr
+
+    stderr().print(f"error: {message}", markup=False)
+    return typer.Exit(2)
+
+
+def _print_errors(errors: list[tuple[str, str]]) -> None:
+    from finfix.console import stderr
+    from finfix.report import error_line
+
+    for path, message in errors:
+        stderr().print(error_line(path, message), markup=False, style="red")
+
+
+@app.command()
+def check(
+    paths: Optional[List[str]] = PathsArg,
+    select: Optional[List[str]] = SelectOpt,
+    ignore: Optional[List[str]] = IgnoreOpt,
+    output_format: CheckFormat = typer.Option(CheckFormat.text, "--format", help="Output format."),
+    jobs: Optional[int] = JobsOpt,
+) -> None:
+    """Report findings as `path:line:col: CODE message [*]` ([*]: a fix is available)."""
+    from finfix import report, session
+
+    try:
+        plan = session.plan(paths or [], select=select, ignore=ignore)
+    except session.UsageError as exc:
+        raise _usage_error(str(exc))
+    summary, results = session.execute(plan, fix=False, jobs=jobs)
+    if output_format is CheckFormat.json:
+        print(report.json_report(summary))
+    elif output_format in (CheckFormat.sarif, CheckFormat.github):
+        from finfix import ci_formats
+
+        render = ci_formats.sarif if output_format is CheckFormat.sarif else ci_formats.github
+        print(render(summary, plan.rules))
+    else:
+        text = report.text_report(summary)
+        if text:
+            print(text)
+        from finfix.console import stderr
+
+        stderr().print(report.check_footer(summary), markup=False)
+    if output_format is not CheckFormat.json:
+        _print_errors(summary.errors)
+    if any(r.internal for r in results):
+        raise typer.Exit(2)
+    raise typer.Exit(1 if summary.findings or summary.errors else 0)
+
+
+@app.command()
+def apply(
+    paths: Optional[List[str]] = PathsArg,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Write nothing; print a unified diff per changed file."),
+    select: Optional[List[str]] = SelectOpt,
+    ignore: Optional[List[str]] = IgnoreOpt,
+    unsafe_fixes: Optional[bool] = typer.Option(
+        None, "--unsafe-fixes/--no-unsafe-fixes", help="Also apply fixes that may change behaviour.", show_default=False
+    ),
+    jobs: Optional[int] = JobsOpt,
+) -> None:
+    """Rewrite files with the selected rules' fixes (safe ones unless --unsafe-fixes)."""
+    from finfix import diff, report, session, writer
+    from finfix.console import print_diff, stderr
+
+    try:
+        plan = session.plan(paths or [], select=select, ignore=ignore, unsafe_fixes=unsafe_fixes)
+    except session.UsageError as exc:
+        raise _usage_error(str(exc))
+    summary, results = session.execute(plan, fix=True, jobs=jobs)
+    for r in results:
+        if not r.changed:
+            continue
+        summary.changed += 1
+        if dry_run:
+            print_diff(diff.unified(r.path, r.old or b"", r.new or b""))
+            continue
+        try:
+            writer.write_atomic(r.path, r.new or b"", r.old)
+        except writer.WriteError as exc:
+            summary.changed -= 1
+            summary.errors.append((r.path, str(exc)))
+    summary.sort()
+    _print_errors(summary.errors)
+    stderr().print(report.apply_footer(summary, dry_run=dry_run), markup=False)
+    if any(r.internal for r in results):
+        raise typer.Exit(2)
+    failed = bool(summary.errors) or (dry_run and summary.changed > 0)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command("list")
+def list_rules() -> None:
+    """Every rule: code, name, fix safety and summary."""
+    from rich.table import Table
+
+    from finfix import registry
+    from finfix.console import stdout
+
+    table = Table("code", "name", "safety", "summary", box=None, pad_edge=False)
+    for r in registry.all_rules():
+        table.add_row(r.code, r.name, r.safety.value, r.summary)
+    stdout().print(table)
+
+
+@app.command()
+def explain(code: str = typer.Argument(..., help="A rule code (FX101) or name (mutable-default).")) -> None:
+    """A rule's documentation and examples."""
+    from finfix import registry
+    from finfix.console import stdout
+    from finfix.explain import render_markdown
+
+    matches = [r for r in registry.all_rules() if r.code.upper() == code.upper() or r.name == code.lower()]
+    if not matches:
+        raise _usage_error(f"unknown rule {code!r}; `finfix list` shows them all")
+    text = render_markdown(matches[0])
+    console = stdout()
+    if console.is_terminal:
+        from rich.markdown import Markdown
+
+        console.print(Markdown(text))
+    else:
+        sys.stdout.write(text)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""``[tool.finfix]`` in the nearest ``pyproject.toml`` becomes a frozen :class:`Config`.
+
+Precedence: command-line flags > pyproject > defaults. Keys are kebab-case (snake_case is accepted).
+
+```toml
+[tool.finfix]
+select = ["FX0", "FX101"]      # codes, prefixes or names; default: all rules
+ignore = ["FX202"]
+exclude = ["legacy/", "*_pb2.py"]   # gitignore-style, relative to this file
+unsafe-fixes = false
+target-version = "py310"       # default: from project.requires-python, else py310
+
+[tool.finfix.FX001]            # per-rule options
+sequentialize-all = true
+```
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+_RULE_TABLE = re.compile(r"^FX\d{3}$", re.IGNORECASE)
+_KNOWN = {"select", "ignore", "exclude", "unsafe-fixes", "target-version", "respect-gitignore", "verify", "cache"}
+
+
+class ConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path = field(default_factory=Path.cwd)  # directory of the pyproject.toml (or cwd)
+    source: Path | None = None  # the pyproject.toml read, if any
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    unsafe_fixes: bool = False
+    respect_gitignore: bool = True
+    target_python: tuple[int, int] = (3, 10)
+    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    verify: Mapping[str, Any] = field(default_factory=dict)
+    cache: bool = True
+
+    def with_cli(self, **overrides: Any) -> Config:
+        """Apply command-line values; ``None`` means "not given"."""
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def find_pyproject(start: Path) -> tuple[Path | None, dict[str, Any]]:
+    """The nearest pyproject.toml with a [tool.finfix] table, else the nearest one at all."""
+    start = start.resolve()
+    here = start if start.is_dir() else start.parent
+    first: tuple[Path | None, dict[str, Any]] = (None, {})
+    for directory in (here, *here.parents):
+        candidate = directory / "pyproject.toml"
+        if not candidate.is_file():
+            continue
+        data = _read_toml(candidate)
+        if "finfix" in data.get("tool", {}):
+            return candidate, data
+        if first[0] is None:
+            first = (candidate, data)
+    return first
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def load(start: Path | None = None) -> Config:
+    path, data = find_pyproject(start or Path.cwd())
+    if path is None:
+        return Config()
+    table = data.get("tool", {}).get("finfix", {})
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: [tool.finfix] must be a table")
+    return from_table(table, root=path.parent, source=path, project=data.get("project", {}))
+
+
+def from_table(
+    table: Mapping[str, Any], *, root: Path, source: Path | None = None, project: Mapping[str, Any] | None = None
+) -> Config:
+    norm = {str(k).replace("_", "-"): v for k, v in table.items()}
+    rule_options: dict[str, dict[str, Any]] = {}
+    for key in list(norm):
+        if _RULE_TABLE.match(key):
+            value = norm.pop(key)
+            if not isinstance(value, dict):
+                raise ConfigError(f"{source}: [tool.finfix.{key}] must be a table of options")
+            rule_options[key.upper()] = {str(k).replace("_", "-"): v for k, v in value.items()}
+    unknown = set(norm) - _KNOWN
+    if unknown:
+        raise ConfigError(f"{source}: unknown [tool.finfix] key(s): {', '.join(sorted(unknown))}")
+    target = _target_version(norm.get("target-version"), (project or {}).get("requires-python"), source)
+    return Config(
+        root=root,
+        source=source,
+        select=_str_tuple(norm, "select", source),
+        ignore=_str_tuple(norm, "ignore", source),
+        exclude=_str_tuple(norm, "exclude", source),
+        unsafe_fixes=_bool(norm, "unsafe-fixes", False, source),
+        respect_gitignore=_bool(norm, "respect-gitignore", True, source),
+        cache=_bool(norm, "cache", True, source),
+        target_python=target,
+        rule_options=rule_options,
+        verify=dict(norm.get("verify", {})),
+    )
+
+
+def _str_tuple(table: Mapping[str, Any], key: str, source: Path | None) -> tuple[str, ...]:
+    value = table.get(key, ())
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{source}: {key} must be a list of strings")
+    return tuple(value)
+
+
+def _bool(table: Mapping[str, Any], key: str, default: bool, source: Path | None) -> bool:
+    value = table.get(key, default)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{source}: {key} must be true or false")
+    return value
+
+
+def _target_version(explicit: Any, requires_python: Any, source: Path | None) -> tuple[int, int]:
+    if explicit is not None:
+        m = re.fullmatch(r"py3(\d+)", str(explicit))
+        if not m:
+            raise ConfigError(f"{source}: target-version must look like 'py310'")
+        return (3, int(m.group(1)))
+    if isinstance(requires_python, str):
+        m = re.search(r">=?\s*3\.(\d+)", requires_python)
+        if m:
+            return (3, int(m.group(1)))
+    return (3, 10)
+
+
+def parse_codes(values: list[str] | None) -> tuple[str, ...] | None:
+    """``--select FX1,FX201 --select FX3`` → ("FX1", "FX201", "FX3")."""
+    if values is None:
+        return None
+    return tuple(part.strip() for v in values for part in v.split(",") if part.strip())

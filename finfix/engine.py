@@ -1,0 +1,297 @@
+"""One file in, one :class:`FileResult` out.
+
+The engine decodes the file (keeping its encoding, BOM and newlines), parses it once with LibCST, runs
+the selected rules in their fixed order on the tree, applies queued import edits last, and checks that
+the new source still parses. It never prints and never writes: the caller does that.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import io
+import re
+import tokenize
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Mapping, Sequence
+
+import libcst as cst
+from libcst.codemod import CodemodContext
+from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from finfix.linemap import LineMap
+from finfix.rule import Finding, Rule, Safety
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run asks of the engine; picklable, so workers receive it as is."""
+
+    fix: bool = False
+    unsafe_fixes: bool = False
+    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: Lowest Python version the user's code supports (for `X | None` annotations and the like).
+    target_python: tuple[int, int] = (3, 10)
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    old: bytes | None = None
+    new: bytes | None = None  # None when nothing changed
+    findings: tuple[Finding, ...] = ()
+    error: str | None = None
+    internal: bool = False  # the error is finfix's fault (a rule crashed, or produced bad code)
+
+    @property
+    def changed(self) -> bool:
+        return self.new is not None and self.new != self.old
+
+    def fixes_by_rule(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for f in self.findings:
+            if f.applied:
+                counts[f.code] = counts.get(f.code, 0) + 1
+        return counts
+
+
+class SourceError(Exception):
+    """The file cannot be decoded or parsed; the message is one line for the user."""
+
+
+_SUPPRESS = re.compile(r"#\s*finfix:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str  # "utf-8-sig" when the file has a BOM, so encoding puts it back
+
+
+def decode(raw: bytes) -> Decoded:
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+    except SyntaxError as exc:  # bad or unknown coding cookie
+        raise SourceError(f"cannot decode: {exc.msg if hasattr(exc, 'msg') else exc}") from None
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            f"cannot decode as {encoding}: invalid byte {raw[exc.start:exc.start + 1]!r} at offset {exc.start}"
+        ) from None
+    if "\0" in text:
+        raise SourceError("source contains NUL bytes")
+    return Decoded(text, encoding)
+
+
+def parse(text: str) -> cst.Module:
+    try:
+        return cst.parse_module(text)
+    except cst.ParserSyntaxError as exc:
+        raise SourceError(_syntax_error_message(text, exc)) from None
+    except (RecursionError, MemoryError) as exc:
+        raise SourceError(f"cannot parse: {type(exc).__name__}") from None
+
+
+def _syntax_error_message(text: str, exc: cst.ParserSyntaxError) -> str:
+    # CPython's own message is the one users know; LibCST's is the fallback.
+    try:
+        ast.parse(text)
+    except SyntaxError as err:
+        return f"syntax error at line {err.lineno}, column {err.offset}: {err.msg}"
+    except (ValueError, RecursionError, MemoryError) as err:
+        return f"cannot parse: {err}"
+    first = str(exc.message).splitlines()[0] if exc.message else "parse error"
+    return f"LibCST cannot parse this file (line {exc.editor_line}): {first}"
+
+
+class FileSession:
+    """The state shared by the rules that run on one file."""
+
+    def __init__(self, path: str, text: str, settings: Settings) -> None:
+        self.path = path
+        self.settings = settings
+        self.context = CodemodContext(filename=path)
+        self.findings: list[Finding] = []
+        self.current_tree: cst.Module = cst.Module(body=[])
+        self._current_lines: list[str] = text.splitlines()
+        self._positions: Mapping[cst.CSTNode, Any] | None = None
+        self._to_original = LineMap.identity()
+
+    # -- called by the engine between rules ---------------------------------------------------
+    def start_rule(self, tree: cst.Module) -> None:
+        self.current_tree = tree
+        self._positions = None
+
+    def tree_changed(self, old_code: str, new_code: str) -> None:
+        """Keep line numbers pointing into the file as read, whatever earlier rules inserted."""
+        step = LineMap.between(new_code.splitlines(), old_code.splitlines())
+        self._to_original = step.then(self._to_original)
+        self._current_lines = new_code.splitlines()
+
+    # -- called by rules --------------------------------------------------------------------------
+    def options_for(self, rule: Rule) -> Mapping[str, Any]:
+        return self.settings.rule_options.get(rule.code, {})
+
+    def report(self, rule: Rule, node: cst.CSTNode, message: str, *, fix: Safety, reason: str) -> bool:
+        start, end = self._position(node)
+        line = self._to_original(start.line)
+        suppressed = self._suppressed(rule.code, start.line, end.line)
+        if suppressed:
+            return False
+        apply = (
+            self.settings.fix
+            and fix is not Safety.DETECT
+            and (fix is Safety.SAFE or self.settings.unsafe_fixes)
+        )
+        end_line = self._to_original(end.line)
+        self.findings.append(
+            Finding(
+                path=self.path,
+                line=line,
+                col=start.column + 1,
+                code=rule.code,
+                name=rule.name,
+                message=message,
+                fix=fix,
+                reason=reason,
+                applied=apply,
+                end_line=end_line,
+                end_col=end.column + 1,
+            )
+        )
+        return apply
+
+    # -- internals ------------------------------------------------------------------------------
+    def _position(self, node: cst.CSTNode) -> tuple[Any, Any]:
+        if self._positions is None:
+            wrapper = MetadataWrapper(self.current_tree, unsafe_skip_copy=True)
+            self._positions = wrapper.resolve(PositionProvider)
+        try:
+            rng = self._positions[node]
+        except KeyError:  # a node the rule built itself: no position, point at the file's start
+            rng = _NOWHERE
+        return rng.start, rng.end
+
+    def _suppressed(self, code: str, first: int, last: int) -> bool:
+        for lineno in {first, last}:
+            if not 1 <= lineno <= len(self._current_lines):
+                continue
+            line = self._current_lines[lineno - 1]
+            if "#" not in line:
+                continue
+            for m in _SUPPRESS.finditer(line):
+                codes = m.group("codes")
+                if codes is None:
+                    return True
+                wanted = {c.strip().upper() for c in codes.split(",") if c.strip()}
+                if code.upper() in wanted:
+                    return True
+        return False
+
+
+class _Pos:
+    def __init__(self, line: int, column: int) -> None:
+        self.line, self.column = line, column
+
+
+class _Range:
+    start = _Pos(1, 0)
+    end = _Pos(1, 0)
+
+
+_NOWHERE = _Range()
+
+
+def run_rules(
+    path: str, text: str, rules: Sequence[type[Rule]], settings: Settings
+) -> tuple[str, list[Finding]]:
+    """Run ``rules`` on ``text``; return the new text and the findings. Raises SourceError."""
+    runnable = [r for r in rules if r.applies_to(text)]
+    if not runnable:
+        return text, []
+    tree = parse(text)
+    session = FileSession(path, text, settings)
+    code = text
+    for rule_cls in runnable:
+        session.start_rule(tree)
+        applied_before = sum(f.applied for f in session.findings)
+        rule = rule_cls(session)
+        if rule.get_inherited_dependencies():
+            wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+            rule.context = replace(session.context, wrapper=wrapper)
+            new_tree = wrapper.visit(rule)
+        else:
+            new_tree = tree.visit(rule)
+        if sum(f.applied for f in session.findings) != applied_before:
+            new_code = new_tree.code
+            session.tree_changed(code, new_code)
+            tree, code = new_tree, new_code
+    tree = _apply_import_edits(tree, session.context)
+    return tree.code, session.findings
+
+
+def _apply_import_edits(tree: cst.Module, context: CodemodContext) -> cst.Module:
+    scratch = context.scratch
+    if scratch.get(AddImportsVisitor.CONTEXT_KEY):
+        tree = AddImportsVisitor(context).transform_module(tree)
+    if scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
+        tree = RemoveImportsVisitor(context).transform_module(tree)
+    return tree
+
+
+def process_source(
+    path: str, raw: bytes, rules: Sequence[type[Rule]], settings: Settings
+) -> FileResult:
+    """Run the rules on the bytes of one file. Never raises for bad input: it returns an error."""
+    try:
+        decoded = decode(raw)
+        new_text, findings = run_rules(path, decoded.text, rules, settings)
+    except SourceError as exc:
+        return FileResult(path, old=raw, error=str(exc))
+    except Exception as exc:  # a bug in a rule must not stop the run, nor lose the file
+        return FileResult(path, old=raw, error=f"internal error: {type(exc).__name__}: {exc}", internal=True)
+    if new_text == decoded.text:
+        return FileResult(path, old=raw, findings=tuple(findings))
+    try:
+        ast.parse(new_text, filename=path)
+    except (SyntaxError, ValueError) as exc:
+        return FileResult(
+            path,
+            old=raw,
+            findings=tuple(replace(f, applied=False) for f in findings),
+            error=f"internal error: the fixed source does not parse ({exc}); file left unchanged",
+            internal=True,
+        )
+    try:
+        new_raw = new_text.encode(decoded.encoding)
+    except UnicodeEncodeError:
+        return FileResult(
+            path,
+            old=raw,
+            findings=tuple(replace(f, applied=False) for f in findings),
+            error=f"the fix needs characters that {decoded.encoding} cannot encode; file left unchanged",
+        )
+    return FileResult(path, old=raw, new=new_raw, findings=tuple(findings))
+
+
+def process_file(path: str, rules: Sequence[type[Rule]], settings: Settings) -> FileResult:
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read()
+    except FileNotFoundError:
+        return FileResult(path, error="file vanished before it could be read")
+    except IsADirectoryError:
+        return FileResult(path, error="is a directory")
+    except OSError as exc:
+        return FileResult(path, error=f"cannot read: {exc.strerror or exc}")
+    return process_source(path, raw, rules, settings)
+
+
+def fix_source(
+    source: str, rules: Iterable[type[Rule]], *, unsafe: bool = False, options: Mapping | None = None
+) -> tuple[str, list[Finding]]:
+    """Convenience for tests and the harness: fix a source string in memory."""
+    settings = Settings(fix=True, unsafe_fixes=unsafe, rule_options=options or {})
+    return run_rules("<string>", source, list(rules), settings)

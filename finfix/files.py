@@ -1,0 +1,173 @@
+"""Which files a run looks at.
+
+Directories are walked for ``*.py``; ``.gitignore`` files (from the repository root down) and the
+config's ``exclude`` patterns are honoured, and version-control folders, virtualenvs, build output and
+caches are skipped. Files named on the command line are always processed. Directory symlinks are not
+followed, and a file symlink is used only when it points inside one of the given roots.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pathspec
+
+DEFAULT_SKIP_DIRS = frozenset(
+    {
+        ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".env", ".tox", ".nox", "build", "dist",
+        "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".finfix_cache",
+        ".hypothesis", "node_modules", "site-packages", ".eggs", ".ipynb_checkpoints",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Discovery:
+    files: tuple[Path, ...]
+    missing: tuple[str, ...] = ()  # command-line paths that do not exist
+
+
+@dataclass
+class _IgnoreStack:
+    """Gitignore specs with the directory each one is relative to."""
+
+    specs: list[tuple[Path, pathspec.PathSpec]] = field(default_factory=list)
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        for base, spec in self.specs:
+            try:
+                rel = path.relative_to(base).as_posix()
+            except ValueError:
+                continue
+            if is_dir:
+                rel += "/"
+            if spec.match_file(rel):
+                return True
+        return False
+
+
+def _load_gitignore(directory: Path) -> pathspec.PathSpec | None:
+    f = directory / ".gitignore"
+    try:
+        lines = f.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _repo_root(start: Path) -> Path | None:
+    for d in (start, *start.parents):
+        if (d / ".git").exists():
+            return d
+    return None
+
+
+def _is_virtualenv(directory: Path) -> bool:
+    return (directory / "pyvenv.cfg").is_file()
+
+
+def discover(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    exclude: Iterable[str] = (),
+    exclude_root: Path | None = None,
+    respect_gitignore: bool = True,
+) -> Discovery:
+    exclude_spec = pathspec.GitIgnoreSpec.from_lines(list(exclude))
+    exclude_base = (exclude_root or Path.cwd()).resolve()
+    found: dict[Path, None] = {}
+    missing: list[str] = []
+    for raw in paths:
+        given = Path(raw)
+        if not given.exists() and not given.is_symlink():
+            missing.append(str(raw))
+            continue
+        if given.is_file():
+            found[given] = None  # explicit files are always processed
+            continue
+        if given.is_dir():
+            for f in _walk(given, exclude_spec, exclude_base, respect_gitignore):
+                found[f] = None
+    return Discovery(tuple(found), tuple(missing))
+
+
+def _excluded(spec: pathspec.PathSpec, base: Path, path: Path, is_dir: bool) -> bool:
+    if not spec.patterns:
+        return False
+    try:
+        rel = path.relative_to(base).as_posix()
+    except ValueError:
+        rel = path.as_posix()
+    return spec.match_file(rel + "/" if is_dir else rel)
+
+
+def _walk(root: Path, exclude_spec: pathspec.PathSpec, exclude_base: Path, respect_gitignore: bool) -> Iterator[Path]:
+    real_root = root.resolve()
+    stack = _IgnoreStack()
+    if respect_gitignore:
+        repo = _repo_root(real_root)
+        if repo is not None:
+            # .gitignore files above the root apply to it too
+            for d in reversed((real_root, *real_root.parents)):
+                if d == repo or repo in d.parents:
+                    spec = _load_gitignore(d) if d != real_root else None
+                    if spec is not None:
+                        stack.specs.append((d, spec))
+    yield from _walk_dir(real_root, root, real_root, stack, exclude_spec, exclude_base, respect_gitignore)
+
+
+def _walk_dir(
+    real_dir: Path,
+    shown_dir: Path,
+    real_root: Path,
+    stack: _IgnoreStack,
+    exclude_spec: pathspec.PathSpec,
+    exclude_base: Path,
+    respect_gitignore: bool,
+) -> Iterator[Path]:
+    pushed = False
+    if respect_gitignore:
+        spec = _load_gitignore(real_dir)
+        if spec is not None:
+            stack.specs.append((real_dir, spec))
+            pushed = True
+    try:
+        entries = sorted(os.scandir(real_dir), key=lambda e: e.name)
+    except OSError:
+        entries = []
+    for entry in entries:
+        real = real_dir / entry.name
+        shown = shown_dir / entry.name
+        try:
+            is_link = entry.is_symlink()
+            is_dir = entry.is_dir(follow_symlinks=False)
+        except OSError:
+            continue
+        if is_dir:
+            if entry.name in DEFAULT_SKIP_DIRS or entry.name.endswith(".egg-info") or _is_virtualenv(real):
+                continue
+            if stack.ignored(real, True) or _excluded(exclude_spec, exclude_base, real, True):
+                continue
+            yield from _walk_dir(real, shown, real_root, stack, exclude_spec, exclude_base, respect_gitignore)
+            continue
+        if not entry.name.endswith(".py"):
+            continue
+        if is_link:
+            try:
+                target = real.resolve(strict=True)
+            except (OSError, RuntimeError):  # dangling link or a loop
+                continue
+            if real_root != target and real_root not in target.parents:
+                continue  # never follow a link out of the root
+            if not target.is_file():
+                continue
+        elif not entry.is_file(follow_symlinks=False):
+            continue
+        if stack.ignored(real, False) or _excluded(exclude_spec, exclude_base, real, False):
+            continue
+        yield shown
+    if pushed:
+        stack.specs.pop()

@@ -1,0 +1,72 @@
+"""Small helpers rules share: qualified-name look-ups and node tests.
+
+Names are resolved with LibCST's QualifiedNameProvider, never by text, so ``np.float_``,
+``numpy.float_``, ``from numpy import float_ as F; F`` all resolve to ``numpy.float_``.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import libcst as cst
+from libcst.metadata import QualifiedNameProvider
+
+from finfix.rule import Rule
+
+_EMPTY_MODULE = cst.Module(body=[])
+
+
+def qualified_names(rule: Rule, node: cst.CSTNode) -> set[str]:
+    return {q.name for q in rule.get_metadata(QualifiedNameProvider, node, set())}
+
+
+def resolves_to(rule: Rule, node: cst.CSTNode, names: Iterable[str]) -> str | None:
+    """The first of ``names`` that ``node`` resolves to, or None."""
+    found = qualified_names(rule, node)
+    for name in names:
+        if name in found:
+            return name
+    return None
+
+
+def code_of(node: cst.CSTNode) -> str:
+    return _EMPTY_MODULE.code_for_node(node)
+
+
+def keyword(call: cst.Call, name: str) -> cst.Arg | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def has_star_args(call: cst.Call) -> bool:
+    return any(arg.star for arg in call.args)
+
+
+def is_docstring(stmt: cst.BaseStatement) -> bool:
+    return (
+        isinstance(stmt, cst.SimpleStatementLine)
+        and len(stmt.body) == 1
+        and isinstance(stmt.body[0], cst.Expr)
+        and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def is_true(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "True"
+
+
+def is_false(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "False"
+
+
+def remove_arg(args: Iterable[cst.Arg], target: cst.Arg) -> list[cst.Arg]:
+    """Drop ``target`` from an argument list and fix up the trailing comma of the new last argument."""
+    kept = [a for a in args if a is not target]
+    if kept and target is not None:
+        last = kept[-1]
+        original_last = list(args)[-1]
+        if original_last is target and last.comma is not cst.MaybeSentinel.DEFAULT:
+            kept[-1] = last.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return kept

@@ -1,0 +1,164 @@
+"""The contract between the engine and the rules.
+
+A rule is a LibCST transformer with a code, a name, docs (its docstring, under ruff's headings) and
+examples that double as its tests. While it walks a module it calls :meth:`Rule.report` for every
+problem it sees; ``report`` records a :class:`Finding` and answers whether the rule may apply its fix
+(the run fixes, the fix's safety is allowed, the line is not suppressed). The rule returns its
+replacement node only when the answer is yes, so one code path serves `check` and `apply`.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+import re
+import textwrap
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Mapping
+
+import libcst as cst
+from libcst.codemod import ContextAwareTransformer
+
+if TYPE_CHECKING:
+    from finfix.engine import FileSession
+
+
+class Safety(enum.Enum):
+    """How much a fix can be trusted."""
+
+    SAFE = "safe"  # keeps runtime behaviour (apart from removing a warning or an error)
+    UNSAFE = "unsafe"  # can change results, types or side effects: applied only with --unsafe-fixes
+    DETECT = "detect"  # no automatic fix: report only
+
+
+@dataclass(frozen=True)
+class Example:
+    """A rule example, run by the test suite.
+
+    ``after is None`` means the source must come out unchanged. ``reported`` says whether the rule must
+    report something on ``before``; it defaults to "yes" for rewrites and "no" for unchanged examples,
+    so a report-only example says ``reported=True``. ``unsafe=True`` runs it with unsafe fixes enabled.
+    """
+
+    before: str
+    after: str | None = None
+    reported: bool | None = None
+    unsafe: bool = False
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "before", _dedent(self.before))
+        if self.after is not None:
+            object.__setattr__(self, "after", _dedent(self.after))
+        if self.reported is None:
+            object.__setattr__(self, "reported", self.after is not None)
+
+
+def _dedent(code: str) -> str:
+    code = textwrap.dedent(code)
+    if code.startswith("\n"):
+        code = code[1:]
+    if not code.endswith("\n"):
+        code += "\n"
+    return code
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reported problem. Lines and columns are 1-based and refer to the file as it was read."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    name: str
+    message: str
+    fix: Safety  # SAFE / UNSAFE: a fix exists with that safety; DETECT: no fix
+    reason: str = ""  # why the fix is unsafe, or why there is none
+    applied: bool = False
+    end_line: int = 0
+    end_col: int = 0
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not Safety.DETECT
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.col,
+            "end_line": self.end_line or self.line,
+            "end_column": self.end_col or self.col,
+            "code": self.code,
+            "name": self.name,
+            "message": self.message,
+            "fix": None if self.fix is Safety.DETECT else self.fix.value,
+            "reason": self.reason or None,
+            "applied": self.applied,
+        }
+
+
+_HEADING = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)
+
+
+class Rule(ContextAwareTransformer):
+    """Base class of every finfix rule.
+
+    Subclasses set the class attributes below and override LibCST ``visit_*``/``leave_*`` methods.
+    Ask for metadata with ``METADATA_DEPENDENCIES``; the engine computes it only for rules that run.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    summary: ClassVar[str]
+    #: The safety of the rule's typical fix, shown by `finfix list`; each finding carries its own.
+    safety: ClassVar[Safety]
+    #: Substrings of which at least one must occur in a file for the rule to run on it.
+    triggers: ClassVar[tuple[str, ...]] = ()
+    examples: ClassVar[tuple[Example, ...]] = ()
+    #: Per-rule options and their defaults, set by users under ``[tool.finfix.FXnnn]``.
+    options: ClassVar[Mapping[str, Any]] = {}
+
+    def __init__(self, session: FileSession) -> None:
+        super().__init__(session.context)
+        self.session = session
+
+    # -- what the engine asks -------------------------------------------------------------------
+    @classmethod
+    def applies_to(cls, source: str) -> bool:
+        """Cheap text test run before parsing; a rule that cannot trigger costs nothing."""
+        return not cls.triggers or any(token in source for token in cls.triggers)
+
+    @classmethod
+    def docs(cls) -> dict[str, str]:
+        """The docstring split by its ``## Heading`` sections."""
+        text = inspect.cleandoc(cls.__doc__ or "")
+        sections: dict[str, str] = {}
+        matches = list(_HEADING.finditer(text))
+        for m, nxt in zip(matches, matches[1:] + [None]):
+            end = nxt.start() if nxt else len(text)
+            sections[m.group(1)] = text[m.end() : end].strip()
+        return sections
+
+    # -- what rules call -------------------------------------------------------------------------
+    def option(self, key: str) -> Any:
+        return self.session.options_for(self).get(key, self.options.get(key))
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        *,
+        fix: Safety = Safety.DETECT,
+        reason: str = "",
+    ) -> bool:
+        """Record a finding on ``node`` (a node of the tree the rule is visiting: an ``original_node``).
+
+        Returns True when the caller should apply its fix.
+        """
+        return self.session.report(self, node, message, fix=fix, reason=reason)
+
+    @property
+    def module(self) -> cst.Module:
+        return self.session.current_tree

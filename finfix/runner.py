@@ -1,0 +1,79 @@
+"""Many files: a process pool of engine workers, yielding :class:`FileResult` values.
+
+Workers receive rule codes and :class:`Settings` once (at start-up, with the rules imported before the
+pool forks), then chunks of paths; they return results and never print or write. With one job, or one
+file, everything runs in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import replace
+from typing import Callable, Iterator, Sequence
+
+from finfix import registry
+from finfix.engine import FileResult, Settings, process_file
+from finfix.rule import Rule
+
+_worker_rules: tuple[type[Rule], ...] = ()
+_worker_settings: Settings = Settings()
+
+
+def _init_worker(codes: Sequence[str], settings: Settings) -> None:
+    global _worker_rules, _worker_settings
+    _worker_rules = registry.resolve(codes)
+    _worker_settings = settings
+
+
+def _slim(result: FileResult) -> FileResult:
+    """Unchanged files need not send their bytes back to the parent."""
+    if result.changed:
+        return result
+    return replace(result, old=None, new=None)
+
+
+def _run_chunk(paths: Sequence[str]) -> list[FileResult]:
+    return [_slim(process_file(p, _worker_rules, _worker_settings)) for p in paths]
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run(
+    paths: Sequence[str],
+    rules: Sequence[type[Rule]],
+    settings: Settings,
+    *,
+    jobs: int | None = None,
+    on_done: Callable[[int], None] | None = None,
+) -> Iterator[FileResult]:
+    """Process ``paths``; results come back in completion order. ``on_done(n)`` reports progress."""
+    jobs = jobs or default_jobs()
+    if jobs <= 1 or len(paths) <= 1:
+        for p in paths:
+            yield _slim(process_file(p, rules, settings))
+            if on_done:
+                on_done(1)
+        return
+    codes = [r.code for r in rules]
+    chunk = max(1, min(64, len(paths) // (jobs * 8) or 1))
+    chunks = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(
+        max_workers=min(jobs, len(chunks)), mp_context=ctx, initializer=_init_worker, initargs=(codes, settings)
+    ) as pool:
+        pending: set[Future[list[FileResult]]] = {pool.submit(_run_chunk, c) for c in chunks}
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                results = fut.result()
+                yield from results
+                if on_done:
+                    on_done(len(results))

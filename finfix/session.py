@@ -1,0 +1,118 @@
+"""From command-line arguments to results: config, rule selection, file discovery and the runner.
+
+Shared by `check`, `apply`, `verify` and `pr`, so they agree on which files and rules a run covers.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+from finfix import config as config_mod
+from finfix import files, registry, runner
+from finfix.engine import FileResult, Settings
+from finfix.report import RunSummary
+from finfix.rule import Rule
+
+
+class UsageError(Exception):
+    """Bad arguments or configuration: exit code 2."""
+
+
+@dataclass(frozen=True)
+class Plan:
+    config: config_mod.Config
+    rules: tuple[type[Rule], ...]
+    paths: tuple[str, ...]  # as shown to the user (relative to the cwd where possible)
+
+
+def display_path(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def plan(
+    targets: Sequence[str],
+    *,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    unsafe_fixes: bool | None = None,
+    extra_exclude: Sequence[str] = (),
+) -> Plan:
+    targets = list(targets) or ["."]
+    try:
+        cfg = config_mod.load(Path(targets[0]))
+    except config_mod.ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    cfg = cfg.with_cli(
+        select=config_mod.parse_codes(list(select) if select else None),
+        ignore=config_mod.parse_codes(list(ignore) if ignore else None),
+        unsafe_fixes=unsafe_fixes,
+    )
+    try:
+        rules = registry.select(cfg.select, cfg.ignore)
+    except registry.UnknownRule as exc:
+        raise UsageError(str(exc)) from None
+    found = files.discover(
+        targets,
+        exclude=(*cfg.exclude, *extra_exclude),
+        exclude_root=cfg.root,
+        respect_gitignore=cfg.respect_gitignore,
+    )
+    if found.missing:
+        raise UsageError(f"no such file or directory: {', '.join(found.missing)}")
+    return Plan(cfg, rules, tuple(display_path(p) for p in found.files))
+
+
+def settings_for(p: Plan, *, fix: bool) -> Settings:
+    return Settings(
+        fix=fix,
+        unsafe_fixes=p.config.unsafe_fixes,
+        rule_options=p.config.rule_options,
+        target_python=p.config.target_python,
+    )
+
+
+def execute(
+    p: Plan,
+    *,
+    fix: bool,
+    jobs: int | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
+    progress: bool | None = None,
+) -> tuple[RunSummary, list[FileResult]]:
+    """Run the plan; returns the summary and the results, sorted by path."""
+    summary = RunSummary()
+    results: list[FileResult] = []
+    settings = settings_for(p, fix=fix)
+    show_progress = progress if progress is not None else (sys.stderr.isatty() and len(p.paths) >= 200)
+
+    def consume(stream) -> None:
+        for r in stream:
+            summary.add(r)
+            results.append(r)
+            if on_result:
+                on_result(r)
+
+    if show_progress:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from finfix.console import stderr
+
+        with Progress(
+            TextColumn("finfix"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=stderr(), transient=True,
+        ) as bar:
+            task = bar.add_task("files", total=len(p.paths))
+            consume(runner.run(p.paths, p.rules, settings, jobs=jobs, on_done=lambda n: bar.advance(task, n)))
+    else:
+        consume(runner.run(p.paths, p.rules, settings, jobs=jobs))
+    results.sort(key=lambda r: r.path)
+    summary.sort()
+    return summary, results
