@@ -134,17 +134,20 @@ class FileSession:
     def options_for(self, rule: Rule) -> Mapping[str, Any]:
         return self.settings.rule_options.get(rule.code, {})
 
+    def is_suppressed(self, rule: Rule, node: cst.CSTNode) -> bool:
+        start, end = self._position(node)
+        return self._suppressed(rule.code, start.line, end.line)
+
+    def _fix_allowed(self, fix: Safety) -> bool:
+        return self.settings.fix and fix is not Safety.DETECT and (fix is Safety.SAFE or self.settings.unsafe_fixes)
+
     def report(self, rule: Rule, node: cst.CSTNode, message: str, *, fix: Safety, reason: str) -> bool:
         start, end = self._position(node)
         line = self._to_original(start.line)
         suppressed = self._suppressed(rule.code, start.line, end.line)
         if suppressed:
             return False
-        apply = (
-            self.settings.fix
-            and fix is not Safety.DETECT
-            and (fix is Safety.SAFE or self.settings.unsafe_fixes)
-        )
+        apply = self._fix_allowed(fix)
         end_line = self._to_original(end.line)
         self.findings.append(
             Finding(

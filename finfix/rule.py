@@ -159,6 +159,13 @@ class Rule(ContextAwareTransformer):
         """
         return self.session.report(self, node, message, fix=fix, reason=reason)
 
+    def suppressed(self, node: cst.CSTNode) -> bool:
+        """Is a finding on ``node`` suppressed by a `# finfix: ignore` comment? Reports nothing.
+
+        For fixes that must be all-or-nothing across several nodes (a renamed from-import and its uses).
+        """
+        return self.session.is_suppressed(self, node)
+
     @property
     def module(self) -> cst.Module:
         return self.session.current_tree
