@@ -114,8 +114,13 @@ def _walk(root: Path, exclude_spec: pathspec.PathSpec, exclude_base: Path, respe
             for d in reversed((real_root, *real_root.parents)):
                 if d == repo or repo in d.parents:
                     spec = _load_gitignore(d) if d != real_root else None
-                    if spec is not None:
-                        stack.specs.append((d, spec))
+                    if spec is None:
+                        continue
+                    # A directory the user names is processed even when an outer .gitignore hides it
+                    # (`finfix check site-packages/pandas` inside a pyenv checkout, say).
+                    if spec.match_file(real_root.relative_to(d).as_posix() + "/"):
+                        continue
+                    stack.specs.append((d, spec))
     yield from _walk_dir(real_root, root, real_root, stack, exclude_spec, exclude_base, respect_gitignore)
 
 

@@ -33,6 +33,12 @@ def code_of(node: cst.CSTNode) -> str:
     return _EMPTY_MODULE.code_for_node(node)
 
 
+def short_code(node: cst.CSTNode, limit: int = 40) -> str:
+    """One-line source of ``node`` for messages: whitespace collapsed, cut at ``limit`` characters."""
+    text = " ".join(code_of(node).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def keyword(call: cst.Call, name: str) -> cst.Arg | None:
     for arg in call.args:
         if arg.keyword is not None and arg.keyword.value == name:
