@@ -162,6 +162,55 @@ def explain(code: str = typer.Argument(..., help="A rule code (FX101) or name (m
         sys.stdout.write(text)
 
 
+@app.command()
+def pr(
+    paths: Optional[List[str]] = PathsArg,
+    branch: str = typer.Option("finfix/modernise", "--branch", help="The branch to create from HEAD."),
+    select: Optional[List[str]] = SelectOpt,
+    ignore: Optional[List[str]] = IgnoreOpt,
+    unsafe_fixes: Optional[bool] = typer.Option(
+        None, "--unsafe-fixes/--no-unsafe-fixes", help="Also apply fixes that may change behaviour.", show_default=False
+    ),
+    verify: bool = typer.Option(False, "--verify", help="Run the differential harness on the changed files."),
+    body_file: Optional[str] = typer.Option(None, "--body-file", help="Write the PR body here (default: stdout)."),
+    push: bool = typer.Option(False, "--push", help="Push the branch to origin."),
+    open_pr: bool = typer.Option(False, "--open", help="Push, then open or update the PR with the `gh` CLI."),
+    jobs: Optional[int] = JobsOpt,
+) -> None:
+    """Commit each rule's fixes on a new branch (one commit per rule) and write the PR body.
+
+    Exit codes: 0 done (or nothing to do), 1 a file could not be processed or verification found a
+    difference, 2 usage error (not a git repository, uncommitted changes, branch exists) or internal error.
+    """
+    from finfix import pr as pr_mod
+    from finfix.console import stderr
+
+    def log(message: str) -> None:
+        stderr().print(message, markup=False)
+
+    request = pr_mod.Request(
+        targets=tuple(paths or ()), branch=branch, select=tuple(select) if select else None,
+        ignore=tuple(ignore) if ignore else None, unsafe_fixes=unsafe_fixes, verify=verify,
+        body_file=body_file, push=push or open_pr, open=open_pr, jobs=jobs,
+    )
+    try:
+        outcome = pr_mod.run(request, log=log)
+        _print_errors(sorted(outcome.errors.items()))
+        if not outcome.changed:
+            print("nothing to do")
+            raise typer.Exit(2 if outcome.internal else (1 if outcome.errors else 0))
+        if body_file:
+            pr_mod.write_body(body_file, outcome.body)
+            log(f"PR body written to {body_file}")
+        else:
+            sys.stdout.write(outcome.body)
+        if request.push:
+            pr_mod.publish(request, outcome, log=log)
+    except pr_mod.PrError as exc:
+        raise _usage_error(str(exc))
+    raise typer.Exit(outcome.exit_code)
+
+
 def main() -> None:
     app()
 
