@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import codecs
 import io
+import os
 import re
 import tokenize
 from dataclasses import dataclass, field, replace
@@ -94,6 +95,16 @@ def parse(text: str) -> cst.Module:
         raise SourceError(f"cannot parse: {type(exc).__name__}") from None
 
 
+def _check_syntax(text: str) -> None:
+    """Raise SourceError when CPython cannot parse ``text`` (cheap: no LibCST tree is built)."""
+    try:
+        ast.parse(text)
+    except SyntaxError as err:
+        raise SourceError(f"syntax error at line {err.lineno}, column {err.offset}: {err.msg}") from None
+    except (ValueError, RecursionError, MemoryError) as err:
+        raise SourceError(f"cannot parse: {type(err).__name__}: {err}") from None
+
+
 def _syntax_error_message(text: str, exc: cst.ParserSyntaxError) -> str:
     # CPython's own message is the one users know; LibCST's is the fallback.
     try:
@@ -175,7 +186,12 @@ class FileSession:
             rng = self._positions[node]
         except KeyError:  # a node the rule built itself: no position, point at the file's start
             rng = _NOWHERE
-        return rng.start, rng.end
+        end = rng.end
+        if isinstance(node, cst.Param):  # LibCST's range of a parameter covers only its name
+            last = node.default if node.default is not None else node.annotation
+            if last is not None and last in self._positions:
+                end = self._positions[last].end
+        return rng.start, end
 
     def _suppressed(self, code: str, first: int, last: int) -> bool:
         for lineno in {first, last}:
@@ -213,6 +229,7 @@ def run_rules(
     """Run ``rules`` on ``text``; return the new text and the findings. Raises SourceError."""
     runnable = [r for r in rules if r.applies_to(text)]
     if not runnable:
+        _check_syntax(text)  # a broken file is reported whichever rules the run selects
         return text, []
     tree = parse(text)
     session = FileSession(path, text, settings)
@@ -284,6 +301,8 @@ def process_file(path: str, rules: Sequence[type[Rule]], settings: Settings) -> 
         with open(path, "rb") as fh:
             raw = fh.read()
     except FileNotFoundError:
+        if os.path.islink(path):
+            return FileResult(path, error=f"broken symbolic link (to {os.readlink(path)})")
         return FileResult(path, error="file vanished before it could be read")
     except IsADirectoryError:
         return FileResult(path, error="is a directory")

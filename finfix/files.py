@@ -78,20 +78,30 @@ def discover(
 ) -> Discovery:
     exclude_spec = pathspec.GitIgnoreSpec.from_lines(list(exclude))
     exclude_base = (exclude_root or Path.cwd()).resolve()
-    found: dict[Path, None] = {}
+    found: dict[str, Path] = {}  # real path -> path as shown: a file reached twice is processed once
     missing: list[str] = []
     for raw in paths:
         given = Path(raw)
         if not given.exists() and not given.is_symlink():
             missing.append(str(raw))
             continue
-        if given.is_file():
-            found[given] = None  # explicit files are always processed
-            continue
         if given.is_dir():
             for f in _walk(given, exclude_spec, exclude_base, respect_gitignore):
-                found[f] = None
-    return Discovery(tuple(found), tuple(missing))
+                _add(found, f)
+            continue
+        # Explicit files are always processed, even a broken link or a special file: the engine then
+        # reports why it cannot read them instead of the run skipping them silently.
+        _add(found, given)
+    return Discovery(tuple(found.values()), tuple(missing))
+
+
+def _add(found: dict[str, Path], path: Path) -> None:
+    """Record ``path`` once per real file (a symlink and its target, the same file named twice),
+    preferring the file's own name to a link's, so a file is never read or written twice in a run."""
+    real = os.path.realpath(path)
+    seen = found.get(real)
+    if seen is None or (seen.is_symlink() and not path.is_symlink()):
+        found[real] = path
 
 
 def _excluded(spec: pathspec.PathSpec, base: Path, path: Path, is_dir: bool) -> bool:
