@@ -19,11 +19,17 @@ Names are matched by qualified name, so every import form works: ``np.trapz``, `
 ``from numpy import trapz as T``. A new name in a sub-module (``scipy.signal.hann`` →
 ``scipy.signal.windows.hann``) keeps the user's alias (``signal.windows.hann``); a builtin
 (``numpy.float`` → ``builtins.float``) becomes the bare name.
+
+A ``template`` turns the new name into an expression: ``NameRename("numpy.NINF", "numpy.inf",
+template="-{}")`` writes ``-np.inf`` (``x**(-np.inf)``, ``(-np.inf).real``: parenthesised where
+precedence needs it); ``template="{}()"`` calls it; a template without ``{}`` is a literal
+(``"0.0"``) and the from-import goes away. A rename whose safety is ``Safety.DETECT`` is reported
+with its note and never rewritten (``new`` may then be empty).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import ClassVar, Mapping
 
 import libcst as cst
@@ -41,6 +47,7 @@ class NameRename:
     note: str = ""  # e.g. "removed in NumPy 2.4"
     safety: Safety = Safety.SAFE
     reason: str = ""  # why unsafe, shown with the finding
+    template: str = ""  # replacement expression; "{}" is the new name as spelled, e.g. "-{}", "{}()"
 
     @property
     def old_parent(self) -> str:
@@ -89,6 +96,7 @@ class RenameRule(Rule):
         # from-imported names: qualified old name -> [usages found, usages fixed]
         self._from_usage: dict[str, list[int]] = {}
         self._complete: dict[str, bool] = {}
+        self._signed: set[int] = set()  # ids of unary expressions built from templates
 
     # -- names ----------------------------------------------------------------------------------
     def _match(self, node: cst.CSTNode) -> NameRename | None:
@@ -125,6 +133,10 @@ class RenameRule(Rule):
             return updated_node
         rename = self._match(original_node)
         if rename is None:
+            return self._parenthesize(updated_node, "value")
+        if rename.safety is Safety.DETECT:
+            self.report(original_node, self._detect_message(rename, code_of(original_node)),
+                        fix=Safety.DETECT, reason=rename.reason)
             return updated_node
         replacement = self._attribute_replacement(rename, updated_node)
         message = self._message(rename, code_of(original_node), code_of(replacement))
@@ -133,6 +145,11 @@ class RenameRule(Rule):
         return updated_node
 
     def _attribute_replacement(self, rename: NameRename, node: cst.Attribute) -> cst.BaseExpression:
+        if rename.template:
+            if "{}" not in rename.template:
+                return self._templated(rename, "")
+            name = self._attribute_replacement(replace(rename, template=""), node)
+            return self._templated(rename, code_of(name))
         if rename.new.startswith("builtins."):
             return cst.Name(rename.new_leaf)
         base = node.value
@@ -144,6 +161,40 @@ class RenameRule(Rule):
         module, _, leaf = rename.new.rpartition(".")
         AddImportsVisitor.add_needed_import(self.context, module)
         return cst.parse_expression(f"{module}.{leaf}")
+
+    def _detect_message(self, rename: NameRename, spelled: str) -> str:
+        return f"`{spelled}` {rename.note or 'has no automatic replacement'}"
+
+    # -- templates and precedence -----------------------------------------------------------------
+    def _templated(self, rename: NameRename, name: str) -> cst.BaseExpression:
+        expr = cst.parse_expression(rename.template.replace("{}", name))
+        if isinstance(expr, cst.UnaryOperation):  # `-np.inf`: may need parentheses where it lands
+            self._signed.add(id(expr))
+        return expr
+
+    def _parenthesize(self, node: cst.CSTNode, *children: str) -> cst.CSTNode:
+        """Parenthesise a unary expression this rule put in ``node``'s ``children`` (precedence)."""
+        changes = {}
+        for attr in children:
+            child = getattr(node, attr)
+            if id(child) in self._signed and not child.lpar:
+                changes[attr] = child.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        return node.with_changes(**changes) if changes else node
+
+    def leave_Subscript(self, original_node: cst.Subscript, updated_node: cst.Subscript) -> cst.BaseExpression:
+        return self._parenthesize(updated_node, "value")
+
+    def leave_BinaryOperation(
+        self, original_node: cst.BinaryOperation, updated_node: cst.BinaryOperation
+    ) -> cst.BaseExpression:
+        if isinstance(updated_node.operator, cst.Power):  # `x**np.NINF` -> `x**(-np.inf)`
+            return self._parenthesize(updated_node, "left", "right")
+        return updated_node
+
+    def leave_UnaryOperation(
+        self, original_node: cst.UnaryOperation, updated_node: cst.UnaryOperation
+    ) -> cst.BaseExpression:
+        return self._parenthesize(updated_node, "expression")
 
     def visit_Module(self, node: cst.Module) -> None:
         # A from-imported name is renamed everywhere or nowhere: renaming some uses while the import
@@ -161,9 +212,15 @@ class RenameRule(Rule):
         rename = self._match(original_node)
         if rename is None:
             return updated_node
+        if rename.safety is Safety.DETECT:
+            self.report(original_node, self._detect_message(rename, original_node.value),
+                        fix=Safety.DETECT, reason=rename.reason)
+            return updated_node
         aliased = original_node.value != rename.old_leaf  # `from numpy import trapz as T`: only the import changes
         new_name = original_node.value if aliased else rename.new_leaf
-        if aliased or new_name == original_node.value:  # the import is what changes: show full names
+        if rename.template:
+            message = self._message(rename, original_node.value, rename.template.replace("{}", new_name))
+        elif aliased or new_name == original_node.value:  # the import is what changes: show full names
             message = self._message(rename, rename.old, rename.new)
         else:
             message = self._message(rename, original_node.value, new_name)
@@ -176,6 +233,8 @@ class RenameRule(Rule):
         self._from_usage.setdefault(rename.old, [0, 0])
         self._from_usage[rename.old][0] += 1
         self._from_usage[rename.old][1] += int(applied)
+        if applied and rename.template:
+            return self._templated(rename, new_name)
         return updated_node.with_changes(value=new_name) if applied and not aliased else updated_node
 
     # -- the from-imports, once every usage has been seen -------------------------------------------
@@ -187,6 +246,7 @@ class RenameRule(Rule):
 
     # -- keywords -------------------------------------------------------------------------------
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        updated_node = self._parenthesize(updated_node, "func")
         if not self.keyword_renames:
             return updated_node
         callee = qualified_names(self, original_node.func)
@@ -278,8 +338,8 @@ class _FromImportRewriter(cst.CSTTransformer):
                 continue
             changed = True
             asname = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else None
-            if rename.new.startswith("builtins."):
-                continue  # the builtin needs no import
+            if rename.new.startswith("builtins.") or (rename.template and "{}" not in rename.template):
+                continue  # the builtin or the literal needs no import
             new_module, _, leaf = rename.new.rpartition(".")
             if new_module == module:
                 if not any(code_of(a.name) == leaf and a.asname == alias.asname for a in names):

@@ -1,0 +1,77 @@
+"""Templates (expression replacements) and detect-only rows of the declarative rename transformer."""
+
+from __future__ import annotations
+
+import pytest
+
+from finfix.engine import fix_source
+from finfix.renames import NameRename, RenameRule
+from finfix.rule import Safety
+
+
+class Demo(RenameRule):
+    """## What it does
+    Test double."""
+
+    code = "FX998"
+    name = "demo-templates"
+    summary = "test"
+    safety = Safety.SAFE
+    renames = (
+        NameRename("numpy.NINF", "numpy.inf", template="-{}"),
+        NameRename("numpy.PZERO", "0.0", template="0.0"),
+        NameRename("numpy.NZERO", "-0.0", template="-0.0"),
+        NameRename("psutil.NUM_CPUS", "psutil.cpu_count", template="{}()"),
+        NameRename("psutil.TOTAL_PHYMEM", "psutil.virtual_memory", template="{}().total"),
+        NameRename("numpy.lookfor", "", safety=Safety.DETECT, note="was removed; search the docs instead"),
+    )
+
+
+CASES = [
+    ("import numpy as np\nx = np.NINF\n", "import numpy as np\nx = -np.inf\n"),
+    ("import numpy as np\ny = x ** np.NINF\n", "import numpy as np\ny = x ** (-np.inf)\n"),
+    ("import numpy as np\ny = np.NINF ** 2\n", "import numpy as np\ny = (-np.inf) ** 2\n"),
+    ("import numpy as np\ny = np.NINF.real\n", "import numpy as np\ny = (-np.inf).real\n"),
+    ("import numpy as np\ny = -np.NINF\n", "import numpy as np\ny = -(-np.inf)\n"),
+    ("import numpy as np\ny = a * np.NINF + 1\n", "import numpy as np\ny = a * -np.inf + 1\n"),
+    ("import numpy\ny = f(numpy.NINF)\n", "import numpy\ny = f(-numpy.inf)\n"),
+    ("from numpy import NINF, sin\ny = NINF\n", "from numpy import inf, sin\ny = -inf\n"),
+    ("from numpy import NINF as N\ny = N\n", "from numpy import inf as N\ny = -N\n"),
+    ("from numpy import PZERO\ny = PZERO\n", "y = 0.0\n"),
+    ("import numpy as np\ny = x ** np.NZERO\n", "import numpy as np\ny = x ** (-0.0)\n"),
+    ("import psutil\nn = psutil.NUM_CPUS\n", "import psutil\nn = psutil.cpu_count()\n"),
+    ("import psutil as ps\nm = ps.TOTAL_PHYMEM\n", "import psutil as ps\nm = ps.virtual_memory().total\n"),
+    ("from psutil import NUM_CPUS\nn = NUM_CPUS\n", "from psutil import cpu_count\nn = cpu_count()\n"),
+]
+
+
+@pytest.mark.parametrize(("before", "after"), CASES)
+def test_template(before, after):
+    out, findings = fix_source(before, [Demo])
+    assert out == after
+    assert findings and all(f.applied for f in findings)
+    assert fix_source(out, [Demo])[0] == out
+
+
+def test_template_results_evaluate_like_the_old_constants():
+    import numpy as np
+
+    x = 2.0
+    for expr in ("x ** (-np.inf)", "(-np.inf) ** 2", "-(-np.inf)"):
+        old = expr.replace("(-np.inf)", "np.float64('-inf')")
+        assert eval(expr) == eval(old)
+    assert (-np.inf) ** 2 == np.inf  # without the parentheses it would be -inf
+
+
+def test_user_parentheses_and_unrelated_unary_left_alone():
+    source = "import numpy as np\ny = x ** -z + np.NINF\n"
+    out, _ = fix_source(source, [Demo])
+    assert out == "import numpy as np\ny = x ** -z + -np.inf\n"
+
+
+@pytest.mark.parametrize("source", ["import numpy as np\nnp.lookfor('fft')\n", "from numpy import lookfor\nlookfor('x')\n"])
+def test_detect_rows_are_reported_not_rewritten(source):
+    out, findings = fix_source(source, [Demo])
+    assert out == source
+    assert len(findings) == 1 and findings[0].fix is Safety.DETECT and not findings[0].applied
+    assert "search the docs" in findings[0].message
