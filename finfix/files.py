@@ -37,14 +37,20 @@ class _IgnoreStack:
     specs: list[tuple[Path, pathspec.PathSpec]] = field(default_factory=list)
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
-        for base, spec in self.specs:
+        # As in git, the deepest .gitignore with a matching pattern decides, so a nested `!name`
+        # re-includes what an outer file excluded.
+        for base, spec in reversed(self.specs):
             try:
                 rel = path.relative_to(base).as_posix()
             except ValueError:
                 continue
             if is_dir:
                 rel += "/"
-            if spec.match_file(rel):
+            if hasattr(spec, "check_file"):  # pathspec >= 0.12
+                verdict = spec.check_file(rel).include
+                if verdict is not None:
+                    return verdict
+            elif spec.match_file(rel):
                 return True
         return False
 
