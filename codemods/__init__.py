@@ -5,7 +5,10 @@ Python, pandas, plotting and numpy/scipy rules. Import clean-up runs after all o
 """
 
 from codemods.python_mutable_default import MutableDefault
+from codemods.seaborn_distplot import SeabornDistplot
 
 BUILTIN = (
     MutableDefault,
+    # plotting (FX3xx): after the pandas rules
+    SeabornDistplot,
 )
