@@ -4,11 +4,14 @@ The order matters where fixes interact: numba rules first (FX005 looks at what F
 Python, pandas, plotting and numpy/scipy rules. Import clean-up runs after all of them (engine).
 """
 
+from codemods.pandas_inplace import PandasInplace
 from codemods.python_mutable_default import MutableDefault
 from codemods.seaborn_distplot import SeabornDistplot
 
 BUILTIN = (
     MutableDefault,
+    # pandas (FX2xx)
+    PandasInplace,
     # plotting (FX3xx): after the pandas rules
     SeabornDistplot,
 )
