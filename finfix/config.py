@@ -140,9 +140,10 @@ def _target_version(explicit: Any, requires_python: Any, source: Path | None) ->
             raise ConfigError(f"{source}: target-version must look like 'py310'")
         return (3, int(m.group(1)))
     if isinstance(requires_python, str):
-        m = re.search(r">=?\s*3\.(\d+)", requires_python)
-        if m:
-            return (3, int(m.group(1)))
+        # the lowest minor version any lower-bound clause allows: ">=3.9", "~=3.9", "==3.9.*", ">3.8"
+        minors = [int(m) for m in re.findall(r"(?:>=?|~=|===?)\s*3\.(\d+)", requires_python)]
+        if minors:
+            return (3, min(minors))
     return (3, 10)
 
 

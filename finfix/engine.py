@@ -143,7 +143,12 @@ class FileSession:
 
     # -- called by rules --------------------------------------------------------------------------
     def options_for(self, rule: Rule) -> Mapping[str, Any]:
-        return self.settings.rule_options.get(rule.code, {})
+        given = self.settings.rule_options.get(rule.code, {})
+        if not given:
+            return given
+        # config keys arrive kebab-case; give them back under the spelling the rule declared
+        declared = {k.replace("_", "-"): k for k in rule.options}
+        return {declared.get(k.replace("_", "-"), k): v for k, v in given.items()}
 
     def is_suppressed(self, rule: Rule, node: cst.CSTNode) -> bool:
         start, end = self._position(node)

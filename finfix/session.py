@@ -59,6 +59,7 @@ def plan(
         rules = registry.select(cfg.select, cfg.ignore)
     except registry.UnknownRule as exc:
         raise UsageError(str(exc)) from None
+    _check_rule_options(cfg)
     found = files.discover(
         targets,
         exclude=(*cfg.exclude, *extra_exclude),
@@ -68,6 +69,23 @@ def plan(
     if found.missing:
         raise UsageError(f"no such file or directory: {', '.join(found.missing)}")
     return Plan(cfg, rules, tuple(display_path(p) for p in found.files))
+
+
+def _check_rule_options(cfg: config_mod.Config) -> None:
+    """A misspelt option or rule table would otherwise be ignored without a word."""
+    known = registry.by_code()
+    where = cfg.source or "configuration"
+    for code, options in cfg.rule_options.items():
+        rule = known.get(code)
+        if rule is None:
+            raise UsageError(f"{where}: [tool.finfix.{code}]: no rule has this code")
+        declared = {k.replace("_", "-") for k in rule.options}
+        unknown = sorted(k for k in options if k.replace("_", "-") not in declared)
+        if unknown:
+            valid = ", ".join(sorted(declared)) or "none"
+            raise UsageError(
+                f"{where}: [tool.finfix.{code}]: unknown option(s) {', '.join(unknown)} (valid: {valid})"
+            )
 
 
 def settings_for(p: Plan, *, fix: bool) -> Settings:

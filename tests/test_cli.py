@@ -602,9 +602,9 @@ def test_select_and_ignore_from_config_cli_overrides(project):
     project.write("pyproject.toml", '[tool.finfix]\nselect = ["FX101"]\nignore = ["FX101"]\n')
     run = project.cli("check", "--jobs", "1", "--ignore", "FX1019", ".")
     assert run.exit_code == 2, run
-    project.write("pyproject.toml", '[tool.finfix]\nignore = ["FX101"]\n')
+    project.write("pyproject.toml", '[tool.finfix]\nselect = ["FX999"]\n')
     run = project.cli("check", "--jobs", "1", "--select", "FX101", ".")
-    assert run.exit_code == 0, run  # config ignore still applies: --select does not undo it
+    assert run.exit_code == 1, run  # the CLI's --select replaces the config's (unknown) one
 
 
 def test_target_version_from_config(project):

@@ -357,3 +357,19 @@ def test_writer_through_a_symlink_writes_the_target_and_keeps_the_link(tmp_path)
     os.symlink("real.py", link)
     writer.write_atomic(str(link), b"new\n", b"old\n")
     assert link.is_symlink() and target.read_bytes() == b"new\n"
+
+
+class SnakeOption(Rule):
+    code, name, summary, safety = "FX998", "snake-option", "test rule", Safety.DETECT
+    options = {"max_depth": 1}
+
+    def visit_Module(self, node):
+        self.report(node, f"max_depth={self.option('max_depth')}")
+
+
+@pytest.mark.parametrize("key", ["max-depth", "max_depth"])
+def test_rule_options_reach_the_rule_whatever_the_spelling(key):
+    _, findings = run_rules("m.py", "x = 1\n", [SnakeOption, WithOption], Settings(rule_options={
+        "FX998": {key: 5}, "FX996": {"level": 2},
+    }))
+    assert [f.message for f in findings] == ["max_depth=5", "level=2 label=default"]
