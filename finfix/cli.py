@@ -97,16 +97,32 @@ def apply(
         None, "--unsafe-fixes/--no-unsafe-fixes", help="Also apply fixes that may change behaviour.", show_default=False
     ),
     jobs: Optional[int] = JobsOpt,
+    interactive: bool = typer.Option(
+        False, "--interactive", "-i", help="Ask before applying each hunk (yes/no/all/quit); needs a terminal."
+    ),
 ) -> None:
     """Rewrite files with the selected rules' fixes (safe ones unless --unsafe-fixes)."""
     from finfix import diff, report, session, writer
     from finfix.console import print_diff, stderr
 
+    if interactive and (dry_run or not sys.stdin.isatty()):
+        raise _usage_error(
+            "--interactive asks about each hunk on a terminal"
+            + (" and cannot be combined with --dry-run" if dry_run else ", but stdin is not one")
+            + " (use --dry-run to see the diffs without writing)"
+        )
     try:
         plan = session.plan(paths or [], select=select, ignore=ignore, unsafe_fixes=unsafe_fixes)
     except session.UsageError as exc:
         raise _usage_error(str(exc))
     summary, results = session.execute(plan, fix=True, jobs=jobs)
+    if interactive:
+        from finfix import interactive as hunk_review
+
+        chosen = hunk_review.review(results, hunk_review.terminal_ask, print_diff, summary)
+        results = chosen.results
+        for path, why in chosen.rejected_files or ():
+            stderr().print(f"note: {path}: {why}", markup=False)
     for r in results:
         if not r.changed:
             continue
