@@ -5,6 +5,7 @@ Python, pandas, plotting and numpy/scipy rules. Import clean-up runs after all o
 """
 
 from codemods.pandas_inplace import PandasInplace
+from codemods.pandas_values import PandasValues
 from codemods.python_mutable_default import MutableDefault
 from codemods.seaborn_distplot import SeabornDistplot
 
@@ -12,6 +13,7 @@ BUILTIN = (
     MutableDefault,
     # pandas (FX2xx)
     PandasInplace,
+    PandasValues,
     # plotting (FX3xx): after the pandas rules
     SeabornDistplot,
 )

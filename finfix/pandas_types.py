@@ -342,9 +342,9 @@ class PandasTypes:
             return UNKNOWN
         if method in GROUPING:
             return Typed(Kind.GROUPBY, recv.why)
-        if method == "astype" and recv.kind is not Kind.INDEX:
+        if method == "astype":
             numeric = bool(call.args) and _numeric_dtype(call.args[0].value)
-            return Typed(recv.kind, recv.why, numeric=numeric and recv.kind is Kind.SERIES, fresh=True)
+            return Typed(recv.kind, recv.why, numeric=numeric, fresh=True)
         if method == "to_frame":
             return Typed(Kind.FRAME, recv.why, fresh=True)
         if method in SAME_KIND:
@@ -372,6 +372,8 @@ class PandasTypes:
         if base.kind is not None:
             return UNKNOWN if base.kind is not Kind.NOT else Typed(Kind.NOT, base.why)
         if self.imports_pandas and not self.imports_lookalike and not _is_self(sub.value):
+            if _is_list_key(sub):  # a list is unhashable: no mapping takes it as a key
+                return Typed(Kind.FRAME, "a column selection in a module that imports pandas", fresh=True)
             return Typed(Kind.PANDAS, "a subscript in a module that imports pandas", view=True)
         return UNKNOWN
 
