@@ -1,0 +1,118 @@
+"""The differential harness: run the functions a change touches, before and after, and compare.
+
+Public API (used by `finfix verify`, `finfix apply --verify` and `finfix pr --verify`)::
+
+    results = verify_pairs([(path, before_source, after_source), ...], examples=200, ulps=0)
+    print(render_markdown(results))
+
+Modules: ``changes`` (which functions changed, and their callers), ``loading`` (both versions in a child
+process with a timeout), ``inputs`` (strategies without annotations), ``compare`` (outcomes, ULPs),
+``differential`` (one function's verdict), ``report`` (table, JSON, Markdown).
+
+Verification executes the user's code (imports, kernels, methods) in a subprocess.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Sequence
+
+from finfix.harness.report import VerifyResult, exit_code, render_json, render_markdown, render_table, totals
+
+__all__ = [
+    "VerifyResult", "verify_pairs", "render_json", "render_markdown", "render_table", "exit_code", "totals",
+    "DEFAULT_TIMEOUT",
+]
+
+DEFAULT_TIMEOUT = 300.0  # seconds per file (both versions, every function in it)
+
+
+def verify_pairs(
+    pairs: Sequence[tuple[str, str, str]],
+    *,
+    examples: int = 200,
+    ulps: int = 0,
+    timeout: float = DEFAULT_TIMEOUT,
+    project_root: str | os.PathLike[str] | None = None,
+    jobs: int | None = None,
+) -> list[VerifyResult]:
+    """Verify the functions that differ between ``before_source`` and ``after_source`` of each path.
+
+    ``path`` locates the module in its package (for relative imports) and names it in the results; it
+    need not hold either source. The functions verified are those whose source text changed, plus the
+    functions of the module that call them. Results come back in the order of ``pairs``, then of the
+    functions in the module.
+    """
+    from finfix.harness import changes
+
+    root = Path(project_root).resolve() if project_root is not None else None
+    jobs_list: list[tuple[str, dict[str, Any] | None, list[VerifyResult]]] = []
+    for path, before, after in pairs:
+        if before == after:
+            continue
+        selection = changes.select(before, after)
+        early: list[VerifyResult] = [
+            VerifyResult(path, q, "skipped", note="removed by the change") for q in selection.only_before
+        ]
+        if not selection.to_verify:
+            if not early:
+                early.append(VerifyResult(path, "<module>", "skipped",
+                                          note="only module-level code changed: no function to call"))
+            jobs_list.append((path, None, early))
+            continue
+        jobs_list.append((path, _job(path, before, after, list(selection.to_verify), examples, ulps, root), early))
+
+    def run(item: tuple[str, dict[str, Any] | None, list[VerifyResult]]) -> list[VerifyResult]:
+        path, job, early = item
+        if job is None:
+            return early
+        return _run_job(path, job, timeout) + early
+
+    workers = jobs or max(1, min(4, os.cpu_count() or 1, len(jobs_list)))
+    if workers == 1 or len(jobs_list) <= 1:
+        return [r for item in jobs_list for r in run(item)]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return [r for batch in pool.map(run, jobs_list) for r in batch]
+
+
+def _job(path: str, before: str, after: str, functions: list[str], examples: int, ulps: int,
+         root: Path | None) -> dict[str, Any]:
+    from finfix import config as config_mod
+    from finfix.harness.loading import locate
+
+    file = Path(path)
+    try:
+        cfg = config_mod.load(file if file.exists() else (root or Path.cwd()))
+        verify_config = dict(cfg.verify)
+        project = root or cfg.root
+    except config_mod.ConfigError:
+        verify_config, project = {}, root or Path.cwd()
+    location = locate(file, project)
+    return {
+        "path": str(file.resolve()),
+        "location": {"sys_path": location.sys_path, "package": location.package, "stem": location.stem},
+        "before": before,
+        "after": after,
+        "functions": functions,
+        "examples": examples,
+        "ulps": ulps,
+        "project_root": str(project),
+        "cwd": str(project),
+        "config": {k: v for k, v in verify_config.items() if k == "strategies"},
+    }
+
+
+def _run_job(path: str, job: dict[str, Any], timeout: float) -> list[VerifyResult]:
+    from finfix.harness.loading import WorkerFailed, run_worker
+
+    fields = set(VerifyResult.__dataclass_fields__)
+    done: list[VerifyResult] = []
+    try:
+        for record in run_worker(job, timeout=timeout):
+            done.append(VerifyResult(path=path, **{k: v for k, v in record.items() if k in fields and k != "path"}))
+    except WorkerFailed as exc:
+        seen = {r.function for r in done}
+        done += [VerifyResult(path, q, "error", note=str(exc)) for q in job["functions"] if q not in seen]
+    return done

@@ -1,0 +1,255 @@
+"""Running one call and comparing what the two versions did.
+
+An outcome is what a call returned (or the type of exception it raised) plus the state of its arguments
+afterwards, since kernels often write into an `out` array. Outcomes are compared structurally: the same
+exception type; tuples, lists and dicts item by item; arrays by shape, dtype and values; pandas objects
+by index, columns, dtypes and values; scalars by kind and value. Floats are exact by default with NaN
+equal to NaN (and 0.0 equal to -0.0, as `==` says); ``ulps`` allows that many units in the last place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import inspect
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+INFINITE_ULP = 2**63
+
+
+@dataclass
+class Outcome:
+    raised: str | None  # exception type name, or None when the call returned
+    message: str
+    value: Any
+    args_after: tuple[Any, ...]
+
+    def shown(self) -> str:
+        if self.raised:
+            return f"raises {self.raised}: {self.message}"[:300]
+        from finfix.harness.inputs import _short_repr
+
+        return f"returns {_short_repr(self.value)}"
+
+
+def snapshot(value: Any) -> Any:
+    try:
+        return copy.deepcopy(value)
+    except Exception:
+        return value
+
+
+def invoke(fn: Callable, args: list[Any], kwargs: dict[str, Any]) -> Outcome:
+    """Call ``fn`` on deep copies of the arguments; never raises for what the call raises."""
+    args = [snapshot(a) for a in args]
+    kwargs = {k: snapshot(v) for k, v in kwargs.items()}
+    try:
+        value = fn(*args, **kwargs)
+        if inspect.iscoroutine(value):
+            value = asyncio.run(value)
+        elif inspect.isgenerator(value):
+            value = [item for _, item in zip(range(10_000), value)]
+        return Outcome(None, "", snapshot(value), tuple(snapshot(a) for a in (*args, *kwargs.values())))
+    except (KeyboardInterrupt, SystemExit) as exc:
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        return Outcome("SystemExit", str(exc), None, ())
+    except BaseException as exc:  # noqa: BLE001 - any exception is an outcome to compare
+        return Outcome(_exc_name(exc), _first_line(exc), None, ())
+
+
+def _exc_name(exc: BaseException) -> str:
+    t = type(exc)
+    return t.__name__ if t.__module__ in ("builtins", "__main__") else f"{t.__module__}.{t.__name__}"
+
+
+def _first_line(exc: BaseException) -> str:
+    import re
+
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()
+    return text.splitlines()[0][:200] if text else ""
+
+
+@dataclass
+class Mismatch:
+    where: str
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.before} vs {self.after}"
+
+
+class Comparer:
+    def __init__(self, ulps: int = 0) -> None:
+        self.ulps = ulps
+        self.max_ulp = 0
+
+    def outcomes(self, b: Outcome, a: Outcome) -> Mismatch | None:
+        if b.raised or a.raised:
+            if b.raised != a.raised:
+                return Mismatch("outcome", b.shown(), a.shown())
+            return None
+        found = self.values(b.value, a.value, "return value")
+        if found:
+            return found
+        if len(b.args_after) == len(a.args_after):
+            for i, (x, y) in enumerate(zip(b.args_after, a.args_after)):
+                found = self.values(x, y, f"argument {i + 1} after the call")
+                if found:
+                    return found
+        return None
+
+    def values(self, x: Any, y: Any, where: str) -> Mismatch | None:
+        if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
+            return self._arrays(x, y, where)
+        if _is_pandas(x) or _is_pandas(y):
+            return self._pandas(x, y, where)
+        if isinstance(x, (bool, np.bool_)) or isinstance(y, (bool, np.bool_)):
+            if type(x) is not type(y) and not (isinstance(x, (bool, np.bool_)) and isinstance(y, (bool, np.bool_))):
+                return Mismatch(where, _type_shown(x), _type_shown(y))
+            return None if bool(x) == bool(y) else Mismatch(where, repr(x), repr(y))
+        if _is_float(x) or _is_float(y):
+            if not (_is_float(x) and _is_float(y)):
+                return Mismatch(where, _type_shown(x), _type_shown(y))
+            return self._floats(np.asarray([x], dtype=np.float64), np.asarray([y], dtype=np.float64), where, x, y)
+        if isinstance(x, (int, np.integer)) or isinstance(y, (int, np.integer)):
+            if not (isinstance(x, (int, np.integer)) and isinstance(y, (int, np.integer))):
+                return Mismatch(where, _type_shown(x), _type_shown(y))
+            return None if int(x) == int(y) else Mismatch(where, repr(x), repr(y))
+        if isinstance(x, complex) or isinstance(y, complex):
+            if type(x) is not type(y):
+                return Mismatch(where, _type_shown(x), _type_shown(y))
+            return self.values((x.real, x.imag), (y.real, y.imag), where)
+        if type(x) is not type(y):
+            if not (type(x).__name__ == type(y).__name__ and hasattr(x, "__dict__")):
+                return Mismatch(where, _type_shown(x), _type_shown(y))
+        if isinstance(x, (list, tuple)):
+            if len(x) != len(y):
+                return Mismatch(f"{where} length", str(len(x)), str(len(y)))
+            for i, (xi, yi) in enumerate(zip(x, y)):
+                found = self.values(xi, yi, f"{where}[{i}]")
+                if found:
+                    return found
+            return None
+        if isinstance(x, dict):
+            if list(x) != list(y):
+                if set(x) != set(y):
+                    return Mismatch(f"{where} keys", repr(sorted(map(repr, x))), repr(sorted(map(repr, y))))
+            for k in x:
+                found = self.values(x[k], y[k], f"{where}[{k!r}]")
+                if found:
+                    return found
+            return None
+        if isinstance(x, (set, frozenset)):
+            return None if x == y else Mismatch(where, repr(x), repr(y))
+        if x is None or isinstance(x, (str, bytes)):
+            return None if x == y else Mismatch(where, repr(x), repr(y))
+        if hasattr(x, "__dict__") and hasattr(y, "__dict__") and not callable(x):
+            return self.values(vars(x), vars(y), f"{where} attributes")
+        try:
+            equal = bool(x == y)
+        except Exception:
+            equal = repr(x) == repr(y)
+        return None if equal else Mismatch(where, repr(x)[:200], repr(y)[:200])
+
+    def _arrays(self, x: Any, y: Any, where: str) -> Mismatch | None:
+        if not (isinstance(x, np.ndarray) and isinstance(y, np.ndarray)):
+            return Mismatch(where, _type_shown(x), _type_shown(y))
+        if x.shape != y.shape:
+            return Mismatch(f"{where} shape", str(x.shape), str(y.shape))
+        if x.dtype != y.dtype:
+            return Mismatch(f"{where} dtype", str(x.dtype), str(y.dtype))
+        if x.dtype.kind == "f":
+            return self._floats(x, y, where)
+        if x.dtype.kind == "c":
+            found = self._floats(x.real.copy(), y.real.copy(), f"{where}.real")
+            return found or self._floats(x.imag.copy(), y.imag.copy(), f"{where}.imag")
+        if x.dtype.kind == "O":
+            return self.values(x.tolist(), y.tolist(), where)
+        diff = np.flatnonzero((x != y).ravel())
+        if diff.size:
+            i = np.unravel_index(diff[0], x.shape)
+            return Mismatch(f"{where}[{', '.join(map(str, i))}]", repr(x[i]), repr(y[i]))
+        return None
+
+    def _floats(self, x: np.ndarray, y: np.ndarray, where: str, xs: Any = None, ys: Any = None) -> Mismatch | None:
+        ulp = ulp_distance(x, y)
+        scalar = xs is not None
+        if ulp.size:
+            finite = ulp[ulp < INFINITE_ULP]
+            if finite.size:
+                self.max_ulp = max(self.max_ulp, int(finite.max()))
+        bad = np.flatnonzero((ulp > self.ulps).ravel())
+        if not bad.size:
+            return None
+        k = bad[0]
+        if scalar:
+            return Mismatch(where, repr(xs), repr(ys))
+        i = np.unravel_index(k, x.shape)
+        label = f"{where}[{', '.join(map(str, i))}]"
+        extra = "" if ulp.ravel()[k] >= INFINITE_ULP else f" ({int(ulp.ravel()[k])} ulp)"
+        return Mismatch(label, repr(float(x[i])), repr(float(y[i])) + extra)
+
+    def _pandas(self, x: Any, y: Any, where: str) -> Mismatch | None:
+        if type(x) is not type(y):
+            return Mismatch(where, _type_shown(x), _type_shown(y))
+        found = self.values(list(x.index), list(y.index), f"{where}.index")
+        if found:
+            return found
+        if hasattr(x, "columns"):
+            found = self.values(list(x.columns), list(y.columns), f"{where}.columns")
+            if found:
+                return found
+            found = self.values([str(d) for d in x.dtypes], [str(d) for d in y.dtypes], f"{where}.dtypes")
+        else:
+            found = self.values(str(x.dtype), str(y.dtype), f"{where}.dtype") or self.values(x.name, y.name, f"{where}.name")
+        if found:
+            return found
+        return self.values(x.to_numpy(), y.to_numpy(), f"{where}.values")
+
+
+def ulp_distance(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Units in the last place between same-shaped float arrays; NaN==NaN is 0, NaN against a number is infinite."""
+    x = np.ascontiguousarray(x)
+    y = np.ascontiguousarray(y)
+    if x.dtype == np.float32:
+        ix, iy = x.view(np.int32).astype(np.int64), y.view(np.int32).astype(np.int64)
+        sign = np.int64(2**31 - 1)
+    else:
+        x, y = x.astype(np.float64, copy=False), y.astype(np.float64, copy=False)
+        ix, iy = x.view(np.int64), y.view(np.int64)
+        sign = np.int64(2**63 - 1)
+    ox = np.where(ix < 0, -(ix & sign), ix)
+    oy = np.where(iy < 0, -(iy & sign), iy)
+    dist = np.abs(ox.astype(np.float64) - oy.astype(np.float64))
+    with np.errstate(invalid="ignore"):
+        equal = (x == y) | (np.isnan(x) & np.isnan(y))
+        one_nan = np.isnan(x) ^ np.isnan(y)
+    out = np.minimum(dist, float(INFINITE_ULP)).astype(np.float64)
+    out[equal] = 0
+    out[one_nan] = INFINITE_ULP
+    return out.astype(np.uint64)
+
+
+def _is_float(v: Any) -> bool:
+    return isinstance(v, (float, np.floating)) and not isinstance(v, bool)
+
+
+def _is_pandas(v: Any) -> bool:
+    mod = type(v).__module__
+    return mod.startswith("pandas.") and type(v).__name__ in ("Series", "DataFrame", "Index")
+
+
+def _type_shown(v: Any) -> str:
+    if isinstance(v, np.ndarray):
+        return f"ndarray {v.dtype} {v.shape}"
+    return f"{type(v).__name__} {repr(v)[:80]}"
+
+
+def close_enough(x: float, y: float) -> bool:
+    return x == y or (math.isnan(x) and math.isnan(y))

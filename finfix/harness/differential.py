@@ -1,0 +1,301 @@
+"""One function, two versions, many inputs: the verdict and its evidence.
+
+Runs inside the worker process. For each drawn call, both versions run twice on fresh copies of the
+arguments (the second call exposes state shared between calls, such as a mutable default). Hypothesis
+drives the inputs and shrinks the first difference it finds to a small counterexample.
+
+numba kernels are compiled once per signature before the examples run, so the examples measure calls,
+not compilation. A kernel with ``prange`` under ``parallel=True`` is compared through its sequential
+meaning (the same function built with ``parallel=False``), and the parallel build is also run several
+times on large inputs: when those runs disagree, the note says "race observed in the original".
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+import time
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from finfix.harness import inputs as inp
+from finfix.harness.compare import Comparer, Mismatch, Outcome, invoke, snapshot
+
+MAX_FRESH = 40  # fresh loads of the original per function, when it keeps state between calls
+RACE_MIN_RUNS = 8
+RACE_MAX_RUNS = 400
+RACE_BUDGET_SECONDS = 1.0  # a race shows up only when threads overlap: keep trying for this long
+
+
+@dataclass
+class Side:
+    """One version of the function, ready to call with a drawn :class:`Call`."""
+
+    fn: Callable  # the function, the sequential build, or the unbound method
+    cls: type | None = None  # for instance methods: the class to build `self` from
+    name: str = ""
+
+    def __call__(self, call: inp.Call) -> Outcome:
+        args, kwargs = call.split()
+        if self.cls is None:
+            return invoke(self.fn, args, kwargs)
+        init_args, init_kwargs = call.init.split() if call.init else ([], {})
+        made = invoke(self.cls, init_args, init_kwargs)
+        if made.raised:
+            return made
+        instance = made.value
+        out = invoke(getattr(instance, self.name), args, kwargs)
+        if not out.raised:
+            out.args_after = (*out.args_after, snapshot(instance))
+        return out
+
+
+class _Different(Exception):
+    pass
+
+
+def resolve(module: Any, qualname: str) -> Any:
+    obj = module
+    for part in qualname.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return obj
+
+
+def uses_prange(fn: Callable) -> bool:
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    except (OSError, TypeError, SyntaxError):
+        return False
+    return any(
+        (isinstance(n, ast.Name) and n.id == "prange") or (isinstance(n, ast.Attribute) and n.attr == "prange")
+        for n in ast.walk(tree)
+    )
+
+
+def sequential_build(disp: Any) -> Any:
+    import numba
+
+    options = {k: v for k, v in disp.targetoptions.items() if k not in ("cache", "parallel", "nopython")}
+    return numba.njit(parallel=False, **options)(disp.py_func)
+
+
+def verify_function(
+    before: Any, after: Any, qualname: str, *, dotted: str, examples: int, ulps: int,
+    user: dict[str, dict[str, Any]], recorded: dict[str, list], load_seconds: float,
+    reload_before: Callable[[], Any] | None = None,
+) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "function": qualname, "verdict": "skipped", "examples": 0, "max_ulp": 0, "counterexample": None,
+        "note": "", "compile_seconds": 0.0, "examples_seconds": 0.0, "load_seconds": round(load_seconds, 3),
+        "inputs": "",
+    }
+    fb, fa = resolve(before, qualname), resolve(after, qualname)
+    if fb is None or fa is None:
+        record["note"] = f"not found in the {'before' if fb is None else 'after'} version"
+        return record
+    started = time.perf_counter()
+    notes: list[str] = []
+    owner = resolve(before, qualname.rsplit(".", 1)[0]) if "." in qualname else None
+    raw = inspect.getattr_static(owner, qualname.rsplit(".", 1)[-1]) if isinstance(owner, type) else fb
+    user_params = inp.lookup(user, dotted, qualname)
+    is_method = isinstance(owner, type) and not isinstance(raw, (staticmethod, classmethod))
+    plain = raw.__func__ if isinstance(raw, (staticmethod, classmethod)) else raw
+    parallel_before = parallel_after = False
+
+    if inp.is_dispatcher(fb):
+        if not inp.is_dispatcher(fa):
+            notes.append("the after version is no longer compiled by numba")
+        params = inp._parameters(fb.py_func, skip_first=False)
+        plan = inp.plan_numba(fb, params, user=user_params, recorded=recorded.get(f"{dotted}.{qualname}"))
+        parallel_before = bool(fb.targetoptions.get("parallel")) and uses_prange(fb.py_func)
+        parallel_after = inp.is_dispatcher(fa) and bool(fa.targetoptions.get("parallel")) and uses_prange(fa.py_func)
+        side_b = Side(sequential_build(fb) if parallel_before else fb)
+        side_a = Side(sequential_build(fa) if parallel_after else fa)
+        if parallel_before:
+            notes.append("original compared through its sequential meaning (parallel=False build)")
+        if parallel_after:
+            notes.append("the rewrite keeps prange: compared through its sequential meaning too")
+        _compile(plan, [side_b.fn, side_a.fn, *([fb] if parallel_before else []), *([fa] if parallel_after else [])])
+    elif callable(plain) and not isinstance(plain, type):
+        if inp.is_dispatcher(fa):
+            notes.append("the after version is compiled by numba, the before is not")
+        params = inp._parameters(plain, skip_first=is_method or isinstance(raw, classmethod))
+        if is_method:
+            side_b = Side(None, owner, qualname.rsplit(".", 1)[-1])  # type: ignore[arg-type]
+            owner_after = resolve(after, qualname.rsplit(".", 1)[0])
+            side_a = Side(None, owner_after, side_b.name)  # type: ignore[arg-type]
+        else:
+            side_b, side_a = Side(fb), Side(fa)
+        init_plan = None
+        if is_method:
+            init = owner.__init__
+            init_params = inp._parameters(init, skip_first=True) if init is not object.__init__ else []
+            init_plan = inp.plan_python(init, init_params, user=inp.lookup(user, dotted, owner.__name__), call=None)
+
+        def probe(call: inp.Call) -> bool:
+            return side_b(call).raised is None
+
+        plan = inp.plan_python(plain, params, user=user_params, call=None)
+        plan.init = init_plan
+        if any(p.source == "guess" for p in plan.params):
+            inp._trial_python(plan, [i for i, p in enumerate(plan.params) if p.source == "guess"], probe)
+    else:
+        record["note"] = f"not a function ({type(fb).__name__})"
+        return record
+
+    record["inputs"] = plan.describe()
+    record["compile_seconds"] = round(time.perf_counter() - started, 3)
+    fresh = None
+    if reload_before is not None and not inp.is_dispatcher(fb):
+
+        def fresh() -> Side | None:
+            module = reload_before()
+            if side_b.cls is not None:
+                return Side(None, resolve(module, qualname.rsplit(".", 1)[0]), side_b.name)  # type: ignore[arg-type]
+            fn = resolve(module, qualname)
+            return Side(fn) if fn is not None else None
+
+    result = _run_examples(plan, side_b, side_a, examples=examples, ulps=ulps, fresh_before=fresh)
+    record.update(result)
+    if result.get("note"):
+        notes.append(result["note"])
+    if parallel_before or parallel_after:
+        t = time.perf_counter()
+        big = inp.large_call(plan)
+        if big is not None:
+            if parallel_before and _races(Side(fb), big):
+                notes.append("race observed in the original")
+            if parallel_after and _races(Side(fa), big):
+                notes.append("race observed in the rewrite")
+                if record["verdict"] == "equivalent":
+                    record["verdict"] = "different"
+        record["examples_seconds"] = round(record["examples_seconds"] + time.perf_counter() - t, 3)
+    record["note"] = "; ".join(n for n in notes if n)
+    return record
+
+
+def _compile(plan: inp.CallPlan, dispatchers: list[Any]) -> None:
+    kinds = [p.kind for p in plan.params]
+    if not all(kinds) or any(p.source == "user strategy" for p in plan.params):
+        return  # compiled on first call
+    argtypes = tuple(inp.numba_type(k) for k in kinds)  # type: ignore[arg-type]
+    for d in dispatchers:
+        try:
+            d.compile(argtypes)
+        except Exception:
+            pass  # the call raises the same error, and the comparison reports it
+
+
+def _races(side: Side, call: inp.Call) -> bool:
+    """Whether repeated parallel runs on the same large input disagree."""
+    first = side(call)
+    if first.raised:
+        return False
+    cmp = Comparer(0)
+    deadline = time.perf_counter() + RACE_BUDGET_SECONDS
+    for run in range(1, RACE_MAX_RUNS):
+        if cmp.outcomes(first, side(call)) is not None:
+            return True
+        if run >= RACE_MIN_RUNS and time.perf_counter() > deadline:
+            break
+    return False
+
+
+def _stateful(b1: Outcome, b2: Outcome, a1: Outcome, a2: Outcome, ulps: int) -> bool:
+    """The original answered the same call twice differently, and the rewrite did not."""
+    return Comparer(ulps).outcomes(b1, b2) is not None and Comparer(ulps).outcomes(a1, a2) is None
+
+
+def _run_examples(
+    plan: inp.CallPlan, side_b: Side, side_a: Side, *, examples: int, ulps: int,
+    fresh_before: Callable[[], Side | None] | None = None,
+) -> dict[str, Any]:
+    from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+    from hypothesis.errors import Flaky
+
+    cmp = Comparer(ulps)
+    state: dict[str, Any] = {
+        "count": 0, "returned": 0, "shared": 0, "fresh": 0, "unchecked": 0, "failure": None, "raised": set(),
+    }
+
+    @settings(
+        max_examples=examples, database=None, deadline=None, derandomize=True, report_multiple_bugs=False,
+        phases=[Phase.explicit, Phase.generate, Phase.shrink], suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet, print_blob=False,
+    )
+    @given(inp.calls(plan))
+    def prop(call: inp.Call) -> None:
+        state["count"] += 1
+        b1, a1 = side_b(call), side_a(call)
+        b2, a2 = side_b(call), side_a(call)
+        found, shown = cmp.outcomes(b1, a1), (b1, a1)
+        if found is None:
+            second = cmp.outcomes(b2, a2)
+            if second is not None:
+                found, shown = Mismatch("second call: " + second.where, second.before, second.after), (b2, a2)
+        if found is not None and _stateful(b1, b2, a1, a2, ulps):
+            # The original keeps state between calls (a mutable default, a module global), the rewrite
+            # does not: compare the rewrite with a freshly loaded original instead.
+            fresh = fresh_before() if fresh_before is not None and state["fresh"] < MAX_FRESH else None
+            if fresh is None:
+                state["shared"] += 1
+                state["unchecked"] += 1
+                found = None
+            else:
+                state["fresh"] += 1
+                bf = fresh(call)
+                again = Comparer(ulps).outcomes(bf, a1)
+                if again is None:
+                    state["shared"] += 1
+                    found = None
+                else:
+                    found = Mismatch(again.where + " (against a freshly loaded original)", again.before, again.after)
+                    shown = (bf, a1)
+        if b1.raised is None:
+            state["returned"] += 1
+        else:
+            state["raised"].add(b1.raised)
+        if found is not None:
+            state["failure"] = (call, found, *shown)
+            raise _Different(str(found))
+
+    started = time.perf_counter()
+    note = ""
+    try:
+        prop()
+    except _Different:
+        pass
+    except Flaky:
+        note = "the difference did not reproduce on replay (nondeterministic code)"
+    elapsed = time.perf_counter() - started
+    out: dict[str, Any] = {
+        "examples": state["count"], "max_ulp": cmp.max_ulp, "examples_seconds": round(elapsed, 3), "note": note,
+    }
+    if state["failure"] is not None:
+        call, found, b, a = state["failure"]
+        out["verdict"] = "different"
+        out["counterexample"] = {
+            "args": call.shown(), "where": found.where, "before": b.shown(), "after": a.shown(),
+        }
+        out["note"] = f"{found.where} differs" + (f"; {note}" if note else "")
+    elif state["returned"] == 0 and state["count"]:
+        out["verdict"] = "skipped"
+        raised = ", ".join(sorted(state["raised"]))
+        out["note"] = f"every example raised ({raised}) in the original: the inputs do not fit; add a strategy"
+    else:
+        out["verdict"] = "equivalent"
+        if state["shared"]:
+            checked = state["shared"] - state["unchecked"]
+            out["note"] = (
+                f"the original keeps state between calls (an identical call returned something else in "
+                f"{state['shared']} examples); the rewrite does not, and it matched a freshly loaded original "
+                f"in the {checked} examples checked that way"
+            )
+        if 0 < state["returned"] < state["count"] / 2:
+            share = 100 * state["returned"] // state["count"]
+            extra = f"only {share}% of examples returned normally in the original (the others raised)"
+            out["note"] = f"{out['note']}; {extra}" if out.get("note") else extra
+    return out

@@ -1,0 +1,119 @@
+"""Loading the two versions of a module, and running the harness in a subprocess.
+
+Verification executes user code, so it happens in a child process (`python -m finfix.harness.worker`)
+with a timeout: a kernel that loops forever or crashes the interpreter costs one file's verdicts, never
+the run. Inside the child, the before and after sources are written to two temporary folders and
+executed as two distinct modules of the same package (`quantdesk._finfix_before_exchange` and
+`quantdesk._finfix_after_exchange`): they share no state, numba caches them apart, and relative imports
+(`from .orderflow import vwap`) resolve against the real package.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import types
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+
+@dataclass(frozen=True)
+class ModuleLocation:
+    sys_path: str  # the folder to put on sys.path (above the top package)
+    package: str  # dotted package of the module, "" for a top-level module
+    stem: str  # the module's own name
+
+    @property
+    def dotted(self) -> str:
+        return f"{self.package}.{self.stem}" if self.package else self.stem
+
+
+def locate(path: str | os.PathLike[str], project_root: str | os.PathLike[str] | None = None) -> ModuleLocation:
+    """Where the module lives in its package tree (folders with ``__init__.py``)."""
+    file = Path(path).resolve()
+    parts: list[str] = []
+    folder = file.parent
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    if not file.exists() and not parts and project_root is not None:
+        folder = Path(project_root).resolve()
+    return ModuleLocation(str(folder), ".".join(parts), file.stem)
+
+
+def load_module(
+    location: ModuleLocation, source: str, *, side: str, original_path: str, scratch: Path
+) -> types.ModuleType:
+    """Execute ``source`` as a fresh module named ``<package>._finfix_<side>_<stem>``; raises what it raises."""
+    name = f"_finfix_{side}_{location.stem}"
+    dotted = f"{location.package}.{name}" if location.package else name
+    folder = scratch / side
+    folder.mkdir(parents=True, exist_ok=True)
+    file = folder / f"{location.stem}.py"
+    file.write_text(source, encoding="utf-8")
+    module = types.ModuleType(dotted)
+    module.__file__ = str(Path(original_path).resolve())  # data files next to the module keep working
+    module.__package__ = location.package
+    module.__dict__["__builtins__"] = __builtins__
+    sys.modules[dotted] = module
+    if location.sys_path not in sys.path:
+        sys.path.insert(0, location.sys_path)
+    # The code object points at the scratch copy: tracebacks, inspect and numba's cache see the text
+    # that runs, and the two versions never share a cache entry.
+    exec(compile(source, str(file), "exec"), module.__dict__)
+    return module
+
+
+# -- parent side ------------------------------------------------------------------------------------
+
+
+class WorkerFailed(Exception):
+    """The child process timed out or died; the message says which."""
+
+
+def run_worker(job: dict[str, Any], *, timeout: float) -> Iterator[dict[str, Any]]:
+    """Run one job in a child process; yield its result records (one per function), as written.
+
+    Records already written when the child times out or dies are yielded, then WorkerFailed is raised.
+    """
+    with tempfile.TemporaryDirectory(prefix="finfix-verify-") as tmp:
+        job_file = Path(tmp) / "job.json"
+        out_file = Path(tmp) / "results.jsonl"
+        job = {**job, "scratch": str(Path(tmp) / "modules")}
+        job_file.write_text(json.dumps(job), encoding="utf-8")
+        env = {
+            **os.environ,
+            "HYPOTHESIS_STORAGE_DIRECTORY": str(Path(tmp) / "hypothesis"),
+            # Out-of-bounds reads are undefined behaviour in compiled code: with bounds checks both
+            # versions raise IndexError instead of returning whatever memory held.
+            "NUMBA_BOUNDSCHECK": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            # More threads than cores: the race check needs threads to interleave, even on a busy machine.
+            "NUMBA_NUM_THREADS": os.environ.get("NUMBA_NUM_THREADS") or str(max(4, os.cpu_count() or 1)),
+        }
+        cmd = [sys.executable, "-m", "finfix.harness.worker", str(job_file), str(out_file)]
+        started = time.monotonic()
+        failure = None
+        try:
+            proc = subprocess.run(
+                cmd, cwd=job.get("cwd") or None, env=env, timeout=timeout,
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            )
+            if proc.returncode != 0:
+                tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+                failure = f"verification process exited with code {proc.returncode}" + (
+                    f": {' | '.join(tail)}" if tail else ""
+                )
+        except subprocess.TimeoutExpired:
+            failure = f"timed out after {time.monotonic() - started:.0f}s (--timeout)"
+        if out_file.exists():
+            for line in out_file.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    yield json.loads(line)
+        if failure:
+            raise WorkerFailed(failure)
