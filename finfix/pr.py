@@ -235,7 +235,7 @@ def run(req: Request, *, log: Callable[[str], None] = lambda _m: None) -> Outcom
     if req.verify:
         verify_pairs, render_markdown = load_harness()
         pairs = [(p, _text(originals[p]), _text(finals[p])) for p in sorted(finals)]
-        results = verify_pairs(pairs, examples=VERIFY_EXAMPLES)
+        results = verify_pairs(pairs, examples=VERIFY_EXAMPLES, project_root=str(plan.config.root))
         out.verification = render_markdown(results)
         out.verification_failed = any(_failed(r) for r in results)
     out.body = render_body(req, out)
@@ -258,13 +258,8 @@ def _text(raw: bytes) -> str:
 
 
 def _failed(result: Any) -> bool:
-    """Whether a harness result reports a difference (tolerant of the result's exact shape)."""
-    for attr in ("ok", "passed", "equivalent"):
-        value = getattr(result, attr, None)
-        if isinstance(value, bool):
-            return not value
-    status = str(getattr(result, "status", getattr(result, "verdict", ""))).lower()
-    return any(word in status for word in ("fail", "differ", "mismatch"))
+    """Whether a harness result shows a difference (an "error" verdict is shown, not counted as one)."""
+    return str(getattr(result, "verdict", "")).lower() == "different"
 
 
 def _commit(root: Path, rule: type[Rule], written: list[str], applied: list[Finding]) -> RuleCommit:
