@@ -8,6 +8,7 @@ from codemods.pandas_inplace import PandasInplace
 from codemods.pandas_values import PandasValues
 from codemods.python_mutable_default import MutableDefault
 from codemods.seaborn_distplot import SeabornDistplot
+from codemods.numpy_removed_aliases import NumpyRemovedAliases
 
 BUILTIN = (
     MutableDefault,
@@ -16,4 +17,6 @@ BUILTIN = (
     PandasValues,
     # plotting (FX3xx): after the pandas rules
     SeabornDistplot,
+    # numpy/scipy/sklearn (FX4xx), psutil/optuna (FX5xx)
+    NumpyRemovedAliases,
 )
