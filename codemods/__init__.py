@@ -4,6 +4,9 @@ The order matters where fixes interact: numba rules first (FX005 looks at what F
 Python, pandas, plotting and numpy/scipy rules. Import clean-up runs after all of them (engine).
 """
 
+from codemods.numba_cuda import BuiltinCuda
+from codemods.numba_jit_modes import ErrorModel, Forceobj, JitNopythonDefault, NopythonFalse
+from codemods.numba_prange import ParallelWithoutPrange, PrangeRace
 from codemods.pandas_inplace import PandasInplace
 from codemods.pandas_values import PandasValues
 from codemods.python_mutable_default import MutableDefault
@@ -11,6 +14,14 @@ from codemods.seaborn_distplot import SeabornDistplot
 from codemods.numpy_removed_aliases import NumpyRemovedAliases
 
 BUILTIN = (
+    # numba (FX0xx) first: FX001 rewrites racy prange loops, FX005 reports what FX001 left
+    PrangeRace,
+    ParallelWithoutPrange,
+    JitNopythonDefault,
+    NopythonFalse,
+    Forceobj,
+    ErrorModel,
+    BuiltinCuda,
     MutableDefault,
     # pandas (FX2xx)
     PandasInplace,
