@@ -100,6 +100,9 @@ def apply(
     interactive: bool = typer.Option(
         False, "--interactive", "-i", help="Ask before applying each hunk (yes/no/all/quit); needs a terminal."
     ),
+    verify: bool = typer.Option(
+        False, "--verify", help="Run the differential harness first; apply only files whose changed functions verify."
+    ),
 ) -> None:
     """Rewrite files with the selected rules' fixes (safe ones unless --unsafe-fixes)."""
     from finfix import diff, report, session, writer
@@ -116,6 +119,8 @@ def apply(
     except session.UsageError as exc:
         raise _usage_error(str(exc))
     summary, results = session.execute(plan, fix=True, jobs=jobs)
+    if verify:
+        results = _verify_before_apply(plan, results, summary)
     if interactive:
         from finfix import interactive as hunk_review
 
@@ -176,6 +181,73 @@ def explain(code: str = typer.Argument(..., help="A rule code (FX101) or name (m
         console.print(Markdown(text))
     else:
         sys.stdout.write(text)
+
+
+class VerifyFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command("verify")
+def verify_cmd(
+    paths: Optional[List[str]] = PathsArg,
+    select: Optional[List[str]] = SelectOpt,
+    ignore: Optional[List[str]] = IgnoreOpt,
+    base: Optional[str] = typer.Option(
+        None, "--base", help="Compare the working tree with this git revision (any refactor), not finfix's rewrites."
+    ),
+    examples: Optional[int] = typer.Option(None, "--examples", min=1, help="Examples per function (default 200)."),
+    ulps: Optional[int] = typer.Option(None, "--ulps", min=0, help="Float tolerance in ULPs (default 0: exact)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", min=1, help="Seconds per file (default 300)."),
+    output_format: VerifyFormat = typer.Option(VerifyFormat.table, "--format", help="Output format."),
+) -> None:
+    """Run changed functions before and after on generated inputs; compare (executes your code)."""
+    from finfix import harness, session
+    from finfix.harness import sources
+
+    try:
+        plan = session.plan(paths or [], select=select, ignore=ignore)
+    except session.UsageError as exc:
+        raise _usage_error(str(exc))
+    if base:
+        try:
+            pairs = sources.pairs_from_git(base, plan.paths)
+        except sources.GitError as exc:
+            raise _usage_error(f"--base {base}: {exc}")
+    else:
+        _, results = session.execute(plan, fix=True)
+        pairs = sources.pairs_from_results(results)
+    options = sources.settings_from_config(dict(plan.config.verify), examples=examples, ulps=ulps, timeout=timeout)
+    verdicts = harness.verify_pairs(pairs, project_root=plan.config.root, **options)
+    if output_format is VerifyFormat.json:
+        print(harness.render_json(verdicts))
+    elif output_format is VerifyFormat.markdown:
+        sys.stdout.write(harness.render_markdown(verdicts))
+    else:
+        from finfix.console import stdout
+
+        stdout().print(harness.render_table(verdicts) if verdicts else "nothing to verify: no function changed")
+    raise typer.Exit(harness.exit_code(verdicts))
+
+
+def _verify_before_apply(plan, results, summary):
+    """`apply --verify`: keep only the files whose changed functions verify; report the others."""
+    from finfix import harness
+    from finfix.console import stderr
+    from finfix.harness import sources
+
+    options = sources.settings_from_config(dict(plan.config.verify), examples=None, ulps=None, timeout=None)
+    verdicts = harness.verify_pairs(sources.pairs_from_results(results), project_root=plan.config.root, **options)
+    if verdicts:
+        stderr().print(harness.render_table(verdicts))
+    kept, rejected = sources.keep_verified(results, verdicts)
+    before = {r.path: r for r in results}
+    for path, why in rejected:
+        summary.fixes.subtract(before[path].fixes_by_rule())
+        stderr().print(f"note: {path}: {why}", markup=False)
+    summary.fixes = +summary.fixes  # drop the rules left with no fix
+    return kept
 
 
 @app.command()

@@ -104,17 +104,23 @@ def render_table(results: Sequence[VerifyResult]) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table("file", "function", "verdict", "examples", "max ULP", "ex/s", "note", box=None, pad_edge=False)
     style = {"equivalent": "green", "different": "bold red", "skipped": "yellow", "error": "red"}
+    parts: list[Any] = []
+    for path in dict.fromkeys(r.path for r in results):
+        table = Table("function", "verdict", "examples", "max ULP", "ex/s", box=None, pad_edge=False,
+                      title=path, title_justify="left", title_style="bold")
+        for r in results:
+            if r.path == path:
+                table.add_row(r.function, Text(r.verdict, style=style.get(r.verdict, "")), str(r.examples),
+                              str(r.max_ulp), f"{r.examples_per_second:g}")
+        parts.append(table)
     for r in results:
-        table.add_row(r.path, r.function, Text(r.verdict, style=style.get(r.verdict, "")), str(r.examples),
-                      str(r.max_ulp), f"{r.examples_per_second:g}", r.note)
-    parts: list[Any] = [table]
-    for r in results:
+        if r.note or r.counterexample:
+            parts.append(Text(f"\n{r.path}::{r.function}: {r.verdict}" + (f" ({r.note})" if r.note else "")))
         if r.counterexample:
             cx = r.counterexample
             parts.append(Text(
-                f"\n{r.path}: {r.function}({_args(cx)})\n  before: {cx.get('before')}\n  after:  {cx.get('after')}"
+                f"  {r.function}({_args(cx)})\n  before: {cx.get('before')}\n  after:  {cx.get('after')}"
                 f"\n  where:  {cx.get('where')}"
             ))
     t = totals(results)
