@@ -10,8 +10,10 @@ from codemods.numba_prange import ParallelWithoutPrange, PrangeRace
 from codemods.pandas_inplace import PandasInplace
 from codemods.pandas_values import PandasValues
 from codemods.python_mutable_default import MutableDefault
+from codemods.python_silent_except import SilentExcept
 from codemods.seaborn_distplot import SeabornDistplot
 from codemods.numpy_removed_aliases import NumpyRemovedAliases
+from codemods.numpy_builtin_aliases import NumpyBuiltinAliases
 
 BUILTIN = (
     # numba (FX0xx) first: FX001 rewrites racy prange loops, FX005 reports what FX001 left
@@ -23,6 +25,7 @@ BUILTIN = (
     ErrorModel,
     BuiltinCuda,
     MutableDefault,
+    SilentExcept,
     # pandas (FX2xx)
     PandasInplace,
     PandasValues,
@@ -30,4 +33,5 @@ BUILTIN = (
     SeabornDistplot,
     # numpy/scipy/sklearn (FX4xx), psutil/optuna (FX5xx)
     NumpyRemovedAliases,
+    NumpyBuiltinAliases,
 )

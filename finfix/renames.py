@@ -217,6 +217,8 @@ class RenameRule(Rule):
                         fix=Safety.DETECT, reason=rename.reason)
             return updated_node
         aliased = original_node.value != rename.old_leaf  # `from numpy import trapz as T`: only the import changes
+        if rename.new.startswith("builtins."):  # the import goes away, so an alias cannot stay
+            aliased = False
         new_name = original_node.value if aliased else rename.new_leaf
         if rename.template:
             message = self._message(rename, original_node.value, rename.template.replace("{}", new_name))

@@ -75,3 +75,20 @@ def test_detect_rows_are_reported_not_rewritten(source):
     assert out == source
     assert len(findings) == 1 and findings[0].fix is Safety.DETECT and not findings[0].applied
     assert "search the docs" in findings[0].message
+
+
+class Builtins(RenameRule):
+    """## What it does
+    Test double."""
+
+    code = "FX997"
+    name = "demo-builtins"
+    summary = "test"
+    safety = Safety.SAFE
+    renames = (NameRename("numpy.object", "builtins.object"),)
+
+
+def test_aliased_from_import_of_a_builtin_uses_the_builtin():
+    # the from-import is dropped, so `O` must not survive (it would be a NameError)
+    out, _ = fix_source("from numpy import object as O, sin\nx = O\n", [Builtins])
+    assert out == "from numpy import sin\nx = object\n"
