@@ -7,6 +7,8 @@ Python, pandas, plotting and numpy/scipy rules. Import clean-up runs after all o
 from codemods.numba_cuda import BuiltinCuda
 from codemods.numba_jit_modes import ErrorModel, Forceobj, JitNopythonDefault, NopythonFalse
 from codemods.numba_prange import ParallelWithoutPrange, PrangeRace
+from codemods.pandas_append import PandasAppend
+from codemods.pandas_fillna_method import PandasFillnaMethod
 from codemods.pandas_inplace import PandasInplace
 from codemods.pandas_values import PandasValues
 from codemods.python_mutable_default import MutableDefault
@@ -29,6 +31,8 @@ BUILTIN = (
     # pandas (FX2xx)
     PandasInplace,
     PandasValues,
+    PandasFillnaMethod,
+    PandasAppend,
     # plotting (FX3xx): after the pandas rules
     SeabornDistplot,
     # numpy/scipy/sklearn (FX4xx), psutil/optuna (FX5xx)

@@ -122,6 +122,7 @@ SAME_KIND = frozenset(
     "cummax cummin rank reindex reindex_like truncate tz_localize tz_convert asfreq infer_objects "
     "convert_dtypes set_axis sample isna notna isnull notnull between_time at_time add_prefix "
     "add_suffix filter take nlargest nsmallest sort_index swaplevel droplevel reorder_levels "
+    "append applymap swapaxes pad backfill first last to_timestamp to_period "
     "add sub mul div truediv floordiv mod pow radd rsub rmul rdiv rtruediv explode squeeze".split()
 )
 # ... that return some pandas object (a frame or a series).
@@ -472,3 +473,31 @@ class _Imports(cst.CSTVisitor):
         if node.module is not None and not node.relative:
             self.roots.add(code_of(node.module).split(".")[0])
         return False
+
+
+def gate(
+    types: PandasTypes,
+    recv: cst.BaseExpression,
+    *,
+    kinds: frozenset[Kind] = DATA_KINDS,
+    distinctive: bool = False,
+) -> tuple[bool, str]:
+    """May a method rule act on ``recv``? Returns (proved, why) or raises :class:`Skip`.
+
+    Proved pandas (of one of ``kinds``): ``(True, how)``, the rule may fix. Unknown: ``(False, reason)``,
+    the rule reports only, and only when the method name is ``distinctive`` of pandas (``applymap``,
+    ``iteritems``) or the receiver is named like a frame (``df.append``); otherwise, or when the
+    receiver is provably something else (a list, an ndarray, an ``Index`` for ``.append``), :class:`Skip`.
+    """
+    typed = types.infer(recv)
+    if typed.kind in kinds:
+        return True, typed.why
+    if typed.kind is not None:
+        raise Skip
+    if distinctive or looks_like_frame(recv):
+        return False, f"`{code_of(recv)}` is not provably a pandas object (report only)"
+    raise Skip
+
+
+class Skip(Exception):
+    """Raised by :func:`gate`: not a pandas receiver, leave the call alone."""
