@@ -351,7 +351,7 @@ def render_body(req: Request, out: Outcome) -> str:
             "",
             "### Not fixed",
             "",
-            f"{plural(len(out.left), 'finding')} remain on this branch ({need_unsafe} need `--unsafe-fixes`, "
+            f"{plural(len(out.left), 'finding')} {'remains' if len(out.left) == 1 else 'remain'} on this branch ({need_unsafe} need `--unsafe-fixes`, "
             f"{report_only} have no automatic fix); `finfix check` lists them.",
             "",
             "<details><summary>Findings</summary>",
