@@ -23,6 +23,7 @@ from finfix.harness import inputs as inp
 from finfix.harness.compare import Comparer, Mismatch, Outcome, invoke, snapshot
 
 MAX_FRESH = 40  # fresh loads of the original per function, when it keeps state between calls
+FRESH_BUDGET_SECONDS = 3.0  # ... and the time they may take (a fresh module recompiles its kernels)
 RACE_MIN_RUNS = 8
 RACE_MAX_RUNS = 400
 RACE_BUDGET_SECONDS = 1.0  # a race shows up only when threads overlap: keep trying for this long
@@ -82,10 +83,30 @@ def sequential_build(disp: Any) -> Any:
     return numba.njit(parallel=False, **options)(disp.py_func)
 
 
+def sequentialize(module: Any) -> dict[str, Any]:
+    """Swap the module's parallel prange kernels for their sequential builds; return the originals.
+
+    Callers in the module then run the sequential meaning too, so a Python function that calls a racy
+    kernel is compared deterministically. Builds compile lazily, on first call.
+    """
+    originals: dict[str, Any] = {}
+    for name, obj in list(vars(module).items()):
+        if (
+            inp.is_dispatcher(obj)
+            and obj.targetoptions.get("parallel")
+            and getattr(obj.py_func, "__module__", None) == module.__name__
+            and uses_prange(obj.py_func)
+        ):
+            originals[name] = obj
+            setattr(module, name, sequential_build(obj))
+    return originals
+
+
 def verify_function(
     before: Any, after: Any, qualname: str, *, dotted: str, examples: int, ulps: int,
     user: dict[str, dict[str, Any]], recorded: dict[str, list], load_seconds: float,
     reload_before: Callable[[], Any] | None = None,
+    parallel: tuple[dict[str, Any], dict[str, Any]] = ({}, {}),
 ) -> dict[str, Any]:
     record: dict[str, Any] = {
         "function": qualname, "verdict": "skipped", "examples": 0, "max_ulp": 0, "counterexample": None,
@@ -110,15 +131,14 @@ def verify_function(
             notes.append("the after version is no longer compiled by numba")
         params = inp._parameters(fb.py_func, skip_first=False)
         plan = inp.plan_numba(fb, params, user=user_params, recorded=recorded.get(f"{dotted}.{qualname}"))
-        parallel_before = bool(fb.targetoptions.get("parallel")) and uses_prange(fb.py_func)
-        parallel_after = inp.is_dispatcher(fa) and bool(fa.targetoptions.get("parallel")) and uses_prange(fa.py_func)
-        side_b = Side(sequential_build(fb) if parallel_before else fb)
-        side_a = Side(sequential_build(fa) if parallel_after else fa)
+        par_b, par_a = parallel[0].get(qualname), parallel[1].get(qualname)
+        parallel_before, parallel_after = par_b is not None, par_a is not None
+        side_b, side_a = Side(fb), Side(fa)  # sequential builds when the module had prange kernels
         if parallel_before:
             notes.append("original compared through its sequential meaning (parallel=False build)")
         if parallel_after:
             notes.append("the rewrite keeps prange: compared through its sequential meaning too")
-        _compile(plan, [side_b.fn, side_a.fn, *([fb] if parallel_before else []), *([fa] if parallel_after else [])])
+        _compile(plan, [fb, fa, *[d for d in (par_b, par_a) if d is not None]])
     elif callable(plain) and not isinstance(plain, type):
         if inp.is_dispatcher(fa):
             notes.append("the after version is compiled by numba, the before is not")
@@ -162,13 +182,13 @@ def verify_function(
     record.update(result)
     if result.get("note"):
         notes.append(result["note"])
-    if parallel_before or parallel_after:
+    if inp.is_dispatcher(fb) and (parallel_before or parallel_after):
         t = time.perf_counter()
         big = inp.large_call(plan)
         if big is not None:
-            if parallel_before and _races(Side(fb), big):
+            if par_b is not None and _races(Side(par_b), big):
                 notes.append("race observed in the original")
-            if parallel_after and _races(Side(fa), big):
+            if par_a is not None and _races(Side(par_a), big):
                 notes.append("race observed in the rewrite")
                 if record["verdict"] == "equivalent":
                     record["verdict"] = "different"
@@ -218,7 +238,7 @@ def _run_examples(
 
     cmp = Comparer(ulps)
     state: dict[str, Any] = {
-        "count": 0, "returned": 0, "shared": 0, "fresh": 0, "unchecked": 0, "failure": None, "raised": set(),
+        "count": 0, "returned": 0, "shared": 0, "fresh": 0, "fresh_seconds": 0.0, "unchecked": 0, "failure": None, "raised": set(),
     }
 
     @settings(
@@ -236,7 +256,9 @@ def _run_examples(
             second = cmp.outcomes(b2, a2)
             if second is not None:
                 found, shown = Mismatch("second call: " + second.where, second.before, second.after), (b2, a2)
-        if found is not None and fresh_before is not None and state["fresh"] < MAX_FRESH:
+        if (found is not None and fresh_before is not None and state["fresh"] < MAX_FRESH
+                and state["fresh_seconds"] < FRESH_BUDGET_SECONDS):
+            t0 = time.perf_counter()
             # State left by earlier calls (a mutable default, a module global) can make the original
             # differ from itself: the rewrite is held to what a freshly loaded original does.
             fresh = fresh_before()
@@ -256,6 +278,7 @@ def _run_examples(
                     found = Mismatch(f"{prefix}{miss.where} (against a freshly loaded original)",  # type: ignore[union-attr]
                                      miss.before, miss.after)  # type: ignore[union-attr]
                     shown = (f1, a1) if again else (f2, a2)
+            state["fresh_seconds"] += time.perf_counter() - t0
         elif found is not None and _stateful(b1, b2, a1, a2, ulps):
             state["shared"] += 1  # no fresh copy to compare with: the original is not repeatable, the rewrite is
             state["unchecked"] += 1

@@ -32,7 +32,7 @@ def main(job_file: str, out_file: str) -> int:
     sys.stdout = sys.stderr  # user code that prints must not corrupt anything
     warnings.simplefilter("ignore")
     from finfix.harness import inputs
-    from finfix.harness.differential import verify_function
+    from finfix.harness.differential import sequentialize, verify_function
     from finfix.harness.loading import ModuleLocation, load_module
 
     location = ModuleLocation(**job["location"])
@@ -62,20 +62,23 @@ def main(job_file: str, out_file: str) -> int:
                 for q in functions:
                     emit(_error(q, f"the {side} version failed to import: {_why(exc)}"))
                 return 0
+        parallel = (sequentialize(modules["before"]), sequentialize(modules["after"]))
         load_seconds = (time.perf_counter() - started) / max(len(functions), 1)
         copies = iter(range(1, 1_000_000))
 
         def reload_before() -> Any:
             """A fresh copy of the original, for functions that keep state between calls."""
-            return load_module(location, job["before"], side=f"before{next(copies)}", original_path=job["path"],
-                               scratch=scratch)
+            module = load_module(location, job["before"], side=f"before{next(copies)}",
+                                 original_path=job["path"], scratch=scratch)
+            sequentialize(module)
+            return module
 
         for q in functions:
             try:
                 record = verify_function(
                     modules["before"], modules["after"], q, dotted=location.dotted,
                     examples=job["examples"], ulps=job["ulps"], user=user, recorded=recorded,
-                    load_seconds=load_seconds, reload_before=reload_before,
+                    load_seconds=load_seconds, reload_before=reload_before, parallel=parallel,
                 )
             except inputs.NoInputs as exc:
                 record = {**_error(q, str(exc)), "verdict": "skipped"}
