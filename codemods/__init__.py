@@ -13,6 +13,7 @@ from codemods.pandas_inplace import PandasInplace
 from codemods.pandas_values import PandasValues
 from codemods.python_mutable_default import MutableDefault
 from codemods.python_silent_except import SilentExcept
+from codemods.python_utcnow import DatetimeUtcnow
 from codemods.seaborn_distplot import SeabornDistplot
 from codemods.numpy_removed_aliases import NumpyRemovedAliases
 from codemods.numpy_builtin_aliases import NumpyBuiltinAliases
@@ -28,6 +29,7 @@ BUILTIN = (
     BuiltinCuda,
     MutableDefault,
     SilentExcept,
+    DatetimeUtcnow,
     # pandas (FX2xx)
     PandasInplace,
     PandasValues,
