@@ -8,8 +8,11 @@ from codemods.numba_cuda import BuiltinCuda
 from codemods.numba_jit_modes import ErrorModel, Forceobj, JitNopythonDefault, NopythonFalse
 from codemods.numba_prange import ParallelWithoutPrange, PrangeRace
 from codemods.pandas_append import PandasAppend
+from codemods.pandas_applymap import PandasApplymap
 from codemods.pandas_fillna_method import PandasFillnaMethod
+from codemods.pandas_groupby_axis import PandasGroupbyAxis
 from codemods.pandas_inplace import PandasInplace
+from codemods.pandas_swapaxes import PandasSwapaxes
 from codemods.pandas_values import PandasValues
 from codemods.python_mutable_default import MutableDefault
 from codemods.python_silent_except import SilentExcept
@@ -35,6 +38,9 @@ BUILTIN = (
     PandasValues,
     PandasFillnaMethod,
     PandasAppend,
+    PandasApplymap,
+    PandasGroupbyAxis,
+    PandasSwapaxes,
     # plotting (FX3xx): after the pandas rules
     SeabornDistplot,
     # numpy/scipy/sklearn (FX4xx), psutil/optuna (FX5xx)
