@@ -331,8 +331,11 @@ class PrangeRace(Rule):
         fixable = {loop for loop, v in verdicts.items() if blanket or v.status == RACY}
         parallel_kw = option(dec.call, "parallel", self._dicts).arg
         all_go = len(fixable) == len(loops)
+        opt = option(dec.call, "parallel", self._dicts)
         if all_go and parallel_kw is not None:
             tail = f"; no `prange` is left, so `parallel=True` goes from `{code_of(dec.decorator).strip()}`"
+        elif all_go and opt.dict_name:
+            tail = f"; `parallel=True` comes from the shared `{opt.dict_name}` and stays (see FX005)"
         else:
             tail = ""
         fixed: set[cst.For] = set()

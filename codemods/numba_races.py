@@ -6,7 +6,8 @@ A small abstract interpreter walks the loop body in program order. Every integer
 * ``invariant``: the same in every iteration (constants, names bound outside the loop, inner ``range``
   variables whose bounds do not depend on ``i``);
 * ``affine``: ``c*i + k`` with a literal ``c != 0`` and a loop-invariant ``k`` (injective in ``i``);
-* ``chunk``: an inner ``range`` variable whose start and stop both depend on ``i`` (a chunked loop);
+* ``chunk``: an inner ``range`` variable whose start and stop both depend on ``i`` (a chunked loop,
+  CSR row segments);
 * ``dependent``: anything else that varies with ``i``: values read through ``i`` (``b = int(x[i] / w)``)
   or non-injective maps (``i % k``, ``i // 2``, ``i * m + j``).
 
@@ -296,8 +297,8 @@ class _Analysis:
             kinds = {b.kind for b in bounds}
             if kinds <= {INV}:
                 var_val = Val(_inv(f"{_target_text(stmt)}#{next(self._fresh)}"))
-            elif kinds <= {INV, AFF, CHUNK} and len(bounds) >= 2 and bounds[0].kind != INV and bounds[1].kind != INV:
-                var_val = Val(Idx(CHUNK))
+            elif len(bounds) >= 2 and bounds[0].kind != INV and bounds[1].kind != INV:
+                var_val = Val(Idx(CHUNK))  # a segment per iteration: `range(c * size, c * size + size)`
             else:
                 var_val = Val(_DEP_MAP)
         else:
@@ -756,8 +757,9 @@ def _judge_array(base: str, accs: list[Access], var: str) -> Verdict | None:
             for p in range(min(len(a.idxs), len(b.idxs))):  # type: ignore[arg-type]
                 x, y = a.idxs[p], b.idxs[p]  # type: ignore[index]
                 if x.kind == AFF and y.kind == AFF and not x.same_affine(y):
-                    return Verdict(RACY, f"`{a.text}` and `{b.text}` touch the same element of `{base}` from "
-                                   f"different iterations (a loop-carried dependency)", a.stmt, a.text, SUGGEST_CARRIED)
+                    what = "writes" if b.write and not b.aug else "reads"
+                    return Verdict(RACY, f"it {what} `{b.text}` too, and another iteration writes that element "
+                                   "(a loop-carried dependency)", a.stmt, a.text, SUGGEST_CARRIED)
     bad = next((a for a in writes if not any(i.kind == AFF for i in a.idxs)), None)  # type: ignore[union-attr]
     if bad is None:  # every write is affine somewhere; a read elsewhere conflicts
         r = next((a for a in accs if not a.write and not any(i.kind == AFF for i in a.idxs)), None)  # type: ignore[union-attr]
