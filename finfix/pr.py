@@ -235,11 +235,20 @@ def run(req: Request, *, log: Callable[[str], None] = lambda _m: None) -> Outcom
     if req.verify:
         verify_pairs, render_markdown = load_harness()
         pairs = [(p, _text(originals[p]), _text(finals[p])) for p in sorted(finals)]
-        results = verify_pairs(pairs, examples=VERIFY_EXAMPLES, project_root=str(plan.config.root))
+        results = verify_pairs(pairs, project_root=str(plan.config.root), **_verify_options(plan))
         out.verification = render_markdown(results)
         out.verification_failed = any(_failed(r) for r in results)
     out.body = render_body(req, out)
     return out
+
+
+def _verify_options(plan: session.Plan) -> dict[str, Any]:
+    """`[tool.finfix.verify]` settings, read the way `finfix verify` reads them."""
+    try:
+        from finfix.harness.sources import settings_from_config
+    except ImportError:
+        return {"examples": VERIFY_EXAMPLES}
+    return settings_from_config(dict(plan.config.verify), examples=None, ulps=None, timeout=None)
 
 
 def _inside(path: Path, root: Path) -> bool:
