@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import copy
 import inspect
-import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -214,26 +213,37 @@ class Comparer:
 
 
 def ulp_distance(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Units in the last place between same-shaped float arrays; NaN==NaN is 0, NaN against a number is infinite."""
+    """Units in the last place between same-shaped float arrays (uint64, exact).
+
+    NaN against NaN is 0, NaN against a number is INFINITE_ULP, 0.0 against -0.0 is 0.
+    """
     x = np.ascontiguousarray(x)
     y = np.ascontiguousarray(y)
-    if x.dtype == np.float32:
-        ix, iy = x.view(np.int32).astype(np.int64), y.view(np.int32).astype(np.int64)
-        sign = np.int64(2**31 - 1)
+    if x.dtype == np.float32 and y.dtype == np.float32:
+        ux = _ordered(x.view(np.uint32).astype(np.uint64), 31) << np.uint64(32)
+        uy = _ordered(y.view(np.uint32).astype(np.uint64), 31) << np.uint64(32)
     else:
-        x, y = x.astype(np.float64, copy=False), y.astype(np.float64, copy=False)
-        ix, iy = x.view(np.int64), y.view(np.int64)
-        sign = np.int64(2**63 - 1)
-    ox = np.where(ix < 0, -(ix & sign), ix)
-    oy = np.where(iy < 0, -(iy & sign), iy)
-    dist = np.abs(ox.astype(np.float64) - oy.astype(np.float64))
+        x, y = x.astype(np.float64), y.astype(np.float64)
+        ux, uy = _ordered(x.view(np.uint64), 63), _ordered(y.view(np.uint64), 63)
+    out = np.where(ux > uy, ux - uy, uy - ux)
+    out = np.where((ux >= np.uint64(1 << 63)) != (uy >= np.uint64(1 << 63)), out - np.uint64(1), out)  # ±0 are one
     with np.errstate(invalid="ignore"):
         equal = (x == y) | (np.isnan(x) & np.isnan(y))
         one_nan = np.isnan(x) ^ np.isnan(y)
-    out = np.minimum(dist, float(INFINITE_ULP)).astype(np.float64)
+    if x.dtype == np.float32:
+        out = out >> np.uint64(32)
+    out = np.minimum(out, np.uint64(INFINITE_ULP))
     out[equal] = 0
     out[one_nan] = INFINITE_ULP
-    return out.astype(np.uint64)
+    return out
+
+
+def _ordered(bits: np.ndarray, sign_bit: int) -> np.ndarray:
+    """Float bit patterns mapped to unsigned integers in the floats' order."""
+    sign = np.uint64(1 << sign_bit)
+    mask = np.uint64((1 << (sign_bit + 1)) - 1)
+    negative = (bits & sign) != 0
+    return np.where(negative, (~bits) & mask, bits | sign)
 
 
 def _is_float(v: Any) -> bool:
@@ -249,7 +259,3 @@ def _type_shown(v: Any) -> str:
     if isinstance(v, np.ndarray):
         return f"ndarray {v.dtype} {v.shape}"
     return f"{type(v).__name__} {repr(v)[:80]}"
-
-
-def close_enough(x: float, y: float) -> bool:
-    return x == y or (math.isnan(x) and math.isnan(y))

@@ -135,7 +135,10 @@ def strategy_for_kind(kind: Kind) -> st.SearchStrategy:
             else st.tuples(*[st.integers(0, 5)] * kind.ndim)
         )
         dtype = np.dtype(kind.dtype)
-        return hnp.arrays(dtype, shape, elements=_elements(kind.dtype))
+        arrays = hnp.arrays(dtype, shape, elements=_elements(kind.dtype))
+        if kind.dtype == "float64":  # and arrays made of nothing but edge cases
+            return st.one_of(arrays, hnp.arrays(dtype, shape, elements=st.sampled_from(SPECIAL_FLOATS)))
+        return arrays
     if kind.name == "float":
         return FLOATS if kind.dtype == "float64" else st.floats(width=32)
     if kind.name == "int":
@@ -237,6 +240,46 @@ def calls(plan: CallPlan) -> st.SearchStrategy[Call]:
         )
 
     return draw_call()
+
+
+EDGE_ARRAYS = (
+    [1.0, float("nan"), -1.0],
+    [float("inf"), float("-inf"), -0.0, 5e-324, 1e300, -1e300, 0.0],
+    [],
+    [2.0],
+)
+EDGE_SCALARS = (0.0, float("nan"), float("inf"), -0.0)
+
+
+def edge_calls(plan: CallPlan) -> list[Call]:
+    """A few fixed calls made of edge cases (NaN, ±inf, ±0.0, subnormals, empty and length-1 arrays).
+
+    They run first, before the generated examples; only for plans where every parameter has a kind.
+    """
+    if plan.init is not None or not all(p.kind for p in plan.params):
+        return []
+    out = []
+    for n, (values, scalar) in enumerate(zip(EDGE_ARRAYS, EDGE_SCALARS)):
+        row: list[Any] = []
+        for p in plan.params:
+            k = p.kind
+            assert k is not None
+            if k.name == "array":
+                base = np.asarray(values, dtype=np.float64)
+                if not k.dtype.startswith(("float", "complex")):
+                    base = np.nan_to_num(base, nan=0.0, posinf=1.0, neginf=-1.0).clip(-100, 100)
+                arr = base.astype(k.dtype)
+                row.append(arr.reshape((len(arr),) + (1,) * (k.ndim - 1)))
+            elif k.name == "float":
+                row.append(float(scalar))
+            elif k.name == "int":
+                row.append(1 if p.size_like else n - 1)
+            elif k.name == "bool":
+                row.append(bool(n % 2))
+            else:
+                return out
+        out.append(Call(tuple(p.name for p in plan.params), tuple(row), tuple(p.keyword_ok for p in plan.params)))
+    return out
 
 
 def large_call(plan: CallPlan, *, length: int = 1_000_000, seed: int = 0) -> Call | None:

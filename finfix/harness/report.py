@@ -20,6 +20,7 @@ class VerifyResult:
     note: str = ""
     compile_seconds: float = 0.0  # trial typing and compilation (numba), or input planning
     examples_seconds: float = 0.0  # running the examples (and the race check)
+    race_seconds: float = 0.0  # repeated parallel runs of prange kernels on large inputs
     load_seconds: float = 0.0  # this function's share of loading both versions of the module
     inputs: str = ""  # where each parameter's values came from
 
@@ -52,6 +53,7 @@ def totals(results: Sequence[VerifyResult]) -> dict[str, Any]:
         "load_seconds": round(sum(r.load_seconds for r in results), 3),
         "compile_seconds": round(sum(r.compile_seconds for r in results), 3),
         "examples_seconds": round(run, 3),
+        "race_seconds": round(sum(r.race_seconds for r in results), 3),
         "examples_per_second": round(examples / run, 1) if run > 0 else 0.0,
     }
 
