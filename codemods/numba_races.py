@@ -742,8 +742,8 @@ def _judge_array(base: str, accs: list[Access], var: str) -> Verdict | None:
                 kinds != {SLICE} or notes == {"chunk"}
             ):
                 w = next(a for a in accs if a.write)
-                return Verdict(UNPROVEN, f"`{w.text}` writes a chunk whose bounds depend on `{var}`; finfix "
-                               "cannot prove the chunks are disjoint", w.stmt, w.text)
+                return Verdict(UNPROVEN, f"it writes a segment of `{base}` whose bounds depend on `{var}` "
+                               "(a chunk); finfix cannot prove the segments are disjoint", w.stmt, w.text)
     w = writes[0]
     if any(a.idxs is None for a in accs):
         a = next(a for a in accs if a.idxs is None)
@@ -766,8 +766,8 @@ def _judge_array(base: str, accs: list[Access], var: str) -> Verdict | None:
         if r is None:
             return Verdict(RACY, f"the accesses to `{base}` use `{var}` at different index positions, so "
                            "iterations share elements", w.stmt, w.text, SUGGEST_CARRIED)
-        return Verdict(RACY, f"`{r.text}` reads elements of `{base}` that other iterations write "
-                       f"(`{w.text}`)", w.stmt, w.text, SUGGEST_CARRIED)
+        return Verdict(RACY, f"`{r.text}` reads elements of `{base}` that other iterations write",
+                       w.stmt, w.text, SUGGEST_CARRIED)
     kinds = [i.kind for i in bad.idxs]  # type: ignore[union-attr]
     notes = [i.note for i in bad.idxs if i.kind == DEP]  # type: ignore[union-attr]
     if "data" in notes:
