@@ -20,6 +20,8 @@ from codemods.python_utcnow import DatetimeUtcnow
 from codemods.seaborn_distplot import SeabornDistplot
 from codemods.numpy_removed_aliases import NumpyRemovedAliases
 from codemods.numpy_builtin_aliases import NumpyBuiltinAliases
+from codemods.scipy_signal_windows import ScipySignalWindows
+from codemods.scipy_misc_removed import ScipyMiscRemoved
 
 BUILTIN = (
     # numba (FX0xx) first: FX001 rewrites racy prange loops, FX005 reports what FX001 left
@@ -46,4 +48,6 @@ BUILTIN = (
     # numpy/scipy/sklearn (FX4xx), psutil/optuna (FX5xx)
     NumpyRemovedAliases,
     NumpyBuiltinAliases,
+    ScipySignalWindows,
+    ScipyMiscRemoved,
 )

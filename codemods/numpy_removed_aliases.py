@@ -260,6 +260,7 @@ class NumpyRemovedAliases(RenameRule):
         super().__init__(session)
         self._np_alias: str | None = None
         self._sum_shadowed = False
+        self._pending: list = []  # import edits of the replacement being built, queued if it is applied
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
@@ -358,21 +359,26 @@ class NumpyRemovedAliases(RenameRule):
             return func.with_changes(attr=cst.Name(leaf))
         if isinstance(func, cst.Name) and old_leaf:
             asname = func.value if func.value != old_leaf else None
-            RemoveImportsVisitor.remove_unused_import(self.context, "numpy", old_leaf, asname)
+            self._pending.append(lambda: RemoveImportsVisitor.remove_unused_import(
+                self.context, "numpy", old_leaf, asname))
         alias = self._np_alias
         if alias is None:
-            AddImportsVisitor.add_needed_import(self.context, "numpy")
+            self._pending.append(lambda: AddImportsVisitor.add_needed_import(self.context, "numpy"))
             alias = "numpy"
         return cst.Attribute(value=cst.parse_expression(alias), attr=cst.Name(leaf))
 
     def _fix(self, original: cst.CSTNode, updated: cst.BaseExpression, replacement: cst.BaseExpression,
              note: str, fix: Safety = Safety.SAFE, reason: str = "") -> cst.BaseExpression:
         message = f"`{short_code(original)}` → `{short_code(replacement, 70)}` ({note})"
+        pending, self._pending = self._pending, []
         if self.report(original, message, fix=fix, reason=reason):
+            for queue_import_edit in pending:  # only now that the fix is applied
+                queue_import_edit()
             return replacement.with_changes(lpar=updated.lpar, rpar=updated.rpar)
         return updated
 
     def _detect(self, original: cst.CSTNode, updated: cst.BaseExpression, message: str) -> cst.BaseExpression:
+        self._pending = []
         self.report(original, message, fix=Safety.DETECT)
         return updated
 
@@ -528,7 +534,7 @@ class NumpyRemovedAliases(RenameRule):
             args = [args[0].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
                     _kwarg("file", device.value)]
         if isinstance(updated.func, cst.Name):
-            RemoveImportsVisitor.remove_unused_import(self.context, "numpy", "disp")
+            self._pending.append(lambda: RemoveImportsVisitor.remove_unused_import(self.context, "numpy", "disp"))
         return self._fix(original, updated, cst.Call(func=cst.Name("print"), args=args), R24)
 
     def _call_sum(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
@@ -543,9 +549,9 @@ class NumpyRemovedAliases(RenameRule):
     def _call_source(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         if len(updated.args) != 1 or updated.args[0].keyword is not None:
             return self._detect(original, updated, "`np.source` was removed in NumPy 2.0: use `inspect.getsource`")
-        AddImportsVisitor.add_needed_import(self.context, "inspect")
+        self._pending.append(lambda: AddImportsVisitor.add_needed_import(self.context, "inspect"))
         if isinstance(updated.func, cst.Name):
-            RemoveImportsVisitor.remove_unused_import(self.context, "numpy", "source")
+            self._pending.append(lambda: RemoveImportsVisitor.remove_unused_import(self.context, "numpy", "source"))
         getsource = cst.Call(func=cst.parse_expression("inspect.getsource"), args=[cst.Arg(updated.args[0].value)])
         replacement = cst.Call(func=cst.Name("print"), args=[cst.Arg(getsource)])
         return self._fix(original, updated, replacement, R20, Safety.UNSAFE,

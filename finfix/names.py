@@ -76,3 +76,22 @@ def remove_arg(args: Iterable[cst.Arg], target: cst.Arg) -> list[cst.Arg]:
         if original_last is target and last.comma is not cst.MaybeSentinel.DEFAULT:
             kept[-1] = last.with_changes(comma=cst.MaybeSentinel.DEFAULT)
     return kept
+
+
+def replace_callee(rule: Rule, func: cst.BaseExpression, qualified: str, new_leaf: str) -> cst.BaseExpression:
+    """``func`` (which resolves to ``qualified``) renamed to ``new_leaf`` in the same module.
+
+    `integrate.simps` → `integrate.simpson`; a from-imported `simps` becomes `simpson`, with
+    ``from <module> import simpson`` queued and the old from-import dropped once nothing uses it.
+    Only call it when the fix is applied.
+    """
+    if isinstance(func, cst.Attribute):
+        return func.with_changes(attr=cst.Name(new_leaf))
+    module, _, old_leaf = qualified.rpartition(".")
+    if isinstance(func, cst.Name):
+        from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
+        asname = func.value if func.value != old_leaf else None
+        RemoveImportsVisitor.remove_unused_import(rule.context, module, old_leaf, asname)
+        AddImportsVisitor.add_needed_import(rule.context, module, new_leaf)
+    return cst.Name(new_leaf)

@@ -97,6 +97,7 @@ class RenameRule(Rule):
         self._from_usage: dict[str, list[int]] = {}
         self._complete: dict[str, bool] = {}
         self._signed: set[int] = set()  # ids of unary expressions built from templates
+        self._new_imports: list[str] = []  # modules the replacement being built needs
 
     # -- names ----------------------------------------------------------------------------------
     def _match(self, node: cst.CSTNode) -> NameRename | None:
@@ -138,9 +139,12 @@ class RenameRule(Rule):
             self.report(original_node, self._detect_message(rename, code_of(original_node)),
                         fix=Safety.DETECT, reason=rename.reason)
             return updated_node
+        self._new_imports = []
         replacement = self._attribute_replacement(rename, updated_node)
         message = self._message(rename, code_of(original_node), code_of(replacement))
         if self.report(original_node, message, fix=rename.safety, reason=rename.reason):
+            for module in self._new_imports:  # only for an applied fix
+                AddImportsVisitor.add_needed_import(self.context, module)
             return replacement
         return updated_node
 
@@ -159,7 +163,7 @@ class RenameRule(Rule):
                 expr = cst.Attribute(value=expr, attr=cst.Name(part))
             return expr
         module, _, leaf = rename.new.rpartition(".")
-        AddImportsVisitor.add_needed_import(self.context, module)
+        self._new_imports.append(module)
         return cst.parse_expression(f"{module}.{leaf}")
 
     def _detect_message(self, rename: NameRename, spelled: str) -> str:

@@ -92,3 +92,22 @@ def test_aliased_from_import_of_a_builtin_uses_the_builtin():
     # the from-import is dropped, so `O` must not survive (it would be a NameError)
     out, _ = fix_source("from numpy import object as O, sin\nx = O\n", [Builtins])
     assert out == "from numpy import sin\nx = object\n"
+
+
+class ElsewhereUnsafe(RenameRule):
+    """## What it does
+    Test double."""
+
+    code = "FX996"
+    name = "demo-elsewhere"
+    summary = "test"
+    safety = Safety.UNSAFE
+    renames = (NameRename("scipy.misc.face", "scipy.datasets.face", safety=Safety.UNSAFE, reason="downloads"),)
+
+
+def test_an_unapplied_fix_queues_no_import():
+    source = "import scipy.misc\nimg = scipy.misc.face()\n"
+    out, findings = fix_source(source, [ElsewhereUnsafe])  # unsafe fixes not enabled
+    assert out == source and findings and not findings[0].applied
+    out, _ = fix_source(source, [ElsewhereUnsafe], unsafe=True)
+    assert out == "import scipy.misc\nimport scipy.datasets\n\nimg = scipy.datasets.face()\n"
