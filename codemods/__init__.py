@@ -9,9 +9,11 @@ from codemods.numba_jit_modes import ErrorModel, Forceobj, JitNopythonDefault, N
 from codemods.numba_prange import ParallelWithoutPrange, PrangeRace
 from codemods.pandas_append import PandasAppend
 from codemods.pandas_applymap import PandasApplymap
+from codemods.pandas_delim_whitespace import PandasDelimWhitespace
 from codemods.pandas_fillna_method import PandasFillnaMethod
 from codemods.pandas_groupby_axis import PandasGroupbyAxis
 from codemods.pandas_inplace import PandasInplace
+from codemods.pandas_offset_aliases import PandasOffsetAliases
 from codemods.pandas_swapaxes import PandasSwapaxes
 from codemods.pandas_values import PandasValues
 from codemods.python_mutable_default import MutableDefault
@@ -41,6 +43,8 @@ BUILTIN = (
     PandasFillnaMethod,
     PandasAppend,
     PandasApplymap,
+    PandasOffsetAliases,
+    PandasDelimWhitespace,
     PandasGroupbyAxis,
     PandasSwapaxes,
     # plotting (FX3xx): after the pandas rules
