@@ -20,6 +20,9 @@ from codemods.python_mutable_default import MutableDefault
 from codemods.python_silent_except import SilentExcept
 from codemods.python_utcnow import DatetimeUtcnow
 from codemods.seaborn_distplot import SeabornDistplot
+from codemods.mpl_plot_date import MplPlotDate
+from codemods.mpl_cm_get_cmap import MplCmGetCmap
+from codemods.mpl_style_names import MplSeabornStyleNames
 from codemods.numpy_removed_aliases import NumpyRemovedAliases
 from codemods.numpy_builtin_aliases import NumpyBuiltinAliases
 from codemods.scipy_signal_windows import ScipySignalWindows
@@ -49,6 +52,9 @@ BUILTIN = (
     PandasSwapaxes,
     # plotting (FX3xx): after the pandas rules
     SeabornDistplot,
+    MplPlotDate,
+    MplCmGetCmap,
+    MplSeabornStyleNames,
     # numpy/scipy/sklearn (FX4xx), psutil/optuna (FX5xx)
     NumpyRemovedAliases,
     NumpyBuiltinAliases,
