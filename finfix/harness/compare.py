@@ -188,11 +188,12 @@ class Comparer:
             return None
         k = bad[0]
         if scalar:
-            return Mismatch(where, repr(xs), repr(ys))
+            extra = "" if ulp.ravel()[k] >= INFINITE_ULP else f" ({int(ulp.ravel()[k])} ulp)"
+            return Mismatch(where + extra, repr(xs), repr(ys))
         i = np.unravel_index(k, x.shape)
         label = f"{where}[{', '.join(map(str, i))}]"
         extra = "" if ulp.ravel()[k] >= INFINITE_ULP else f" ({int(ulp.ravel()[k])} ulp)"
-        return Mismatch(label, repr(float(x[i])), repr(float(y[i])) + extra)
+        return Mismatch(label + extra, repr(float(x[i])), repr(float(y[i])))
 
     def _pandas(self, x: Any, y: Any, where: str) -> Mismatch | None:
         if type(x) is not type(y):
@@ -252,7 +253,7 @@ def _is_float(v: Any) -> bool:
 
 def _is_pandas(v: Any) -> bool:
     mod = type(v).__module__
-    return mod.startswith("pandas.") and type(v).__name__ in ("Series", "DataFrame", "Index")
+    return (mod == "pandas" or mod.startswith("pandas.")) and type(v).__name__ in ("Series", "DataFrame", "Index")
 
 
 def _type_shown(v: Any) -> str:
