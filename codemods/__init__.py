@@ -27,6 +27,8 @@ from codemods.numpy_removed_aliases import NumpyRemovedAliases
 from codemods.numpy_builtin_aliases import NumpyBuiltinAliases
 from codemods.scipy_signal_windows import ScipySignalWindows
 from codemods.scipy_misc_removed import ScipyMiscRemoved
+from codemods.scipy_signal_wavelets import ScipySignalWavelets
+from codemods.scipy_fir_nyq import ScipyFirNyq
 
 BUILTIN = (
     # numba (FX0xx) first: FX001 rewrites racy prange loops, FX005 reports what FX001 left
@@ -60,4 +62,6 @@ BUILTIN = (
     NumpyBuiltinAliases,
     ScipySignalWindows,
     ScipyMiscRemoved,
+    ScipySignalWavelets,
+    ScipyFirNyq,
 )

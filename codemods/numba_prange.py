@@ -149,7 +149,7 @@ class PrangeRace(Rule):
             """
             import numba as nb
 
-            @nb.njit(parallel=True, fastmath=True)
+            @nb.njit(parallel=True, nogil=True)
             def total(x, out):
                 for i in nb.prange(x.shape[0]):
                     out[0] += x[i]
@@ -157,7 +157,7 @@ class PrangeRace(Rule):
             """
             import numba as nb
 
-            @nb.njit(fastmath=True)
+            @nb.njit(nogil=True)
             def total(x, out):
                 for i in range(x.shape[0]):
                     out[0] += x[i]
@@ -258,7 +258,7 @@ class PrangeRace(Rule):
             """
             from numba import njit, prange
 
-            @njit(parallel=True, cache=True)
+            @njit(parallel=True, boundscheck=False)
             def f(out, x):
                 for i in prange(x.shape[0]):
                     out[i] = x[i] * 2
@@ -266,7 +266,7 @@ class PrangeRace(Rule):
             """
             from numba import njit
 
-            @njit(cache=True)
+            @njit(boundscheck=False)
             def f(out, x):
                 for i in range(x.shape[0]):
                     out[i] = x[i] * 2
