@@ -13,8 +13,10 @@ from codemods.pandas_delim_whitespace import PandasDelimWhitespace
 from codemods.pandas_fillna_method import PandasFillnaMethod
 from codemods.pandas_groupby_axis import PandasGroupbyAxis
 from codemods.pandas_inplace import PandasInplace
+from codemods.pandas_is_dtype import PandasIsDtypeFuncs
 from codemods.pandas_offset_aliases import PandasOffsetAliases
 from codemods.pandas_swapaxes import PandasSwapaxes
+from codemods.pandas_value_counts import PandasTopValueCounts
 from codemods.pandas_values import PandasValues
 from codemods.python_mutable_default import MutableDefault
 from codemods.python_silent_except import SilentExcept
@@ -23,6 +25,8 @@ from codemods.seaborn_distplot import SeabornDistplot
 from codemods.mpl_plot_date import MplPlotDate
 from codemods.mpl_cm_get_cmap import MplCmGetCmap
 from codemods.mpl_style_names import MplSeabornStyleNames
+from codemods.mpl_misc import MplMisc
+from codemods.plotly_image_engine import PlotlyImageEngine
 from codemods.numpy_removed_aliases import NumpyRemovedAliases
 from codemods.numpy_builtin_aliases import NumpyBuiltinAliases
 from codemods.scipy_signal_windows import ScipySignalWindows
@@ -52,11 +56,15 @@ BUILTIN = (
     PandasDelimWhitespace,
     PandasGroupbyAxis,
     PandasSwapaxes,
+    PandasTopValueCounts,
+    PandasIsDtypeFuncs,
     # plotting (FX3xx): after the pandas rules
     SeabornDistplot,
     MplPlotDate,
     MplCmGetCmap,
     MplSeabornStyleNames,
+    MplMisc,
+    PlotlyImageEngine,
     # numpy/scipy/sklearn (FX4xx), psutil/optuna (FX5xx)
     NumpyRemovedAliases,
     NumpyBuiltinAliases,
