@@ -248,7 +248,24 @@ class PandasTypes:
             return self._infer_subscript(expr)
         if isinstance(expr, cst.Attribute):
             return self._infer_attribute(expr)
+        if isinstance(expr, cst.BinaryOperation) and not isinstance(expr.operator, cst.MatrixMultiply):
+            return self._infer_arithmetic(expr)
         return UNKNOWN
+
+    def _infer_arithmetic(self, expr: cst.BinaryOperation) -> Typed:
+        kinds = [self.infer(side).kind for side in (expr.left, expr.right)]
+        if Kind.NOT in kinds and not any(k in DATA_KINDS for k in kinds):
+            return UNKNOWN
+        data = [k for k in kinds if k in DATA_KINDS]
+        if not data:
+            return UNKNOWN
+        if Kind.FRAME in data:
+            kind = Kind.FRAME
+        elif len(data) == 2 and data[0] is data[1]:
+            kind = data[0]  # Index - Index is an Index, Series + Series a Series
+        else:
+            kind = Kind.PANDAS
+        return Typed(kind, "an arithmetic result of a pandas object", fresh=True)
 
     def _infer_name(self, name: cst.Name) -> Typed:
         if name.value in ("self", "cls"):
