@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import libcst as cst
 import libcst.matchers as m
 from libcst.codemod.visitors import AddImportsVisitor
-from libcst.metadata import ComprehensionScope, ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import ClassScope, ComprehensionScope, ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
 from finfix.names import code_of, is_docstring, qualified_names, resolves_to
 from finfix.rule import Example, Rule, Safety
@@ -38,6 +38,8 @@ READ_ARG_METHODS = frozenset(
     {"update", "extend", "union", "intersection", "difference", "symmetric_difference", "issubset",
      "issuperset", "isdisjoint", "join", "startswith", "endswith", "isin"}
 )
+# Read methods whose result is (or holds) the container's own elements.
+ELEMENT_METHODS = frozenset({"get", "values", "items", "__getitem__"})
 MEMO_NAMES = frozenset({"_cache", "cache", "_memo", "memo", "_seen", "seen", "_registry", "registry"})
 _NONE = re.compile(r"\bNone\b|\bOptional\b|\bAny\b|\bobject\b")
 
@@ -257,10 +259,14 @@ class MutableDefault(Rule):
             name = param.name.value
             shown = f"`{name}={code_of(param.default)}`"
             message = f"mutable default {shown} is shared between calls"
-            use = self._usage(original_node, param)
             if blocker:
                 self.report(param, message, reason=blocker)
                 continue
+            moved = self._scope_problem(original_node, param)
+            if moved:
+                self.report(param, message, reason=moved)
+                continue
+            use = self._usage(original_node, param)
             if use.mutated and (name in MEMO_NAMES or name.startswith("_")):
                 self.report(
                     param,
@@ -305,12 +311,21 @@ class MutableDefault(Rule):
             if getattr(assignment, "node", None) is param
             for access in assignment.references
         ]
+        # `x += [1]` extends the list in place, but LibCST records it as a new binding, not a use
+        for assignment in scope.assignments[name]:
+            target = getattr(assignment, "node", None)
+            if isinstance(target, cst.Name) and isinstance(
+                self.get_metadata(ParentNodeProvider, target, None), cst.AugAssign
+            ):
+                use.mutated = True
+                use.harmful = use.harmful or f"mutated (`{self._statement_text(target)}`)"
+        deep = self._element_risk(param.default)
         for access in accesses:
             node = access.node
             if not _same_function(access.scope, scope):
                 use.harmful = use.harmful or "captured by a nested function or lambda"
                 continue
-            verdict = self._classify(node)
+            verdict = self._classify(node, deep)
             if verdict == "none-check":
                 use.compared_with_none = True
                 use.harmful = use.harmful or "already compared with None in the body"
@@ -320,6 +335,33 @@ class MutableDefault(Rule):
             elif verdict:
                 use.harmful = use.harmful or verdict
         return use
+
+    def _scope_problem(self, fn: cst.FunctionDef, param: cst.Param) -> str:
+        """Why the default cannot move into the body: a name in it means something else there."""
+        inner = self.get_metadata(ScopeProvider, fn.body, None)
+        outer = self.get_metadata(ScopeProvider, fn, None)
+        for name in sorted(_loaded_names(param.default)):
+            if inner is not None and inner.assignments[name]:
+                return (
+                    f"the default uses `{name}`, which inside the function is a parameter or local variable; "
+                    "create the default by hand"
+                )
+            if isinstance(outer, ClassScope) and outer.assignments[name]:
+                return f"the default uses `{name}`, a class attribute the method body cannot see; create it by hand"
+        return ""
+
+    def _element_risk(self, default: cst.BaseExpression) -> str:
+        """'' when the default's elements are immutable (or it has none), 'nested' when they may be mutable
+        objects, 'defaultdict' when even reading a key changes it."""
+        if isinstance(default, cst.Call):
+            qualified = resolves_to(self, default.func, MUTABLE_CALLS) or ""
+            if qualified == "collections.defaultdict":
+                return "defaultdict"
+            if qualified.startswith(("numpy.", "pandas.")):
+                return "nested"  # views: `a[0][1] = 5`, `df["c"].iloc[0] = 1`
+            flat = all(_flat_contents(arg.value) for arg in default.args)
+            return "" if flat else "nested"
+        return "" if _flat_contents(default) else "nested"
 
     def _statement_text(self, node: cst.CSTNode) -> str:
         """The first line of the simple statement around ``node``, for messages."""
@@ -332,18 +374,34 @@ class MutableDefault(Rule):
         lines = code_of(current).strip().splitlines()
         return lines[0][:60] if lines else code_of(node)
 
-    def _classify(self, node: cst.CSTNode) -> str:
-        """'' for a read; 'mutated', 'none-check', or a description of a harmful use."""
+    def _classify(self, node: cst.CSTNode, deep: str = "") -> str:
+        """'' for a read; 'mutated', 'none-check', or a description of a harmful use.
+
+        ``deep`` is the default's element risk (see ``_element_risk``): when its elements are mutable
+        themselves, what happens to an element (`x[0].append(1)`) happens to the shared default too.
+        """
         parent = self.get_metadata(ParentNodeProvider, node)
         grand = self.get_metadata(ParentNodeProvider, parent, None)
         if isinstance(parent, cst.Attribute) and parent.value is node:
             if isinstance(grand, cst.Call) and grand.func is parent:
-                return "" if parent.attr.value in READ_METHODS else "mutated"
+                if parent.attr.value not in READ_METHODS:
+                    return "mutated"
+                if deep and parent.attr.value in ELEMENT_METHODS:
+                    return self._classify(grand, deep)  # `x.get(k).append(v)`
+                return ""
             if _is_store_target(parent, grand):
                 return "mutated"
             return ""
         if isinstance(parent, cst.Subscript) and parent.value is node:
-            return "mutated" if _is_store_target(parent, grand) else ""
+            if _is_store_target(parent, grand):
+                return "mutated"
+            if deep == "defaultdict":
+                return "mutated"  # reading a missing key inserts it
+            return self._classify(parent, deep) if deep else ""  # `x[0][1] = 5`, `x["a"].append(v)`
+        if deep and isinstance(parent, (cst.For, cst.CompFor)) and parent.iter is node:
+            return "iterated over, and its elements are mutable objects shared between calls"
+        if isinstance(parent, (cst.BooleanOperation, cst.IfExp)) and getattr(parent, "test", None) is not node:
+            return self._classify(parent, deep)  # `y = x or []` makes `y` the shared object
         if isinstance(parent, cst.AugAssign) and parent.target is node:
             return "mutated"
         if isinstance(parent, cst.Arg) and isinstance(grand, cst.Call):
@@ -412,13 +470,19 @@ class MutableDefault(Rule):
         if ann is None:
             return None
         expr = ann.annotation
-        if _NONE.search(code_of(expr)):
+        if _admits_none(expr):
             return ann
+        pipe = self.session.settings.target_python >= (3, 10) or self._has_future_annotations()
         if isinstance(expr, cst.SimpleString):
             quote = expr.quote
             inner = expr.value[len(expr.prefix) + len(quote) : -len(quote)]
-            return ann.with_changes(annotation=expr.with_changes(value=f"{expr.prefix}{quote}{inner} | None{quote}"))
-        if self.session.settings.target_python >= (3, 10) or self._has_future_annotations():
+            if pipe:
+                value = f"{inner} | None"
+            else:  # a string annotation is still evaluated by typing.get_type_hints, pydantic and the like
+                AddImportsVisitor.add_needed_import(self.context, "typing", "Optional")
+                value = f"Optional[{inner}]"
+            return ann.with_changes(annotation=expr.with_changes(value=f"{expr.prefix}{quote}{value}{quote}"))
+        if pipe:
             return ann.with_changes(annotation=cst.BinaryOperation(expr, cst.BitOr(), cst.Name("None")))
         AddImportsVisitor.add_needed_import(self.context, "typing", "Optional")
         return ann.with_changes(
@@ -436,6 +500,120 @@ class MutableDefault(Rule):
             ):
                 return True
         return False
+
+
+def _last_name(expr: cst.BaseExpression) -> str:
+    if isinstance(expr, cst.Name):
+        return expr.value
+    if isinstance(expr, cst.Attribute):
+        return expr.attr.value
+    return ""
+
+
+def _admits_none(expr: cst.BaseExpression) -> bool:
+    """Does the annotation already accept None at its top level (`Optional[T]`, `T | None`, `Any`...)?
+
+    Only the outermost type counts: `list[Optional[int]]` does not accept None.
+    """
+    if isinstance(expr, (cst.Name, cst.Attribute)):
+        return _last_name(expr) in ("None", "Any", "object", "NoneType")
+    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
+        return _admits_none(expr.left) or _admits_none(expr.right)
+    if isinstance(expr, cst.Subscript):
+        head = _last_name(expr.value)
+        items = [e.slice.value for e in expr.slice if isinstance(e.slice, cst.Index)]
+        if head == "Optional":
+            return True
+        if head == "Union":
+            return any(_admits_none(i) for i in items)
+        if head == "Annotated":
+            return bool(items) and _admits_none(items[0])
+        if head == "Literal":
+            return any(m.matches(i, m.Name("None")) for i in items)
+        return False
+    if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
+        text = expr.evaluated_value
+        if not isinstance(text, str):
+            return True  # bytes or an f-string: leave it alone
+        try:
+            return _admits_none(cst.parse_expression(text.strip()))
+        except cst.ParserSyntaxError:
+            return bool(_NONE.search(text))
+    return False
+
+
+def _is_constant(expr: cst.BaseExpression) -> bool:
+    """An immutable value: a number, string, None/True/False, or a tuple of those."""
+    if isinstance(expr, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString,
+                         cst.FormattedString, cst.Ellipsis)):
+        return True
+    if isinstance(expr, cst.Name):
+        return expr.value in ("None", "True", "False")
+    if isinstance(expr, cst.UnaryOperation):
+        return _is_constant(expr.expression)
+    if isinstance(expr, cst.BinaryOperation):
+        return _is_constant(expr.left) and _is_constant(expr.right)
+    if isinstance(expr, cst.Tuple):
+        return all(_is_constant(e.value) for e in expr.elements)
+    return False
+
+
+def _flat_contents(expr: cst.BaseExpression) -> bool:
+    """Are all elements of this container literal (or constructor argument) immutable?"""
+    if _is_constant(expr):
+        return True
+    if isinstance(expr, (cst.List, cst.Set, cst.Tuple)):
+        return all(_is_constant(e.value) for e in expr.elements)
+    if isinstance(expr, cst.Dict):
+        return all(
+            isinstance(e, cst.DictElement) and _is_constant(e.key) and _is_constant(e.value) for e in expr.elements
+        )
+    if isinstance(expr, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+        return _comprehension_is_flat(expr.elt, expr.for_in)
+    if isinstance(expr, cst.DictComp):
+        return _comprehension_is_flat(expr.value, expr.for_in)
+    return False
+
+
+def _comprehension_is_flat(elt: cst.BaseExpression, for_in: cst.CompFor) -> bool:
+    """`[0 for _ in ...]` or `[i for i in range(n)]`: elements that are constants or range() integers."""
+    if _is_constant(elt):
+        return True
+    return (
+        isinstance(elt, cst.Name)
+        and m.matches(for_in, m.CompFor(target=m.Name(elt.value), iter=m.Call(func=m.Name("range"))))
+        and for_in.inner_for_in is None
+    )
+
+
+class _LoadedNames(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.loaded: set[str] = set()
+        self.bound: set[str] = set()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.loaded.add(node.value)
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        node.value.visit(self)  # not the attribute's own name
+        return False
+
+    def visit_Arg(self, node: cst.Arg) -> bool:
+        node.value.visit(self)  # not the keyword
+        return False
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self.bound.update(n.value for n in m.findall(node.target, m.Name()))  # type: ignore[union-attr]
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.bound.update(p.name.value for p in _all_params(node.params))
+
+
+def _loaded_names(expr: cst.BaseExpression) -> set[str]:
+    """Names an expression reads from its scope (not attributes, keywords, or its own comprehension variables)."""
+    collector = _LoadedNames()
+    expr.visit(collector)
+    return collector.loaded - collector.bound
 
 
 def _same_function(inner, outer) -> bool:
