@@ -33,6 +33,9 @@ from codemods.scipy_signal_windows import ScipySignalWindows
 from codemods.scipy_misc_removed import ScipyMiscRemoved
 from codemods.scipy_signal_wavelets import ScipySignalWavelets
 from codemods.scipy_fir_nyq import ScipyFirNyq
+from codemods.sklearn_agglomerative_affinity import SklearnAgglomerativeAffinity
+from codemods.sklearn_kmeans_algorithm import SklearnKmeansAlgorithm
+from codemods.sklearn_kmeans_n_init import SklearnKmeansNInit
 
 BUILTIN = (
     # numba (FX0xx) first: FX001 rewrites racy prange loops, FX005 reports what FX001 left
@@ -72,4 +75,7 @@ BUILTIN = (
     ScipyMiscRemoved,
     ScipySignalWavelets,
     ScipyFirNyq,
+    SklearnAgglomerativeAffinity,
+    SklearnKmeansAlgorithm,
+    SklearnKmeansNInit,
 )

@@ -267,6 +267,8 @@ class RenameRule(Rule):
                 if arg is None or arg.keyword is None or arg.keyword.value != k.old:
                     continue
                 new_arg, message, fix = self._keyword_fix(k, arg)
+                if new_arg is not None and fix is not Safety.DETECT and k.new == k.old and new_arg.value is arg.value:
+                    continue  # a value the table does not rename (`algorithm="elkan"`): nothing to do
                 if self.report(orig_arg, message, fix=fix, reason=k.reason if fix is k.safety else ""):
                     args[index] = new_arg
                     changed = True

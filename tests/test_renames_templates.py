@@ -111,3 +111,10 @@ def test_an_unapplied_fix_queues_no_import():
     assert out == source and findings and not findings[0].applied
     out, _ = fix_source(source, [ElsewhereUnsafe], unsafe=True)
     assert out == "import scipy.misc\nimport scipy.datasets\n\nimg = scipy.datasets.face()\n"
+
+
+def test_a_keyword_value_the_table_does_not_rename_is_not_reported():
+    from tests.test_renames import Demo as KeywordDemo
+
+    source = "from sklearn.cluster import KMeans\nKMeans(3, algorithm='elkan')\n"
+    assert fix_source(source, [KeywordDemo]) == (source, [])
