@@ -11,10 +11,12 @@ from codemods.pandas_append import PandasAppend
 from codemods.pandas_applymap import PandasApplymap
 from codemods.pandas_delim_whitespace import PandasDelimWhitespace
 from codemods.pandas_fillna_method import PandasFillnaMethod
+from codemods.pandas_first_last import PandasFirstLast
 from codemods.pandas_groupby_axis import PandasGroupbyAxis
 from codemods.pandas_inplace import PandasInplace
 from codemods.pandas_is_dtype import PandasIsDtypeFuncs
 from codemods.pandas_offset_aliases import PandasOffsetAliases
+from codemods.pandas_series_view import PandasSeriesView
 from codemods.pandas_swapaxes import PandasSwapaxes
 from codemods.pandas_value_counts import PandasTopValueCounts
 from codemods.pandas_values import PandasValues
@@ -61,6 +63,8 @@ BUILTIN = (
     PandasSwapaxes,
     PandasTopValueCounts,
     PandasIsDtypeFuncs,
+    PandasFirstLast,
+    PandasSeriesView,
     # plotting (FX3xx): after the pandas rules
     SeabornDistplot,
     MplPlotDate,
