@@ -7,6 +7,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
 from finfix.names import code_of, qualified_names
+from finfix.receivers import bound_in_function
 from finfix.rule import Example, Rule, Safety
 
 # `plt.cm` is `matplotlib.cm`, so `plt.cm.get_cmap` is the removed function too.
@@ -94,6 +95,13 @@ class MplCmGetCmap(Rule):
         ),
         Example("import matplotlib\nfrom matplotlib import cm\nc = cm.get_cmap(name, 8)\n", reported=True),
         Example("from matplotlib import cm\ncm.register_cmap('x', c, override_builtin=True)\n", reported=True),
+        # Lazy imports: `matplotlib` bound in the function is used; otherwise a module-level import would
+        # be needed, so the call is only reported.
+        Example(
+            "def f():\n    import matplotlib\n    from matplotlib import cm\n    return cm.get_cmap('viridis')\n",
+            "def f():\n    import matplotlib\n    from matplotlib import cm\n    return matplotlib.colormaps['viridis']\n",
+        ),
+        Example("def f():\n    from matplotlib import cm\n    return cm.get_cmap('viridis')\n", reported=True),
         # Look-alikes: pyplot still has get_cmap; the registry's own methods.
         Example("import matplotlib.pyplot as plt\ncmap = plt.get_cmap('viridis')\n"),
         Example("import matplotlib\ncmap = matplotlib.colormaps.get_cmap('viridis')\n"),
@@ -109,6 +117,10 @@ class MplCmGetCmap(Rule):
         message = f"`{spelled}` was removed in Matplotlib 3.9"
         mpl, add_import = self._matplotlib_name(original_node)
         args = original_node.args
+        if add_import and bound_in_function(self, original_node.func):
+            self.report(original_node, message, reason="matplotlib is imported inside the function; finfix would "
+                        "add a module-level `import matplotlib`: import it next to the local import and run again")
+            return updated_node
         if any(a.star for a in args):
             self.report(original_node, message, reason="arguments passed with * or **")
             return updated_node

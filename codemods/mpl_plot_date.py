@@ -7,7 +7,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
 from finfix.names import code_of, is_false, is_true, qualified_names
-from finfix.receivers import AXES, receiver_kind
+from finfix.receivers import AXES, bound_in_function, receiver_kind
 from finfix.rule import Example, Rule, Safety
 
 PYPLOT = "matplotlib.pyplot.plot_date"
@@ -154,6 +154,10 @@ class MplPlotDate(Rule):
             return updated_node
         if axis_fns and not pyplot and not _pure(func.value):
             self.report(original_node, message, reason=f"`{code_of(func.value)}` would be evaluated twice")
+            return updated_node
+        if pyplot and isinstance(func, cst.Name) and bound_in_function(self, func):
+            self.report(original_node, message, reason=f"`{func.value}` is imported inside the function; finfix "
+                        "would add module-level imports of matplotlib.pyplot")
             return updated_node
         if not self.report(original_node, message, fix=Safety.SAFE):
             return updated_node

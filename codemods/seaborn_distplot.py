@@ -9,6 +9,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
 from finfix.names import code_of, is_false, is_true, qualified_names
+from finfix.receivers import bound_in_function
 from finfix.rule import Example, Rule, Safety
 
 DISTPLOT = ("seaborn.distplot", "seaborn.distributions.distplot")
@@ -190,6 +191,14 @@ class SeabornDistplot(Rule):
             "kde=True)\n",
             unsafe=True,
         ),
+        # A lazy import inside the function: the attribute form needs no new import ...
+        Example(
+            "def plot(r):\n    import seaborn as sns\n    return sns.distplot(r, kde=False)\n",
+            "def plot(r):\n    import seaborn as sns\n    return sns.histplot(x=r, bins=\"fd\", alpha=0.4)\n",
+            unsafe=True,
+        ),
+        # ... the from-import form would need a module-level import: reported only.
+        Example("def plot(r):\n    from seaborn import distplot\n    distplot(r)\n", reported=True, unsafe=True),
         # fit= has no modern equivalent: reported with the code to write.
         Example("import seaborn as sns\nfrom scipy import stats\nsns.distplot(r, fit=stats.norm)\n", reported=True,
                 unsafe=True),
@@ -495,6 +504,9 @@ class SeabornDistplot(Rule):
                 plan.followups.insert(0, (setter, code_of(axlabel)))
 
         if isinstance(call.func, cst.Name):
+            if bound_in_function(self, call.func):
+                raise _NoFix(f"`{call.func.value}` is imported inside the function; finfix would add a module-level "
+                             "import of seaborn, making it a hard dependency")
             for fn in plan.imports | {"displot"}:
                 if not self._bare_name_free(call, fn):
                     raise _NoFix(f"`{fn}` is already bound to something else in this module")

@@ -223,3 +223,22 @@ def _iterated(rule: Rule, iterable: cst.BaseExpression, path: list[int], depth: 
     if kind == AXES_ARRAY:
         return AXES  # for ax in axes.flat (a 2-D array yields rows: rows have no Axes methods either)
     return None
+
+
+def bound_in_function(rule: Rule, expr: cst.BaseExpression) -> bool:
+    """Is the leftmost name of ``expr`` (``cm`` in ``cm.get_cmap``) bound by a function-local statement,
+    such as a lazy ``from seaborn import distplot`` inside a function?
+
+    Rules that would add a module-level import next to such a name report instead: the new import would
+    make an optional dependency a hard one at import time.
+    """
+    while isinstance(expr, (cst.Attribute, cst.Call, cst.Subscript)):
+        expr = expr.value if not isinstance(expr, cst.Call) else expr.func
+    if not isinstance(expr, cst.Name):
+        return False
+    scope = rule.get_metadata(ScopeProvider, expr, None)
+    if scope is None:
+        return False
+    return any(
+        ref.scope is not scope.globals for access in scope.accesses[expr] for ref in access.referents
+    )
