@@ -300,8 +300,9 @@ def large_call(plan: CallPlan, *, length: int = 1_000_000, seed: int = 0) -> Cal
                 values.append(rng.integers(0, 64, shape).astype(k.dtype))
         elif k.name == "int":
             values.append(length if p.name in ("n", "size", "length", "count", "num") else 16)
-        elif k.name == "float":
-            values.append(0.5)
+        elif k.name == "float":  # [lo, hi) spans the [0, 1) data; anything else in the middle
+            low, high = ("lo", "low", "lower", "min", "start"), ("hi", "high", "upper", "max", "stop", "end")
+            values.append(0.0 if p.name.lower() in low else 1.0 if p.name.lower() in high else 0.5)
         elif k.name == "bool":
             values.append(True)
         else:
@@ -429,7 +430,8 @@ def _guess_kind(name: str) -> Kind:
     if _MATRIX_NAMES.match(name):
         return Kind("array", "float64", 2)
     if name in ("alpha", "beta", "gamma", "lam", "rate", "eps", "tol", "threshold", "scale", "value", "fill",
-                "x0", "c", "q", "p", "r", "sigma", "mu", "dt", "fee", "price", "level"):
+                "x0", "c", "q", "p", "r", "sigma", "mu", "dt", "fee", "price", "level", "lo", "hi", "low", "high",
+                "lower", "upper", "mult", "multiplier", "factor", "cap", "floor", "strike", "spot", "vol"):
         return Kind("float", "float64")
     return Kind("array", "float64", 1)
 
@@ -440,8 +442,13 @@ CANDIDATES = (
 )
 
 
-def trial_type(disp: Any, params: list[inspect.Parameter], *, budget: int = 40) -> tuple[Kind, ...]:
-    """Argument kinds the *before* kernel types with, found by numba's type inference (no code generation)."""
+def trial_type(disp: Any, params: list[inspect.Parameter], *, budget: int = 48) -> tuple[Kind, ...]:
+    """Argument kinds the *before* kernel types with, found by numba's type inference (no code generation).
+
+    Starts from a guess by name (``n_bins`` an int, ``M`` a matrix, ``prices`` an array, ``lo`` a float)
+    and changes one parameter at a time, keeping a change when it types or when it moves the first
+    typing error further down the function.
+    """
     import numba
 
     kinds = [
@@ -452,33 +459,38 @@ def trial_type(disp: Any, params: list[inspect.Parameter], *, budget: int = 40) 
     tried = 0
     last_error = ""
 
-    def types_ok(candidate: list[Kind]) -> bool:
+    def score(candidate: list[Kind]) -> float:
+        """inf when the kernel types, else the line of the first typing error (further is better)."""
         nonlocal tried, last_error
         tried += 1
         try:
             _infer(disp.py_func, tuple(numba_type(k) for k in candidate))
-            return True
+            return float("inf")
         except Exception as exc:  # numba's TypingError and friends
-            last_error = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            return False
+            text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()
+            last_error = text.splitlines()[0] if text else type(exc).__name__
+            line = re.search(r"line (\d+)", text)
+            return float(line.group(1)) if line else 0.0
 
-    if types_ok(kinds):
-        return tuple(kinds)
-    for _round in range(2):
+    best = score(kinds)
+    while best != float("inf") and tried < budget:
+        improved = False
         for i in range(len(kinds)):
             for alt in CANDIDATES:
                 if alt == kinds[i] or tried >= budget:
                     continue
                 attempt = [*kinds[:i], alt, *kinds[i + 1 :]]
-                if types_ok(attempt):
-                    return tuple(attempt)
-        # the single changes failed: move every parameter to its next candidate and go round again
-        kinds = [CANDIDATES[(CANDIDATES.index(k) + 1) % len(CANDIDATES)] if k in CANDIDATES else CANDIDATES[0]
-                 for k in kinds]
-        if types_ok(kinds):
-            return tuple(kinds)
-    clean = re.sub(r"\x1b\[[0-9;]*m", "", last_error)
-    raise NoInputs(f"trial typing found no argument types in {tried} tries (last: {clean[:120]})")
+                got = score(attempt)
+                if got > best:
+                    kinds, best, improved = attempt, got, True
+                    break
+            if best == float("inf"):
+                break
+        if not improved:
+            break
+    if best == float("inf"):
+        return tuple(kinds)
+    raise NoInputs(f"trial typing found no argument types in {tried} tries (last: {last_error[:120]})")
 
 
 def _infer(py_func: Callable, argtypes: tuple) -> Any:

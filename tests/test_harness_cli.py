@@ -1,0 +1,137 @@
+"""`finfix verify` (finfix's rewrites, --base REV), `apply --verify`, on small projects and on examples/."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from finfix import registry
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+
+KERNEL = """\
+import numpy as np
+from numba import njit
+
+
+@njit
+def count_above(x, threshold):
+    c = 0
+    for i in range(x.shape[0]):
+        if x[i] > threshold:
+            c += 1
+    return c
+
+
+@njit
+def spread(bid, ask):
+    out = np.empty_like(bid)
+    for i in range(bid.shape[0]):
+        out[i] = ask[i] - bid[i]
+    return out
+
+
+def summary(x):
+    return {"above": count_above(x, 0.0), "n": len(x)}
+"""
+
+
+def _git(root: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@t"}
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True, env=env)
+
+
+@pytest.fixture
+def repo(project):
+    pytest.importorskip("numba")
+    project.write("desk/__init__.py", "")
+    project.write("desk/kernels.py", KERNEL, dedent=False)
+    _git(project.root, "init", "-q")
+    _git(project.root, "add", ".")
+    _git(project.root, "commit", "-qm", "base")
+    return project
+
+
+def test_verify_base_finds_a_hand_made_change_and_its_caller(repo):
+    repo.write("desk/kernels.py", KERNEL.replace("x[i] > threshold", "x[i] >= threshold"), dedent=False)
+    run = repo.cli("verify", "--base", "HEAD", "--examples", "30", "--format", "json", "desk/")
+    assert run.exit_code == 1, run
+    results = {r["function"]: r for r in json.loads(run.stdout)["results"]}
+    assert set(results) == {"count_above", "summary"}  # the changed kernel and its caller; not spread
+    assert results["count_above"]["verdict"] == "different"
+    assert results["count_above"]["counterexample"]["args"] == {
+        "x": "np.array([0.], dtype=float64)", "threshold": "0.0",
+    }
+    assert results["summary"]["verdict"] == "different"
+    assert results["count_above"]["examples_per_second"] > 0
+
+
+def test_verify_base_equivalent_refactor_exits_0_markdown(repo):
+    repo.write("desk/kernels.py", KERNEL.replace("out[i] = ask[i] - bid[i]", "out[i] = -(bid[i] - ask[i])"),
+               dedent=False)
+    run = repo.cli("verify", "--base", "HEAD", "--examples", "30", "--format", "markdown", "desk/kernels.py")
+    assert run.exit_code == 0, run
+    assert "| `desk/kernels.py` | `spread` | ✅ equivalent | 34 | 0 |" in run.stdout  # 30 + 4 edge cases
+
+
+def test_verify_base_unknown_revision_is_a_usage_error(repo):
+    run = repo.cli("verify", "--base", "no-such-rev", "desk/")
+    assert run.exit_code == 2
+    assert "--base no-such-rev" in run.stderr
+
+
+def test_verify_with_nothing_to_verify_exits_0(project):
+    project.write("m.py", "def f(x=None):\n    return x\n")
+    run = project.cli("verify", "m.py")
+    assert run.exit_code == 0, run
+    assert "nothing to verify" in run.stdout
+
+
+def test_apply_verify_applies_only_what_verifies(project):
+    project.write("good.py", "def total(prices, weights={}):\n    return sum(weights.get(p, 1.0) for p in prices)\n")
+    bad = "import no_such_module_here\n\n\ndef f(x=[]):\n    return len(x)\n"
+    project.write("bad.py", bad)
+    run = project.cli("apply", "--verify", "good.py", "bad.py")
+    assert run.exit_code == 0, run
+    assert "weights=None" in project.text("good.py")
+    assert project.text("bad.py") == bad
+    assert "bad.py: not applied: f (error) did not verify" in run.stderr
+
+
+def test_example_project_fx101_rewrites_verify():
+    run = _cli_in(REPO, "verify", "--select", "FX101", "--examples", "40", "--format", "json",
+                  "examples/quantdesk/exchange.py")
+    assert run.returncode == 0, run.stdout + run.stderr
+    results = {r["function"]: r for r in json.loads(run.stdout)["results"]}
+    assert set(results) >= {"ExchangeClient.fetch_trades", "ExchangeClient.fetch_ohlcv", "bucket_fills", "fees_for"}
+    assert all(r["verdict"] == "equivalent" for r in results.values()), results
+    assert "keeps state between calls" in results["bucket_fills"]["note"]
+
+
+def test_example_project_numba_rewrites_verify():
+    codes = {r.code for r in registry.all_rules()}
+    if not {"FX001", "FX005"} <= codes:
+        pytest.skip("the numba rules FX001/FX005 are not registered yet")
+    orderflow = EXAMPLES / "quantdesk" / "orderflow.py"
+    if not orderflow.exists():
+        pytest.skip("examples/quantdesk/orderflow.py (the numba kernels) does not exist yet")
+    run = _cli_in(REPO, "verify", "--select", "FX001,FX005", "--examples", "40", "--format", "json",
+                  "examples/quantdesk/orderflow.py")
+    results = json.loads(run.stdout)["results"] if run.stdout.strip() else []
+    if not results:
+        pytest.skip("FX001/FX005 rewrite nothing in examples/quantdesk/orderflow.py yet")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert all(r["verdict"] == "equivalent" for r in results), results
+
+
+def _cli_in(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "finfix", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=600, env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"})
