@@ -38,6 +38,7 @@ from codemods.scipy_fir_nyq import ScipyFirNyq
 from codemods.sklearn_agglomerative_affinity import SklearnAgglomerativeAffinity
 from codemods.sklearn_kmeans_algorithm import SklearnKmeansAlgorithm
 from codemods.sklearn_kmeans_n_init import SklearnKmeansNInit
+from codemods.psutil_renamed_apis import PsutilRenamedApis
 
 BUILTIN = (
     # numba (FX0xx) first: FX001 rewrites racy prange loops, FX005 reports what FX001 left
@@ -82,4 +83,5 @@ BUILTIN = (
     SklearnAgglomerativeAffinity,
     SklearnKmeansAlgorithm,
     SklearnKmeansNInit,
+    PsutilRenamedApis,
 )
