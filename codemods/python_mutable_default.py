@@ -100,6 +100,43 @@ class MutableDefault(Rule):
     triggers = ("[", "{", "(")
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
 
+    @classmethod
+    def applies_to(cls, source: str) -> bool:
+        """A text pre-check: a `def`/`lambda` default or a dataclass field that may be mutable.
+
+        It over-approximates (a hit only means the file gets parsed) and never misses what the visitor
+        reports: a signature the regex cannot delimit counts as a hit. Costs ~10 µs per file.
+        """
+        if "=" not in source:
+            return False
+        names = {q.rsplit(".", 1)[1] for q in MUTABLE_CALLS}
+        alt = "|".join(sorted(names))
+        # `from collections import deque as dq`: `dq(...)` resolves to collections.deque
+        # (regexes start with a literal where they can: Python's `re` scans for it in C)
+        aliases = {
+            m.group(1) for m in re.finditer(r" as (\w+)", source)
+            if (source[max(0, m.start() - 40) : m.start()].split() or [""])[-1] in names
+        }
+        if aliases:
+            alt += "|" + "|".join(sorted(aliases))
+        mutable = re.compile(rf"=\s*[(\s]*(?:\[|\{{|(?:[A-Za-z_][\w.]*\.)?(?:{alt})\s*\()")
+        string = r"""'(?:[^'\\\n]|\\.)*+'|"(?:[^"\\\n]|\\.)*+"|\#[^\n]*+"""
+        nested = r"\((?:[^()'\"#]++|" + string + r")*+\)"
+        for _ in range(3):  # parentheses nested three deep inside a signature
+            nested = r"\((?:[^()'\"#]++|" + string + "|" + nested + r")*+\)"
+        signature = re.compile(r"(?:[^()'\"#]++|" + string + "|" + nested + r")*+\)")
+        for m in re.finditer(r"def\s+\w+\s*(?:\[[^\]]*\]\s*)?\(", source):
+            sig = signature.match(source, m.end())
+            if sig is None or mutable.search(sig.group()):
+                return True
+        if "lambda" in source and any(mutable.search(s) for s in re.findall(r"lambda\b[^:]*", source)):
+            return True
+        if "dataclass" in source:
+            field_re = re.compile(r"^[ \t]+\w+[ \t]*:[^\n]*?" + mutable.pattern, re.MULTILINE)
+            if field_re.search(source):
+                return True
+        return False
+
     examples = (
         Example(
             """
