@@ -14,7 +14,7 @@ from finfix.rule import Example, Rule, Safety
 METHODS = {"boxplot": ("labels", "vert"), "violinplot": ("vert",), "hist": ("normed",)}
 WHY = {
     "labels": "`labels=` was renamed `tick_labels=` in Matplotlib 3.9 and removed in 3.11 (TypeError)",
-    "vert": "`vert=` is deprecated since Matplotlib 3.11 (removal in 3.13); use `orientation=`",
+    "vert": "`vert=` is deprecated since Matplotlib 3.11 (removal in 3.13)",
     "normed": "`normed=` was removed in Matplotlib 3.1; use `density=`",
 }
 

@@ -480,6 +480,8 @@ class SilentExcept(Rule):
         new: list[cst.BaseStatement] = []
         if not self._logging_imported:
             new.append(cst.parse_statement("import logging\n"))
+            if at > 0 and not isinstance(body[at - 1], cst.SimpleStatementLine):  # after a try/if block
+                new[0] = new[0].with_changes(leading_lines=[cst.EmptyLine()])
         new.append(
             cst.parse_statement("logger = logging.getLogger(__name__)\n").with_changes(
                 leading_lines=[cst.EmptyLine()]
