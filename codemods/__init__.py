@@ -13,9 +13,12 @@ from codemods.pandas_delim_whitespace import PandasDelimWhitespace
 from codemods.pandas_fillna_method import PandasFillnaMethod
 from codemods.pandas_first_last import PandasFirstLast
 from codemods.pandas_groupby_axis import PandasGroupbyAxis
+from codemods.pandas_idx_na import PandasIdxNa
 from codemods.pandas_inplace import PandasInplace
 from codemods.pandas_is_dtype import PandasIsDtypeFuncs
+from codemods.pandas_misc_removed import PandasMiscRemoved
 from codemods.pandas_offset_aliases import PandasOffsetAliases
+from codemods.pandas_resample_base import PandasResampleBase
 from codemods.pandas_series_view import PandasSeriesView
 from codemods.pandas_swapaxes import PandasSwapaxes
 from codemods.pandas_value_counts import PandasTopValueCounts
@@ -66,6 +69,9 @@ BUILTIN = (
     PandasIsDtypeFuncs,
     PandasFirstLast,
     PandasSeriesView,
+    PandasIdxNa,
+    PandasResampleBase,
+    PandasMiscRemoved,
     # plotting (FX3xx): after the pandas rules
     SeabornDistplot,
     MplPlotDate,

@@ -261,6 +261,8 @@ class PandasTypes:
             return UNKNOWN
         if Kind.FRAME in data:
             kind = Kind.FRAME
+        elif len(data) == 1 and Kind.NOT in kinds:
+            kind = data[0]  # with a scalar or an array: `idx - idx[0]` is an Index
         elif len(data) == 2 and data[0] is data[1]:
             kind = data[0]  # Index - Index is an Index, Series + Series a Series
         else:
@@ -387,6 +389,8 @@ class PandasTypes:
             return Typed(Kind.PANDAS, base.why)
         if base.kind in (Kind.SERIES, Kind.PANDAS):
             return Typed(Kind.PANDAS, base.why, view=True)
+        if base.kind is Kind.INDEX and _is_position(sub):
+            return Typed(Kind.NOT, "an element of an Index")
         if base.kind is not None:
             return UNKNOWN if base.kind is not Kind.NOT else Typed(Kind.NOT, base.why)
         if self.imports_pandas and not self.imports_lookalike and not _is_self(sub.value):
@@ -441,6 +445,15 @@ def _is_list_key(sub: cst.Subscript) -> bool:
         and isinstance(sub.slice[0].slice, cst.Index)
         and isinstance(sub.slice[0].slice.value, cst.List)
     )
+
+
+def _is_position(sub: cst.Subscript) -> bool:
+    if len(sub.slice) != 1 or not isinstance(sub.slice[0].slice, cst.Index):
+        return False
+    value = sub.slice[0].slice.value
+    if isinstance(value, cst.UnaryOperation):
+        value = value.expression
+    return isinstance(value, cst.Integer)
 
 
 def _is_label_key(sub: cst.Subscript) -> bool:
