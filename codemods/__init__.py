@@ -42,6 +42,8 @@ from codemods.sklearn_agglomerative_affinity import SklearnAgglomerativeAffinity
 from codemods.sklearn_kmeans_algorithm import SklearnKmeansAlgorithm
 from codemods.sklearn_kmeans_n_init import SklearnKmeansNInit
 from codemods.psutil_renamed_apis import PsutilRenamedApis
+from codemods.optuna_suggest_legacy import OptunaSuggestLegacy
+from codemods.optuna_unseeded_sampler import OptunaUnseededSampler
 
 BUILTIN = (
     # numba (FX0xx) first: FX001 rewrites racy prange loops, FX005 reports what FX001 left
@@ -90,4 +92,6 @@ BUILTIN = (
     SklearnKmeansAlgorithm,
     SklearnKmeansNInit,
     PsutilRenamedApis,
+    OptunaSuggestLegacy,
+    OptunaUnseededSampler,
 )
