@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import codecs
+import difflib
 import io
 import os
 import re
@@ -127,6 +128,7 @@ class FileSession:
         self.findings: list[Finding] = []
         self.current_tree: cst.Module = cst.Module(body=[])
         self._current_lines: list[str] = text.splitlines()
+        self._original_lines = self._current_lines
         self._positions: Mapping[cst.CSTNode, Any] | None = None
         self._to_original = LineMap.identity()
 
@@ -169,7 +171,7 @@ class FileSession:
             Finding(
                 path=self.path,
                 line=line,
-                col=start.column + 1,
+                col=self._column(start.line, line, start.column) + 1,
                 code=rule.code,
                 name=rule.name,
                 message=message,
@@ -177,7 +179,7 @@ class FileSession:
                 reason=reason,
                 applied=apply,
                 end_line=end_line,
-                end_col=end.column + 1,
+                end_col=self._column(end.line, end_line, end.column) + 1,
             )
         )
         return apply
@@ -197,6 +199,23 @@ class FileSession:
             if last is not None and last in self._positions:
                 end = self._positions[last].end
         return rng.start, end
+
+    def _column(self, current_line: int, original_line: int, column: int) -> int:
+        """A 0-based column of a line of the current text, moved onto the line as read, in case an
+        earlier rule edited that line (`np.float_` -> `np.float64` shifts what follows)."""
+        if self._current_lines is self._original_lines:
+            return column
+        try:
+            cur = self._current_lines[current_line - 1]
+            orig = self._original_lines[original_line - 1]
+        except IndexError:
+            return column
+        if cur == orig:
+            return column
+        for tag, i1, _i2, j1, j2 in difflib.SequenceMatcher(None, orig, cur, autojunk=False).get_opcodes():
+            if j1 <= column < j2 or column == j2 == len(cur):
+                return i1 + (column - j1) if tag == "equal" else i1
+        return min(column, len(orig))
 
     def _suppressed(self, code: str, first: int, last: int) -> bool:
         for lineno in {first, last}:

@@ -635,3 +635,26 @@ def test_subprocess_entry_point(project):
     assert run.exit_code == 1 and finding_lines(run.stdout) == [
         "a.py:1:7: FX101 mutable default `x=[]` is shared between calls [*]"
     ], run
+
+
+def test_bundled_examples_all_rules_second_apply_is_a_no_op(project):
+    """All rules together (the README's quick start): fixes must not feed each other forever."""
+    import shutil
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    if not examples.is_dir():
+        pytest.skip("no examples/ directory")
+    shutil.copytree(examples, project.root / "examples")
+    dry = project.cli("apply", "--dry-run", "--jobs", "1", "examples")
+    assert dry.exit_code == 1, dry
+    assert "+++ b/examples/quantdesk/" in dry.stdout and "is None:" in dry.stdout  # FX101 diffs
+    first = project.cli("apply", "--unsafe-fixes", "--jobs", "1", "examples")
+    assert first.exit_code == 0, first
+    snap = project.snapshot()
+    second = project.cli("apply", "--unsafe-fixes", "--jobs", "1", "examples")
+    assert second.exit_code == 0 and "changed 0" in second.stderr, second
+    assert project.snapshot() == snap
+    for rel, (data, *_rest) in snap.items():
+        if rel.endswith(".py"):
+            compile(data, rel, "exec")

@@ -373,3 +373,23 @@ def test_rule_options_reach_the_rule_whatever_the_spelling(key):
         "FX998": {key: 5}, "FX996": {"level": 2},
     }))
     assert [f.message for f in findings] == ["max_depth=5", "level=2 label=default"]
+
+
+class Shorten(Rule):
+    """Renames `aaaaaaaa` to `b` (so later columns on that line move left)."""
+
+    code, name, summary, safety = "FX999", "shorten", "test rule", Safety.SAFE
+
+    def leave_Name(self, original_node, updated_node):
+        if original_node.value == "aaaaaaaa" and self.report(original_node, "shorten", fix=Safety.SAFE):
+            return updated_node.with_changes(value="b")
+        return updated_node
+
+
+def test_columns_point_into_the_original_line_after_an_earlier_rule_edited_it():
+    src = "x = aaaaaaaa + target\ny = target\n"
+    out, findings = run_rules("m.py", src, [Shorten, InsertLines, ReportTargets], FIX)
+    assert out.startswith("x = b + target\n")
+    got = [(f.line, f.col, f.end_line, f.end_col) for f in findings if f.code == "FX991"]
+    assert got == [(1, 16, 1, 22), (2, 5, 2, 11)]
+    assert [(f.line, f.col) for f in findings if f.code == "FX999"] == [(1, 5)]
