@@ -341,7 +341,7 @@ class NumpyRemovedAliases(RenameRule):
             if handler is not None and name.count(".") == 1:
                 return handler(original_node, updated_node)
         if (
-            not names
+            not any(n.startswith("numpy.") for n in names)
             and isinstance(func, cst.Attribute)
             and func.attr.value == "ptp"
             and self._np_alias is not None
