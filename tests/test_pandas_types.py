@@ -1,0 +1,65 @@
+"""The shared receiver-typing ladder (finfix/pandas_types.py), through a rule that records its verdicts."""
+
+from __future__ import annotations
+
+import libcst as cst
+import pytest
+
+from finfix.engine import fix_source
+from finfix.names import code_of
+from finfix.pandas_types import METADATA, Kind, PandasTypes
+from finfix.rule import Rule, Safety
+
+
+class Probe(Rule):
+    """## What it does
+    Test double: reports the inferred kind of every expression `probe(x)`."""
+
+    code = "FX998"
+    name = "probe"
+    summary = "test"
+    safety = Safety.DETECT
+    METADATA_DEPENDENCIES = METADATA
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.types = PandasTypes(self, node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, cst.Name) and node.func.value == "probe":
+            typed = self.types.infer(node.args[0].value)
+            kind = typed.kind.name if typed.kind else "UNKNOWN"
+            self.report(node, f"{code_of(node.args[0].value)}={kind}")
+
+
+def kinds(source: str) -> list[str]:
+    _, findings = fix_source(source, [Probe])
+    return [f.message.split("=", 1)[1] for f in findings]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("import pandas as pd\ndf = pd.read_csv('x')\nprobe(df)\n", "FRAME"),
+        ("import pandas\ndf = pandas.DataFrame()\ndf = df.dropna()\nprobe(df)\n", "FRAME"),
+        ("from pandas import Series as S\ns = S([1])\nprobe(s)\n", "SERIES"),
+        ("import pandas as pd\ndef f(x: pd.DataFrame):\n    probe(x)\n", "FRAME"),
+        ("import pandas as pd\ndef f(x: 'pd.Series'):\n    probe(x)\n", "SERIES"),
+        ("import pandas as pd\ndf = pd.read_csv('x')\nprobe(df.loc[1:2])\n", "PANDAS"),
+        ("import pandas as pd\ndf = pd.read_csv('x')\nprobe(df.close)\n", "PANDAS"),  # a column attribute
+        ("import pandas as pd\ndf = pd.read_csv('x')\nprobe(df.groupby('k').sum())\n", "PANDAS"),
+        ("import pandas as pd\ndf = pd.read_csv('x')\nprobe(df.index - df.index[0])\n", "INDEX"),
+        ("import pandas as pd\ndef f(frame):\n    probe(frame['close'])\n", "PANDAS"),  # rung 4
+        ("import pandas as pd\ndef f(frame):\n    probe(frame[['a', 'b']])\n", "FRAME"),
+        # Not proved, or proved not pandas.
+        ("def f(frame):\n    probe(frame['close'])\n", "UNKNOWN"),  # no pandas import
+        ("import pandas as pd\nimport xarray as xr\ndef f(ds):\n    probe(ds['t'])\n", "UNKNOWN"),
+        ("import pandas as pd\nfor df in frames:\n    probe(df)\n", "UNKNOWN"),
+        ("import pandas as pd\ndf = pd.read_csv('x')\ndf = load()\nprobe(df)\n", "UNKNOWN"),  # one binding unknown
+        ("import pandas as pd\nr = pd.read_csv('x', chunksize=10)\nprobe(r)\n", "UNKNOWN"),
+        ("import numpy as np\na = np.zeros(3)\nprobe(a)\n", "NOT"),
+        ("d = {'a': 1}\nprobe(d)\n", "NOT"),
+        ("import pandas as pd\nclass A:\n    def m(self):\n        probe(self)\n", "UNKNOWN"),
+    ],
+)
+def test_ladder(source, expected):
+    assert kinds(source) == [expected]
