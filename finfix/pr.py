@@ -199,6 +199,16 @@ def run(req: Request, *, log: Callable[[str], None] = lambda _m: None) -> Outcom
     plan = replace(plan, paths=paths)
 
     out = Outcome(root=root, branch=req.branch, base=base, base_sha=base_sha)
+    # One pass with every rule finds the files that change; only those are run again, rule by rule.
+    summary, results = session.execute(plan, fix=True, jobs=req.jobs)
+    for path, message in summary.errors:
+        out.errors.setdefault(path, message)
+    out.internal |= any(r.internal for r in results)
+    to_fix = tuple(r.path for r in results if r.changed)
+    if not to_fix:
+        return out
+    untouched_left = [f for r in results if not r.changed for f in r.findings if not f.applied]
+    plan = replace(plan, paths=to_fix)
     originals: dict[str, bytes] = {}
     finals: dict[str, bytes] = {}
     for rule in plan.rules:
@@ -231,7 +241,8 @@ def run(req: Request, *, log: Callable[[str], None] = lambda _m: None) -> Outcom
         log(f"{commit.sha[:7]} {commit.subject}")
     if not out.commits:
         return out
-    out.left = [f for f in session.execute(plan, fix=False, jobs=req.jobs)[0].findings]
+    left = untouched_left + session.execute(plan, fix=False, jobs=req.jobs)[0].findings
+    out.left = sorted(left, key=lambda f: (f.path, f.line, f.col, f.code))
     if req.verify:
         verify_pairs, render_markdown = load_harness()
         pairs = [(p, _text(originals[p]), _text(finals[p])) for p in sorted(finals)]

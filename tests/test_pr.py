@@ -202,6 +202,9 @@ def test_outside_a_repository(tmp_path: Path, monkeypatch):
 
 
 def test_safe_only_lists_what_is_left(repo: Path, tmp_path: Path):
+    (repo / "pkg" / "c.py").write_text("def m(z={}):\n    z[1] = 2\n    return z\n")  # unsafe only: not changed
+    git(repo, "add", "pkg/c.py")
+    git(repo, "commit", "-q", "-m", "c")
     body = tmp_path / "body.md"
     assert run("--branch", "modernise-safe", "--body-file", str(body), "pkg").exit_code == 0
     assert git(repo, "branch", "--show-current") == "modernise-safe"
@@ -211,8 +214,13 @@ def test_safe_only_lists_what_is_left(repo: Path, tmp_path: Path):
     ]
     text = body.read_text()
     assert "### Unsafe fixes" not in text
-    assert "### Not fixed\n\n1 finding remains on this branch (1 need `--unsafe-fixes`" in text
-    assert "- `pkg/a.py:7` FX101 mutable default `y={}`" in text  # line on the branch, after the fix above it
+    assert "### Not fixed\n\n2 findings remain on this branch (2 need `--unsafe-fixes`" in text
+    listed = text.split("<details><summary>Findings</summary>")[1].split("</details>")[0].strip().splitlines()
+    assert listed == [
+        "- `pkg/a.py:7` FX101 mutable default `y={}` is shared between calls",  # line on the branch
+        "- `pkg/c.py:1` FX101 mutable default `z={}` is shared between calls",  # a file no fix touched
+    ]
+    assert "pkg/c.py" not in git(repo, "log", "--name-only", "--format=", "main..HEAD")
     assert "finfix pr --branch modernise-safe pkg" in text
 
 
