@@ -104,7 +104,7 @@ def commit_subject(code: str, name: str, fixes: int, files: int) -> str:
 # -- git ----------------------------------------------------------------------------------------------
 def git(root: Path, *args: str, input: str | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run(
-        ["git", *args], cwd=root, input=input, capture_output=True, text=True,
+        ["git", *args], cwd=root, input=input, capture_output=True, text=True, check=False,
         env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"},
     )
     if check and proc.returncode != 0:
@@ -173,7 +173,7 @@ def preflight(req: Request) -> tuple[Path, str, str]:
 def load_harness() -> tuple[Callable[..., list[Any]], Callable[[list[Any]], str]]:
     """The differential harness's entry points, imported only when --verify asks for them."""
     try:
-        from finfix.harness import render_markdown, verify_pairs  # type: ignore[attr-defined]
+        from finfix.harness import render_markdown, verify_pairs
     except ImportError as exc:
         raise PrError(
             f"--verify needs the differential harness (finfix.harness.verify_pairs), "
@@ -338,10 +338,12 @@ def render_body(req: Request, out: Outcome) -> str:
     lines = [
         f"## {title(out)}",
         "",
-        f"finfix {__version__} applied {plural(fixes, 'fix')} "
-        f"in {plural(len(files), 'file')}, one commit per rule, on top of `{out.base}` "
-        f"(`{out.base_sha[:7]}`). Safe fixes keep behaviour; unsafe ones change it on purpose and "
-        "are listed below with their reasons.",
+        (
+            f"finfix {__version__} applied {plural(fixes, 'fix')} "
+            f"in {plural(len(files), 'file')}, one commit per rule, on top of `{out.base}` "
+            f"(`{out.base_sha[:7]}`). Safe fixes keep behaviour; unsafe ones change it on purpose and "
+            "are listed below with their reasons."
+        ),
         "",
         "| commit | rule | fixes | files | safety |",
         "|---|---|--:|--:|---|",
@@ -351,8 +353,10 @@ def render_body(req: Request, out: Outcome) -> str:
     unsafe = [f for c in out.commits for f in c.unsafe]
     if unsafe:
         lines += ["", "### Unsafe fixes: review these", ""]
-        lines += ["These fixes change behaviour on purpose (they were applied because of `--unsafe-fixes` "
-                  "or `unsafe-fixes = true`):", ""]
+        lines += [
+            "These fixes change behaviour on purpose (applied because of `--unsafe-fixes` or `unsafe-fixes = true`):",
+            "",
+        ]
         for f in unsafe:
             lines.append(f"- `{f.path}:{f.line}` **{f.code}** {f.message}  ")
             lines.append(f"  why unsafe: {f.reason or 'see `finfix explain ' + f.code + '`'}")
@@ -371,8 +375,11 @@ def render_body(req: Request, out: Outcome) -> str:
             "",
             "### Not fixed",
             "",
-            f"{plural(len(out.left), 'finding')} {'remains' if len(out.left) == 1 else 'remain'} on this branch ({need_unsafe} need `--unsafe-fixes`, "
-            f"{report_only} have no automatic fix); `finfix check` lists them.",
+            (
+                f"{plural(len(out.left), 'finding')} {'remains' if len(out.left) == 1 else 'remain'} on this "
+                f"branch ({need_unsafe} need `--unsafe-fixes`, {report_only} have no automatic fix); "
+                "`finfix check` lists them."
+            ),
             "",
             "<details><summary>Findings</summary>",
             "",
@@ -432,7 +439,7 @@ def publish(req: Request, out: Outcome, *, log: Callable[[str], None] = lambda _
 
 
 def _gh(root: Path, *args: str) -> str:
-    proc = subprocess.run(["gh", *args], cwd=root, capture_output=True, text=True)
+    proc = subprocess.run(["gh", *args], cwd=root, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()
         raise PrError(f"`gh {' '.join(args[:2])}` failed: {detail[-1] if detail else f'exit {proc.returncode}'}")

@@ -163,7 +163,7 @@ def test_cli_on_a_terminal(tmp_path: Path):
         os.write(primary, b"n\ny\n")
         proc = subprocess.run(
             [sys.executable, "-m", "finfix", "apply", "--interactive", "-j", "1", "a.py"],
-            cwd=tmp_path, stdin=secondary, capture_output=True, timeout=60,
+            cwd=tmp_path, stdin=secondary, capture_output=True, timeout=60, check=False,
             env={**os.environ, "NO_COLOR": "1", "TERM": "dumb"},
         )
     finally:
