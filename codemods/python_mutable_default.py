@@ -722,4 +722,8 @@ def _as_block(body: cst.BaseSuite) -> cst.IndentedBlock:
         cst.SimpleStatementLine(body=[line.body[0].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)])
         for line in lines
     ]
-    return cst.IndentedBlock(body=lines, header=body.trailing_whitespace)
+    header = body.trailing_whitespace
+    if header.comment is not None and not header.whitespace.value:
+        # `return x;  # c`: the spaces before the comment belonged to the dropped semicolon
+        header = header.with_changes(whitespace=cst.SimpleWhitespace("  "))
+    return cst.IndentedBlock(body=lines, header=header)

@@ -165,6 +165,11 @@ def test_catalog_example():
             id="one-line-two-statements",
         ),
         pytest.param(
+            "def f(p=[]): return len(p);  # c\n",
+            "def f(p=None):  # c\n    if p is None:\n        p = []\n    return len(p)\n",
+            id="one-line-semicolon-comment",
+        ),
+        pytest.param(
             "if True:\n    def f(p=[]): return p\n",
             "if True:\n    def f(p=None):\n        if p is None:\n            p = []\n        return p\n",
             id="one-line-indented",
