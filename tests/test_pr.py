@@ -335,3 +335,16 @@ def test_open_without_gh_is_refused_before_anything(repo: Path, monkeypatch):
 def test_commit_subject_pluralises():
     assert pr_mod.commit_subject("FX201", "pandas-inplace", 12, 5) == "finfix: FX201 pandas-inplace (12 fixes in 5 files)"
     assert pr_mod.commit_subject("FX101", "mutable-default", 1, 1) == "finfix: FX101 mutable-default (1 fix in 1 file)"
+
+
+def test_reproduce_command_is_relative_to_the_repository_root(repo: Path, monkeypatch):
+    (repo / "sub").mkdir()
+    monkeypatch.chdir(repo / "sub")
+    req = pr_mod.Request(
+        targets=("../pkg/a.py", "."), branch="x/y", select=("FX1,FX2", "FX998"), ignore=("FX102",),
+        unsafe_fixes=False, verify=True,
+    )
+    assert pr_mod.reproduce_command(req, repo) == (
+        "finfix pr --branch x/y --select FX1,FX2,FX998 --ignore FX102 --no-unsafe-fixes --verify pkg/a.py sub"
+    )
+    assert pr_mod.reproduce_command(pr_mod.Request(), repo) == "finfix pr --branch finfix/modernise sub"
