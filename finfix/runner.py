@@ -69,11 +69,16 @@ def run(
     with ProcessPoolExecutor(
         max_workers=min(jobs, len(chunks)), mp_context=ctx, initializer=_init_worker, initargs=(codes, settings)
     ) as pool:
-        pending: set[Future[list[FileResult]]] = {pool.submit(_run_chunk, c) for c in chunks}
+        chunk_of: dict[Future[list[FileResult]], Sequence[str]] = {pool.submit(_run_chunk, c): c for c in chunks}
+        pending: set[Future[list[FileResult]]] = set(chunk_of)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
-                results = fut.result()
+                try:
+                    results = fut.result()
+                except Exception as exc:  # a worker died (killed, out of memory, a crash in native code)
+                    reason = f"internal error: worker process failed ({type(exc).__name__}); file not processed"
+                    results = [FileResult(p, error=reason, internal=True) for p in chunk_of[fut]]
                 yield from results
                 if on_done:
                     on_done(len(results))

@@ -393,3 +393,26 @@ def test_columns_point_into_the_original_line_after_an_earlier_rule_edited_it():
     got = [(f.line, f.col, f.end_line, f.end_col) for f in findings if f.code == "FX991"]
     assert got == [(1, 16, 1, 22), (2, 5, 2, 11)]
     assert [(f.line, f.col) for f in findings if f.code == "FX999"] == [(1, 5)]
+
+
+_PARENT = os.getpid()
+
+
+class KillWorker(Rule):
+    """Kills the worker process that sees `die = 1` (never the test process itself)."""
+
+    code, name, summary, safety = "FX989", "kill-worker", "test rule", Safety.DETECT
+
+    def visit_Module(self, node):
+        if "die = 1" in node.code and os.getpid() != _PARENT:
+            os._exit(3)
+
+
+def test_a_dying_worker_is_an_internal_error_not_a_traceback(project, extra_rules):
+    extra_rules(KillWorker)
+    project.write("die.py", "die = 1\n")
+    for i in range(3):
+        project.write(f"ok{i}.py", "x = 1\n")
+    run = project.cli("check", "--select", "FX989", "--jobs", "2", ".")
+    assert run.exit_code == 2, run
+    assert "error: die.py: internal error: worker process failed" in run.stderr
