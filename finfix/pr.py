@@ -30,6 +30,8 @@ from finfix.rule import Finding, Rule, Safety
 DEFAULT_BRANCH = "finfix/modernise"
 REMOTE = "origin"
 VERIFY_EXAMPLES = 200
+LIST_LIMIT = 100  # entries per list in the PR body (the commit messages and `finfix check` have them all)
+GITHUB_BODY_LIMIT = 65_000  # GitHub refuses PR descriptions over 65,536 characters
 
 
 class PrError(Exception):
@@ -357,9 +359,10 @@ def render_body(req: Request, out: Outcome) -> str:
             "These fixes change behaviour on purpose (applied because of `--unsafe-fixes` or `unsafe-fixes = true`):",
             "",
         ]
-        for f in unsafe:
+        for f in unsafe[:LIST_LIMIT]:
             lines.append(f"- `{f.path}:{f.line}` **{f.code}** {f.message}  ")
             lines.append(f"  why unsafe: {f.reason or 'see `finfix explain ' + f.code + '`'}")
+        lines += _more(len(unsafe), "the commit messages list every one")
     lines += ["", "### Verification", ""]
     if out.verification is not None:
         if out.verification_failed:
@@ -384,11 +387,14 @@ def render_body(req: Request, out: Outcome) -> str:
             "<details><summary>Findings</summary>",
             "",
         ]
-        lines += [f"- `{f.path}:{f.line}` {f.code} {f.message}" for f in out.left]
+        lines += [f"- `{f.path}:{f.line}` {f.code} {f.message}" for f in out.left[:LIST_LIMIT]]
+        lines += _more(len(out.left), "`finfix check` lists every one")
         lines += ["", "</details>"]
     if out.errors:
         lines += ["", "### Files finfix could not process", ""]
-        lines += [f"- `{path}`: {message}" for path, message in sorted(out.errors.items())]
+        errors = sorted(out.errors.items())
+        lines += [f"- `{path}`: {message}" for path, message in errors[:LIST_LIMIT]]
+        lines += _more(len(errors), "`finfix check` lists every one")
     lines += [
         "",
         "### Reproduce",
@@ -401,6 +407,23 @@ def render_body(req: Request, out: Outcome) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _more(total: int, where: str) -> list[str]:
+    return [f"- ... and {total - LIST_LIMIT} more ({where})"] if total > LIST_LIMIT else []
+
+
+def fit_for_github(body: str, limit: int = GITHUB_BODY_LIMIT) -> str:
+    """``body`` cut at a line boundary to what GitHub accepts, saying so at the end."""
+    if len(body) <= limit:
+        return body
+    note = "\n\n*(cut to fit GitHub's limit; `finfix pr --body-file` writes the whole description)*\n"
+    room = limit - len(note) - 4  # 4: a closing fence, if needed
+    cut = body.rfind("\n", 0, room)
+    head = body[: cut if cut > 0 else room]
+    if head.count("```") % 2:  # do not leave a code block open
+        head += "\n```"
+    return head + note
 
 
 def write_body(path: str, body: str) -> None:
@@ -423,18 +446,13 @@ def publish(req: Request, out: Outcome, *, log: Callable[[str], None] = lambda _
         log(f"pushed {branch} to {REMOTE}")
     if not req.open:
         return
-    body_file = req.body_file
-    tmp = None
-    if body_file is None:
-        fd, tmp = tempfile.mkstemp(prefix="finfix-pr-", suffix=".md")
-        os.close(fd)
-        write_body(tmp, out.body)
-        body_file = tmp
+    fd, tmp = tempfile.mkstemp(prefix="finfix-pr-", suffix=".md")
+    os.close(fd)
+    write_body(tmp, fit_for_github(out.body))
     try:
-        out.url = _open_pr(root, branch, out.base, title(out), body_file)
+        out.url = _open_pr(root, branch, out.base, title(out), tmp)
     finally:
-        if tmp:
-            os.unlink(tmp)
+        os.unlink(tmp)
     log(f"pull request: {out.url}")
 
 

@@ -348,3 +348,27 @@ def test_reproduce_command_is_relative_to_the_repository_root(repo: Path, monkey
         "finfix pr --branch x/y --select FX1,FX2,FX998 --ignore FX102 --no-unsafe-fixes --verify pkg/a.py sub"
     )
     assert pr_mod.reproduce_command(pr_mod.Request(), repo) == "finfix pr --branch finfix/modernise sub"
+
+
+def test_long_lists_are_capped(repo: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(pr_mod, "LIST_LIMIT", 1)
+    (repo / "pkg" / "c.py").write_text("def m(z={}):\n    z[1] = 2\n    return z\n")
+    git(repo, "add", "pkg/c.py")
+    git(repo, "commit", "-q", "-m", "c")
+    body = tmp_path / "body.md"
+    assert run("--body-file", str(body), "pkg").exit_code == 0
+    listed = body.read_text().split("<details><summary>Findings</summary>")[1].split("</details>")[0]
+    assert listed.strip().splitlines() == [
+        "- `pkg/a.py:7` FX101 mutable default `y={}` is shared between calls",
+        "- ... and 1 more (`finfix check` lists every one)",
+    ]
+
+
+def test_fit_for_github():
+    assert pr_mod.fit_for_github("short\n", limit=100) == "short\n"
+    body = "## title\n\n```bash\n" + "x = 1\n" * 50 + "```\n"
+    fitted = pr_mod.fit_for_github(body, limit=200)
+    assert len(fitted) <= 200
+    assert fitted.startswith("## title\n")
+    assert fitted.count("```") % 2 == 0
+    assert fitted.endswith("writes the whole description)*\n")
