@@ -416,3 +416,11 @@ def test_a_dying_worker_is_an_internal_error_not_a_traceback(project, extra_rule
     run = project.cli("check", "--select", "FX989", "--jobs", "2", ".")
     assert run.exit_code == 2, run
     assert "error: die.py: internal error: worker process failed" in run.stderr
+
+
+def test_line_maps_compose_across_several_changing_rules():
+    src = "import os\ndef f(a=[]):\n    return len(a)\ntarget = 1\n"
+    out, findings = run_rules("m.py", src, [InsertLines, MutableDefault, Shorten, ReportTargets], FIX)
+    assert out.count("inserted_") == 3 and "if a is None:" in out
+    assert out.splitlines().index("target = 1") == 8  # 0-based: 3 inserted lines + 2 from FX101
+    assert [(f.code, f.line, f.col) for f in findings] == [("FX990", 1, 1), ("FX101", 2, 7), ("FX991", 4, 1)]
