@@ -62,7 +62,9 @@ def verify_pairs(
                                           note="only module-level code changed: no function to call"))
             jobs_list.append((path, None, early))
             continue
-        jobs_list.append((path, _job(path, before, after, list(selection.to_verify), examples, ulps, root), early))
+        job = _job(path, before, after, list(selection.to_verify), examples, ulps, root)
+        job["timeout"] = timeout
+        jobs_list.append((path, job, early))
 
     def run(item: tuple[str, dict[str, Any] | None, list[VerifyResult]]) -> list[VerifyResult]:
         path, job, early = item
@@ -99,7 +101,6 @@ def _job(path: str, before: str, after: str, functions: list[str], examples: int
         "examples": examples,
         "ulps": ulps,
         "project_root": str(project),
-        "cwd": str(project),
         "config": {k: v for k, v in verify_config.items() if k == "strategies"},
     }
 

@@ -18,6 +18,7 @@ from typing import Any, Callable
 import numpy as np
 
 INFINITE_ULP = 2**63
+MAX_DEPTH = 12
 
 
 @dataclass
@@ -103,7 +104,10 @@ class Comparer:
                     return found
         return None
 
-    def values(self, x: Any, y: Any, where: str) -> Mismatch | None:
+    def values(self, x: Any, y: Any, where: str, depth: int = 0) -> Mismatch | None:
+        if depth > MAX_DEPTH:  # deep or cyclic object graphs (figures, sessions): types only below here
+            return None if type(x).__name__ == type(y).__name__ else Mismatch(where, _type_shown(x), _type_shown(y))
+        depth += 1
         if isinstance(x, np.ndarray) or isinstance(y, np.ndarray):
             return self._arrays(x, y, where)
         if _is_pandas(x) or _is_pandas(y):
@@ -123,7 +127,7 @@ class Comparer:
         if isinstance(x, complex) or isinstance(y, complex):
             if type(x) is not type(y):
                 return Mismatch(where, _type_shown(x), _type_shown(y))
-            return self.values((x.real, x.imag), (y.real, y.imag), where)
+            return self.values((x.real, x.imag), (y.real, y.imag), where, depth)
         if type(x) is not type(y):
             if not (type(x).__name__ == type(y).__name__ and hasattr(x, "__dict__")):
                 return Mismatch(where, _type_shown(x), _type_shown(y))
@@ -131,7 +135,7 @@ class Comparer:
             if len(x) != len(y):
                 return Mismatch(f"{where} length", str(len(x)), str(len(y)))
             for i, (xi, yi) in enumerate(zip(x, y)):
-                found = self.values(xi, yi, f"{where}[{i}]")
+                found = self.values(xi, yi, f"{where}[{i}]", depth)
                 if found:
                     return found
             return None
@@ -140,7 +144,7 @@ class Comparer:
                 if set(x) != set(y):
                     return Mismatch(f"{where} keys", repr(sorted(map(repr, x))), repr(sorted(map(repr, y))))
             for k in x:
-                found = self.values(x[k], y[k], f"{where}[{k!r}]")
+                found = self.values(x[k], y[k], f"{where}[{k!r}]", depth)
                 if found:
                     return found
             return None
@@ -149,7 +153,7 @@ class Comparer:
         if x is None or isinstance(x, (str, bytes)):
             return None if x == y else Mismatch(where, repr(x), repr(y))
         if hasattr(x, "__dict__") and hasattr(y, "__dict__") and not callable(x):
-            return self.values(vars(x), vars(y), f"{where} attributes")
+            return self.values(vars(x), vars(y), f"{where} attributes", depth)
         try:
             equal = bool(x == y)
         except Exception:

@@ -22,8 +22,8 @@ from typing import Any, Callable
 from finfix.harness import inputs as inp
 from finfix.harness.compare import Comparer, Mismatch, Outcome, invoke, snapshot
 
-MAX_FRESH = 40  # fresh loads of the original per function, when it keeps state between calls
-FRESH_BUDGET_SECONDS = 3.0  # ... and the time they may take (a fresh module recompiles its kernels)
+MAX_FRESH = 5_000  # fresh copies of the original per function, when it keeps state between calls
+FRESH_BUDGET_SECONDS = 5.0  # ... and the time they may take (a fresh module recompiles its kernels)
 RACE_MIN_RUNS = 8
 RACE_MAX_RUNS = 400
 RACE_BUDGET_SECONDS = 1.0  # a race shows up only when threads overlap: keep trying for this long
@@ -54,6 +54,10 @@ class Side:
 
 class _Different(Exception):
     pass
+
+
+class _OutOfTime(Exception):
+    """The function's share of the time budget is spent: stop generating, keep the verdict so far."""
 
 
 def resolve(module: Any, qualname: str) -> Any:
@@ -107,6 +111,7 @@ def verify_function(
     user: dict[str, dict[str, Any]], recorded: dict[str, list], load_seconds: float,
     reload_before: Callable[[], Any] | None = None,
     parallel: tuple[dict[str, Any], dict[str, Any]] = ({}, {}),
+    budget: float = 60.0,
 ) -> dict[str, Any]:
     record: dict[str, Any] = {
         "function": qualname, "verdict": "skipped", "examples": 0, "max_ulp": 0, "counterexample": None,
@@ -179,7 +184,8 @@ def verify_function(
             fn = resolve(module, qualname)
             return Side(fn) if fn is not None else None
 
-    result = _run_examples(plan, side_b, side_a, examples=examples, ulps=ulps, fresh_before=fresh)
+    result = _run_examples(plan, side_b, side_a, examples=examples, ulps=ulps, fresh_before=fresh,
+                           budget=budget)
     record.update(result)
     if result.get("note"):
         notes.append(result["note"])
@@ -225,6 +231,10 @@ def _races(side: Side, call: inp.Call) -> bool:
     return False
 
 
+def _unstable(first: Outcome, second: Outcome, ulps: int) -> bool:
+    return Comparer(ulps).outcomes(first, second) is not None
+
+
 def _stateful(b1: Outcome, b2: Outcome, a1: Outcome, a2: Outcome, ulps: int) -> bool:
     """The original answered the same call twice differently, and the rewrite did not."""
     return Comparer(ulps).outcomes(b1, b2) is not None and Comparer(ulps).outcomes(a1, a2) is None
@@ -232,14 +242,14 @@ def _stateful(b1: Outcome, b2: Outcome, a1: Outcome, a2: Outcome, ulps: int) -> 
 
 def _run_examples(
     plan: inp.CallPlan, side_b: Side, side_a: Side, *, examples: int, ulps: int,
-    fresh_before: Callable[[], Side | None] | None = None,
+    fresh_before: Callable[[], Side | None] | None = None, budget: float = 60.0,
 ) -> dict[str, Any]:
     from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings
     from hypothesis.errors import Flaky
 
     cmp = Comparer(ulps)
     state: dict[str, Any] = {
-        "count": 0, "returned": 0, "shared": 0, "fresh": 0, "fresh_seconds": 0.0, "unchecked": 0, "failure": None, "raised": set(),
+        "count": 0, "returned": 0, "shared": 0, "fresh": 0, "fresh_seconds": 0.0, "unchecked": 0, "nondeterministic": 0, "failure": None, "raised": set(),
     }
 
     @settings(
@@ -249,6 +259,8 @@ def _run_examples(
     )
     @given(inp.calls(plan))
     def prop(call: inp.Call) -> None:
+        if time.perf_counter() > deadline:
+            raise _OutOfTime
         state["count"] += 1
         b1, a1 = side_b(call), side_a(call)
         b2, a2 = side_b(call), side_a(call)
@@ -257,6 +269,9 @@ def _run_examples(
             second = cmp.outcomes(b2, a2)
             if second is not None:
                 found, shown = Mismatch("second call: " + second.where, second.before, second.after), (b2, a2)
+        if found is not None and _unstable(b1, b2, ulps) and _unstable(a1, a2, ulps):
+            state["nondeterministic"] += 1  # both versions answer the same call differently each time
+            found = None
         if (found is not None and fresh_before is not None and state["fresh"] < MAX_FRESH
                 and state["fresh_seconds"] < FRESH_BUDGET_SECONDS):
             t0 = time.perf_counter()
@@ -295,40 +310,53 @@ def _run_examples(
     for edge in reversed(inp.edge_calls(plan)):
         prop = example(edge)(prop)
     started = time.perf_counter()
+    deadline = started + budget
     note = ""
     try:
         prop()
     except _Different:
         pass
+    except _OutOfTime:
+        note = f"stopped after {budget:.0f}s (its share of --timeout): {state['count']} examples"
+        state["failure"] = None
     except Flaky:
-        note = "the difference did not reproduce on replay (nondeterministic code)"
+        note = "nondeterministic: the difference did not reproduce on replay (time, randomness, threads?)"
+        state["flaky"] = True
     elapsed = time.perf_counter() - started
     out: dict[str, Any] = {
         "examples": state["count"], "max_ulp": cmp.max_ulp, "examples_seconds": round(elapsed, 3), "note": note,
     }
     if state["failure"] is not None:
         call, found, b, a = state["failure"]
-        out["verdict"] = "different"
+        out["verdict"] = "skipped" if state.get("flaky") else "different"
         out["counterexample"] = {
             "args": call.shown(), "where": found.where, "before": b.shown(), "after": a.shown(),
         }
         out["note"] = f"{found.where} differs" + (f"; {note}" if note else "")
+        if b.raised and not a.raised:
+            out["note"] += f"; the original raises {b.raised} there and the rewrite returns"
+    elif state["nondeterministic"] and state["nondeterministic"] * 2 >= state["count"]:
+        out["verdict"] = "skipped"
+        out["note"] = (
+            f"nondeterministic: both versions answered the same call differently each time in "
+            f"{state['nondeterministic']} of {state['count']} examples (time, randomness, threads); nothing to compare"
+        )
     elif state["returned"] == 0 and state["count"]:
         out["verdict"] = "skipped"
         raised = ", ".join(sorted(state["raised"]))
         out["note"] = f"every example raised ({raised}) in the original: the inputs do not fit; add a strategy"
     else:
         out["verdict"] = "equivalent"
+        out["note"] = note
         if state["shared"]:
             checked = state["shared"] - state["unchecked"]
-            out["note"] = (
+            out["note"] = (note + "; " if note else "") + (
                 f"the original keeps state between calls ({state['shared']} examples depended on earlier calls); "
                 f"the rewrite does not" + (
                     f", and it matched a freshly loaded original in those {checked} examples" if checked else ""
                 )
             )
         if 0 < state["returned"] < state["count"] / 2:
-            share = 100 * state["returned"] // state["count"]
-            extra = f"only {share}% of examples returned normally in the original (the others raised)"
+            extra = f"only {state['returned']} of {state['count']} examples returned normally in the original"
             out["note"] = f"{out['note']}; {extra}" if out.get("note") else extra
     return out

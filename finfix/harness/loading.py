@@ -5,7 +5,8 @@ with a timeout: a kernel that loops forever or crashes the interpreter costs one
 the run. Inside the child, the before and after sources are written to two temporary folders and
 executed as two distinct modules of the same package (`quantdesk._finfix_before_exchange` and
 `quantdesk._finfix_after_exchange`): they share no state, numba caches them apart, and relative imports
-(`from .orderflow import vwap`) resolve against the real package.
+(`from .orderflow import vwap`) resolve against the real package. The child's working directory is a
+scratch folder (files the code writes land there), while ``__file__`` is the module's real path.
 """
 
 from __future__ import annotations
@@ -52,10 +53,15 @@ def load_module(
     """Execute ``source`` as a fresh module named ``<package>._finfix_<side>_<stem>``; raises what it raises."""
     name = f"_finfix_{side}_{location.stem}"
     dotted = f"{location.package}.{name}" if location.package else name
-    folder = scratch / side
-    folder.mkdir(parents=True, exist_ok=True)
+    # Fresh copies of the original ("before1", "before2", ...) reuse its file and compiled code.
+    base_side = side.rstrip("0123456789")
+    folder = scratch / base_side
     file = folder / f"{location.stem}.py"
-    file.write_text(source, encoding="utf-8")
+    code = _CODE.get((str(file), source))
+    if code is None:
+        folder.mkdir(parents=True, exist_ok=True)
+        file.write_text(source, encoding="utf-8")
+        code = _CODE[(str(file), source)] = compile(source, str(file), "exec")
     module = types.ModuleType(dotted)
     module.__file__ = str(Path(original_path).resolve())  # data files next to the module keep working
     module.__package__ = location.package
@@ -65,8 +71,11 @@ def load_module(
         sys.path.insert(0, location.sys_path)
     # The code object points at the scratch copy: tracebacks, inspect and numba's cache see the text
     # that runs, and the two versions never share a cache entry.
-    exec(compile(source, str(file), "exec"), module.__dict__)
+    exec(code, module.__dict__)
     return module
+
+
+_CODE: dict[tuple[str, str], types.CodeType] = {}
 
 
 # -- parent side ------------------------------------------------------------------------------------
@@ -97,11 +106,15 @@ def run_worker(job: dict[str, Any], *, timeout: float) -> Iterator[dict[str, Any
             "NUMBA_NUM_THREADS": os.environ.get("NUMBA_NUM_THREADS") or str(max(4, os.cpu_count() or 1)),
         }
         cmd = [sys.executable, "-m", "finfix.harness.worker", str(job_file), str(out_file)]
+        # User code runs in a scratch working directory: a function that writes `plot.png` or
+        # `trades.csv` under a generated name leaves nothing in the project.
+        workdir = Path(tmp) / "cwd"
+        workdir.mkdir()
         started = time.monotonic()
         failure = None
         try:
             proc = subprocess.run(
-                cmd, cwd=job.get("cwd") or None, env=env, timeout=timeout,
+                cmd, cwd=workdir, env=env, timeout=timeout,
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
             )
             if proc.returncode != 0:

@@ -65,6 +65,8 @@ def main(job_file: str, out_file: str) -> int:
         parallel = (sequentialize(modules["before"]), sequentialize(modules["after"]))
         load_seconds = (time.perf_counter() - started) / max(len(functions), 1)
         copies = iter(range(1, 1_000_000))
+        # Each function's examples stop at its share of the file's timeout (compiling takes the rest).
+        budget = max(5.0, 0.6 * float(job.get("timeout", 300)) / max(len(functions), 1))
 
         def reload_before() -> Any:
             """A fresh copy of the original, for functions that keep state between calls."""
@@ -79,6 +81,7 @@ def main(job_file: str, out_file: str) -> int:
                     modules["before"], modules["after"], q, dotted=location.dotted,
                     examples=job["examples"], ulps=job["ulps"], user=user, recorded=recorded,
                     load_seconds=load_seconds, reload_before=reload_before, parallel=parallel,
+                    budget=budget,
                 )
             except inputs.NoInputs as exc:
                 record = {**_error(q, str(exc)), "verdict": "skipped"}
