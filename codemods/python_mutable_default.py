@@ -8,7 +8,15 @@ from dataclasses import dataclass
 import libcst as cst
 import libcst.matchers as m
 from libcst.codemod.visitors import AddImportsVisitor
-from libcst.metadata import ClassScope, ComprehensionScope, ParentNodeProvider, QualifiedNameProvider, ScopeProvider
+from libcst.metadata import (
+    BuiltinAssignment,
+    ClassScope,
+    ComprehensionScope,
+    ImportAssignment,
+    ParentNodeProvider,
+    QualifiedNameProvider,
+    ScopeProvider,
+)
 
 from finfix.names import code_of, is_docstring, qualified_names, resolves_to
 from finfix.rule import Example, Rule, Safety
@@ -312,9 +320,15 @@ class MutableDefault(Rule):
                     "consider functools.lru_cache instead",
                 )
                 continue
+            late = "" if use.harmful else self._late_name(original_node, param)
             if use.harmful:
                 fix, reason = Safety.UNSAFE, (
                     f"`{name}` is {use.harmful}: each call now gets a fresh object instead of the shared one"
+                )
+            elif late:
+                fix, reason = Safety.UNSAFE, (
+                    f"the default reads `{late}`, which is now looked up at each call instead of once when "
+                    "the `def` ran"
                 )
             else:
                 fix, reason = Safety.SAFE, ""
@@ -385,6 +399,17 @@ class MutableDefault(Rule):
                 )
             if isinstance(outer, ClassScope) and outer.assignments[name]:
                 return f"the default uses `{name}`, a class attribute the method body cannot see; create it by hand"
+        return ""
+
+    def _late_name(self, fn: cst.FunctionDef, param: cst.Param) -> str:
+        """A name the default reads that may be rebound (not a builtin or an import), else ''."""
+        outer = self.get_metadata(ScopeProvider, fn, None)
+        if outer is None:
+            return ""
+        for name in sorted(_loaded_names(param.default)):
+            found = outer[name] if name in outer else set()
+            if not found or not all(isinstance(a, (ImportAssignment, BuiltinAssignment)) for a in found):
+                return name
         return ""
 
     def _element_risk(self, default: cst.BaseExpression) -> str:

@@ -336,6 +336,33 @@ def test_mutating_the_defaults_contents_is_not_safe(src):
     assert [f.fix for f in findings] == [Safety.UNSAFE], [f.reason for f in findings]
 
 
+@pytest.mark.parametrize(
+    "default, late",
+    [
+        ("[DEFAULT]", "DEFAULT"),
+        ("{'k': SCALE}", "SCALE"),
+        ("np.zeros(N)", "N"),
+        ("[undefined_name]", "undefined_name"),
+        ("np.zeros(3, dtype=np.float64)", None),
+        ("defaultdict(list)", None),
+        ("collections.OrderedDict(a=1)", None),
+        ("[i * 2 for i in range(3)]", None),
+    ],
+)
+def test_default_reading_a_rebindable_name_is_not_safe(default, late):
+    src = (
+        "import collections\nimport numpy as np\nfrom collections import defaultdict\n"
+        "DEFAULT = SCALE = N = 1\n"
+        f"def f(x={default}):\n    return len(x)\n"
+    )
+    _, findings = fix(src, unsafe=False, fix=False)
+    [finding] = findings
+    if late:
+        assert finding.fix is Safety.UNSAFE and f"reads `{late}`" in finding.reason
+    else:
+        assert finding.fix is Safety.SAFE, finding.reason
+
+
 # -- report only -------------------------------------------------------------------------------------------
 
 
