@@ -642,6 +642,10 @@ def body_shapes(fn: Callable, depth: int = 0) -> dict[str, st.SearchStrategy]:
             sl = node.slice
             if isinstance(sl, ast.Constant) and isinstance(sl.value, str):
                 key = (node.value.id, sl.value)
+            elif isinstance(sl, ast.List) and all(isinstance(e, ast.Constant) and isinstance(e.value, str)
+                                                  for e in sl.elts):  # frame[["open", "close"]]
+                for e in sl.elts:
+                    keys.setdefault(node.value.id, set()).add(e.value)  # type: ignore[union-attr]
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
               and isinstance(node.func.value, ast.Name) and node.args and isinstance(node.args[0], ast.Constant)
               and isinstance(node.args[0].value, str)):
@@ -649,9 +653,12 @@ def body_shapes(fn: Callable, depth: int = 0) -> dict[str, st.SearchStrategy]:
         if key:
             keys.setdefault(key[0], set()).add(key[1])
     out: dict[str, st.SearchStrategy] = {}
+    frames = _frame_params(fn, names)
     for var, ks in keys.items():
         record = st.fixed_dictionaries({k: _value_for_key(k) for k in sorted(ks)})
-        if var in names:
+        if var in frames:
+            out[var] = frames_with(sorted(ks))
+        elif var in names:
             out[var] = record
         elif var in loop_of:
             out[loop_of[var]] = st.lists(record, max_size=8)
@@ -679,6 +686,43 @@ def body_shapes(fn: Callable, depth: int = 0) -> dict[str, st.SearchStrategy]:
     for var in iterated - set(out):
         out[var] = st.lists(TEXT if _TEXTY_NAMES.search(var) else FLOATS, max_size=8)
     return out
+
+
+_FRAME_NAMES = re.compile(r"^(df|frame|.*_df|.*_frame|bars|trades|quotes|table|panel|data|prices_df)$")
+_TIME_NAMES = re.compile(r"^(ts|time|timestamp|date|datetime)$")
+
+
+def _frame_params(fn: Callable, names: set[str]) -> set[str]:
+    """Parameters that are pandas DataFrames, by annotation or by name."""
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):
+        return set()
+    out = set()
+    for name in names:
+        p = sig.parameters.get(name)
+        ann = _annotation(fn, p) if p is not None else None
+        text = getattr(ann, "__name__", str(ann) if ann is not None else "")
+        if text == "DataFrame" or "DataFrame" in text or (ann is None and _FRAME_NAMES.match(name)):
+            out.add(name)
+    return out
+
+
+def frames_with(columns: list[str]) -> st.SearchStrategy:
+    """DataFrames with these columns (floats; datetimes for ts/time/date) on a minute DatetimeIndex."""
+    import pandas as pd
+
+    values = [c for c in columns if not _TIME_NAMES.match(c)]
+
+    def build(a: np.ndarray) -> Any:
+        index = pd.date_range("2024-01-01", periods=a.shape[0], freq="17min")
+        frame = pd.DataFrame(a, columns=values, index=index)
+        for c in columns:
+            if _TIME_NAMES.match(c):
+                frame[c] = index
+        return frame[columns]
+
+    return hnp.arrays(np.float64, st.tuples(st.integers(0, 12), st.just(len(values))), elements=FLOATS).map(build)
 
 
 def _value_for_key(key: str) -> st.SearchStrategy:
@@ -716,6 +760,8 @@ def plan_python(
             ann = _annotation(fn, p)
             strat = strategy_from_annotation(ann)
             source = "annotation" if strat is not None else ""
+            if p.name in shapes and "DataFrame" in str(ann):  # the columns the body reads
+                strat, source = shapes[p.name], "annotation + body shape"
         if strat is None and optional and p.default is not None:
             strat = _from_default(p.default)
             source = "default" if strat is not None else ""
@@ -726,6 +772,8 @@ def plan_python(
         size_like = bool(_SIZE_NAMES.match(p.name)) and (strat is None or source == "annotation") and (
             _annotation(fn, p) in (None, int)
         )
+        if strat is None and _FRAME_NAMES.match(p.name):
+            strat, source = frames_with(["a", "b"]), "guess (frame)"
         if strat is None:
             unknown.append(len(plans))
             guess = _guess_kind(p.name)
