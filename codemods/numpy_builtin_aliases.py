@@ -90,6 +90,10 @@ class NumpyBuiltinAliases(RenameRule):
         Example("y = float(x)\nz = obj.float\n"),
     )
 
+    @classmethod
+    def applies_to(cls, source: str) -> bool:
+        return "numpy" in source and super().applies_to(source)  # every import form names the library
+
     def __init__(self, session) -> None:
         super().__init__(session)
         self._position: dict[int, str] = {}  # id(original node) -> "dtype" | "typecheck"

@@ -256,6 +256,10 @@ class NumpyRemovedAliases(RenameRule):
         Example("s = sum(x for x in xs)\nr = prices.ptp()\n"),
     )
 
+    @classmethod
+    def applies_to(cls, source: str) -> bool:
+        return "numpy" in source and super().applies_to(source)  # every import form names the library
+
     def __init__(self, session) -> None:
         super().__init__(session)
         self._np_alias: str | None = None

@@ -207,6 +207,10 @@ class OptunaSuggestLegacy(Rule):
         Example("def helper(trial):\n    return trial.suggest_uniform('x', 0, 1)\n"),
     )
 
+    @classmethod
+    def applies_to(cls, source: str) -> bool:
+        return "optuna" in source and super().applies_to(source)  # every import form names the library
+
     def __init__(self, session) -> None:
         super().__init__(session)
         self._imports_optuna = False

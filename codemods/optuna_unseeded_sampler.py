@@ -90,6 +90,10 @@ class OptunaUnseededSampler(Rule):
         Example("from sklearn.model_selection import ParameterSampler\np = ParameterSampler(grid, 10)\n"),
     )
 
+    @classmethod
+    def applies_to(cls, source: str) -> bool:
+        return "optuna" in source and super().applies_to(source)  # every import form names the library
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         names = qualified_names(self, original_node.func)
         if any(a.star == "**" for a in original_node.args):

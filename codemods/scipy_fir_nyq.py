@@ -110,6 +110,10 @@ class ScipyFirNyq(Rule):
         Example("import mylib\nb = mylib.firwin(11, 0.2, nyq=50)\n"),
     )
 
+    @classmethod
+    def applies_to(cls, source: str) -> bool:
+        return "scipy" in source and super().applies_to(source)  # every import form names the library
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         names = qualified_names(self, original_node.func)
         name = next((n for n in SIGNATURES if n in names), None)

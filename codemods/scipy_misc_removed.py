@@ -106,6 +106,10 @@ class ScipyMiscRemoved(RenameRule):
                 "r = stats.binomtest(7, 20)\ns = signal.lsim(sys, u, t)\nq = model.simps(y)\n"),
     )
 
+    @classmethod
+    def applies_to(cls, source: str) -> bool:
+        return "scipy" in source and super().applies_to(source)  # every import form names the library
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         updated = super().leave_Call(original_node, updated_node)
         if not isinstance(updated, cst.Call):

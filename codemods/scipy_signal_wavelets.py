@@ -87,6 +87,10 @@ class ScipySignalWavelets(Rule):
         Example("import pywt\nc, f = pywt.cwt(x, scales, 'mexh')\nm = obj.ricker(3)\n"),
     )
 
+    @classmethod
+    def applies_to(cls, source: str) -> bool:
+        return "scipy" in source and super().applies_to(source)  # every import form names the library
+
     def __init__(self, session) -> None:
         super().__init__(session)
         self._inside: set[int] = set()  # ids of wavelet names consumed by a cwt(…, ricker, …) rewrite

@@ -72,3 +72,7 @@ class ScipySignalWindows(RenameRule):
                 "v = signal.windows.hann(64)\n"),
         Example("import torch\nw = torch.hann_window(64)\nx = obj.hann(3)\n"),
     )
+
+    @classmethod
+    def applies_to(cls, source: str) -> bool:
+        return "scipy" in source and super().applies_to(source)  # every import form names the library

@@ -54,3 +54,7 @@ class SklearnAgglomerativeAffinity(RenameRule):
                 "s = SpectralClustering(affinity='nearest_neighbors')\na = AffinityPropagation(affinity='precomputed')\n"),
         Example("from sklearn.cluster import AgglomerativeClustering\nm = AgglomerativeClustering(metric='l1')\n"),
     )
+
+    @classmethod
+    def applies_to(cls, source: str) -> bool:
+        return "sklearn" in source and super().applies_to(source)  # every import form names the library

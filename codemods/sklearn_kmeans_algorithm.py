@@ -58,3 +58,7 @@ class SklearnKmeansAlgorithm(RenameRule):
         Example("from sklearn.neighbors import NearestNeighbors\nnn = NearestNeighbors(algorithm='auto', n_jobs=4)\n"),
         Example("import faiss\nkm = faiss.Kmeans(64, 8, algorithm='full')\n"),
     )
+
+    @classmethod
+    def applies_to(cls, source: str) -> bool:
+        return "sklearn" in source and super().applies_to(source)  # every import form names the library

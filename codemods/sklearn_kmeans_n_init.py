@@ -71,6 +71,10 @@ class SklearnKmeansNInit(Rule):
         Example("import faiss\nkm = faiss.Kmeans(64, 8)\n"),
     )
 
+    @classmethod
+    def applies_to(cls, source: str) -> bool:
+        return "sklearn" in source and super().applies_to(source)  # every import form names the library
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         names = qualified_names(self, original_node.func)
         estimator = next((n for n in LEGACY if n in names), None)
