@@ -29,6 +29,7 @@ with its note and never rewritten (``new`` may then be empty).
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field, replace
 from typing import ClassVar, Mapping
 
@@ -223,6 +224,8 @@ class RenameRule(Rule):
         aliased = original_node.value != rename.old_leaf  # `from numpy import trapz as T`: only the import changes
         if rename.new.startswith("builtins."):  # the import goes away, so an alias cannot stay
             aliased = False
+        elif not aliased and _shadows_builtin(rename.new_leaf):
+            aliased = True  # `from numpy import alltrue` -> `from numpy import all as alltrue`: keep builtin `all`
         new_name = original_node.value if aliased else rename.new_leaf
         if rename.template:
             message = self._message(rename, original_node.value, rename.template.replace("{}", new_name))
@@ -298,6 +301,10 @@ class RenameRule(Rule):
         return new_arg, f"`{k.old}={value_src}` → `{shown}`{note}", k.safety
 
 
+def _shadows_builtin(name: str) -> bool:
+    return hasattr(builtins, name)
+
+
 class _BareUses(cst.CSTVisitor):
     """Bare-name uses of renamed names (from-imports), grouped by the old qualified name."""
 
@@ -349,6 +356,9 @@ class _FromImportRewriter(cst.CSTTransformer):
             if rename.new.startswith("builtins.") or (rename.template and "{}" not in rename.template):
                 continue  # the builtin or the literal needs no import
             new_module, _, leaf = rename.new.rpartition(".")
+            if asname is None and _shadows_builtin(leaf):  # never shadow a builtin (`all`, `round`, `any`)
+                asname = code_of(alias.name)
+                alias = alias.with_changes(asname=cst.AsName(name=cst.Name(asname)))
             if new_module == module:
                 if not any(code_of(a.name) == leaf and a.asname == alias.asname for a in names):
                     names.append(alias.with_changes(name=cst.Name(leaf)))

@@ -118,3 +118,33 @@ def test_a_keyword_value_the_table_does_not_rename_is_not_reported():
 
     source = "from sklearn.cluster import KMeans\nKMeans(3, algorithm='elkan')\n"
     assert fix_source(source, [KeywordDemo]) == (source, [])
+
+
+class Shadowing(RenameRule):
+    """## What it does
+    Test double."""
+
+    code = "FX995"
+    name = "demo-shadowing"
+    summary = "test"
+    safety = Safety.SAFE
+    renames = (NameRename("numpy.alltrue", "numpy.all"), NameRename("numpy.round_", "numpy.round"))
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # `from numpy import all` would make the file's builtin `all(...)` NumPy's
+        ("from numpy import alltrue\nok = alltrue(m) and all(x for x in xs)\n",
+         "from numpy import all as alltrue\nok = alltrue(m) and all(x for x in xs)\n"),
+        ("from numpy import round_, sin\ny = round_(x, 2) + round(3.7)\n",
+         "from numpy import round as round_, sin\ny = round_(x, 2) + round(3.7)\n"),
+        ("from numpy import round_ as r\ny = r(x)\n", "from numpy import round as r\ny = r(x)\n"),
+        ("import numpy as np\ny = np.round_(x)\n", "import numpy as np\ny = np.round(x)\n"),
+    ],
+)
+def test_a_from_import_never_shadows_a_builtin(before, after):
+    out, findings = fix_source(before, [Shadowing])
+    assert out == after
+    assert findings and all(f.applied for f in findings)
+    assert fix_source(out, [Shadowing])[0] == out
