@@ -24,6 +24,7 @@ import ast
 import inspect
 import json
 import re
+import sys
 import textwrap
 import typing
 from dataclasses import dataclass, field
@@ -174,7 +175,10 @@ class CallPlan:
     sources: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
-        return ", ".join(f"{p.name}: {p.kind or p.source}" for p in self.params)
+        text = ", ".join(f"{p.name}: {p.kind or p.source}" for p in self.params)
+        if self.params and all(p.kind for p in self.params) and self.sources:
+            text += f" ({', '.join(self.sources)})"
+        return text
 
 
 @dataclass(frozen=True)
@@ -359,7 +363,9 @@ class NoInputs(Exception):
 
 
 def is_dispatcher(obj: Any) -> bool:
-    return hasattr(obj, "py_func") and hasattr(obj, "signatures") and hasattr(obj, "targetoptions")
+    """A numba ``@jit``/``@njit`` function (nothing is one until numba has been imported)."""
+    module = sys.modules.get("numba.core.dispatcher")
+    return module is not None and isinstance(obj, module.Dispatcher)
 
 
 def _parameters(fn: Callable, *, skip_first: bool) -> list[inspect.Parameter]:
