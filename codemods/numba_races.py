@@ -52,6 +52,11 @@ CONTAINER_MUTATORS = {
     "append", "extend", "insert", "pop", "remove", "clear", "update", "add", "discard", "setdefault",
     "popitem", "appendleft", "popleft",
 }
+ARRAY_READ_METHODS = {
+    "sum", "mean", "min", "max", "argmin", "argmax", "std", "var", "prod", "cumsum", "cumprod", "dot",
+    "any", "all", "item", "nonzero", "conj", "conjugate", "round", "clip", "take", "repeat", "searchsorted",
+    "argsort", "trace", "diagonal", "get", "keys", "values", "items", "count", "index", "__contains__",
+}
 VIEW_METHODS = {"reshape", "ravel", "view", "transpose", "squeeze", "swapaxes"}
 COPY_METHODS = {"copy", "astype", "flatten", "tolist"}
 VIEW_FUNCS = {
@@ -194,10 +199,6 @@ def analyse_loop(loop: cst.For, fn: cst.FunctionDef, resolver: Resolver) -> Verd
     assert isinstance(loop.body, (cst.IndentedBlock, cst.SimpleStatementSuite))
     analysis.block(loop.body, frame, None)
     return analysis.judge(live_after(fn, loop))
-
-
-class _Unproven(Exception):
-    pass
 
 
 class _Analysis:
@@ -568,6 +569,9 @@ class _Analysis:
         if method in ARRAY_MUTATORS and ref is not None and shared:
             self.accesses.append(Access(ref.base, ref.prefix, True, self._stmt, text))
             return Val(_DEP_DATA)
+        if shared and not ref.container and method not in ARRAY_READ_METHODS | VIEW_METHODS | COPY_METHODS:
+            self._unproven(self._stmt, f"calls the method `{code_of(func)}()`, which finfix does not know "
+                           "(a jitclass method may write shared state)", text)
         if shared:
             self.accesses.append(Access(ref.base, ref.prefix, False, self._stmt, text))
         result = _flatten([receiver.idx, *[a.idx for a in args]], node)
@@ -698,17 +702,17 @@ class _Analysis:
             text = code_of(stmt).strip()
             kinds = {op for op, _ in ops}
             if name in self.assigns:
-                out.append(Verdict(RACY, f"`{name}` is both reassigned and reduced in the loop", self._top(stmt),
+                out.append(Verdict(RACY, f"`{name}` is both reassigned and reduced in the loop", stmt,
                                    text, SUGGEST_SCALAR))
             elif len(kinds) > 1:
                 shown = ", ".join(sorted(kinds))
                 out.append(Verdict(RACY, f"`{name}` is reduced with mixed operators ({shown}); numba needs one "
-                                   "operator per reduction variable", self._top(stmt), text, SUGGEST_SCALAR))
+                                   "operator per reduction variable", stmt, text, SUGGEST_SCALAR))
             elif not kinds <= REDUCTION_OPS:
                 out.append(Verdict(RACY, f"`{kinds.pop()}=` is not a reduction numba supports; every thread "
-                                   f"updates the shared `{name}`", self._top(stmt), text, SUGGEST_SCALAR))
+                                   f"updates the shared `{name}`", stmt, text, SUGGEST_SCALAR))
             elif name in self.outer_reads:
-                out.append(Verdict(RACY, f"reads the partial reduction `{name}` inside the loop", self._top(stmt),
+                out.append(Verdict(RACY, f"reads the partial reduction `{name}` inside the loop", stmt,
                                    text, SUGGEST_SCALAR))
         for name, stmts in self.assigns.items():
             if name in self.reductions:
@@ -717,12 +721,9 @@ class _Analysis:
                 stmt = stmts[0]
                 why = ("is read after the loop: its value is whichever iteration wrote last"
                        if name in live else "is read before it is assigned, so it sees other iterations' writes")
-                out.append(Verdict(RACY, f"assigns the outer name `{name}`, which {why}", self._top(stmt),
+                out.append(Verdict(RACY, f"assigns the outer name `{name}`, which {why}", stmt,
                                    code_of(stmt).strip(), SUGGEST_LASTPRIVATE))
         return out
-
-    def _top(self, stmt) -> cst.CSTNode:
-        return stmt
 
 
 def _judge_array(base: str, accs: list[Access], var: str) -> Verdict | None:

@@ -99,6 +99,7 @@ CASES = [
     ("callee-writes-shared-cell", "", "shared_corner(P, i)", "", RACY, "same element"),
     # -- unproven: left parallel, reported --------------------------------------------------------------
     ("unseen-callee", "", "opaque(out, i)", "", UNPROVEN, "cannot see"),
+    ("unknown-method-on-shared-object", "", "P.record(x[i])", "", UNPROVEN, "does not know"),
     ("chunked-inner-range", "size = 4", "for j in range(i * size, i * size + size):\n    y[j] = x[j] * 2.0", "",
      UNPROVEN, "segment"),
     ("csr-row-segment", "", "for p in range(idx[i], idx[i + 1]):\n    y[p] = x[p] * 2.0", "", UNPROVEN, "segment"),
