@@ -254,6 +254,7 @@ class NumpyRemovedAliases(RenameRule):
         Example("import torch\nx = torch.float\ny = obj.NaN\n"),
         Example("import numpy as np\nw = np.hanning(5)\nq = np.percentile(a, 5, method='lower')\nc = np.cast_to\n"),
         Example("s = sum(x for x in xs)\nr = prices.ptp()\n"),
+        Example("import numpy as np\ndef total(xs, sum=0):\n    return np.sum(x for x in xs)\n", reported=True),
     )
 
     @classmethod
@@ -617,6 +618,12 @@ def _binds_name(module: cst.Module, name: str) -> bool:
             self.found |= (node.evaluated_alias or code_of(node.name).split(".")[0]) == name
 
         def visit_AssignTarget(self, node: cst.AssignTarget) -> None:
+            self.found |= isinstance(node.target, cst.Name) and node.target.value == name
+
+        def visit_Param(self, node: cst.Param) -> None:
+            self.found |= node.name.value == name
+
+        def visit_For(self, node: cst.For) -> None:
             self.found |= isinstance(node.target, cst.Name) and node.target.value == name
 
     finder = _Finder()

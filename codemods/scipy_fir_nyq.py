@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import libcst as cst
 from libcst.metadata import QualifiedNameProvider
 
@@ -32,7 +34,7 @@ def _number(expr: cst.BaseExpression) -> float | int | None:
 def twice(expr: cst.BaseExpression) -> cst.BaseExpression:
     """``2 * expr``, simplified: a literal is doubled, ``0.5 * x``/``x * 0.5``/``x / 2`` give ``x``."""
     value = _number(expr)
-    if value is not None:
+    if value is not None and math.isfinite(2 * value):
         doubled = 2 * value
         return cst.Integer(str(doubled)) if isinstance(doubled, int) else cst.Float(repr(doubled))
     if isinstance(expr, cst.BinaryOperation) and not expr.lpar:
@@ -103,6 +105,8 @@ class ScipyFirNyq(Rule):
                 "from scipy import signal\nb = signal.firwin(11, 0.2, width=None, window='hamming', pass_zero=True, "
                 "scale=True, fs=100.0)\n"),
         Example("from scipy import signal\nb = signal.firwin(11, 0.2, nyq=50, fs=100)\n", reported=True),
+        Example("from scipy import signal\nb = signal.firwin(11, 0.2, nyq=1e308)\n",
+                "from scipy import signal\nb = signal.firwin(11, 0.2, fs=2 * 1e308)\n"),
         Example("from scipy import signal\nb = signal.firwin(11, 0.2, *extra)\n", reported=True),
         # must not touch: already modern, no nyq (the normalised default is unchanged), other libraries
         Example("from scipy import signal\nb = signal.firwin(11, 0.2, fs=100)\nc = signal.firwin(11, 0.2)\n"

@@ -164,6 +164,14 @@ class RenameRule(Rule):
                 expr = cst.Attribute(value=expr, attr=cst.Name(part))
             return expr
         module, _, leaf = rename.new.rpartition(".")
+        if rename.old_parent.startswith(module + "."):  # `ps.error.NoSuchProcess` -> `ps.NoSuchProcess`
+            ancestor: cst.BaseExpression = base
+            for _ in range(rename.old_parent[len(module) + 1 :].count(".") + 1):
+                if not isinstance(ancestor, cst.Attribute):
+                    break
+                ancestor = ancestor.value
+            else:
+                return cst.Attribute(value=ancestor, attr=cst.Name(leaf))
         self._new_imports.append(module)
         return cst.parse_expression(f"{module}.{leaf}")
 

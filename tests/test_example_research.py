@@ -108,6 +108,7 @@ def test_fixed_process_monitor_runs_on_psutil_7(tmp_path):
     for gone in ("NUM_CPUS", "TOTAL_PHYMEM", "get_pid_list", "get_memory_info", "get_children", ".connections()\n",
                  "psutil.error", "getcwd", "get_cpu_times", "network_io_counters"):
         assert gone not in fixed.split("# -- look-alikes")[0], gone
+    assert "\nimport psutil" not in fixed  # psutil stays a lazy import (`psutil.error.X` -> `psutil.X`)
     # the look-alikes (multiprocessing.Process.name, a pool's status) are untouched
     assert "[w.name for w in workers]" in fixed and "len(engine.connections())" in fixed
     summary = module.host_summary()

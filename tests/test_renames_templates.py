@@ -148,3 +148,31 @@ def test_a_from_import_never_shadows_a_builtin(before, after):
     assert out == after
     assert findings and all(f.applied for f in findings)
     assert fix_source(out, [Shadowing])[0] == out
+
+
+class ToParent(RenameRule):
+    """## What it does
+    Test double."""
+
+    code = "FX994"
+    name = "demo-to-parent"
+    summary = "test"
+    safety = Safety.SAFE
+    renames = (NameRename("psutil.error.NoSuchProcess", "psutil.NoSuchProcess"),)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # the user's own spelling of the parent package, no new import
+        ("def f():\n    import psutil as ps\n    try:\n        pass\n    except ps.error.NoSuchProcess:\n        pass\n",
+         "def f():\n    import psutil as ps\n    try:\n        pass\n    except ps.NoSuchProcess:\n        pass\n"),
+        ("from psutil import error\nE = error.NoSuchProcess\n",
+         "from psutil import error\nimport psutil\n\nE = psutil.NoSuchProcess\n"),
+        ("from psutil.error import NoSuchProcess\nE = NoSuchProcess\n",
+         "from psutil import NoSuchProcess\n\nE = NoSuchProcess\n"),
+    ],
+)
+def test_a_name_moved_to_a_parent_package_keeps_the_users_spelling(before, after):
+    out, _ = fix_source(before, [ToParent])
+    assert out == after
