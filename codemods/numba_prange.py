@@ -18,7 +18,8 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import PositionProvider, QualifiedNameProvider
 
 from codemods.numba_decorators import PRANGE, drop_keyword, jit_decorator, module_dicts, option, parallel_state
-from codemods.numba_races import RACY, UNPROVEN, Resolver, Verdict, analyse_loop
+from codemods.numba_race_forms import RACY, UNPROVEN, Verdict
+from codemods.numba_races import Resolver, analyse_loop
 from finfix.names import code_of, qualified_names
 from finfix.rule import Example, Rule, Safety
 

@@ -28,10 +28,11 @@ from typing import Callable, Iterator
 
 import libcst as cst
 
+from codemods.numba_race_forms import (
+    AFF, CHUNK, DEP, DEP_DATA, DEP_MAP, INV, PRIVATE, RACE_FREE, RACY, SLICE, SUGGEST_CONTAINER, SUGGEST_LASTPRIVATE,
+    SUGGEST_SCALAR, UNPROVEN, Access, Idx, Ref, Val, Verdict, add, flatten, inv, join, judge_array, scale,
+)
 from finfix.names import code_of
-
-INV, AFF, CHUNK, DEP, SLICE = "invariant", "affine", "chunk", "dependent", "slice"
-RACE_FREE, RACY, UNPROVEN = "race-free", "racy", "unproven"
 
 REDUCTION_OPS = {"+", "-", "*", "/", "max", "min"}
 _AUG_OPS = {
@@ -71,70 +72,6 @@ CONTAINER_CALLS = {
 }
 PURE_PREFIXES = ("numpy.", "math.", "cmath.", "builtins.", "numba.")
 RANGE_NAMES = {"builtins.range", "numba.prange", "numba.parfors.parfor.internal_prange"}
-PRANGE_NAMES = ("numba.prange", "numba.parfors.parfor.internal_prange")
-_LOOPVAR = "\0i"
-
-
-@dataclass(frozen=True)
-class Idx:
-    """The index form of an integer value relative to the loop variable."""
-
-    kind: str
-    coef: int = 0  # affine: multiplier of the loop variable
-    lin: tuple[tuple[str, int], ...] = ()  # invariant/affine: linear loop-invariant part
-    const: int = 0
-    literal: bool = False  # an int literal (so `2 * i` stays affine)
-    note: str = ""  # dependent: "data" (read through i) or "map" (non-injective map of i)
-
-    def same_affine(self, other: Idx) -> bool:
-        return self.kind == other.kind == AFF and (self.coef, self.lin, self.const) == (
-            other.coef, other.lin, other.const)
-
-
-def _inv(atom: str | None = None, const: int = 0, literal: bool = False) -> Idx:
-    return Idx(INV, lin=((atom, 1),) if atom else (), const=const, literal=literal)
-
-
-_DEP_DATA = Idx(DEP, note="data")
-_DEP_MAP = Idx(DEP, note="map")
-
-
-@dataclass(frozen=True)
-class Ref:
-    """The array (or container) a value may refer to: ``base`` '' is a private, per-iteration object."""
-
-    base: str
-    prefix: tuple[Idx, ...] | None = ()  # None: a reshaped view, layout lost
-    container: bool = False
-
-
-@dataclass(frozen=True)
-class Val:
-    idx: Idx
-    ref: Ref | None = None
-    items: tuple[Val, ...] | None = None  # tuple literals: `idx = (i, j)`
-
-
-_PRIVATE = Ref("")
-
-
-@dataclass
-class Access:
-    base: str
-    idxs: tuple[Idx, ...] | None
-    write: bool
-    stmt: cst.CSTNode  # the statement of the loop body it comes from
-    text: str  # what to show: the subscript, or "callee: statement"
-    aug: bool = False
-
-
-@dataclass(frozen=True)
-class Verdict:
-    status: str
-    reason: str = ""
-    statement: cst.CSTNode | None = None  # a statement of the loop body
-    text: str = ""  # the racy statement, as shown to the user
-    suggestion: str = ""
 
 
 @dataclass
@@ -156,33 +93,6 @@ class Resolver:
     ) -> None:
         self.names = names
         self.functions = functions
-
-
-SUGGEST_SCALAR = (
-    "parallel-safe alternative: accumulate in a local scalar, which numba reduces across threads: "
-    "`acc = 0.0` before the loop, `acc += ...` inside it, `out[0] = acc` after it"
-)
-SUGGEST_HISTOGRAM = (
-    "parallel-safe alternative: a per-chunk histogram: `partial = np.zeros((nchunks, nbins))`, "
-    "`for c in prange(nchunks):` fill only row `partial[c, b]` for the items of chunk c, then "
-    "`h = partial.sum(axis=0)`; or `np.bincount` outside numba"
-)
-SUGGEST_WHOLE = (
-    "parallel-safe alternative: a whole-array reduction: `acc += row` on an array name (no subscript "
-    "or slice), or one private row per iteration `out[i, ...]` reduced after the loop"
-)
-SUGGEST_CARRIED = (
-    "this loop carries a dependency from one iteration to the next; it is sequential by nature "
-    "(a prefix scan): keep `range`, or split it into a parallel pass and a short sequential fix-up"
-)
-SUGGEST_CONTAINER = (
-    "parallel-safe alternative: preallocate an array and write `out[i] = ...`, then build the "
-    "container after the loop"
-)
-SUGGEST_LASTPRIVATE = (
-    "parallel-safe alternative: store per-iteration values in `out[i]` and pick the one you need "
-    "after the loop"
-)
 
 
 def loop_variable(loop: cst.For) -> str | None:
@@ -297,14 +207,14 @@ class _Analysis:
             bounds = [self.expr(a.value, frame).idx for a in it.args]
             kinds = {b.kind for b in bounds}
             if kinds <= {INV}:
-                var_val = Val(_inv(f"{_target_text(stmt)}#{next(self._fresh)}"))
+                var_val = Val(inv(f"{_target_text(stmt)}#{next(self._fresh)}"))
             elif len(bounds) >= 2 and bounds[0].kind != INV and bounds[1].kind != INV:
                 var_val = Val(Idx(CHUNK))  # a segment per iteration: `range(c * size, c * size + size)`
             else:
-                var_val = Val(_DEP_MAP)
+                var_val = Val(DEP_MAP)
         else:
             source = self.expr(it, frame)
-            var_val = Val(_DEP_DATA if source.idx.kind != INV else _inv(f"item#{next(self._fresh)}"))
+            var_val = Val(DEP_DATA if source.idx.kind != INV else inv(f"item#{next(self._fresh)}"))
 
         def bind(f: _Frame) -> None:
             self._bind_target(stmt.target, var_val, f)
@@ -328,7 +238,7 @@ class _Analysis:
             frame.env[target.value] = value
         elif isinstance(target, (cst.Tuple, cst.List)):
             for el in target.elements:
-                self._bind_target(el.value, Val(_DEP_DATA), frame)
+                self._bind_target(el.value, Val(DEP_DATA), frame)
         else:
             self.store(target, value, frame, self._stmt)
 
@@ -341,14 +251,14 @@ class _Analysis:
             if frame.top and name not in frame.env:
                 self.reductions.setdefault(name, []).append((op, node))
             elif name in frame.env:
-                frame.env[name] = Val(self._arith(op, frame.env[name].idx, value.idx, node), _PRIVATE)
+                frame.env[name] = Val(self._arith(op, frame.env[name].idx, value.idx, node), PRIVATE)
             else:  # a callee's parameter or local: private to the call
-                frame.env[name] = Val(_DEP_DATA, _PRIVATE)
+                frame.env[name] = Val(DEP_DATA, PRIVATE)
         elif isinstance(target, cst.Subscript):
             value = self.expr(node.value, frame)
             self.store(target, value, frame, node, aug=True)
         else:
-            self.store(target, Val(_DEP_DATA), frame, node)
+            self.store(target, Val(DEP_DATA), frame, node)
 
     def _reduction_assign(self, node: cst.Assign, frame: _Frame) -> bool:
         """`s = s + e`, `s = max(s, e)`: numba's reductions on a name bound outside the loop."""
@@ -387,7 +297,7 @@ class _Analysis:
         elif isinstance(target, (cst.Tuple, cst.List)):
             items = value.items if value.items is not None and len(value.items) == len(target.elements) else None
             for k, el in enumerate(target.elements):
-                self.store(el.value, items[k] if items else Val(_DEP_DATA), frame, stmt)
+                self.store(el.value, items[k] if items else Val(DEP_DATA), frame, stmt)
         elif isinstance(target, cst.Subscript):
             base = self.expr(target.value, frame, as_base=True)
             idxs = self._indices(target, frame)
@@ -416,11 +326,11 @@ class _Analysis:
     def expr(self, node: cst.BaseExpression, frame: _Frame, as_base: bool = False) -> Val:
         if isinstance(node, cst.Integer):
             try:
-                return Val(_inv(const=int(node.value.replace("_", ""), 0), literal=True))
+                return Val(inv(const=int(node.value.replace("_", ""), 0), literal=True))
             except ValueError:
-                return Val(_inv(code_of(node)))
+                return Val(inv(code_of(node)))
         if isinstance(node, (cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString, cst.Ellipsis)):
-            return Val(_inv(code_of(node)))
+            return Val(inv(code_of(node)))
         if isinstance(node, cst.Name):
             return self._name(node.value, frame, as_base)
         if isinstance(node, cst.Attribute):
@@ -432,36 +342,36 @@ class _Analysis:
         if isinstance(node, cst.BinaryOperation):
             left, right = self.expr(node.left, frame), self.expr(node.right, frame)
             op = _BIN_OPS.get(type(node.operator), "?")
-            return Val(self._arith(op, left.idx, right.idx, node), _PRIVATE)
+            return Val(self._arith(op, left.idx, right.idx, node), PRIVATE)
         if isinstance(node, cst.UnaryOperation):
             inner = self.expr(node.expression, frame)
             if isinstance(node.operator, cst.Minus):
-                return Val(_scale(inner.idx, -1, node), _PRIVATE)
+                return Val(scale(inner.idx, -1, node), PRIVATE)
             if isinstance(node.operator, cst.Plus):
                 return inner
-            return Val(_flatten([inner.idx], node), _PRIVATE)
+            return Val(flatten([inner.idx], node), PRIVATE)
         if isinstance(node, (cst.BooleanOperation, cst.Comparison)):
             parts = [self.expr(c, frame).idx for c in _children_exprs(node)]
-            return Val(_flatten(parts, node))
+            return Val(flatten(parts, node))
         if isinstance(node, cst.IfExp):
             self.expr(node.test, frame)
-            return _join(self.expr(node.body, frame), self.expr(node.orelse, frame), widen=False)
+            return join(self.expr(node.body, frame), self.expr(node.orelse, frame), widen=False)
         if isinstance(node, cst.Tuple):
             items = tuple(self.expr(el.value, frame) for el in node.elements)
-            return Val(_flatten([v.idx for v in items], node), _PRIVATE, items)
+            return Val(flatten([v.idx for v in items], node), PRIVATE, items)
         if isinstance(node, (cst.List, cst.Set, cst.Dict)):
             for child in _children_exprs(node):
                 self.expr(child, frame)
-            return Val(_DEP_DATA, Ref("", container=True))
+            return Val(DEP_DATA, Ref("", container=True))
         if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
             self._comprehension(node, frame)
-            return Val(_DEP_DATA, _PRIVATE)
+            return Val(DEP_DATA, PRIVATE)
         self._unproven(self._stmt, f"the expression `{code_of(node).strip()[:40]}` is not analysed")
-        return Val(_DEP_DATA)
+        return Val(DEP_DATA)
 
     def _name(self, name: str, frame: _Frame, as_base: bool) -> Val:
         if name in ("True", "False", "None"):
-            return Val(_inv(name))
+            return Val(inv(name))
         if name in frame.env:
             value = frame.env[name]
             if not as_base and value.ref is not None and value.ref.base and not value.ref.container:
@@ -469,25 +379,25 @@ class _Analysis:
                                             frame.chain + name))
             return value
         if not frame.top:  # a global of the callee's module: numba freezes globals, read-only
-            return Val(_inv(f"global:{name}"))
+            return Val(inv(f"global:{name}"))
         self.outer_reads.setdefault(name, []).append(self._stmt)
         ref = Ref(name, (), container=name in self.containers)
         if not as_base and not ref.container:
             self.accesses.append(Access(name, (), False, self._stmt, name))
-        return Val(_inv(name), ref)
+        return Val(inv(name), ref)
 
     def _attribute(self, node: cst.Attribute, frame: _Frame) -> Val:
         names = self._names(node)
         if any(n.startswith(PURE_PREFIXES) for n in names):
-            return Val(_inv(code_of(node)))  # np.pi, math.inf, np.float64
+            return Val(inv(code_of(node)))  # np.pi, math.inf, np.float64
         attr = node.attr.value
         if attr in META_ATTRS:
             base = self.expr(node.value, frame, as_base=True)
-            return Val(base.idx if base.idx.kind == INV else _DEP_DATA)
+            return Val(base.idx if base.idx.kind == INV else DEP_DATA)
         base = self.expr(node.value, frame, as_base=attr in VIEW_ATTRS)
         if attr in VIEW_ATTRS and base.ref is not None:
-            return Val(_DEP_DATA, replace(base.ref, prefix=None) if base.ref.base else base.ref)
-        return Val(base.idx if base.idx.kind == INV else _DEP_DATA)
+            return Val(DEP_DATA, replace(base.ref, prefix=None) if base.ref.base else base.ref)
+        return Val(base.idx if base.idx.kind == INV else DEP_DATA)
 
     def _indices(self, node: cst.Subscript, frame: _Frame) -> tuple[Idx, ...]:
         out: list[Idx] = []
@@ -513,11 +423,11 @@ class _Analysis:
             self.accesses.append(Access(ref.base, full, False, self._stmt, frame.chain + code_of(node)))
             view = Ref(ref.base, full)
         else:
-            view = _PRIVATE if ref is not None and not ref.base else None
+            view = PRIVATE if ref is not None and not ref.base else None
             varying = varying or view is not None
         if varying:
-            return Val(_DEP_DATA, view)
-        return Val(_inv(code_of(node)), view)
+            return Val(DEP_DATA, view)
+        return Val(inv(code_of(node)), view)
 
     def _call(self, node: cst.Call, frame: _Frame) -> Val:
         func = node.func
@@ -542,12 +452,12 @@ class _Analysis:
         if names & {"builtins.int", "numpy.int64", "numpy.intp", "numpy.int32"} and len(args) == 1:
             result = args[0].idx
         else:
-            result = _flatten(idxs, node)
+            result = flatten(idxs, node)
         if names & VIEW_FUNCS and args and args[0].ref is not None:
             ref = args[0].ref
             return Val(result, replace(ref, prefix=None) if ref.base else ref)
         if any(n.startswith("numpy.") for n in names):
-            return Val(result, _PRIVATE)
+            return Val(result, PRIVATE)
         if names & CONTAINER_CALLS:
             return Val(result, Ref("", container=True))
         return Val(result)
@@ -565,33 +475,33 @@ class _Analysis:
             else:
                 self._racy(text, f"mutates the container `{ref.base}` shared by all iterations "
                            "(not thread-safe in prange)", SUGGEST_CONTAINER)
-            return Val(_DEP_DATA)
+            return Val(DEP_DATA)
         if method in ARRAY_MUTATORS and ref is not None and shared:
             self.accesses.append(Access(ref.base, ref.prefix, True, self._stmt, text))
-            return Val(_DEP_DATA)
+            return Val(DEP_DATA)
         if shared and not ref.container and method not in ARRAY_READ_METHODS | VIEW_METHODS | COPY_METHODS:
             self._unproven(self._stmt, f"calls the method `{code_of(func)}()`, which finfix does not know "
                            "(a jitclass method may write shared state)", text)
         if shared:
             self.accesses.append(Access(ref.base, ref.prefix, False, self._stmt, text))
-        result = _flatten([receiver.idx, *[a.idx for a in args]], node)
+        result = flatten([receiver.idx, *[a.idx for a in args]], node)
         if method in VIEW_METHODS and ref is not None:
-            return Val(_DEP_DATA, replace(ref, prefix=None) if ref.base else ref)
+            return Val(DEP_DATA, replace(ref, prefix=None) if ref.base else ref)
         if method in COPY_METHODS:
-            return Val(result, _PRIVATE)
-        return Val(result, _PRIVATE if ref is not None else None)
+            return Val(result, PRIVATE)
+        return Val(result, PRIVATE if ref is not None else None)
 
     def _callee(self, fdef: cst.FunctionDef, call: cst.Call, frame: _Frame) -> Val:
         name = fdef.name.value
         if name in frame.stack or len(frame.stack) > 4:
             self._unproven(self._stmt, f"`{name}` is recursive or nested too deeply to follow")
-            return Val(_DEP_DATA)
+            return Val(DEP_DATA)
         params = fdef.params
         if params.star_arg not in (None, cst.MaybeSentinel.DEFAULT) or params.star_kwarg is not None or any(
             a.star for a in call.args
         ):
             self._unproven(self._stmt, f"cannot bind the arguments of `{name}` (star arguments)")
-            return Val(_DEP_DATA)
+            return Val(DEP_DATA)
         positional = [*params.posonly_params, *params.params]
         env: dict[str, Val] = {}
         for k, arg in enumerate(call.args):
@@ -602,25 +512,25 @@ class _Analysis:
                 env[positional[k].name.value] = val
         for p in [*positional, *params.kwonly_params]:
             if p.name.value not in env:
-                env[p.name.value] = Val(_inv(f"default:{name}.{p.name.value}"))
+                env[p.name.value] = Val(inv(f"default:{name}.{p.name.value}"))
         chain = f"{frame.chain}{code_of(call)} -> "
         inner = _Frame(env=env, top=False, stack=frame.stack + (name,), chain=chain)
         saved = self._stmt
         self.block(fdef.body, inner, saved)
         self._stmt = saved
         if not inner.returns:
-            return Val(_inv("None"))
+            return Val(inv("None"))
         result = inner.returns[0]
         for other in inner.returns[1:]:
-            result = _join(result, other, widen=False)
-        return Val(result.idx if result.idx.kind == INV else _DEP_DATA, result.ref, result.items)
+            result = join(result, other, widen=False)
+        return Val(result.idx if result.idx.kind == INV else DEP_DATA, result.ref, result.items)
 
     def _comprehension(self, node, frame: _Frame) -> None:
         inner = self._copy(frame)
         comp = node.for_in
         while comp is not None:
             self.expr(comp.iter, inner)
-            self._bind_target(comp.target, Val(_DEP_DATA), inner)
+            self._bind_target(comp.target, Val(DEP_DATA), inner)
             for cond in comp.ifs:
                 self.expr(cond.test, inner)
             comp = comp.inner_for_in
@@ -632,22 +542,22 @@ class _Analysis:
     def _arith(self, op: str, a: Idx, b: Idx, node: cst.CSTNode) -> Idx:
         if a.kind == INV and b.kind == INV:
             if op in ("+", "-"):
-                return _add(a, b, 1 if op == "+" else -1)
+                return add(a, b, 1 if op == "+" else -1)
             if op == "*" and (a.literal or b.literal):
                 lit, other = (a, b) if a.literal else (b, a)
-                return _scale(other, lit.const, node)
-            return _inv(code_of(node))
+                return scale(other, lit.const, node)
+            return inv(code_of(node))
         if op in ("+", "-") and {a.kind, b.kind} <= {INV, AFF}:
-            return _add(a, b, 1 if op == "+" else -1)
+            return add(a, b, 1 if op == "+" else -1)
         if op in ("+", "-") and {a.kind, b.kind} == {INV, CHUNK}:
             return Idx(CHUNK)
         if op == "*" and a.kind == AFF and b.literal:
-            return _scale(a, b.const, node)
+            return scale(a, b.const, node)
         if op == "*" and b.kind == AFF and a.literal:
-            return _scale(b, a.const, node)
+            return scale(b, a.const, node)
         if DEP in (a.kind, b.kind) and "data" in (a.note, b.note):
-            return _DEP_DATA
-        return _DEP_MAP
+            return DEP_DATA
+        return DEP_MAP
 
     # -- bookkeeping ----------------------------------------------------------------------------------
     def _names(self, node: cst.CSTNode) -> set[str]:
@@ -660,7 +570,7 @@ class _Analysis:
         out: dict[str, Val] = {}
         for key in a.keys() | b.keys():
             if key in a and key in b:
-                out[key] = _join(a[key], b[key], widen)
+                out[key] = join(a[key], b[key], widen)
             else:
                 out[key] = a.get(key) or b[key]
         return out
@@ -690,7 +600,7 @@ class _Analysis:
         bases = list(dict.fromkeys(a.base for a in self.accesses if a.write))
         for base in bases:
             accs = [a for a in self.accesses if a.base == base]
-            verdict = _judge_array(base, accs, self.var)
+            verdict = judge_array(base, accs, self.var)
             if verdict is not None:
                 out.append(verdict)
         return out
@@ -724,115 +634,6 @@ class _Analysis:
                 out.append(Verdict(RACY, f"assigns the outer name `{name}`, which {why}", stmt,
                                    code_of(stmt).strip(), SUGGEST_LASTPRIVATE))
         return out
-
-
-def _judge_array(base: str, accs: list[Access], var: str) -> Verdict | None:
-    """None when the accesses to ``base`` are disjoint between iterations, else a verdict."""
-    writes = [a for a in accs if a.write]
-    known = [a for a in accs if a.idxs is not None]
-    if len(known) == len(accs):
-        width = min(len(a.idxs) for a in known)  # type: ignore[arg-type]
-        for p in range(width):
-            first = known[0].idxs[p]  # type: ignore[index]
-            if first.kind == AFF and all(a.idxs[p].same_affine(first) for a in known):  # type: ignore[index]
-                return None
-        for p in range(width):
-            kinds = {a.idxs[p].kind for a in known}  # type: ignore[index]
-            notes = {a.idxs[p].note for a in known}  # type: ignore[index]
-            if kinds <= {AFF, CHUNK, SLICE} and (CHUNK in kinds or "chunk" in notes) and (
-                kinds != {SLICE} or notes == {"chunk"}
-            ):
-                w = next(a for a in accs if a.write)
-                return Verdict(UNPROVEN, f"it writes a segment of `{base}` whose bounds depend on `{var}` "
-                               "(a chunk); finfix cannot prove the segments are disjoint", w.stmt, w.text)
-    w = writes[0]
-    if any(a.idxs is None for a in accs):
-        a = next(a for a in accs if a.idxs is None)
-        return Verdict(RACY, f"`{a.text}` uses a reshaped view of `{base}`, whose elements finfix cannot "
-                       "tell apart between iterations", w.stmt, w.text, SUGGEST_WHOLE)
-    # loop-carried dependency: affine at the same position but a different offset
-    for a in writes:
-        for b in accs:
-            if a is b:
-                continue
-            for p in range(min(len(a.idxs), len(b.idxs))):  # type: ignore[arg-type]
-                x, y = a.idxs[p], b.idxs[p]  # type: ignore[index]
-                if x.kind == AFF and y.kind == AFF and not x.same_affine(y):
-                    what = "writes" if b.write and not b.aug else "reads"
-                    return Verdict(RACY, f"it {what} `{b.text}` too, and another iteration writes that element "
-                                   "(a loop-carried dependency)", a.stmt, a.text, SUGGEST_CARRIED)
-    bad = next((a for a in writes if not any(i.kind == AFF for i in a.idxs)), None)  # type: ignore[union-attr]
-    if bad is None:  # every write is affine somewhere; a read elsewhere conflicts
-        r = next((a for a in accs if not a.write and not any(i.kind == AFF for i in a.idxs)), None)  # type: ignore[union-attr]
-        if r is None:
-            return Verdict(RACY, f"the accesses to `{base}` use `{var}` at different index positions, so "
-                           "iterations share elements", w.stmt, w.text, SUGGEST_CARRIED)
-        return Verdict(RACY, f"`{r.text}` reads elements of `{base}` that other iterations write",
-                       w.stmt, w.text, SUGGEST_CARRIED)
-    kinds = [i.kind for i in bad.idxs]  # type: ignore[union-attr]
-    notes = [i.note for i in bad.idxs if i.kind == DEP]  # type: ignore[union-attr]
-    if "data" in notes:
-        return Verdict(RACY, f"the index of `{base}` is read from the data, so two iterations can update the "
-                       "same element (a histogram / scatter-add)", bad.stmt, bad.text, SUGGEST_HISTOGRAM)
-    if DEP in kinds:
-        return Verdict(RACY, f"the index of `{base}` is not an injective function of `{var}` "
-                       f"(e.g. `{var} % k`, `{var} // 2`), so iterations share elements", bad.stmt, bad.text,
-                       SUGGEST_HISTOGRAM)
-    if SLICE in kinds:
-        return Verdict(RACY, f"writes a slice of `{base}` that every iteration also writes", bad.stmt, bad.text,
-                       SUGGEST_WHOLE)
-    if not kinds:
-        return Verdict(RACY, f"writes all of `{base}` from every iteration", bad.stmt, bad.text, SUGGEST_WHOLE)
-    if any(i.lin and any(a.startswith(("item#",)) or "#" in a for a, _ in i.lin) for i in bad.idxs):  # type: ignore[union-attr]
-        return Verdict(RACY, f"the index of `{base}` does not depend on `{var}`: every iteration updates the "
-                       "same elements", bad.stmt, bad.text, SUGGEST_WHOLE)
-    return Verdict(RACY, f"every iteration writes the same element of `{base}`", bad.stmt, bad.text,
-                   SUGGEST_SCALAR if bad.aug else SUGGEST_LASTPRIVATE)
-
-
-# -- index-form helpers -------------------------------------------------------------------------------
-def _add(a: Idx, b: Idx, sign: int) -> Idx:
-    coef = a.coef + sign * b.coef
-    terms: dict[str, int] = dict(a.lin)
-    for atom, k in b.lin:
-        terms[atom] = terms.get(atom, 0) + sign * k
-    lin = tuple(sorted((t, k) for t, k in terms.items() if k))
-    const = a.const + sign * b.const
-    if coef == 0 and a.kind == AFF and b.kind == AFF:
-        return Idx(INV, lin=lin, const=const)
-    kind = AFF if coef else INV
-    return Idx(kind, coef=coef, lin=lin, const=const, literal=kind == INV and not lin and a.literal and b.literal)
-
-
-def _scale(a: Idx, k: int, node: cst.CSTNode) -> Idx:
-    if a.kind not in (INV, AFF):
-        return a if a.kind == DEP else _DEP_MAP
-    if k == 0:
-        return _inv(const=0, literal=True)
-    return Idx(a.kind, coef=a.coef * k, lin=tuple((t, c * k) for t, c in a.lin), const=a.const * k,
-               literal=a.literal)
-
-
-def _flatten(parts: list[Idx], node: cst.CSTNode) -> Idx:
-    """A value computed from ``parts`` by something that is not linear."""
-    if all(p.kind == INV for p in parts):
-        return _inv(code_of(node))
-    if any(p.kind == DEP and p.note == "data" for p in parts):
-        return _DEP_DATA
-    return _DEP_MAP if any(p.kind in (AFF, CHUNK, DEP) for p in parts) else _DEP_DATA
-
-
-def _join(a: Val, b: Val, widen: bool) -> Val:
-    if a == b:
-        return a
-    ref = a.ref if a.ref == b.ref else None
-    if a.idx.kind == b.idx.kind == INV:
-        idx = _inv(f"join#{id(a)}#{id(b)}")
-    elif a.idx.kind == b.idx.kind and a.idx.kind in (CHUNK,):
-        idx = a.idx
-    else:
-        idx = _DEP_DATA if "data" in (a.idx.note, b.idx.note) else _DEP_MAP
-    return Val(idx, ref)
 
 
 def _is_name(node: cst.BaseExpression, name: str) -> bool:

@@ -7,8 +7,6 @@ come out unchanged and reported. No numba compilation happens here.
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
 from codemods.numba_prange import PrangeRace
