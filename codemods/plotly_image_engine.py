@@ -6,7 +6,7 @@ import libcst as cst
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
 from finfix.names import code_of, keyword, qualified_names
-from finfix.receivers import PLOTLY, receiver_kind
+from finfix.receivers import PLOTLY, import_aliases, leaf_name, receiver_kind
 from finfix.rule import Example, Rule, Safety
 
 IO_FUNCS = frozenset(
@@ -56,7 +56,7 @@ class PlotlyImageEngine(Rule):
     name = "plotly-image-engine"
     summary = "plotly 7 removed write_image/to_image engine= and the Kaleido/Orca scopes."
     safety = Safety.SAFE
-    triggers = ("engine", "kaleido", "orca", "eps")
+    triggers = ("write_image", "to_image", "full_figure_for_development", "kaleido", "orca")
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
 
     examples = (
@@ -97,8 +97,13 @@ class PlotlyImageEngine(Rule):
         Example("import plotly.io as pio\npio.defaults.default_format = 'svg'\n"),
     )
 
+    def visit_Module(self, node: cst.Module) -> None:
+        self._spellings = import_aliases(node, {"write_image", "to_image", "full_figure_for_development"})
+
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         func = original_node.func
+        if leaf_name(func) not in self._spellings:
+            return updated_node
         names = qualified_names(self, func)
         if names & IO_FUNCS:
             known = True
@@ -152,7 +157,7 @@ class PlotlyImageEngine(Rule):
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
         base = original_node.value
-        if not isinstance(base, cst.Attribute):
+        if not isinstance(base, cst.Attribute) or base.attr.value not in ("scope", "config"):
             return updated_node
         scope_names = qualified_names(self, base) & set(SCOPES)
         if not scope_names:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
@@ -10,6 +12,7 @@ from finfix.rule import Example, Rule, Safety
 
 BROAD = ("builtins.Exception", "builtins.BaseException")
 LOGGER_NAMES = ("logger", "log", "_logger", "_log", "LOGGER", "LOG", "_LOGGER", "_LOG")
+_SILENT_HANDLER = re.compile(r"\bexcept\b[^:]*:\s*(?:pass\b|\.\.\.|continue\b)")
 NARROW_REASON = (
     "a bare `except:` also catches KeyboardInterrupt, SystemExit and GeneratorExit; "
     "`except Exception:` lets them through"
@@ -72,6 +75,12 @@ class SilentExcept(Rule):
     safety = Safety.SAFE
     triggers = ("except",)
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ParentNodeProvider, ScopeProvider)
+
+    @classmethod
+    def applies_to(cls, source: str) -> bool:
+        """A handler whose body starts with `pass`, `...` or `continue` (a comment there means the
+        handler is left alone anyway), so most files with `try` blocks are not parsed for this rule."""
+        return "except" in source and _SILENT_HANDLER.search(source) is not None
 
     examples = (
         Example(
@@ -302,6 +311,8 @@ class SilentExcept(Rule):
             names: set[str] = set()
 
             def visit_Call(self, node: cst.Call) -> None:
+                if not isinstance(node.func, cst.Attribute) or node.func.attr.value != "register":
+                    return
                 if node.args and resolves_to(rule, node.func, ("atexit.register",)):
                     value = node.args[0].value
                     if isinstance(value, (cst.Name, cst.Attribute)):
@@ -309,7 +320,7 @@ class SilentExcept(Rule):
 
             def visit_Decorator(self, node: cst.Decorator) -> None:
                 target = node.decorator.func if isinstance(node.decorator, cst.Call) else node.decorator
-                if resolves_to(rule, target, ("atexit.register",)):
+                if "register" in code_of(target) and resolves_to(rule, target, ("atexit.register",)):
                     parent = rule.get_metadata(ParentNodeProvider, node, None)
                     if isinstance(parent, cst.FunctionDef):
                         self.names.add(parent.name.value)

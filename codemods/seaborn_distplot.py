@@ -9,7 +9,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
 from finfix.names import code_of, is_false, is_true, qualified_names
-from finfix.receivers import bound_in_function
+from finfix.receivers import bound_in_function, import_aliases, leaf_name
 from finfix.rule import Example, Rule, Safety
 
 DISTPLOT = ("seaborn.distplot", "seaborn.distributions.distplot")
@@ -108,7 +108,7 @@ class SeabornDistplot(Rule):
     name = "seaborn-distplot"
     summary = "seaborn's deprecated distplot → histplot/kdeplot/rugplot with the old normalisation."
     safety = Safety.UNSAFE
-    triggers = ("distplot",)
+    triggers = ("distplot", "marginal_kws")
     options = {"match-style": True}
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ParentNodeProvider, ScopeProvider)
 
@@ -203,8 +203,12 @@ class SeabornDistplot(Rule):
         Example("import seaborn as sns\nfrom scipy import stats\nsns.distplot(r, fit=stats.norm)\n", reported=True,
                 unsafe=True),
         Example("import seaborn as sns\nsns.distplot(r, kde=use_kde)\n", reported=True, unsafe=True),
+        Example("import seaborn as sns\nplotters = {'dist': sns.distplot, 'kde': sns.kdeplot}\n", reported=True),
+        Example("import seaborn as sns\nsns.jointplot(x=a, y=b, marginal_kws={'hist_kws': {'alpha': 1}})\n",
+                reported=True),
         # Look-alikes.
         Example("import seaborn as sns\nsns.displot(returns)\n"),
+        Example("import seaborn as sns\nsns.jointplot(x=a, y=b, marginal_kws={'bins': 20})\n"),
         Example("import plotly.figure_factory as ff\nfig = ff.create_distplot([returns], ['r'])\n"),
         Example("def distplot(a):\n    return a\ndistplot(returns)\n"),
     )
@@ -215,6 +219,8 @@ class SeabornDistplot(Rule):
 
     # -- detection -------------------------------------------------------------------------------
     def _is_distplot(self, node: cst.CSTNode) -> bool:
+        if leaf_name(node) not in self._spellings:  # type: ignore[arg-type]
+            return False
         return bool(qualified_names(self, node).intersection(DISTPLOT))
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -231,9 +237,62 @@ class SeabornDistplot(Rule):
             and self._is_distplot(node.args[0].value)
         ):
             self._grid_calls.add(node)
+        # `jointplot(..., marginal_kws={"hist_kws": ...})`: seaborn drops those keys with a warning.
+        elif leaf_name(func) in self._joint and qualified_names(self, func) & {
+            "seaborn.jointplot", "seaborn.axisgrid.jointplot"
+        }:
+            for arg in node.args:
+                if arg.keyword is not None and arg.keyword.value == "marginal_kws" and isinstance(arg.value, cst.Dict):
+                    old = [
+                        el.key.evaluated_value for el in arg.value.elements
+                        if isinstance(el, cst.DictElement) and isinstance(el.key, cst.SimpleString)
+                        and el.key.evaluated_value in ("hist_kws", "kde_kws", "rug_kws", "fit_kws", "norm_hist")
+                    ]
+                    if old:
+                        self.report(arg, f"`marginal_kws` keys {', '.join(map(repr, old))} were distplot's; "
+                                    "jointplot now passes marginal_kws to histplot, which ignores them",
+                                    reason="move them to histplot's own keywords (kde_kws, line_kws, ...) by hand")
 
     def visit_Module(self, node: cst.Module) -> None:
+        self._spellings = import_aliases(node, {"distplot"})
+        self._joint = import_aliases(node, {"jointplot"})
         self._grid_calls: set[cst.Call] = set()
+        self._in_import = 0
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self._in_import += 1
+
+    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
+        self._in_import -= 1
+        return updated_node
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self._in_import += 1
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
+        self._in_import -= 1
+        return updated_node
+
+    def visit_Attribute(self, node: cst.Attribute) -> bool:
+        self._reference(node)
+        return not self._is_distplot(node)
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self._reference(node)
+
+    def _reference(self, node: cst.BaseExpression) -> None:
+        """A reference to distplot that is neither called nor handed to a grid: `plot = sns.distplot`."""
+        if self._in_import or not self._is_distplot(node):
+            return
+        parent = self.get_metadata(ParentNodeProvider, node, None)
+        if isinstance(parent, cst.Call) and parent.func is node:
+            return
+        if isinstance(parent, cst.Arg):
+            grand = self.get_metadata(ParentNodeProvider, parent, None)
+            if grand in self._grid_calls:
+                return
+        self.report(node, f"`{code_of(node)}` is deprecated (removed in seaborn 0.14)",
+                    reason="a reference, not a call: the replacement depends on how it is called")
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if original_node in self._grid_calls:
