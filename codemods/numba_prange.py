@@ -368,8 +368,13 @@ class PrangeRace(Rule):
         return updated_node.with_changes(decorators=decorators)
 
     def leave_Module(self, original_node: cst.Module, updated_node: cst.Module) -> cst.Module:
-        if self._applied:
-            for asname in _prange_imports(original_node):
+        if not self._applied:
+            return updated_node
+        for asname in _prange_imports(original_node):
+            # RemoveImportsVisitor re-resolves scopes over the whole file: only queue it when the name
+            # may have become unused (no prange loop of it is left)
+            local = asname or "prange"
+            if not m.findall(updated_node, m.For(iter=m.Call(func=m.Name(local)))):
                 RemoveImportsVisitor.remove_unused_import(self.context, "numba", "prange", asname)
         return updated_node
 
