@@ -19,20 +19,27 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Sequence
 
-from finfix.harness.report import VerifyResult, exit_code, render_json, render_markdown, render_table, totals
+from finfix.harness.report import (
+    DEFAULT_EXAMPLES,
+    DEFAULT_TIMEOUT,
+    VerifyResult,
+    exit_code,
+    render_json,
+    render_markdown,
+    render_table,
+    totals,
+)
 
 __all__ = [
     "VerifyResult", "verify_pairs", "render_json", "render_markdown", "render_table", "exit_code", "totals",
-    "DEFAULT_TIMEOUT",
+    "DEFAULT_TIMEOUT", "DEFAULT_EXAMPLES",
 ]
-
-DEFAULT_TIMEOUT = 300.0  # seconds per file (both versions, every function in it)
 
 
 def verify_pairs(
     pairs: Sequence[tuple[str, str, str]],
     *,
-    examples: int = 200,
+    examples: int = DEFAULT_EXAMPLES,
     ulps: int = 0,
     timeout: float = DEFAULT_TIMEOUT,
     project_root: str | os.PathLike[str] | None = None,

@@ -7,6 +7,8 @@ from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Sequence
 
 VERDICTS = ("equivalent", "different", "skipped", "error")
+DEFAULT_EXAMPLES = 200
+DEFAULT_TIMEOUT = 300.0  # seconds per file (both versions, every function in it)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from finfix.engine import FileResult, SourceError, decode
-from finfix.harness.report import VerifyResult
+from finfix.harness.report import DEFAULT_EXAMPLES, DEFAULT_TIMEOUT, VerifyResult
 
 
 class GitError(Exception):
@@ -103,10 +103,8 @@ def keep_verified(
 def settings_from_config(verify: dict[str, Any], *, examples: int | None, ulps: int | None,
                          timeout: float | None) -> dict[str, Any]:
     """CLI options over `[tool.finfix.verify]` over defaults."""
-    from finfix.harness import DEFAULT_TIMEOUT
-
     return {
-        "examples": examples if examples is not None else int(verify.get("examples", 200)),
+        "examples": examples if examples is not None else int(verify.get("examples", DEFAULT_EXAMPLES)),
         "ulps": ulps if ulps is not None else int(verify.get("ulps", 0)),
         "timeout": timeout if timeout is not None else float(verify.get("timeout", DEFAULT_TIMEOUT)),
     }
