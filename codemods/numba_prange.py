@@ -109,9 +109,11 @@ class PrangeRace(Rule):
     to make the loop parallel again without the race.
 
     ## Known problems
-    Distinct array names are assumed not to alias (`f(x, x)` is not considered). Chunked loops
-    (`for j in range(c * k, (c + 1) * k)`) and flattened indices (`i * m + j`) are not proven disjoint:
-    the first are reported as unproven, the second count as racy.
+    Distinct array names are assumed not to alias (`f(x, x)`, `v = X[:, 0]` then `v[i]` and `X[i, 0]`).
+    Chunked loops (`for j in range(c * k, (c + 1) * k)`, CSR row segments) are reported as unproven;
+    flattened indices (`i * m + j`) and writes to `y[2 * i]` plus `y[2 * i + 1]` count as racy, though
+    they are disjoint. Only decorators are seen: `njit(parallel=True)(f)` is not analysed. Race-free
+    loops are not reported at all, so `finfix check` stays quiet on correct parallel code.
     """
 
     code = "FX001"
