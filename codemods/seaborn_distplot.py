@@ -160,7 +160,7 @@ class SeabornDistplot(Rule):
             import seaborn.distributions
             def show(r, axes):
                 ax = seaborn.distributions.histplot(x=r, kde=True, stat="density", bins="fd", edgecolor="k", alpha=0.4, kde_kws={"cut": 3}, ax=axes[0])
-                seaborn.distributions.rugplot(x=r, ax=ax, height=0.05)
+                seaborn.distributions.rugplot(x=r, height=0.05, ax=ax)
                 ax.set_xlabel("Return")
                 ax.set_yscale("log")
             """,
@@ -189,6 +189,14 @@ class SeabornDistplot(Rule):
             "import seaborn as sns\ng = sns.FacetGrid(df, col='sym')\ng.map(sns.distplot, 'ret')\n",
             "import seaborn as sns\ng = sns.FacetGrid(df, col='sym')\ng.map(sns.histplot, 'ret', stat=\"density\", "
             "kde=True)\n",
+            unsafe=True,
+        ),
+        # Keys given twice: distplot let hist_kws/kde_kws/rug_kws colours win, and the top-level label.
+        Example(
+            "import seaborn as sns\nsns.distplot(r, color='b', label='r', hist_kws={'color': 'g', 'label': 'x'}, "
+            "rug=True, rug_kws={'color': 'k'})\n",
+            "import seaborn as sns\nsns.histplot(x=r, stat=\"density\", bins=\"fd\", color='g', label='r', alpha=0.4)\n"
+            "sns.kdeplot(x=r, color='b')\nsns.rugplot(x=r, color='k')\n",
             unsafe=True,
         ),
         # A lazy import inside the function: the attribute form needs no new import ...
@@ -462,7 +470,10 @@ class SeabornDistplot(Rule):
             common.append(f"color={code_of(color)}")
         label_kw = [f"label={code_of(label)}"] if label is not None and not _is_none(label) else []
 
-        kde_own = kde and hist and any(k in KDE_OWN_CALL for k, _ in kde_kws)
+        # histplot colours its KDE line like its bars: a KDE of another colour needs its own kdeplot call
+        kde_own = kde and hist and (
+            any(k in KDE_OWN_CALL for k, _ in kde_kws) or any(k == "color" for k, _ in hist_kws)
+        )
         if hist:
             kws = [f"{var}={data_src}"]
             density = norm_hist or kde
@@ -503,7 +514,7 @@ class SeabornDistplot(Rule):
                 kws.append(f"bins={code_of(bins)}")
             elif match_style:
                 kws.append('bins="fd"')
-            kws += common + label_kw + bar_kws
+            kws += _merge(common, bar_kws, label_kw)  # later wins, as in distplot
             if match_style and not any(k in ("alpha", "fill") for k, _ in hist_kws):
                 kws.append("alpha=0.4")
             if kde and not kde_own:
@@ -525,24 +536,24 @@ class SeabornDistplot(Rule):
                     kws.append("line_kws={" + ", ".join(style) + "}")
             plan.main = f"{self._fn('histplot', plan)}({', '.join(kws + ax_kw)})"
             if kde_own:
-                own_color = [] if any(k == "color" for k, _ in kde_kws) else common
-                own = [f"{var}={data_src}", *own_color, *_kde_kwargs(kde_kws)]
+                own_color = any(k == "color" for k, _ in kde_kws) or bool(common)
+                own = [f"{var}={data_src}", *_merge(common, _kde_kwargs(kde_kws))]
                 plan.extras.append(f"{self._fn('kdeplot', plan)}({', '.join(own)}__AX__)")
                 if not own_color:
                     plan.notes.append("the separate kdeplot takes the next colour of the cycle")
         elif kde:
-            kws = [f"{var}={data_src}", *common, *label_kw, *_kde_kwargs(kde_kws)]
+            kws = [f"{var}={data_src}", *_merge(common, _kde_kwargs(kde_kws), label_kw)]
             plan.main = f"{self._fn('kdeplot', plan)}({', '.join(kws + ax_kw)})"
         else:
-            kws = [f"{var}={data_src}", *common, *label_kw, *_rug_kwargs(rug_kws)]
+            kws = [f"{var}={data_src}", *_merge(common, _rug_kwargs(rug_kws), label_kw)]
             plan.main = f"{self._fn('rugplot', plan)}({', '.join(kws + ax_kw)})"
             rug = False  # drawn by the main call
 
         if rug:
             rug_src = ", ".join(_rug_kwargs(rug_kws))
-            plan.extras.append(f"{self._fn('rugplot', plan)}({var}={data_src}{', ' if common else ''}"
-                               f"{', '.join(common)}__AX__{', ' + rug_src if rug_src else ''})")
-            if not common:
+            rug_args = [f"{var}={data_src}", *_merge(common, _rug_kwargs(rug_kws))]
+            plan.extras.append(f"{self._fn('rugplot', plan)}({', '.join(rug_args)}__AX__)")
+            if not common and "color" not in rug_src:
                 plan.notes.append("the rugplot takes the next colour of the cycle")
             if not kde_own:
                 shown = ""
@@ -704,6 +715,18 @@ def _rug_kwargs(rug_kws: cst.BaseExpression | None) -> list[str]:
         return [f"{k}={code_of(v)}" for k, v in _dict_items(rug_kws, "rug_kws")]
     except _NoFix:
         return [f"**{code_of(rug_kws)}"]
+
+
+def _merge(*groups: list[str]) -> list[str]:
+    """Keyword arguments (as `key=value` source) where a later group overrides an earlier one's key."""
+    out: list[str] = []
+    for group in groups:
+        for kw in group:
+            key = kw.split("=", 1)[0] if not kw.startswith("**") else None
+            if key is not None:
+                out = [o for o in out if o.split("=", 1)[0] != key]
+            out.append(kw)
+    return out
 
 
 def _module_of(names: set[str]) -> str:

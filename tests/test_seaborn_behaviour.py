@@ -113,3 +113,19 @@ def test_rewrite_returns_the_axes():
     assert namespace["out"] is ax
     assert ax.get_xlabel() == "r"
     plt.close(fig)
+
+
+def test_hist_and_kde_colours_stay_apart():
+    """distplot coloured the bars with hist_kws' colour and the KDE with `color`; histplot cannot, so the
+    rewrite draws the KDE with its own kdeplot call."""
+    from matplotlib.colors import to_rgb
+
+    before = "out = sns.distplot(returns, color='b', hist_kws={'color': 'g'}, ax=ax)"
+    for code in (before, _rewrite(before)):
+        fig, ax = plt.subplots()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            exec(code, {"sns": sns, "returns": RETURNS, "ax": ax})
+        assert {to_rgb(p.get_facecolor()) for p in ax.patches} == {to_rgb("g")}, code
+        assert [to_rgb(ln.get_color()) for ln in ax.lines] == [to_rgb("b")], code
+        plt.close(fig)
