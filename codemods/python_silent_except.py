@@ -415,7 +415,8 @@ class SilentExcept(Rule):
                 index = self._top_level_index(original_node)
                 if self._earliest_import_time is None or index < self._earliest_import_time:
                     self._earliest_import_time = index
-        where = f"in {function}()" if function else "at module level"
+        classes = [info[0] for kind, info in self._frames if kind == "class"]  # type: ignore[index]
+        where = f"in {function}()" if function else f"in class {classes[-1]}" if classes else "at module level"
         if self._in_loop():
             call = f'{logger}.debug("Ignored error {where}", exc_info=True)'
         else:
