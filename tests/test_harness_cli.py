@@ -135,3 +135,37 @@ def _cli_in(cwd: Path, *args: str) -> subprocess.CompletedProcess:
 
     return subprocess.run([sys.executable, "-m", "finfix", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=600, env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"})
+
+
+def test_user_strategies_from_config_and_strategies_file(project):
+    project.write("pyproject.toml", """
+        [tool.finfix]
+        [tool.finfix.verify]
+        examples = 25
+        [tool.finfix.verify.strategies]
+        "m.scale" = { x = "st.integers(1, 3)" }
+        """)
+    project.write("finfix_strategies.py", """
+        from hypothesis import strategies as st
+        STRATEGIES = {"shift": {"y": st.just(7)}}
+        """)
+    project.write("m.py", "def scale(x, k: int = 2):\n    return x * k\n\n\ndef shift(y):\n    return y + 1\n")
+    before = project.text("m.py")
+    from finfix.harness import verify_pairs
+
+    after = before.replace("return x * k", "return k * x").replace("return y + 1", "return 1 + y")
+    results = {r.function: r for r in verify_pairs([(str(project.root / "m.py"), before, after)],
+                                                    examples=25, project_root=project.root)}
+    assert results["scale"].inputs == "x: user strategy, k: annotation"
+    assert results["shift"].inputs == "y: user strategy"
+    assert all(r.verdict == "equivalent" for r in results.values()), results
+    # the CLI reads `examples` from [tool.finfix.verify]: 25 generated calls per function
+    project.write("m.py", after)
+    _git(project.root, "init", "-q")
+    project.write("m.py", before)
+    _git(project.root, "add", "m.py")
+    _git(project.root, "commit", "-qm", "base")
+    project.write("m.py", after)
+    run = project.cli("verify", "--base", "HEAD", "--format", "json", "m.py")
+    assert run.exit_code == 0, run
+    assert {r["function"]: r["examples"] for r in json.loads(run.stdout)["results"]} == {"scale": 25, "shift": 1}
