@@ -101,7 +101,7 @@ def apply(
         False, "--interactive", "-i", help="Ask before applying each hunk (yes/no/all/quit); needs a terminal."
     ),
     verify: bool = typer.Option(
-        False, "--verify", help="Run the differential harness first; apply only files whose changed functions verify."
+        False, "--verify", help="Run the differential harness first; apply only the rewrites whose functions verify."
     ),
 ) -> None:
     """Rewrite files with the selected rules' fixes (safe ones unless --unsafe-fixes)."""
@@ -232,7 +232,7 @@ def verify_cmd(
 
 
 def _verify_before_apply(plan, results, summary):
-    """`apply --verify`: keep only the files whose changed functions verify; report the others."""
+    """`apply --verify`: keep only the rewrites whose functions verify; report the others."""
     from finfix import harness
     from finfix.console import stderr
     from finfix.harness import sources
@@ -242,9 +242,10 @@ def _verify_before_apply(plan, results, summary):
     if verdicts:
         stderr().print(harness.render_table(verdicts))
     kept, rejected = sources.keep_verified(results, verdicts)
-    before = {r.path: r for r in results}
+    before, after = {r.path: r for r in results}, {r.path: r for r in kept}
     for path, why in rejected:
         summary.fixes.subtract(before[path].fixes_by_rule())
+        summary.fixes.update(after[path].fixes_by_rule())
         stderr().print(f"note: {path}: {why}", markup=False)
     summary.fixes = +summary.fixes  # drop the rules left with no fix
     return kept

@@ -17,6 +17,8 @@ class FunctionSource:
     qualname: str
     text: str
     calls: frozenset[str]  # names called or referenced: `f(...)`, `self.f(...)`, `mod.f`
+    first: int = 0  # first line (decorators included), 1-based
+    last: int = 0
 
 
 def functions(source: str) -> dict[str, FunctionSource]:
@@ -37,7 +39,9 @@ def functions(source: str) -> dict[str, FunctionSource]:
                 refs.add(sub.id)
             elif isinstance(sub, ast.Attribute):
                 refs.add(sub.attr)
-        found[prefix + node.name] = FunctionSource(prefix + node.name, text, frozenset(refs))
+        found[prefix + node.name] = FunctionSource(
+            prefix + node.name, text, frozenset(refs), first, node.end_lineno or node.lineno
+        )
 
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -75,3 +79,44 @@ def select(before: str, after: str) -> Selection:
         only_before=tuple(q for q in old if q not in new),
         only_after=tuple(q for q in new if q not in old),
     )
+
+
+def revert(before: str, after: str, names: set[str]) -> str | None:
+    """``after`` with the functions ``names`` put back as they were in ``before``; None when unsafe.
+
+    Unsafe: a function is missing on either side, the result does not parse, a reverted function needs
+    a module-level name the rewrite removed (an import FX005 dropped), or a function kept from the
+    rewrite refers to a reverted one (it was verified against the rewritten version).
+    """
+    old, new = functions(before), functions(after)
+    if not names or any(q not in old or q not in new for q in names):
+        return None
+    short = {q.rsplit(".", 1)[-1] for q in names}
+    if any(q not in names and fn.calls & short for q, fn in new.items()):
+        return None
+    lines = after.splitlines(keepends=True)
+    for q in sorted(names, key=lambda q: new[q].first, reverse=True):
+        lines[new[q].first - 1 : new[q].last] = [old[q].text]
+    result = "".join(lines)
+    try:
+        tree = ast.parse(result)
+    except (SyntaxError, ValueError):
+        return None
+    bound = _module_names(tree)
+    needed = set().union(*(old[q].calls for q in names))
+    lost = (needed & _module_names(ast.parse(before))) - bound
+    return None if lost else result
+
+
+def _module_names(tree: ast.Module) -> set[str]:
+    names: set[str] = set()
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in stmt.names)
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(stmt.name)
+        else:
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    names.add(node.id)
+    return names

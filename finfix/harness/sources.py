@@ -78,12 +78,15 @@ def pairs_from_git(base: str, paths: Iterable[str]) -> list[tuple[str, str, str]
 def keep_verified(
     results: list[FileResult], verdicts: Sequence[VerifyResult]
 ) -> tuple[list[FileResult], list[tuple[str, str]]]:
-    """Drop the rewrites of files where a changed function did not verify as equivalent.
+    """Keep the rewrites of the functions that verify; put the others back as they were.
 
-    Returns the results to write (rejected files unchanged) and (path, why) for each file left alone.
-    A file is kept only when every function verified in it is equivalent; a rewrite outside any
-    function (only module-level code) has nothing to run, so it is kept too.
+    Returns the results to write and (path, why) for each file where something was left. Functions
+    whose verdict is not *equivalent* get their original text back, when that is safe (see
+    :func:`changes.revert`); otherwise the whole file is left. A rewrite outside any function (only
+    module-level code) has nothing to run, so it is kept.
     """
+    from finfix.harness import changes
+
     by_path: dict[str, list[VerifyResult]] = {}
     for v in verdicts:
         by_path.setdefault(v.path, []).append(v)
@@ -91,13 +94,32 @@ def keep_verified(
     rejected: list[tuple[str, str]] = []
     for r in results:
         bad = [v for v in by_path.get(r.path, []) if v.verdict != "equivalent" and v.function != "<module>"]
-        if r.changed and bad:
-            names = ", ".join(f"{v.function} ({v.verdict})" for v in bad)
+        if not (r.changed and bad):
+            kept.append(r)
+            continue
+        names = ", ".join(f"{v.function} ({v.verdict})" for v in bad)
+        old, new = _text(r.old), _text(r.new)
+        partial = None
+        if old is not None and new is not None:
+            partial = changes.revert(old, new, {v.function for v in bad})
+        if partial is not None and partial != old:
+            spans = [(f.first, f.last) for q, f in changes.functions(old).items() if q in {v.function for v in bad}]
+            findings = tuple(
+                replace(f, applied=False) if any(a <= f.line <= b for a, b in spans) else f for f in r.findings
+            )
+            kept.append(replace(r, new=partial.encode(_encoding(r.old)), findings=findings))
+            rejected.append((r.path, f"left as they were: {names} did not verify; the other rewrites applied"))
+        else:
             rejected.append((r.path, f"not applied: {names} did not verify"))
             kept.append(replace(r, new=None, findings=tuple(replace(f, applied=False) for f in r.findings)))
-        else:
-            kept.append(r)
     return kept, rejected
+
+
+def _encoding(raw: bytes | None) -> str:
+    try:
+        return decode(raw or b"").encoding
+    except SourceError:
+        return "utf-8"
 
 
 def settings_from_config(verify: dict[str, Any], *, examples: int | None, ulps: int | None,
