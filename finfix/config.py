@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 _RULE_TABLE = re.compile(r"^FX\d{3}$", re.IGNORECASE)
-_KNOWN = {"select", "ignore", "exclude", "unsafe-fixes", "target-version", "respect-gitignore", "verify", "cache"}
+_KNOWN = {"select", "ignore", "exclude", "unsafe-fixes", "target-version", "respect-gitignore", "force-exclude", "verify", "cache"}
 
 
 class ConfigError(ValueError):
@@ -40,6 +40,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     unsafe_fixes: bool = False
     respect_gitignore: bool = True
+    force_exclude: bool = False  # apply `exclude` to files named on the command line too (pre-commit)
     target_python: tuple[int, int] = (3, 10)
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     verify: Mapping[str, Any] = field(default_factory=dict)
@@ -110,6 +111,7 @@ def from_table(
         exclude=_str_tuple(norm, "exclude", source),
         unsafe_fixes=_bool(norm, "unsafe-fixes", False, source),
         respect_gitignore=_bool(norm, "respect-gitignore", True, source),
+        force_exclude=_bool(norm, "force-exclude", False, source),
         cache=_bool(norm, "cache", True, source),
         target_python=target,
         rule_options=rule_options,

@@ -81,6 +81,7 @@ def discover(
     exclude: Iterable[str] = (),
     exclude_root: Path | None = None,
     respect_gitignore: bool = True,
+    force_exclude: bool = False,
 ) -> Discovery:
     exclude_spec = pathspec.GitIgnoreSpec.from_lines(list(exclude))
     exclude_base = (exclude_root or Path.cwd()).resolve()
@@ -96,7 +97,10 @@ def discover(
                 _add(found, f)
             continue
         # Explicit files are always processed, even a broken link or a special file: the engine then
-        # reports why it cannot read them instead of the run skipping them silently.
+        # reports why it cannot read them instead of the run skipping them silently. The exception is
+        # `force-exclude`, for pre-commit, which names every staged file.
+        if force_exclude and _excluded(exclude_spec, exclude_base, Path(os.path.abspath(given)), False):
+            continue
         _add(found, given)
     return Discovery(tuple(found.values()), tuple(missing))
 

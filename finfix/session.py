@@ -65,6 +65,7 @@ def plan(
         exclude=(*cfg.exclude, *extra_exclude),
         exclude_root=cfg.root,
         respect_gitignore=cfg.respect_gitignore,
+        force_exclude=cfg.force_exclude,
     )
     if found.missing:
         raise UsageError(f"no such file or directory: {', '.join(found.missing)}")
