@@ -176,3 +176,29 @@ def test_recorded_signatures_are_used(tmp_path):
     [r] = verify_pairs([(str(tmp_path / "kern.py"), kernel, after)], examples=EXAMPLES, project_root=tmp_path)
     assert r.inputs == "idx: int64[:], x: float64[:] (recorded signature)"
     assert r.verdict in ("equivalent", "different")  # sums in another order may differ; the inputs are the point
+
+
+def test_a_racy_parallelisation_is_different():
+    before = (
+        "import numpy as np\nfrom numba import njit, prange\n\n"
+        "@njit\ndef total(x):\n    acc = np.zeros(1)\n    for i in range(x.shape[0]):\n        acc[0] += x[i]\n"
+        "    return acc\n"
+    )
+    after = before.replace("@njit\n", "@njit(parallel=True)\n").replace("in range(", "in prange(")
+    [r] = verify_pairs([("racy.py", before, after)], examples=EXAMPLES)
+    assert r.verdict == "different"
+    assert "race observed in the rewrite" in r.note
+
+
+def test_nondeterministic_functions_are_skipped_not_different():
+    before = "import time\n\ndef stamp(tag: str) -> str:\n    return f'{tag}@{time.perf_counter_ns()}'\n"
+    after = "import time\n\ndef stamp(tag: str) -> str:\n    return tag + '@' + str(time.perf_counter_ns())\n"
+    [r] = verify_pairs([("clock.py", before, after)], examples=EXAMPLES)
+    assert r.verdict == "skipped"
+    assert r.note.startswith("nondeterministic")
+
+
+def test_a_version_that_does_not_parse_is_an_error():
+    [r] = verify_pairs([("broken.py", "def f(x):\n    return x\n", "def f(x):\n    return (x\n")], examples=5)
+    assert (r.function, r.verdict) == ("<module>", "error")
+    assert "after version does not parse" in r.note

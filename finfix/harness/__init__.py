@@ -59,6 +59,12 @@ def verify_pairs(
     for path, before, after in pairs:
         if before == after:
             continue
+        broken = [(side, exc) for side, text in (("before", before), ("after", after)) if (exc := _syntax(text))]
+        if broken:
+            side, exc = broken[0]
+            jobs_list.append((path, None, [VerifyResult(path, "<module>", "error",
+                                                        note=f"the {side} version does not parse: {exc}")]))
+            continue
         selection = changes.select(before, after)
         early: list[VerifyResult] = [
             VerifyResult(path, q, "skipped", note="removed by the change") for q in selection.only_before
@@ -84,6 +90,16 @@ def verify_pairs(
         return [r for item in jobs_list for r in run(item)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return [r for batch in pool.map(run, jobs_list) for r in batch]
+
+
+def _syntax(source: str) -> str:
+    import ast
+
+    try:
+        ast.parse(source)
+    except (SyntaxError, ValueError) as exc:
+        return f"line {getattr(exc, 'lineno', '?')}: {getattr(exc, 'msg', exc)}"
+    return ""
 
 
 def _job(path: str, before: str, after: str, functions: list[str], examples: int, ulps: int,
