@@ -201,13 +201,17 @@ def verify_cmd(
     ulps: Optional[int] = typer.Option(None, "--ulps", min=0, help="Float tolerance in ULPs (default 0: exact)."),
     timeout: Optional[float] = typer.Option(None, "--timeout", min=1, help="Seconds per file (default 300)."),
     output_format: VerifyFormat = typer.Option(VerifyFormat.table, "--format", help="Output format."),
+    unsafe_fixes: Optional[bool] = typer.Option(
+        None, "--unsafe-fixes/--no-unsafe-fixes", help="Also verify the fixes that may change behaviour.",
+        show_default=False,
+    ),
 ) -> None:
     """Run changed functions before and after on generated inputs; compare (executes your code)."""
     from finfix import harness, session
     from finfix.harness import sources
 
     try:
-        plan = session.plan(paths or [], select=select, ignore=ignore)
+        plan = session.plan(paths or [], select=select, ignore=ignore, unsafe_fixes=unsafe_fixes)
     except session.UsageError as exc:
         raise _usage_error(str(exc))
     if base:

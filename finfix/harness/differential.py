@@ -231,6 +231,11 @@ def _races(side: Side, call: inp.Call) -> bool:
     return False
 
 
+def _n(count: int, noun: str, *, number: bool = True) -> str:
+    word = noun if count == 1 else noun + "s"
+    return f"{count} {word}" if number else word
+
+
 def _unstable(first: Outcome, second: Outcome, ulps: int) -> bool:
     return Comparer(ulps).outcomes(first, second) is not None
 
@@ -351,9 +356,10 @@ def _run_examples(
         if state["shared"]:
             checked = state["shared"] - state["unchecked"]
             out["note"] = (note + "; " if note else "") + (
-                f"the original keeps state between calls ({state['shared']} examples depended on earlier calls); "
-                f"the rewrite does not" + (
-                    f", and it matched a freshly loaded original in those {checked} examples" if checked else ""
+                f"the original keeps state between calls ({_n(state['shared'], 'example')} depended on earlier "
+                f"calls); the rewrite does not" + (
+                    f", and it matched a freshly loaded original in {'that' if checked == 1 else 'those'} "
+                    f"{_n(checked, 'example', number=False)}" if checked else ""
                 )
             )
         if 0 < state["returned"] < state["count"] / 2:
