@@ -130,12 +130,19 @@ class FileSession:
         self._current_lines: list[str] = text.splitlines()
         self._original_lines = self._current_lines
         self._positions: Mapping[cst.CSTNode, Any] | None = None
+        self._wrapper: MetadataWrapper | None = None
         self._to_original = LineMap.identity()
 
     # -- called by the engine between rules ---------------------------------------------------
     def start_rule(self, tree: cst.Module) -> None:
         self.current_tree = tree
         self._positions = None
+
+    def wrapper(self) -> MetadataWrapper:
+        """The metadata wrapper of the current tree, kept while rules leave the tree unchanged."""
+        if self._wrapper is None or self._wrapper.module is not self.current_tree:
+            self._wrapper = MetadataWrapper(self.current_tree, unsafe_skip_copy=True)
+        return self._wrapper
 
     def tree_changed(self, old_code: str, new_code: str) -> None:
         """Keep line numbers pointing into the file as read, whatever earlier rules inserted."""
@@ -187,8 +194,7 @@ class FileSession:
     # -- internals ------------------------------------------------------------------------------
     def _position(self, node: cst.CSTNode) -> tuple[Any, Any]:
         if self._positions is None:
-            wrapper = MetadataWrapper(self.current_tree, unsafe_skip_copy=True)
-            self._positions = wrapper.resolve(PositionProvider)
+            self._positions = self.wrapper().resolve(PositionProvider)
         try:
             rng = self._positions[node]
         except KeyError:  # a node the rule built itself: no position, point at the file's start
@@ -263,7 +269,7 @@ def run_rules(
         applied_before = sum(f.applied for f in session.findings)
         rule = rule_cls(session)
         if rule.get_inherited_dependencies():
-            wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+            wrapper = session.wrapper()  # shared: metadata is computed once per tree, not once per rule
             rule.context = replace(session.context, wrapper=wrapper)
             new_tree = wrapper.visit(rule)
         else:
