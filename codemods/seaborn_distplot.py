@@ -55,8 +55,9 @@ class SeabornDistplot(Rule):
     `from seaborn import distplot [as d]`, `seaborn.distributions.distplot`) to the axes-level functions that
     replace it, mapping every argument as the seaborn 0.13.2 source of `distplot` used it:
 
-    * default (`hist=True, kde=True`) → `histplot(x=a, kde=True, stat="density", bins="fd", alpha=0.4,
-      kde_kws={"cut": 3})` (the old histogram was density-normalised whenever a KDE was drawn);
+    * default (`hist=True, kde=True`) → `histplot(x=a, kde=True, stat="density", alpha=0.4,
+      kde_kws={"cut": 3})` (the old histogram was density-normalised whenever a KDE was drawn; `alpha` and
+      `cut` are the old look);
     * `kde=False` → `histplot(x=a, ...)` (counts; `norm_hist=True` → `stat="density"`);
     * `hist=False` → `kdeplot(x=a, ...)` (`kde_kws` go straight in, `shade=True` → `fill=True`);
     * `hist=False, kde=False, rug=True` → `rugplot(x=a, ...)`;
@@ -83,7 +84,7 @@ class SeabornDistplot(Rule):
     ```
     Use instead:
     ```python
-    ax = sns.histplot(x=returns, kde=True, stat="density", bins="fd", alpha=0.4, kde_kws={"cut": 3})
+    ax = sns.histplot(x=returns, kde=True, stat="density", alpha=0.4, kde_kws={"cut": 3})
     sns.rugplot(x=returns, ax=ax)
     ax.set_xlabel("Daily return")
     ```
@@ -91,10 +92,14 @@ class SeabornDistplot(Rule):
     ## Fix safety
     Unsafe (visual): the rewrite keeps the kind of artists (bars, a KDE line, rug ticks), the axes, the
     normalisation (density vs count) and the return type (`Axes`), but not every pixel. histplot draws bar
-    edges and uses numpy's uncapped Freedman-Diaconis rule; without an explicit `color` the extra
+    edges and chooses its bins differently (see below); without an explicit `color` the extra
     `rugplot`/`kdeplot` statements take the next colour of the cycle, where distplot shared one colour.
     With the option `match-style = false` the rewrite is the minimal `histplot(x=a, kde=True,
-    stat="density")`, without the `bins`/`alpha`/`cut` arguments that imitate the old look.
+    stat="density")`, without the `alpha`/`cut` arguments that imitate the old look.
+
+    Bins: distplot used Freedman-Diaconis capped at 50 bins, falling back to sqrt(n) when the IQR is 0.
+    The rewrite keeps histplot's default `bins="auto"` (the larger of Freedman-Diaconis and Sturges)
+    rather than `bins="fd"`, which gives a single bin for data with a zero IQR (many flat days).
 
     ## Known problems
     Only reported (no fix): `fit=`, non-literal `hist`/`kde`/`rug`/`norm_hist`/`vertical` flags, keyword
@@ -115,7 +120,7 @@ class SeabornDistplot(Rule):
     examples = (
         Example(
             "import seaborn as sns\nax = sns.distplot(returns)\n",
-            'import seaborn as sns\nax = sns.histplot(x=returns, kde=True, stat="density", bins="fd", alpha=0.4, '
+            'import seaborn as sns\nax = sns.histplot(x=returns, kde=True, stat="density", alpha=0.4, '
             'kde_kws={"cut": 3})\n',
             unsafe=True,
         ),
@@ -134,7 +139,7 @@ class SeabornDistplot(Rule):
         ),
         Example(
             "import seaborn as sns\nsns.distplot(r, kde=False, norm_hist=True, ax=ax1)\n",
-            'import seaborn as sns\nsns.histplot(x=r, stat="density", bins="fd", alpha=0.4, ax=ax1)\n',
+            'import seaborn as sns\nsns.histplot(x=r, stat="density", alpha=0.4, ax=ax1)\n',
             unsafe=True,
         ),
         Example(
@@ -145,7 +150,7 @@ class SeabornDistplot(Rule):
         ),
         Example(
             "from seaborn import distplot as dp\ndp(r, vertical=True, rug=True, ax=ax)\n",
-            'from seaborn import histplot, rugplot\nhistplot(y=r, kde=True, stat="density", bins="fd", alpha=0.4, '
+            'from seaborn import histplot, rugplot\nhistplot(y=r, kde=True, stat="density", alpha=0.4, '
             'kde_kws={"cut": 3}, ax=ax)\nrugplot(y=r, ax=ax)\n',
             unsafe=True,
         ),
@@ -159,7 +164,7 @@ class SeabornDistplot(Rule):
             """
             import seaborn.distributions
             def show(r, axes):
-                ax = seaborn.distributions.histplot(x=r, kde=True, stat="density", bins="fd", edgecolor="k", alpha=0.4, kde_kws={"cut": 3}, ax=axes[0])
+                ax = seaborn.distributions.histplot(x=r, kde=True, stat="density", edgecolor="k", alpha=0.4, kde_kws={"cut": 3}, ax=axes[0])
                 seaborn.distributions.rugplot(x=r, height=0.05, ax=ax)
                 ax.set_xlabel("Return")
                 ax.set_yscale("log")
@@ -169,7 +174,7 @@ class SeabornDistplot(Rule):
         Example(
             "import seaborn as sns\nsns.distplot(r, kde_kws={'color': 'k', 'lw': 2, 'bw_adjust': 0.5}, color='b',"
             " axlabel=False)\n",
-            "import seaborn as sns\nsns.histplot(x=r, stat=\"density\", bins=\"fd\", color='b', alpha=0.4).set_xlabel(\"\")\n"
+            "import seaborn as sns\nsns.histplot(x=r, stat=\"density\", color='b', alpha=0.4).set_xlabel(\"\")\n"
             "sns.kdeplot(x=r, color='k', lw=2, bw_adjust=0.5)\n",
             unsafe=True,
         ),
@@ -181,7 +186,7 @@ class SeabornDistplot(Rule):
         # No room for the extra rugplot statement, return value unused, no ax: figure-level displot.
         Example(
             "import seaborn as sns\nif show: sns.distplot(r, rug=True)\n",
-            'import seaborn as sns\nif show: sns.displot(x=r, kde=True, stat="density", bins="fd", alpha=0.4, '
+            'import seaborn as sns\nif show: sns.displot(x=r, kde=True, stat="density", alpha=0.4, '
             'kde_kws={"cut": 3}, rug=True)\n',
             unsafe=True,
         ),
@@ -195,14 +200,14 @@ class SeabornDistplot(Rule):
         Example(
             "import seaborn as sns\nsns.distplot(r, color='b', label='r', hist_kws={'color': 'g', 'label': 'x'}, "
             "rug=True, rug_kws={'color': 'k'})\n",
-            "import seaborn as sns\nsns.histplot(x=r, stat=\"density\", bins=\"fd\", color='g', label='r', alpha=0.4)\n"
+            "import seaborn as sns\nsns.histplot(x=r, stat=\"density\", color='g', label='r', alpha=0.4)\n"
             "sns.kdeplot(x=r, color='b')\nsns.rugplot(x=r, color='k')\n",
             unsafe=True,
         ),
         # A lazy import inside the function: the attribute form needs no new import ...
         Example(
             "def plot(r):\n    import seaborn as sns\n    return sns.distplot(r, kde=False)\n",
-            "def plot(r):\n    import seaborn as sns\n    return sns.histplot(x=r, bins=\"fd\", alpha=0.4)\n",
+            "def plot(r):\n    import seaborn as sns\n    return sns.histplot(x=r, alpha=0.4)\n",
             unsafe=True,
         ),
         # ... the from-import form would need a module-level import: reported only.
@@ -512,8 +517,9 @@ class SeabornDistplot(Rule):
             bins = args.get("bins")
             if bins is not None and not _is_none(bins):
                 kws.append(f"bins={code_of(bins)}")
-            elif match_style:
-                kws.append('bins="fd"')
+            # No `bins="fd"` (the catalog's closest match): numpy's uncapped FD rule gives ONE bin when the IQR
+            # is 0 (returns with many flat days), where distplot fell back to sqrt(n) bins. histplot's default
+            # "auto" is max(FD, Sturges): FD in the usual case, and never degenerate.
             kws += _merge(common, bar_kws, label_kw)  # later wins, as in distplot
             if match_style and not any(k in ("alpha", "fill") for k, _ in hist_kws):
                 kws.append("alpha=0.4")

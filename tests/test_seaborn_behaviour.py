@@ -129,3 +129,18 @@ def test_hist_and_kde_colours_stay_apart():
         assert {to_rgb(p.get_facecolor()) for p in ax.patches} == {to_rgb("g")}, code
         assert [to_rgb(ln.get_color()) for ln in ax.lines] == [to_rgb("b")], code
         plt.close(fig)
+
+
+def test_flat_days_do_not_collapse_into_one_bin():
+    """Returns with a zero IQR: distplot fell back to sqrt(n) bins; the rewrite must not draw one bar."""
+    flat = np.r_[np.zeros(100), np.random.default_rng(0).normal(0, 0.01, 10)]
+    before = "out = sns.distplot(returns, ax=ax)"
+    counts = []
+    for code in (before, _rewrite(before)):
+        fig, ax = plt.subplots()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            exec(code, {"sns": sns, "returns": flat, "ax": ax})
+        counts.append(len([p for p in ax.patches if p.get_height()]))
+        plt.close(fig)
+    assert counts[0] > 1 and counts[1] > 1
