@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, PositionProvider, ScopeProvider
 
@@ -15,6 +17,7 @@ DEPRECATED = frozenset(
 )
 #: These keep `inplace=` (and return the object since 3.0); they preserve the shape, so a column
 #: can be assigned back: `df["a"] = df["a"].fillna(0)`.
+_INPLACE = re.compile(r"\binplace\s*=")
 SHAPE_PRESERVING = frozenset("fillna ffill bfill replace interpolate where mask clip".split())
 METHODS = DEPRECATED | SHAPE_PRESERVING
 
@@ -165,6 +168,10 @@ class PandasInplace(Rule):
         Example("import torch.nn.functional as F\ny = F.relu(x, inplace=True)\n"),
         Example("import numpy as np\nnp.clip(a, 0, 1, out=a)\ndf = df.dropna()\n"),
     )
+
+    @classmethod
+    def applies_to(cls, source: str) -> bool:
+        return _INPLACE.search(source) is not None
 
     def visit_Module(self, node: cst.Module) -> None:
         self.types = PandasTypes(self, node)

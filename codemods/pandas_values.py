@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from finfix.names import code_of
 from finfix.pandas_types import METADATA, Kind, PandasTypes, looks_like_frame
 from finfix.rule import Example, Rule, Safety
+
+_VALUES = re.compile(r"\.\s*values\b(?!\s*\()")
 
 
 class PandasValues(Rule):
@@ -100,6 +104,11 @@ class PandasValues(Rule):
         Example("import polars as pl\ndf = pl.read_csv('x.csv')\nv = df['a'].values\n"),
         Example("import pandas as pd\nclass Cfg:\n    values = (1, 2)\ncfg = Cfg()\nx = cfg.values\n"),
     )
+
+    @classmethod
+    def applies_to(cls, source: str) -> bool:
+        """Only files with a `.values` that is not a call (`d.values()` is never ours)."""
+        return _VALUES.search(source) is not None
 
     def visit_Module(self, node: cst.Module) -> None:
         self.types = PandasTypes(self, node)
