@@ -58,7 +58,8 @@ class Project:
     def snapshot(self) -> dict[str, tuple[bytes, int, int, int]]:
         """Bytes, mtime_ns, inode and mode of every regular file (symlinks not followed)."""
         out = {}
-        for dirpath, _dirs, names in os.walk(self.root):
+        for dirpath, dirs, names in os.walk(self.root):
+            dirs[:] = [d for d in dirs if d != ".finfix_cache"]  # finfix's own result cache may be written
             for name in names:
                 p = Path(dirpath) / name
                 if p.is_symlink() or not p.is_file():
