@@ -26,6 +26,10 @@ PathsArg = typer.Argument(None, help="Files or directories (default: the current
 SelectOpt = typer.Option(None, "--select", help="Rules to run: codes, prefixes (FX2) or names; comma-separated.")
 IgnoreOpt = typer.Option(None, "--ignore", help="Rules to skip: codes, prefixes or names; comma-separated.")
 JobsOpt = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: one per core).")
+NoCacheOpt = typer.Option(False, "--no-cache", help="Neither read nor write the result cache (.finfix_cache/).")
+ShardOpt = typer.Option(
+    None, "--shard", metavar="K/N", help="Process only shard K of N of the files (deterministic; for CI matrices)."
+)
 
 
 class CheckFormat(str, Enum):
@@ -57,12 +61,14 @@ def check(
     ignore: Optional[List[str]] = IgnoreOpt,
     output_format: CheckFormat = typer.Option(CheckFormat.text, "--format", help="Output format."),
     jobs: Optional[int] = JobsOpt,
+    no_cache: bool = NoCacheOpt,
+    shard: Optional[str] = ShardOpt,
 ) -> None:
     """Report findings as `path:line:col: CODE message [*]` ([*]: a fix is available)."""
     from finfix import report, session
 
     try:
-        plan = session.plan(paths or [], select=select, ignore=ignore)
+        plan = session.plan(paths or [], select=select, ignore=ignore, shard=shard, cache=False if no_cache else None)
     except session.UsageError as exc:
         raise _usage_error(str(exc))
     summary, results = session.execute(plan, fix=False, jobs=jobs)
@@ -103,6 +109,8 @@ def apply(
     verify: bool = typer.Option(
         False, "--verify", help="Run the differential harness first; apply only the rewrites whose functions verify."
     ),
+    no_cache: bool = NoCacheOpt,
+    shard: Optional[str] = ShardOpt,
 ) -> None:
     """Rewrite files with the selected rules' fixes (safe ones unless --unsafe-fixes)."""
     from finfix import diff, report, session, writer
@@ -115,7 +123,10 @@ def apply(
             + " (use --dry-run to see the diffs without writing)"
         )
     try:
-        plan = session.plan(paths or [], select=select, ignore=ignore, unsafe_fixes=unsafe_fixes)
+        plan = session.plan(
+            paths or [], select=select, ignore=ignore, unsafe_fixes=unsafe_fixes,
+            shard=shard, cache=False if no_cache else None,
+        )
     except session.UsageError as exc:
         raise _usage_error(str(exc))
     summary, results = session.execute(plan, fix=True, jobs=jobs)

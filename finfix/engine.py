@@ -45,6 +45,7 @@ class FileResult:
     findings: tuple[Finding, ...] = ()
     error: str | None = None
     internal: bool = False  # the error is finfix's fault (a rule crashed, or produced bad code)
+    stamp: tuple[int, int, str] | None = None  # (mtime_ns, size, content hash) as read, for the cache
 
     @property
     def changed(self) -> bool:
@@ -329,6 +330,7 @@ def process_source(
 def process_file(path: str, rules: Sequence[type[Rule]], settings: Settings) -> FileResult:
     try:
         with open(path, "rb") as fh:
+            st = os.fstat(fh.fileno())  # before reading: a later change then shows in the mtime
             raw = fh.read()
     except FileNotFoundError:
         if os.path.islink(path):
@@ -338,7 +340,10 @@ def process_file(path: str, rules: Sequence[type[Rule]], settings: Settings) -> 
         return FileResult(path, error="is a directory")
     except OSError as exc:
         return FileResult(path, error=f"cannot read: {exc.strerror or exc}")
-    return process_source(path, raw, rules, settings)
+    from finfix.cache import content_hash
+
+    result = process_source(path, raw, rules, settings)
+    return replace(result, stamp=(st.st_mtime_ns, st.st_size, content_hash(raw)))
 
 
 def fix_source(

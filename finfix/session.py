@@ -44,8 +44,11 @@ def plan(
     ignore: Sequence[str] | None = None,
     unsafe_fixes: bool | None = None,
     extra_exclude: Sequence[str] = (),
+    shard: str | None = None,
+    cache: bool | None = None,
 ) -> Plan:
     targets = list(targets) or ["."]
+    shard_kn = parse_shard(shard) if shard else None
     try:
         cfg = config_mod.load(Path(targets[0]))
     except config_mod.ConfigError as exc:
@@ -54,6 +57,7 @@ def plan(
         select=config_mod.parse_codes(list(select) if select else None),
         ignore=config_mod.parse_codes(list(ignore) if ignore else None),
         unsafe_fixes=unsafe_fixes,
+        cache=cache,
     )
     try:
         rules = registry.select(cfg.select, cfg.ignore)
@@ -69,7 +73,33 @@ def plan(
     )
     if found.missing:
         raise UsageError(f"no such file or directory: {', '.join(found.missing)}")
-    return Plan(cfg, rules, tuple(display_path(p) for p in found.files))
+    shown = tuple(display_path(p) for p in found.files)
+    if shard_kn:
+        shown = take_shard(shown, *shard_kn, root=cfg.root)
+    return Plan(cfg, rules, shown)
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"2/4"`` -> (2, 4): the second of four shards."""
+    k, _, n = text.partition("/")
+    if not (k.strip().isdigit() and n.strip().isdigit()) or not 1 <= int(k) <= int(n):
+        raise UsageError(f"--shard takes K/N with 1 <= K <= N, like 1/4; got {text!r}")
+    return int(k), int(n)
+
+
+def take_shard(paths: Sequence[str], k: int, n: int, *, root: Path) -> tuple[str, ...]:
+    """Shard ``k`` of ``n``: every n-th file of the list sorted by path relative to the config root,
+    so every machine of a CI matrix splits the same tree the same way, in shards of equal size."""
+
+    def rel(p: str) -> str:
+        try:
+            return Path(os.path.relpath(os.path.abspath(p), root)).as_posix()
+        except ValueError:
+            return Path(p).as_posix()
+
+    ordered = sorted(paths, key=rel)
+    mine = set(ordered[k - 1 :: n])
+    return tuple(p for p in paths if p in mine)
 
 
 def _check_rule_options(cfg: config_mod.Config) -> None:
@@ -110,7 +140,19 @@ def execute(
     summary = RunSummary()
     results: list[FileResult] = []
     settings = settings_for(p, fix=fix)
-    show_progress = progress if progress is not None else (sys.stderr.isatty() and len(p.paths) >= 200)
+    todo: Sequence[str] = p.paths
+    store = None
+    if p.config.cache and todo:
+        from finfix import cache
+
+        store = cache.Cache.open(p.config.root, p.rules, settings)
+        hits, todo = store.lookup(p.paths)
+        for r in hits:
+            summary.add(r)
+            results.append(r)
+            if on_result:
+                on_result(r)
+    show_progress = progress if progress is not None else (sys.stderr.isatty() and len(todo) >= 200)
 
     def consume(stream) -> None:
         for r in stream:
@@ -128,10 +170,13 @@ def execute(
             TextColumn("finfix"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=stderr(), transient=True,
         ) as bar:
-            task = bar.add_task("files", total=len(p.paths))
-            consume(runner.run(p.paths, p.rules, settings, jobs=jobs, on_done=lambda n: bar.advance(task, n)))
+            task = bar.add_task("files", total=len(todo))
+            consume(runner.run(todo, p.rules, settings, jobs=jobs, on_done=lambda n: bar.advance(task, n)))
     else:
-        consume(runner.run(p.paths, p.rules, settings, jobs=jobs))
+        consume(runner.run(todo, p.rules, settings, jobs=jobs))
+    if store is not None:
+        store.update(results[store.hits :])
+        store.save()
     results.sort(key=lambda r: r.path)
     summary.sort()
     return summary, results
