@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Callable, Iterator, Sequence
 
 from finfix import registry
-from finfix.engine import FileResult, Settings, process_file
+from finfix.engine import FileResult, Settings, process_file, process_source
 from finfix.rule import Rule
 
 _worker_rules: tuple[type[Rule], ...] = ()
@@ -36,6 +36,11 @@ def _slim(result: FileResult) -> FileResult:
 
 def _run_chunk(paths: Sequence[str]) -> list[FileResult]:
     return [_slim(process_file(p, _worker_rules, _worker_settings)) for p in paths]
+
+
+def _warm(rules: Sequence[type[Rule]]) -> None:
+    """Parse and resolve metadata once before forking, so workers inherit LibCST's lazily loaded parts."""
+    process_source("<warm-up>", b"import os\ndef f(x=[]):\n    return x.values\n", rules, Settings())
 
 
 def default_jobs() -> int:
@@ -66,6 +71,8 @@ def run(
     chunks = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+    if ctx.get_start_method() == "fork":
+        _warm(rules)
     with ProcessPoolExecutor(
         max_workers=min(jobs, len(chunks)), mp_context=ctx, initializer=_init_worker, initargs=(codes, settings)
     ) as pool:
