@@ -24,9 +24,11 @@ def volume_profile(prices, volumes, lo, hi, n_bins):
     """Volume traded per price bin between ``lo`` and ``hi`` (racy: two trades can share a bin)."""
     hist = np.zeros(max(n_bins, 0))
     n = min(prices.shape[0], volumes.shape[0])
-    if n_bins <= 0 or not hi > lo:
+    if n_bins <= 0 or not (np.isfinite(hi - lo) and hi > lo):
         return hist
     width = (hi - lo) / n_bins
+    if not width > 0.0:
+        return hist
     for i in prange(n):
         p = prices[i]
         if not np.isfinite(p):
@@ -111,14 +113,15 @@ def footprint(prices, volumes, lo, tick, n_levels, bar_len):
     size = max(bar_len, 1)
     n_bars = (n + size - 1) // size
     fp = np.zeros((n_bars, levels))
-    if not tick > 0:
+    top = lo + tick * levels
+    if not (np.isfinite(top - lo) and tick > 0):
         return fp
     for bar in prange(n_bars):
         for k in range(bar * size, min(bar * size + size, n)):
             p = prices[k]
             if not np.isfinite(p):
                 continue
-            level = int((min(max(p, lo), lo + tick * levels) - lo) / tick)
+            level = int((min(max(p, lo), top) - lo) / tick)
             if level >= levels:
                 level = levels - 1
             fp[bar, level] += volumes[k]
@@ -144,9 +147,11 @@ def volume_profile_chunked(prices, volumes, lo, hi, n_bins, n_chunks):
     chunks = max(n_chunks, 1)
     partial = np.zeros((chunks, bins))
     n = min(prices.shape[0], volumes.shape[0])
-    if not hi > lo:
+    if not (np.isfinite(hi - lo) and hi > lo):
         return partial.sum(axis=0)
     width = (hi - lo) / bins
+    if not width > 0.0:
+        return partial.sum(axis=0)
     chunk = (n + chunks - 1) // chunks
     for c in prange(chunks):
         start = c * chunk
