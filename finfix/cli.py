@@ -234,7 +234,16 @@ def verify_cmd(
         _, results = session.execute(plan, fix=True)
         pairs = sources.pairs_from_results(results)
     options = sources.settings_from_config(dict(plan.config.verify), examples=examples, ulps=ulps, timeout=timeout)
-    verdicts = harness.verify_pairs(pairs, project_root=plan.config.root, **options)
+    from finfix.console import stderr
+
+    progress = stderr().is_terminal and bool(pairs)
+    if progress:
+        stderr().print(f"verifying {len(pairs)} file(s); this runs your code", markup=False)
+    verdicts = harness.verify_pairs(
+        pairs, project_root=plan.config.root,
+        on_result=(lambda r: stderr().print(f"  {r.path}::{r.function}: {r.verdict}", markup=False)) if progress else None,
+        **options,
+    )
     if output_format is VerifyFormat.json:
         print(harness.render_json(verdicts))
     elif output_format is VerifyFormat.markdown:

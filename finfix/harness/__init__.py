@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from finfix.harness.report import (
     DEFAULT_EXAMPLES,
@@ -44,13 +44,15 @@ def verify_pairs(
     timeout: float = DEFAULT_TIMEOUT,
     project_root: str | os.PathLike[str] | None = None,
     jobs: int | None = None,
+    on_result: Callable[[VerifyResult], None] | None = None,
 ) -> list[VerifyResult]:
     """Verify the functions that differ between ``before_source`` and ``after_source`` of each path.
 
     ``path`` locates the module in its package (for relative imports) and names it in the results; it
     need not hold either source. The functions verified are those whose source text changed, plus the
     functions of the module that call them. Results come back in the order of ``pairs``, then of the
-    functions in the module.
+    functions in the module. ``on_result`` is called with each file's results as they arrive (from
+    worker threads, in any order).
     """
     from finfix.harness import changes
 
@@ -81,9 +83,11 @@ def verify_pairs(
 
     def run(item: tuple[str, dict[str, Any] | None, list[VerifyResult]]) -> list[VerifyResult]:
         path, job, early = item
-        if job is None:
-            return early
-        return _run_job(path, job, timeout) + early
+        done = early if job is None else _run_job(path, job, timeout) + early
+        if on_result is not None:
+            for r in done:
+                on_result(r)
+        return done
 
     workers = jobs or max(1, min(4, os.cpu_count() or 1, len(jobs_list)))
     if workers == 1 or len(jobs_list) <= 1:
