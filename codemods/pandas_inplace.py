@@ -98,6 +98,20 @@ class PandasInplace(Rule):
         ),
         Example(
             """
+            def clean(df, cols):
+                df = df.copy()
+                df.dropna(subset=cols, inplace=True)
+                return df
+            """,
+            """
+            def clean(df, cols):
+                df = df.copy()
+                df = df.dropna(subset=cols)
+                return df
+            """,
+        ),
+        Example(
+            """
             def clean(raw):
                 df = raw.copy()
                 df.sort_values("t", inplace=True)
@@ -344,6 +358,9 @@ class PandasInplace(Rule):
         found = self.types.bindings(name)
         if use_scope is None or not found:
             return Safety.UNSAFE, f"`{n}` is not bound in this file: it may be shared"
+        since = self._dominating(found, stmt, use_scope)
+        if since is not None:  # `df = df.copy()` at the top of the body: earlier bindings no longer matter
+            found = [(a, b) for a, b in found if b is not None and self._pos(b) >= since]
         for assignment, binder in found:
             if getattr(assignment, "scope", None) is not use_scope:
                 return Safety.UNSAFE, f"`{n}` is a global or enclosing-scope name: other code sees the frame it names"
@@ -377,7 +394,7 @@ class PandasInplace(Rule):
                 return Safety.UNSAFE, (
                     f"`{n}` is bound from `{_short(value)}`, which may return a frame that is also referenced elsewhere"
                 )
-        escape = self._escape_before(name, stmt, use_scope)
+        escape = self._escape_before(name, stmt, use_scope, since)
         if escape is not None:
             return Safety.UNSAFE, f"`{n}` is also held by `{escape}`, which would keep the old frame"
         return Safety.SAFE, ""
@@ -389,7 +406,30 @@ class PandasInplace(Rule):
             node = self.types.parent(node)
         return node
 
-    def _escape_before(self, name: cst.Name, stmt: cst.Expr, scope) -> str | None:
+    def _pos(self, node: cst.CSTNode) -> tuple[int, int]:
+        start = self.get_metadata(PositionProvider, node).start
+        return start.line, start.column
+
+    def _dominating(self, found, stmt: cst.Expr, scope) -> tuple[int, int] | None:
+        """Where the last binding that surely runs before ``stmt`` starts: an assignment that is a
+        statement of the function (or module) body itself, not nested in a branch or loop."""
+        here = self._pos(stmt)
+        best = None
+        for assignment, binder in found:
+            if not isinstance(binder, (cst.Assign, cst.AnnAssign)) or getattr(assignment, "scope", None) is not scope:
+                continue
+            line = self.types.parent(binder)
+            block = self.types.parent(line) if isinstance(line, cst.SimpleStatementLine) else None
+            owner = self.types.parent(block) if isinstance(block, cst.IndentedBlock) else block
+            if not (isinstance(owner, cst.FunctionDef) and isinstance(block, cst.IndentedBlock)
+                    or isinstance(block, cst.Module)):
+                continue
+            pos = self._pos(binder)
+            if pos < here and (best is None or pos > best):
+                best = pos
+        return best
+
+    def _escape_before(self, name: cst.Name, stmt: cst.Expr, scope, since=None) -> str | None:
         """Another use of the name, before the statement (or in the same loop), that may keep the object."""
         here = self.get_metadata(PositionProvider, stmt).start
         loops = self._loops(stmt)
@@ -405,6 +445,8 @@ class PandasInplace(Rule):
             if node is name:
                 continue
             pos = self.get_metadata(PositionProvider, node).start
+            if since is not None and (pos.line, pos.column) < since:
+                continue  # refers to the object bound before the dominating binding
             before = (pos.line, pos.column) < (here.line, here.column)
             if not before and not (loops and not bound_in_loop_before and self._inside(node, loops[0])):
                 continue
