@@ -76,8 +76,9 @@ class PrangeRace(Rule):
       disjoint, a statement it does not analyse) stay parallel and are reported with the reason.
 
     The finding names the racy statement and shows a parallel-safe alternative (a scalar or whole-array
-    reduction, a per-chunk histogram). Option `sequentialize-all = true` under `[tool.finfix.FX001]`
-    applies the audit's blanket fix to every `prange` loop instead.
+    reduction, a per-chunk histogram). Options under `[tool.finfix.FX001]`: `sequentialize-all = true`
+    applies the audit's blanket fix to every `prange` loop instead; `report-race-free = true` also
+    reports each race-free loop with the reason it was proven safe.
 
     Proven race-free: every write to an outer array has, at some index position, the same injective
     function of `i` in every access to that array (`out[i]`, `out[i, j]`, `out[k, i]`, `out[i + c]`,
@@ -122,7 +123,7 @@ class PrangeRace(Rule):
     safety = Safety.SAFE
     triggers = ("prange",)
     METADATA_DEPENDENCIES = (QualifiedNameProvider, PositionProvider)
-    options = {"sequentialize-all": False}
+    options = {"sequentialize-all": False, "report-race-free": False}
     examples = (
         Example(
             """
@@ -298,6 +299,21 @@ class PrangeRace(Rule):
                     out[i % 4] += x[i]
             """,
         ),
+        Example(  # report-race-free: said why, nothing changed
+            """
+            from numba import njit, prange
+
+            @njit(parallel=True)
+            def f(out, x):
+                s = 0.0
+                for i in prange(x.shape[0]):
+                    out[i] = x[i] * 2
+                    s += x[i]
+                return s
+            """,
+            reported=True,
+            options={"report-race-free": True},
+        ),
         Example(  # jax.jit is not numba
             """
             from jax import jit
@@ -349,6 +365,9 @@ class PrangeRace(Rule):
                 fixed.add(loop)
             elif verdicts[loop].status == UNPROVEN and loop not in fixable:
                 self._report_unproven(loop, verdicts[loop])
+            elif loop not in fixable and self.option("report-race-free"):
+                self.report(loop, f"`prange` loop is race-free and stays parallel: {verdicts[loop].reason}",
+                            reason="nothing to fix; reported because `report-race-free` is set")
         self._rewrite |= fixed
         if fixed:
             self._applied = True

@@ -593,7 +593,17 @@ class _Analysis:
             return racy[0]
         unproven = [v for v in found if v.status == UNPROVEN] + [
             p for p in self.problems if p.status == UNPROVEN]
-        return unproven[0] if unproven else Verdict(RACE_FREE)
+        return unproven[0] if unproven else Verdict(RACE_FREE, self._why_race_free())
+
+    def _why_race_free(self) -> str:
+        parts = []
+        written = list(dict.fromkeys(a.base for a in self.accesses if a.write))
+        if written:
+            parts.append("each iteration writes only its own elements of " + ", ".join(f"`{b}`" for b in written))
+        if self.reductions:
+            shown = ", ".join(f"`{n}` ({ops[0][0]})" for n, ops in self.reductions.items())
+            parts.append(f"numba reduces {shown} across threads")
+        return "; ".join(parts) or "it writes nothing shared between iterations"
 
     def _judge_arrays(self) -> list[Verdict]:
         out: list[Verdict] = []

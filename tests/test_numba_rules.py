@@ -173,3 +173,12 @@ def test_cli_dry_run_on_the_example_project():
     for kept in ("for c in prange(chunks):", "for bar in prange(n_bars):", "pv += prices[i] * volumes[i]"):
         assert f"-    {kept}" not in diff and f"-        {kept}" not in diff
     assert "FX001 x4" in proc.stderr
+
+
+def test_report_race_free_says_why_and_changes_nothing():
+    out, findings = fix_source(RACY_AND_FREE, PAIR, options={"FX001": {"report-race-free": True}})
+    assert out.count("prange(") == 1
+    messages = sorted(f.message for f in findings)
+    assert len(findings) == 2
+    assert any("race-free and stays parallel" in m and "own elements of `out`" in m for m in messages)
+    assert [f.applied for f in findings if "race-free" in f.message] == [False]
