@@ -62,15 +62,22 @@ def _code_fingerprint(rules: Sequence[type[Rule]]) -> list[Any]:
     return out
 
 
-def run_key(rules: Sequence[type[Rule]], settings: Settings) -> str:
-    import libcst
+def _libcst_version() -> str:
+    from importlib import metadata
 
+    try:
+        return metadata.version("libcst")
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def run_key(rules: Sequence[type[Rule]], settings: Settings) -> str:
     from finfix import __version__
 
     doc = {
         "format": FORMAT,
         "finfix": __version__,
-        "libcst": getattr(libcst, "__version__", ""),
+        "libcst": _libcst_version(),
         "python": list(sys.version_info[:2]),
         "rules": [r.code for r in rules],
         "code": _code_fingerprint(rules),

@@ -1,0 +1,208 @@
+"""finfix against ruff and LibCST's codemod runner, side by side in one run, with the issue's targets.
+
+    python benchmarks/bench_speed.py            # full: LibCST's runner over every file (~5 min on 2 cores)
+    python benchmarks/bench_speed.py --quick    # LibCST's runner on every 10th file, extrapolated by lines
+    python benchmarks/bench_speed.py --corpus DIR --jobs 2
+
+Default corpus: the installed pandas sources. Every command runs in a fresh temporary directory (so the
+caches start empty and nothing is written near the corpus; LibCST runs a no-op command with
+``--unified-diff``, which writes nothing). Peak memory is the largest sum of the RSS of a command's
+process tree, sampled every 20 ms with psutil (ru_maxrss of children as a fallback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import importlib.util
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+try:
+    import psutil
+except ImportError:  # pragma: no cover
+    psutil = None
+
+
+@dataclass
+class Run:
+    label: str
+    secs: float
+    peak_mb: float
+    rc: int
+    note: str = ""
+
+
+def _tree_rss(proc: "psutil.Process") -> int:
+    total = 0
+    try:
+        total += proc.memory_info().rss
+        for child in proc.children(recursive=True):
+            try:
+                total += child.memory_info().rss
+            except psutil.Error:
+                pass
+    except psutil.Error:
+        pass
+    return total
+
+
+def measure(label: str, cmd: list[str], cwd: Path, note: str = "") -> Run:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        if psutil is None:
+            return
+        try:
+            p = psutil.Process(proc.pid)
+        except psutil.Error:
+            return
+        while not done.is_set():
+            peak = max(peak, _tree_rss(p))
+            done.wait(0.02)
+
+    th = threading.Thread(target=sample, daemon=True)
+    th.start()
+    _, err = proc.communicate()
+    secs = time.perf_counter() - t0
+    done.set()
+    th.join()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    peak_mb = peak / 2**20 if peak else max(after, before) / 1024
+    if proc.returncode not in (0, 1):
+        tail = err.decode(errors="replace").strip().splitlines()[-3:]
+        note = (note + " " if note else "") + f"rc={proc.returncode}: {' | '.join(tail)}"
+    print(f"  {label:<44} {secs:8.2f} s  {peak_mb:7.0f} MB", flush=True)
+    return Run(label, secs, peak_mb, proc.returncode, note)
+
+
+def corpus_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
+
+
+def count_lines(files: list[Path]) -> int:
+    return sum(f.read_bytes().count(b"\n") for f in files)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, help="default: the installed pandas package")
+    ap.add_argument("--quick", action="store_true", help="LibCST's runner on every 10th file, extrapolated")
+    ap.add_argument("--every", type=int, default=10, help="--quick takes every N-th file (default 10)")
+    ap.add_argument("--jobs", "-j", type=int, default=2)
+    args = ap.parse_args(argv)
+
+    corpus = args.corpus or Path(importlib.util.find_spec("pandas").submodule_search_locations[0])
+    corpus = corpus.resolve()
+    files = corpus_files(corpus)
+    lines = count_lines(files)
+    finfix = [sys.executable, "-m", "finfix"]
+    ruff = shutil.which("ruff")
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import libcst
+
+    from finfix import __version__
+
+    print(f"machine: {cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
+          f"Python {platform.python_version()}")
+    ruff_v = subprocess.run([ruff, "--version"], capture_output=True, text=True).stdout.strip() if ruff else "none"
+    print(f"versions: finfix {__version__}, libcst {importlib.metadata.version('libcst')}, {ruff_v}")
+    print(f"corpus: {corpus} ({len(files):,} files, {lines:,} lines); jobs {args.jobs}")
+    print(flush=True)
+
+    runs: dict[str, Run] = {}
+    with tempfile.TemporaryDirectory(prefix="finfix-bench-") as tmp_s:
+        tmp = Path(tmp_s)
+        ruff_dir = tmp / "ruff"
+        fx_dir = tmp / "finfix"
+        cst_dir = tmp / "libcst"
+        for d in (ruff_dir, fx_dir, cst_dir):
+            d.mkdir()
+        if ruff:
+            rsel = [ruff, "check", "--select", "PD002,PD011,B006", "--exit-zero", "--quiet"]
+            runs["ruff_cold"] = measure("ruff check --no-cache", [*rsel, "--no-cache", str(corpus)], ruff_dir)
+            measure("ruff check (filling its cache)", [*rsel, "--cache-dir", str(tmp / "rc"), str(corpus)], ruff_dir)
+            runs["ruff_warm"] = measure("ruff check (warm cache)", [*rsel, "--cache-dir", str(tmp / "rc"),
+                                                                    str(corpus)], ruff_dir)
+        # LibCST's runner, no-op command
+        cst_cmd = [sys.executable, "-m", "libcst.tool", "codemod", "-j", str(args.jobs), "--no-format",
+                   "--unified-diff", "--hide-progress", "noop.NOOPCommand"]
+        if args.quick:
+            subset = files[:: args.every]
+            sub_lines = count_lines(subset)
+            r = measure(f"libcst codemod noop ({len(subset)} files)", [*cst_cmd, *map(str, subset)], cst_dir)
+            factor = lines / max(1, sub_lines)
+            runs["libcst"] = Run(r.label, r.secs * factor, r.peak_mb, r.rc,
+                                 f"QUICK: {len(subset)}/{len(files)} files ({sub_lines:,} lines), "
+                                 f"x{factor:.1f} by lines")
+            print(f"  {'  -> extrapolated to the corpus':<44} {runs['libcst'].secs:8.2f} s")
+        else:
+            runs["libcst"] = measure("libcst codemod noop (all files)", [*cst_cmd, str(corpus)], cst_dir)
+        runs["apply"] = measure("finfix apply --dry-run --no-cache",
+                                [*finfix, "apply", "--dry-run", "--no-cache", "-j", str(args.jobs), str(corpus)],
+                                fx_dir)
+        runs["check_cold"] = measure("finfix check (empty cache)",
+                                     [*finfix, "check", "-j", str(args.jobs), str(corpus)], fx_dir)
+        runs["check_warm"] = measure("finfix check (warm cache)",
+                                     [*finfix, "check", "-j", str(args.jobs), str(corpus)], fx_dir)
+        helps = [measure("finfix --help", [sys.executable, "-m", "finfix", "--help"], fx_dir) for _ in range(3)]
+        exe = shutil.which("finfix")
+        if exe:
+            helps += [measure("finfix --help (console script)", [exe, "--help"], fx_dir) for _ in range(3)]
+        runs["help"] = min(helps, key=lambda r: r.secs)
+
+    print()
+    rows = []
+
+    def row(name: str, value: str, target: str, ok: bool | None, note: str = "") -> None:
+        rows.append((name, value, target, "met" if ok else ("n/a" if ok is None else "NOT MET"), note))
+
+    lc, ap_ = runs["libcst"], runs["apply"]
+    row("apply --dry-run vs LibCST no-op", f"{lc.secs / ap_.secs:.1f}x faster ({ap_.secs:.1f} s vs {lc.secs:.1f} s)",
+        ">= 10x", lc.secs / ap_.secs >= 10, lc.note)
+    if "ruff_cold" in runs:
+        rc, cc = runs["ruff_cold"], runs["check_cold"]
+        row("check cold vs ruff --no-cache", f"{cc.secs / rc.secs:.1f}x ruff ({cc.secs:.2f} s vs {rc.secs:.2f} s)",
+            "<= 5x", cc.secs / rc.secs <= 5)
+        rw, cw = runs["ruff_warm"], runs["check_warm"]
+        row("check warm vs ruff warm", f"{cw.secs / rw.secs:.1f}x ruff ({cw.secs:.2f} s vs {rw.secs:.2f} s)",
+            "<= 1x", cw.secs / rw.secs <= 1)
+    peak = max(runs[k].peak_mb for k in ("apply", "check_cold", "check_warm"))
+    row("peak memory (finfix runs)", f"{peak:.0f} MB", "< 300 MB", peak < 300)
+    row("finfix --help start-up", f"{runs['help'].secs:.3f} s", "< 0.3 s", runs["help"].secs < 0.3,
+        runs["help"].label)
+    widths = [max(len(r[i]) for r in rows + [("target", "result", "target", "status", "")]) for i in range(4)]
+    head = ("measure", "result", "target", "status")
+    print("  ".join(h.ljust(w) for h, w in zip(head, widths)))
+    print("  ".join("-" * w for w in widths))
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r[:4], widths)) + (f"  ({r[4]})" if r[4] else ""))
+    bad = [r for r in runs.values() if r.rc not in (0, 1)]
+    for r in bad:
+        print(f"warning: {r.label}: {r.note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
