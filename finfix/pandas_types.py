@@ -388,7 +388,9 @@ class PandasTypes:
                 return Typed(Kind.PANDAS, base.why, view=True)  # a column (or a sub-frame)
             return Typed(Kind.PANDAS, base.why)
         if base.kind in (Kind.SERIES, Kind.PANDAS):
-            return Typed(Kind.PANDAS, base.why, view=True)
+            if _is_position(sub) or (base.kind is Kind.SERIES and _is_label_key(sub)):
+                return UNKNOWN  # an element: `s[0]`, `s["2024-01-02"]`
+            return Typed(Kind.SERIES if base.kind is Kind.SERIES else Kind.PANDAS, base.why, view=True)
         if base.kind is Kind.INDEX and _is_position(sub):
             return Typed(Kind.NOT, "an element of an Index")
         if base.kind is not None:
@@ -396,7 +398,8 @@ class PandasTypes:
         if self.imports_pandas and not self.imports_lookalike and not _is_self(sub.value):
             if _is_list_key(sub):  # a list is unhashable: no mapping takes it as a key
                 return Typed(Kind.FRAME, "a column selection in a module that imports pandas", fresh=True)
-            return Typed(Kind.PANDAS, "a subscript in a module that imports pandas", view=True)
+            if _is_column_key(sub):  # `frame["close"]`, `frame[frame.px > 0]`; not `blocks[0]`
+                return Typed(Kind.PANDAS, "a subscript in a module that imports pandas", view=True)
         return UNKNOWN
 
     def _infer_attribute(self, attr: cst.Attribute) -> Typed:
@@ -454,6 +457,17 @@ def _is_position(sub: cst.Subscript) -> bool:
     if isinstance(value, cst.UnaryOperation):
         value = value.expression
     return isinstance(value, cst.Integer)
+
+
+def _is_column_key(sub: cst.Subscript) -> bool:
+    """A string label or a boolean mask: what selects columns/rows of a frame, not items of a list."""
+    if len(sub.slice) != 1 or not isinstance(sub.slice[0].slice, cst.Index):
+        return False
+    value = sub.slice[0].slice.value
+    if isinstance(value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
+        return True
+    return isinstance(value, (cst.Comparison, cst.BinaryOperation)) and isinstance(
+        getattr(value, "operator", None), (cst.BitAnd, cst.BitOr, cst.BitXor, type(None)))
 
 
 def _is_label_key(sub: cst.Subscript) -> bool:

@@ -50,6 +50,9 @@ def kinds(source: str) -> list[str]:
         ("import pandas as pd\ndf = pd.read_csv('x')\nprobe(df.index - df.index[0])\n", "INDEX"),
         ("import pandas as pd\ndef f(frame):\n    probe(frame['close'])\n", "PANDAS"),  # rung 4
         ("import pandas as pd\ndef f(frame):\n    probe(frame[['a', 'b']])\n", "FRAME"),
+        ("import pandas as pd\ndef f(frame):\n    probe(frame[frame.px > 0])\n", "PANDAS"),
+        ("import pandas as pd\ndef f(mgr):\n    probe(mgr.blocks[0])\n", "UNKNOWN"),  # a list item, not a column
+        ("import pandas as pd\ns = pd.Series([1])\nprobe(s[0])\n", "UNKNOWN"),  # an element
         # Not proved, or proved not pandas.
         ("def f(frame):\n    probe(frame['close'])\n", "UNKNOWN"),  # no pandas import
         ("import pandas as pd\nimport xarray as xr\ndef f(ds):\n    probe(ds['t'])\n", "UNKNOWN"),
