@@ -91,6 +91,7 @@ class PlotlyImageEngine(Rule):
         # Unknown receivers: reported, not rewritten.
         Example("import plotly\ndef save(fig):\n    fig.write_image('a.png', engine='kaleido')\n", reported=True),
         Example("def save(doc):\n    doc.write_image('a.png', engine='pdfium')\n"),  # no plotly in the module
+        Example("def save(fig):\n    import plotly.io\n    fig.write_image('a.png', engine='kaleido')\n", reported=True),
         # Look-alikes.
         Example("from sqlalchemy import create_engine\nengine = create_engine(url)\n"),
         Example("import pandas as pd\ndf = pd.read_csv('a.csv', engine='pyarrow')\ndf.to_parquet('a.pq', engine='pyarrow')\n"),
@@ -99,6 +100,7 @@ class PlotlyImageEngine(Rule):
 
     def visit_Module(self, node: cst.Module) -> None:
         self._spellings = import_aliases(node, {"write_image", "to_image", "full_figure_for_development"})
+        self._has_plotly: bool | None = None
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         func = original_node.func
@@ -130,16 +132,22 @@ class PlotlyImageEngine(Rule):
         return updated_node.with_changes(args=args)
 
     def _plotly_imported(self, node: cst.CSTNode) -> bool:
-        return any(  # a module-level import of plotly
-            isinstance(s, cst.SimpleStatementLine)
-            and any(
-                (isinstance(i, cst.Import) and any(code_of(a.name).split(".")[0] == "plotly" for a in i.names))
-                or (isinstance(i, cst.ImportFrom) and i.module is not None
-                    and code_of(i.module).split(".")[0] == "plotly")
-                for i in s.body
-            )
-            for s in self.module.body
-        )
+        """Does the module import plotly anywhere (also lazily, inside a function)?"""
+        if self._has_plotly is None:
+            found = False
+
+            class Find(cst.CSTVisitor):
+                def visit_Import(self, imp: cst.Import) -> None:
+                    nonlocal found
+                    found = found or any(code_of(a.name).split(".")[0] == "plotly" for a in imp.names)
+
+                def visit_ImportFrom(self, imp: cst.ImportFrom) -> None:
+                    nonlocal found
+                    found = found or (imp.module is not None and code_of(imp.module).split(".")[0] == "plotly")
+
+            self.module.visit(Find())
+            self._has_plotly = found
+        return self._has_plotly
 
     def _check_eps(self, call: cst.Call) -> None:
         fmt = keyword(call, "format")
