@@ -786,7 +786,8 @@ def plan_python(
             strat = st.lists(TEXT, max_size=6) if _TEXTY_NAMES.search(p.name) and p.name.endswith("s") else (
                 strategy_for_kind(guess))
             source = "guess"
-        plans.append(ParamPlan(p.name, strat, source, None, size_like and source in ("annotation", "guess"),
+        kind = _kind_from_annotation(fn, p) if source == "annotation" else None  # for the edge-case calls
+        plans.append(ParamPlan(p.name, strat, source, kind, size_like and source in ("annotation", "guess"),
                                optional, keyword_ok))
     plan = CallPlan(plans, sources=sorted({p.source for p in plans}))
     if unknown and call is not None:
