@@ -156,7 +156,7 @@ def test_user_strategies_from_config_and_strategies_file(project):
     after = before.replace("return x * k", "return k * x").replace("return y + 1", "return 1 + y")
     results = {r.function: r for r in verify_pairs([(str(project.root / "m.py"), before, after)],
                                                     examples=25, project_root=project.root)}
-    assert results["scale"].inputs == "x: user strategy, k: annotation"
+    assert results["scale"].inputs == "x: user strategy, k: int"  # k from its annotation
     assert results["shift"].inputs == "y: user strategy"
     assert all(r.verdict == "equivalent" for r in results.values()), results
     # the CLI reads `examples` from [tool.finfix.verify]: 25 generated calls per function
