@@ -75,8 +75,17 @@ class Decoded:
 def decode(raw: bytes) -> Decoded:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
-    except SyntaxError as exc:  # bad or unknown coding cookie
-        raise SourceError(f"cannot decode: {exc.msg if hasattr(exc, 'msg') else exc}") from None
+    except SyntaxError as exc:  # bad or unknown coding cookie, or bytes that are not UTF-8 in lines 1-2
+        message = exc.msg if hasattr(exc, "msg") else str(exc)
+        if message.startswith("invalid or missing encoding declaration"):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as err:  # say what is wrong: usually not a declaration problem
+                raise SourceError(
+                    f"cannot decode as utf-8 (no encoding declaration): invalid byte "
+                    f"{raw[err.start:err.start + 1]!r} at offset {err.start}"
+                ) from None
+        raise SourceError(f"cannot decode: {message}") from None
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:

@@ -265,6 +265,13 @@ def test_import_edits_are_not_made_in_check_mode():
 # -- decoding and encoding -------------------------------------------------------------------------------------
 
 
+def test_undecodable_bytes_are_named_with_their_offset():
+    for raw in (b"x = '\xff'\n", b"x = 1\ny = 2\nz = '\xff'\n"):
+        result = process_source("bad.py", raw, [MutableDefault], FIX)
+        offset = raw.index(b"\xff")
+        assert result.error.startswith("cannot decode as utf-8") and f"at offset {offset}" in result.error
+
+
 def test_decode_keeps_the_encoding():
     assert decode(b"# -*- coding: latin-1 -*-\nx = '\xe9'\n").encoding == "iso-8859-1"
     assert decode(b"\xef\xbb\xbfx = 1\n").encoding == "utf-8-sig"
