@@ -36,7 +36,7 @@ from codemods.pandas_value_counts import PandasTopValueCounts
 from codemods.pandas_values import PandasValues
 from finfix.engine import fix_source
 
-SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 _values = st.one_of(st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False), st.just(np.nan))
 FRAMES = data_frames(
@@ -404,3 +404,51 @@ def test_misc_worked_examples():
     assert now.tz is not None and abs(now - pd.Timestamp.now("UTC")) < pd.Timedelta(minutes=1)
     assert epoch == pd.Timestamp("1970-01-02", tz="UTC")
     assert mono is False
+
+
+# -- the example project: the pipeline breaks on pandas 3 before finfix and runs after it ----------------------
+def test_example_feature_pipeline_runs_after_the_fixes(tmp_path):
+    from pathlib import Path
+
+    from finfix import registry
+
+    source = (Path(__file__).parents[1] / "examples" / "quantdesk" / "features.py").read_text()
+    pandas_rules = [r for r in registry.all_rules() if r.code.startswith("FX2")]
+    after, findings = fix_source(source, pandas_rules, unsafe=True)  # quantdesk sets unsafe-fixes = true
+    assert {f.code for f in findings if f.applied} >= {"FX201", "FX202", "FX203", "FX204", "FX205", "FX206"}
+    csv = tmp_path / "trades.csv"
+    ts = pd.date_range("2024-01-02 09:00", periods=240, freq="min")
+    rng = np.random.default_rng(0)
+    price = 100 + rng.standard_normal(240).cumsum()
+    price[[5, 77]] = np.nan
+    pd.DataFrame({"ts": ts, "price": price, "qty": rng.integers(1, 9, 240)}).to_csv(csv, index=False)
+
+    def run(code: str):
+        import importlib.util
+        import sys
+
+        name = f"quantdesk_features_{len(code)}"
+        path = tmp_path / f"{name}.py"
+        path.write_text(code)
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up
+        try:
+            spec.loader.exec_module(module)
+        finally:
+            del sys.modules[name]
+        ns = vars(module)
+        trades = ns["load_trades"](str(csv))
+        bars = ns["hourly_bars"](trades)
+        table = ns["feature_table"]({"AAA": bars, "BBB": bars})
+        return trades, bars, ns["signal_matrix"](bars), ns["labels"](table), ns["minute_returns"](trades)
+
+    with pytest.raises((TypeError, AttributeError, ValueError)), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pandas4Warning for inplace
+        run(source)  # "H", fillna(method=), append: gone in 3.x
+    trades, bars, matrix, labels, returns = run(after)
+    assert trades.index.is_monotonic_increasing and not trades["price"].isna().any()
+    assert len(bars) == 4 and not bars.isna().any().any()
+    assert matrix.shape == (4, 4) and isinstance(matrix, np.ndarray)
+    assert list(labels.index) == [0, 1] and labels.iloc[0, 0].endswith("%")
+    assert returns.index.freqstr == "5min"
