@@ -54,7 +54,7 @@ def test_apply_writes_and_second_apply_changes_nothing(project):
     assert project.text("sub/b.py") == "import os\n\n" + MUTABLE_FIXED
     assert "changed 2" in run.stderr and "FX101 x2" in run.stderr
     after = project.snapshot()
-    again = project.cli("apply", *SEL, ".")
+    again = project.cli("apply", "--no-cache", *SEL, ".")  # the engine itself, not a cached result
     assert again.exit_code == 0, again
     assert "changed 0" in again.stderr
     assert project.snapshot() == after  # bytes, mtime and inode all untouched
@@ -483,8 +483,9 @@ def _many(project) -> None:
 
 def test_jobs_2_matches_jobs_1(project, tmp_path):
     _many(project)
-    one = project.cli("check", "--select", "FX101", "--jobs", "1", "--format", "json", ".")
-    two = project.cli("check", "--select", "FX101", "--jobs", "2", "--format", "json", ".")
+    # --no-cache: each run must really process the files, through the pool for --jobs 2
+    one = project.cli("check", "--no-cache", "--select", "FX101", "--jobs", "1", "--format", "json", ".")
+    two = project.cli("check", "--no-cache", "--select", "FX101", "--jobs", "2", "--format", "json", ".")
     assert one.exit_code == two.exit_code == 1
     assert json.loads(one.stdout) == json.loads(two.stdout)
     assert len(json.loads(one.stdout)["findings"]) == 7
@@ -493,11 +494,11 @@ def test_jobs_2_matches_jobs_1(project, tmp_path):
 
     copy = tmp_path / "copy"
     shutil.copytree(project.root, copy)
-    r1 = project.cli("apply", "--select", "FX101", "--jobs", "1", ".")
+    r1 = project.cli("apply", "--no-cache", "--select", "FX101", "--jobs", "1", ".")
     root = project.root
     project.root = copy
     try:
-        r2 = project.cli("apply", "--select", "FX101", "--jobs", "2", ".")
+        r2 = project.cli("apply", "--no-cache", "--select", "FX101", "--jobs", "2", ".")
         snap2 = project.snapshot()
     finally:
         project.root = root
@@ -652,7 +653,7 @@ def test_bundled_examples_all_rules_second_apply_is_a_no_op(project):
     first = project.cli("apply", "--unsafe-fixes", "--jobs", "1", "examples")
     assert first.exit_code == 0, first
     snap = project.snapshot()
-    second = project.cli("apply", "--unsafe-fixes", "--jobs", "1", "examples")
+    second = project.cli("apply", "--no-cache", "--unsafe-fixes", "--jobs", "1", "examples")
     assert second.exit_code == 0 and "changed 0" in second.stderr, second
     assert project.snapshot() == snap
     for rel, (data, *_rest) in snap.items():
