@@ -659,3 +659,17 @@ def test_bundled_examples_all_rules_second_apply_is_a_no_op(project):
     for rel, (data, *_rest) in snap.items():
         if rel.endswith(".py"):
             compile(data, rel, "exec")
+
+
+def test_check_then_dry_run_then_apply_still_writes(project):
+    """Whatever a run remembers from earlier runs, apply must still write the fix."""
+    project.write("a.py", MUTABLE)
+    assert project.cli("check", *SEL, ".").exit_code == 1
+    assert project.cli("apply", "--dry-run", *SEL, ".").exit_code == 1
+    assert project.text("a.py") == MUTABLE
+    run = project.cli("apply", *SEL, ".")
+    assert run.exit_code == 0 and "changed 1" in run.stderr, run
+    assert project.text("a.py") == MUTABLE_FIXED
+    project.write("a.py", MUTABLE)  # same bytes again, as after a `git checkout`
+    run = project.cli("apply", *SEL, ".")
+    assert run.exit_code == 0 and project.text("a.py") == MUTABLE_FIXED, run
