@@ -29,8 +29,12 @@ def write_atomic(path: str, new: bytes, expected_old: bytes | None) -> None:
         with open(path, "rb") as fh:
             if fh.read() != expected_old:
                 raise WriteError("file changed on disk during the run; not modified")
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".finfix-", suffix=".tmp", dir=directory)
+    # next to the file itself (a symlink's target may live elsewhere): a rename within one folder is atomic
+    real = os.path.realpath(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".finfix-", suffix=".tmp", dir=os.path.dirname(real))
+    except OSError as exc:  # a read-only folder, a full disk
+        raise WriteError(f"cannot write: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(new)
@@ -41,7 +45,7 @@ def write_atomic(path: str, new: bytes, expected_old: bytes | None) -> None:
             os.chown(tmp, st.st_uid, st.st_gid)
         except OSError:
             pass  # not permitted for non-root users; the mode is what matters
-        os.replace(tmp, os.path.realpath(path))
+        os.replace(tmp, real)
     except BaseException as exc:
         try:
             os.unlink(tmp)

@@ -431,3 +431,53 @@ def test_line_maps_compose_across_several_changing_rules():
     assert out.count("inserted_") == 3 and "if a is None:" in out
     assert out.splitlines().index("target = 1") == 8  # 0-based: 3 inserted lines + 2 from FX101
     assert [(f.code, f.line, f.col) for f in findings] == [("FX990", 1, 1), ("FX101", 2, 7), ("FX991", 4, 1)]
+
+
+def test_writer_temp_file_goes_next_to_a_symlinks_target(tmp_path, monkeypatch):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    target = tmp_path / "b" / "real.py"
+    target.write_bytes(b"old\n")
+    os.symlink(target, tmp_path / "a" / "link.py")
+    import tempfile
+
+    dirs = []
+    real_mkstemp = tempfile.mkstemp
+
+    def spy(*a, **k):
+        dirs.append(k.get("dir"))
+        return real_mkstemp(*a, **k)
+
+    monkeypatch.setattr(tempfile, "mkstemp", spy)
+    writer.write_atomic(str(tmp_path / "a" / "link.py"), b"new\n", b"old\n")
+    assert dirs == [str(tmp_path / "b")]
+    assert target.read_bytes() == b"new\n" and (tmp_path / "a" / "link.py").is_symlink()
+
+
+def test_writer_reports_a_folder_it_cannot_write_in(tmp_path, monkeypatch):
+    import tempfile
+
+    p = tmp_path / "m.py"
+    p.write_bytes(b"old\n")
+
+    def refuse(*a, **k):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    with pytest.raises(writer.WriteError, match="cannot write: Permission denied"):
+        writer.write_atomic(str(p), b"new\n", b"old\n")
+    assert p.read_bytes() == b"old\n"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write in a read-only folder")
+def test_apply_in_a_read_only_folder_is_an_error_not_a_crash(project):
+    project.write("ro/a.py", MUTABLE)
+    project.write("good.py", MUTABLE)
+    (project.root / "ro").chmod(0o555)
+    try:
+        run = project.cli("apply", "--select", "FX101", "--jobs", "1", ".")
+    finally:
+        (project.root / "ro").chmod(0o755)
+    assert run.exit_code == 1, run
+    assert "error: ro/a.py: cannot write: Permission denied" in run.stderr
+    assert project.text("good.py") == MUTABLE_FIXED
