@@ -30,7 +30,8 @@ class NumpyBuiltinAliases(RenameRule):
     The aliases were deprecated in NumPy 1.20 and removed in 1.24: `np.float` raises `AttributeError`.
     NumPy 2 defines `np.bool` (NumPy's boolean scalar type, `np.bool_`) and `np.long` (the C `long`
     integer type) again with new meanings, so old code that used them as the builtins runs but may
-    behave differently: `isinstance(True, np.bool)` is now False.
+    behave differently: `isinstance(True, np.bool)` is now False. And on NumPy 1.24–1.26 `np.bool`
+    does not exist at all, so `dtype=bool` is the spelling that works on every version.
 
     ## Example
     ```python

@@ -38,7 +38,8 @@ class SklearnKmeansNInit(Rule):
 
     ## Fix safety
     Safe: `n_init=10` reproduces the results of scikit-learn < 1.4 (it is slower than the new default).
-    `n_init="auto"` keeps today's results. Calls with `init="random"` (where `"auto"` already means the
+    Code written for scikit-learn ≥ 1.4, which means the new default, should use the option
+    `n-init = "auto"`: it keeps today's results. Calls with `init="random"` (where `"auto"` already means the
     old count), with an explicit array of initial centres (one run either way), or with `**kwargs`
     are left alone.
     """
