@@ -124,9 +124,8 @@ class PsutilRenamedApis(RenameRule):
     → `virtual_memory().free`/`.used` is inferred, not documented: unsafe. `net_connections()` needs
     psutil ≥ 6.0.
 
-    ## Known problems
-    The removed `disk_partitions()` fields `maxfile`/`maxpath` (use `os.statvfs(mount).f_namemax`)
-    are not detected.
+    The `maxfile`/`maxpath` fields psutil 6.0 removed from `disk_partitions()` entries are reported
+    (use `os.statvfs(mount).f_namemax`).
     """
 
     code = "FX501"
@@ -135,7 +134,7 @@ class PsutilRenamedApis(RenameRule):
     safety = Safety.SAFE
     renames = RENAMES
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider)
-    triggers = ("psutil",)
+    triggers = ("psutil",)  # every import form names the library
 
     examples = (
         Example("import psutil\nn = psutil.NUM_CPUS\nm = psutil.TOTAL_PHYMEM\nt = psutil.BOOT_TIME\npids = psutil.get_pid_list()\n",
@@ -196,6 +195,8 @@ class PsutilRenamedApis(RenameRule):
         Example("import psutil\nfree = psutil.avail_phymem()\n", "import psutil\nfree = psutil.virtual_memory().free\n",
                 unsafe=True),
         Example("import psutil\ndef rss(proc):\n    return proc.get_memory_info().rss\n", reported=True),
+        Example("import psutil\nfor part in psutil.disk_partitions():\n    print(part.maxfile)\n"
+                "n = psutil.disk_partitions()[0].maxpath\n", reported=True),
         # must not touch: current APIs, non-psutil objects with the same attribute names
         Example("import psutil\np = psutil.Process()\nn = p.name()\nc = p.net_connections()\nk = psutil.cpu_count()\n"),
         Example("import multiprocessing\np = multiprocessing.Process(target=f)\nprint(p.name, p.get_children)\n"),
@@ -262,6 +263,26 @@ class PsutilRenamedApis(RenameRule):
         return isinstance(func, cst.Attribute) and func.attr.value in ("children", "get_children") \
             and self._is_process(func.value, depth + 1)
 
+    def _is_partition(self, expr: cst.BaseExpression) -> bool:
+        """An element of `psutil.disk_partitions()`: subscripted, or a loop variable over it."""
+        def partitions(call: cst.BaseExpression | None) -> bool:
+            return isinstance(call, cst.Call) and "psutil.disk_partitions" in qualified_names(self, call.func)
+
+        if isinstance(expr, cst.Subscript):
+            return partitions(expr.value)
+        if not isinstance(expr, cst.Name):
+            return False
+        try:
+            scope = self.get_metadata(ScopeProvider, expr)
+        except KeyError:
+            return False
+        assignments = scope[expr.value] if scope is not None else set()
+        return bool(assignments) and all(
+            isinstance(a, Assignment) and self._bindings.get(id(a.node), ("", None))[0] == "iter"
+            and partitions(self._bindings[id(a.node)][1])
+            for a in assignments
+        )
+
     # -- Process methods and properties ---------------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         self._called.add(id(node.func))
@@ -271,6 +292,12 @@ class PsutilRenamedApis(RenameRule):
         if updated is not updated_node or self._in_import:
             return updated
         attr = original_node.attr.value
+        if attr in ("maxfile", "maxpath") and self._is_partition(original_node.value):
+            limit = "PC_NAME_MAX" if attr == "maxfile" else "PC_PATH_MAX"
+            self.report(original_node, f"`{short_code(original_node)}`: psutil 6.0 removed the `{attr}` field of "
+                        f"`disk_partitions()`; use `os.pathconf(<partition>.mountpoint, \"{limit}\")`",
+                        fix=Safety.DETECT, reason="the replacement is another call")
+            return updated
         called = id(original_node) in self._called
         if attr in METHODS:
             new = METHODS[attr]
