@@ -41,7 +41,8 @@ class SklearnKmeansNInit(Rule):
     Code written for scikit-learn ≥ 1.4, which means the new default, should use the option
     `n-init = "auto"`: it keeps today's results. Calls with `init="random"` (where `"auto"` already means the
     old count), with an explicit array of initial centres (one run either way), or with `**kwargs`
-    are left alone.
+    are left alone. With the option `report-random-state = true` it also reports (information only)
+    `KMeans`/`MiniBatchKMeans` calls without `random_state`, whose labels change from run to run.
     """
 
     code = "FX423"
@@ -49,7 +50,7 @@ class SklearnKmeansNInit(Rule):
     summary = "KMeans/MiniBatchKMeans n_init default changed to 'auto' in scikit-learn 1.4; pin it."
     safety = Safety.SAFE
     triggers = ("KMeans",)
-    options = {"n-init": "legacy"}
+    options = {"n-init": "legacy", "report-random-state": False}
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)
 
     examples = (
@@ -64,6 +65,10 @@ class SklearnKmeansNInit(Rule):
                 "from sklearn.cluster import KMeans\nkm = KMeans(\n    n_clusters=3,\n    random_state=0,\n    n_init=10,\n)\n"),
         Example("from sklearn.cluster import KMeans\nkm = KMeans(3)\n",
                 "from sklearn.cluster import KMeans\nkm = KMeans(3, n_init=\"auto\")\n", options={"n-init": "auto"}),
+        Example("from sklearn.cluster import KMeans\nkm = KMeans(3, n_init=10)\n", reported=True,
+                options={"report-random-state": True}),
+        Example("from sklearn.cluster import KMeans\nkm = KMeans(3, n_init=10, random_state=0)\n",
+                options={"report-random-state": True}),
         # must not touch: n_init given, init="random", explicit centres, **kwargs, other estimators
         Example("import numpy as np\nfrom sklearn.cluster import KMeans\nkm = KMeans(3, n_init='auto')\nk2 = KMeans(3, n_init=5)\n"
                 "k3 = KMeans(3, init='random')\nk4 = KMeans(3, init=np.array(centres))\nk5 = KMeans(**params)\n"),
@@ -79,7 +84,14 @@ class SklearnKmeansNInit(Rule):
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         names = qualified_names(self, original_node.func)
         estimator = next((n for n in LEGACY if n in names), None)
-        if estimator is None or keyword(original_node, "n_init") is not None:
+        if estimator is None:
+            return updated_node
+        if self.option("report-random-state") and keyword(original_node, "random_state") is None \
+                and not any(a.star == "**" for a in original_node.args):
+            self.report(original_node, f"`{short_code(original_node, 50)}` has no `random_state`: the initial centres "
+                        "(and so the labels) change from run to run", fix=Safety.DETECT,
+                        reason="pick a seed for reproducible research")
+        if keyword(original_node, "n_init") is not None:
             return updated_node
         if any(a.star == "**" for a in original_node.args) or self._explicit_init(original_node):
             return updated_node
