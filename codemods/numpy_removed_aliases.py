@@ -392,6 +392,8 @@ class NumpyRemovedAliases(RenameRule):
         return [a for a in call.args if a.keyword is None]
 
     def _call_in1d(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        if len(updated.args) < 2:
+            return self._detect(original, updated, "`np.in1d` was removed in NumPy 2.4: use `np.isin(a, b).ravel()`")
         args = [
             a.with_changes(keyword=cst.Name({"ar1": "element", "ar2": "test_elements"}[a.keyword.value]))
             if a.keyword is not None and a.keyword.value in ("ar1", "ar2") else a

@@ -47,6 +47,17 @@ def _append(args: list[cst.Arg], arg: cst.Arg) -> list[cst.Arg]:
     return [*args, arg]
 
 
+def _well_ordered(args: list[cst.Arg]) -> bool:
+    """No positional argument after a keyword (a call with more positional arguments than the old API had)."""
+    seen_keyword = False
+    for arg in args:
+        if arg.keyword is not None:
+            seen_keyword = True
+        elif seen_keyword:
+            return False
+    return True
+
+
 def _to_keywords(args: list[cst.Arg], names: dict[int, str]) -> list[cst.Arg]:
     """Positional arguments at the given indexes become keywords; `q=` becomes `step=`."""
     out = []
@@ -273,6 +284,8 @@ class OptunaSuggestLegacy(Rule):
     def _method(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         old = original.func.attr.value
         positional = [a for a in original.args if a.keyword is None]
+        if len(original.args) < 3:
+            return updated  # not a valid call: nothing to translate
         if old == "suggest_int":
             if len(positional) <= 3:
                 return updated
@@ -288,6 +301,8 @@ class OptunaSuggestLegacy(Rule):
                 if keyword(original, "log") is not None:
                     return updated
                 args = _append(args, cst.Arg(cst.Name("True"), keyword=cst.Name("log"), equal=_eq()))
+        if not _well_ordered(args):
+            return updated
         call = updated.with_changes(func=updated.func.with_changes(attr=cst.Name(new)), args=args)
         if self._is_trial(original.func.value):
             fix, reason = Safety.SAFE, ""
@@ -305,6 +320,8 @@ class OptunaSuggestLegacy(Rule):
         old = name.rpartition(".")[2]
         new, extra = DISTRIBUTIONS[old]
         positional = [a for a in original.args if a.keyword is None]
+        if len(original.args) < 2:
+            return updated  # not a valid call: nothing to translate
         if old == "IntLogUniformDistribution":
             step = keyword(original, "step") or (positional[2] if len(positional) > 2 else None)
             if step is not None and not (isinstance(step.value, cst.Integer) and step.value.value == "1"):
@@ -319,6 +336,8 @@ class OptunaSuggestLegacy(Rule):
             args = list(updated.args)
         if extra == "log":
             args = _append(args, cst.Arg(cst.Name("True"), keyword=cst.Name("log"), equal=_eq()))
+        if not _well_ordered(args):
+            return updated
         func = updated.func
         new_func = func.with_changes(attr=cst.Name(new)) if isinstance(func, cst.Attribute) else cst.Name(new)
         call = updated.with_changes(func=new_func, args=args)
