@@ -159,3 +159,66 @@ def test_tuple_target_is_unproven():
     out, findings = fix_source(source, [PrangeRace])
     assert out == source
     assert len(findings) == 1 and "target" in findings[0].message
+
+
+# -- properties over generated loop bodies ------------------------------------------------------------------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from codemods.numba_race_forms import RACY as _RACY  # noqa: E402
+from codemods.numba_races import Resolver, analyse_loop  # noqa: E402
+
+INDICES = ["i", "i + 1", "n - 1 - i", "2 * i", "0", "k", "idx[i]", "i % 3", "i // 2", "j", "b"]
+VALUES = ["x[i]", "1.0", "x[j]", "X[i, 0]", "s", "t"]
+TEMPLATES = st.one_of(
+    st.builds("out[{}] = {}".format, st.sampled_from(INDICES), st.sampled_from(VALUES)),
+    st.builds("y[{}] += {}".format, st.sampled_from(INDICES), st.sampled_from(VALUES)),
+    st.builds("X[{}, {}] = {}".format, st.sampled_from(INDICES), st.sampled_from(INDICES), st.sampled_from(VALUES)),
+    st.builds("s {}= {}".format, st.sampled_from(["+", "-", "*", "//"]), st.sampled_from(VALUES)),
+    st.builds("t = {}".format, st.sampled_from(VALUES)),
+    st.builds("b = int({})".format, st.sampled_from(VALUES)),
+    st.builds("q = {}".format, st.sampled_from(INDICES)),
+    st.just("tmp = np.zeros(3)\ntmp[0] = x[i]"),
+)
+BODIES = st.lists(TEMPLATES, min_size=1, max_size=4).map("\n".join)
+WRAPPED = st.tuples(BODIES, st.sampled_from(["", "for j in range(m):", "if x[i] > 0:"])).map(
+    lambda t: t[0] if not t[1] else t[1] + "\n" + "\n".join("    " + line for line in t[0].splitlines())
+)
+
+
+def _verdict(body: str) -> str:
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, QualifiedNameProvider
+
+    source = _kernel("s = 0.0\nt = 0.0", body, "out[0] = s + t")
+    wrapper = MetadataWrapper(cst.parse_module(source))
+    names = wrapper.resolve(QualifiedNameProvider)
+    module = wrapper.module
+    fn = next(s for s in module.body if isinstance(s, cst.FunctionDef) and s.name.value == "kern")
+    loop = next(s for s in fn.body.body if isinstance(s, cst.For))
+    functions = {s.name.value: s for s in module.body if isinstance(s, cst.FunctionDef)}
+
+    def qualified(node):
+        found = names.get(node, set())
+        return {q.name for q in (found() if callable(found) else found)}
+
+    resolver = Resolver(qualified, functions)
+    return analyse_loop(loop, fn, resolver).status
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(WRAPPED, WRAPPED)
+def test_adding_statements_never_hides_a_race(first, second):
+    """A race stays a race whatever runs after it in the same iteration."""
+    if _verdict(first) == _RACY:
+        assert _verdict(first + "\n" + second) == _RACY
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(WRAPPED)
+def test_rule_output_parses_and_is_stable(body):
+    source = _kernel("s = 0.0\nt = 0.0", body, "out[0] = s + t")
+    out, findings = fix_source(source, [PrangeRace])
+    compile(out, "<fixed>", "exec")
+    assert fix_source(out, [PrangeRace])[0] == out
+    assert (out != source) == any(f.applied for f in findings)
