@@ -348,9 +348,9 @@ class PrangeRace(Rule):
         for loop, _ in loops:
             verdicts[loop] = analyse_loop(loop, node, self._resolver)
         fixable = {loop for loop, v in verdicts.items() if blanket or v.status == RACY}
-        parallel_kw = option(dec.call, "parallel", self._dicts).arg
-        all_go = len(fixable) == len(loops)
         opt = option(dec.call, "parallel", self._dicts)
+        parallel_kw = opt.arg  # None when parallel=True comes from a `**dict`
+        all_go = len(fixable) == len(loops)
         if all_go and parallel_kw is not None:
             tail = f"; no `prange` is left, so `parallel=True` goes from `{code_of(dec.decorator).strip()}`"
         elif all_go and opt.dict_name:
