@@ -17,6 +17,7 @@ sequentialize-all = true
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -53,7 +54,10 @@ class Config:
 
 def find_pyproject(start: Path) -> tuple[Path | None, dict[str, Any]]:
     """The nearest pyproject.toml with a [tool.finfix] table, else the nearest one at all."""
-    start = start.resolve()
+    try:
+        start = start.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: look up from where the path itself is
+        start = Path(os.path.abspath(start))
     here = start if start.is_dir() else start.parent
     first: tuple[Path | None, dict[str, Any]] = (None, {})
     for directory in (here, *here.parents):

@@ -673,3 +673,15 @@ def test_check_then_dry_run_then_apply_still_writes(project):
     project.write("a.py", MUTABLE)  # same bytes again, as after a `git checkout`
     run = project.cli("apply", *SEL, ".")
     assert run.exit_code == 0 and project.text("a.py") == MUTABLE_FIXED, run
+
+
+def test_explicit_symlink_loop_is_reported_not_a_crash(project):
+    os.symlink("l2.py", project.root / "l1.py")
+    os.symlink("l1.py", project.root / "l2.py")
+    project.write("good.py", MUTABLE)
+    run = project.cli("apply", *SEL, "l1.py", "good.py")
+    assert run.exit_code == 1, run
+    assert [line for line in run.stderr.splitlines() if line.startswith("error:")] == [
+        "error: l1.py: cannot read: Too many levels of symbolic links"
+    ], run
+    assert project.text("good.py") == MUTABLE_FIXED

@@ -152,3 +152,10 @@ def test_target_version_reaches_the_engine(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path, "[tool.finfix]\ntarget-version = 'py38'\n")
     assert session.settings_for(session.plan(["."]), fix=False).target_python == (3, 8)
+
+
+def test_a_symlink_loop_as_first_path_still_finds_the_config(tmp_path):
+    write(tmp_path, "[tool.finfix]\nselect = ['FX101']\n")
+    (tmp_path / "a.py").symlink_to(tmp_path / "b.py")
+    (tmp_path / "b.py").symlink_to(tmp_path / "a.py")
+    assert config.load(tmp_path / "a.py").select == ("FX101",)
