@@ -150,7 +150,16 @@ def apply(
             writer.write_atomic(r.path, r.new or b"", r.old)
         except writer.WriteError as exc:
             summary.changed -= 1
+            summary.fixes.subtract(r.fixes_by_rule())  # nothing of this file was written
             summary.errors.append((r.path, str(exc)))
+        except KeyboardInterrupt:
+            stderr().print(
+                f"interrupted: {summary.changed - 1} file(s) were written completely; {r.path} and the "
+                "files after it are untouched (no partial file is left). Run the command again to finish.",
+                markup=False,
+            )
+            raise typer.Exit(130)
+    summary.fixes = +summary.fixes  # drop rules whose count fell to zero
     summary.sort()
     _print_errors(summary.errors)
     stderr().print(report.apply_footer(summary, dry_run=dry_run), markup=False)
