@@ -233,6 +233,20 @@ class FileSession:
                 return i1 + (column - j1) if tag == "equal" else i1
         return min(column, len(orig))
 
+    def _comments(self) -> dict[int, str]:
+        """Line -> comment text of the current code, tokenized once per version of the file."""
+        if getattr(self, "_comment_cache", None) is None or self._comment_cache[0] is not self._current_lines:
+            comments: dict[int, str] = {}
+            readline = iter(line + "\n" for line in self._current_lines).__next__
+            try:
+                for tok in tokenize.generate_tokens(readline):
+                    if tok.type == tokenize.COMMENT:
+                        comments[tok.start[0]] = tok.string
+            except (tokenize.TokenError, SyntaxError):
+                pass  # keep what was read; the file parsed, so this is an edge of the tokenizer
+            self._comment_cache = (self._current_lines, comments)
+        return self._comment_cache[1]
+
     def _suppressed(self, code: str, first: int, last: int) -> bool:
         for lineno in {first, last}:
             if not 1 <= lineno <= len(self._current_lines):
@@ -240,7 +254,10 @@ class FileSession:
             line = self._current_lines[lineno - 1]
             if "#" not in line:
                 continue
-            for m in _SUPPRESS.finditer(line):
+            comment = self._comments().get(lineno)
+            if comment is None:  # the marker is inside a string, not a comment
+                continue
+            for m in _SUPPRESS.finditer(comment):
                 codes = m.group("codes")
                 if codes is None:
                     return True
