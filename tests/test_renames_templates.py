@@ -114,7 +114,7 @@ def test_an_unapplied_fix_queues_no_import():
 
 
 def test_a_keyword_value_the_table_does_not_rename_is_not_reported():
-    from tests.test_renames import Demo as KeywordDemo
+    from test_renames import Demo as KeywordDemo  # tests/ is on sys.path (rootdir-relative import mode)
 
     source = "from sklearn.cluster import KMeans\nKMeans(3, algorithm='elkan')\n"
     assert fix_source(source, [KeywordDemo]) == (source, [])
