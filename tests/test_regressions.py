@@ -1,0 +1,100 @@
+"""Failures found by the round trip, the fuzzer and the benchmarks, each as a minimal snippet.
+
+Add one test per failure: the smallest input, and the behaviour expected from then on.
+"""
+
+from __future__ import annotations
+
+import pytest
+from libcst import metadata as cst_metadata
+
+from finfix import registry
+from finfix.engine import Settings, process_source, run_rules
+
+FX101 = registry.select(["FX101"])[0]
+
+
+# -- FX101's text pre-check must never skip a file the rule reports on --------------------------------
+
+REPORTED = [
+    "def f(x=[]):\n    return x\n",
+    "def f(a, *, b: dict[str, int] = {}):\n    return b\n",
+    "def f(\n    a,\n    b=(\n        []\n    ),\n):\n    return b\n",
+    "def f(sep=')', x=[]):\n    return x\n",  # a parenthesis inside a string
+    "def f(sep=\"(\", x={}):\n    return x\n",
+    "def f(a=g(h(i(1))), x=set()):\n    return x\n",  # nested calls before the default
+    "def f(a,  # don't\n      x=[]):\n    return x\n",  # a comment with a quote inside the signature
+    "import numpy as np\ndef f(x=np.zeros(3)):\n    return x\n",
+    "from collections import deque as dq\ndef f(x=dq()):\n    return x\n",  # an alias
+    "from pandas import DataFrame as DF\ndef f(x=DF()):\n    return x\n",
+    "f = lambda x={}: x\n",
+    "from dataclasses import dataclass\n@dataclass\nclass C:\n    xs: list = []\n",
+    "class A:\n    async def f(self, x=[]):\n        return x\n",
+    "def f(x: 'list[int]' = []):\n    return x\n",
+]
+
+NOT_REPORTED = [
+    "x = []\ny = {}\n",
+    "def f(a=(), b=None, c=frozenset()):\n    return a\n",
+    "g(default=[])\n",
+    "class M:\n    tags: list = []\n",  # not a dataclass
+]
+
+
+@pytest.mark.parametrize("source", REPORTED)
+def test_fx101_precheck_lets_every_reported_file_through(source):
+    _, findings = run_rules("t.py", source, [_without_precheck()], Settings())
+    assert findings, "the snippet must be a real finding"
+    assert FX101.applies_to(source)
+
+
+@pytest.mark.parametrize("source", NOT_REPORTED)
+def test_fx101_precheck_rules_out_clean_files(source):
+    assert not FX101.applies_to(source)
+
+
+def _without_precheck():
+    from finfix.rule import Rule
+
+    class Unfiltered(FX101):  # the same visitor, run on every file
+        applies_to = classmethod(Rule.applies_to.__func__)
+        triggers = ()
+
+    return Unfiltered
+
+
+# -- the engine computed LibCST metadata once per rule instead of once per tree -------------------------
+
+
+def test_metadata_is_computed_once_per_tree_for_all_rules(monkeypatch):
+    """pandas/core/series.py took 9 minutes: every rule re-ran scope analysis on the same tree."""
+    calls = []
+    real = cst_metadata.ScopeProvider.__init__
+
+    def counting(self, *a, **k):
+        calls.append(1)
+        real(self, *a, **k)
+
+    monkeypatch.setattr(cst_metadata.ScopeProvider, "__init__", counting)
+    scoped = [r for r in registry.all_rules() if cst_metadata.ScopeProvider in r.get_inherited_dependencies()]
+    assert len(scoped) >= 2
+    source = "import numpy as np\nimport pandas as pd\nx = 1\n"  # parsed, nothing to change
+    _, findings = run_rules("t.py", source, [_always(r) for r in scoped], Settings())
+    assert findings == []
+    assert len(calls) == 1
+
+
+def _always(rule):
+    return type(rule.__name__, (rule,), {"applies_to": classmethod(lambda cls, source: True)})
+
+
+def test_metadata_is_recomputed_after_a_rule_changes_the_tree():
+    # FX101 rewrites, and a later metadata rule must see the new tree (positions, scopes) not the old one
+    source = "import pandas as pd\ndef f(x=[]):\n    return len(x)\ndf = pd.read_csv('a')\ndf.dropna(inplace=True)\n"
+    rules = registry.select(["FX101", "FX201"])
+    result = process_source("t.py", source.encode(), rules, Settings(fix=True, unsafe_fixes=True))
+    assert result.error is None
+    assert {f.code for f in result.findings} == {"FX101", "FX201"}
+    assert [f.line for f in result.findings if f.code == "FX201"] == [5]  # still the original line
+    new = (result.new or b"").decode()
+    assert "df = df.dropna()" in new and "if x is None:" in new
