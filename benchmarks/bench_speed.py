@@ -1,7 +1,7 @@
 """finfix against ruff and LibCST's codemod runner, side by side in one run, with the issue's targets.
 
     python benchmarks/bench_speed.py            # full: LibCST's runner over every file (~5 min on 2 cores)
-    python benchmarks/bench_speed.py --quick    # LibCST's runner on every 10th file, extrapolated by lines
+    python benchmarks/bench_speed.py --quick    # every tool on every 10th file (ratios on that subset)
     python benchmarks/bench_speed.py --corpus DIR --jobs 2
 
 Default corpus: the installed pandas sources. Every command runs in a fresh temporary directory (so the
@@ -83,6 +83,9 @@ def measure(label: str, cmd: list[str], cwd: Path, note: str = "") -> Run:
     th.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     peak_mb = peak / 2**20 if peak else max(after, before) / 1024
+    text = err.decode(errors="replace")
+    if "Failed to codemod" in text:  # LibCST's runner: say how many files it really processed
+        note = " ".join(x.strip(" -") for x in text.splitlines() if "files" in x and x.strip().startswith("-"))
     if proc.returncode not in (0, 1):
         tail = err.decode(errors="replace").strip().splitlines()[-3:]
         note = (note + " " if note else "") + f"rc={proc.returncode}: {' | '.join(tail)}"
@@ -101,7 +104,8 @@ def count_lines(files: list[Path]) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, help="default: the installed pandas package")
-    ap.add_argument("--quick", action="store_true", help="LibCST's runner on every 10th file, extrapolated")
+    ap.add_argument("--quick", action="store_true", help="every tool on every 10th file; LibCST's time is also "
+                    "extrapolated to the corpus by lines")
     ap.add_argument("--every", type=int, default=10, help="--quick takes every N-th file (default 10)")
     ap.add_argument("--jobs", "-j", type=int, default=2)
     args = ap.parse_args(argv)
@@ -129,6 +133,13 @@ def main(argv: list[str] | None = None) -> int:
     ruff_v = subprocess.run([ruff, "--version"], capture_output=True, text=True).stdout.strip() if ruff else "none"
     print(f"versions: finfix {__version__}, libcst {importlib.metadata.version('libcst')}, {ruff_v}")
     print(f"corpus: {corpus} ({len(files):,} files, {lines:,} lines); jobs {args.jobs}")
+    targets = [str(corpus)]
+    if args.quick:
+        subset = files[:: args.every]
+        sub_lines = count_lines(subset)
+        targets = [str(f) for f in subset]
+        print(f"QUICK: every tool runs on every {args.every}th file: {len(subset)} files, {sub_lines:,} lines")
+    print(f"load average before: {os.getloadavg()[0]:.1f}")
     print(flush=True)
 
     runs: dict[str, Run] = {}
@@ -141,37 +152,35 @@ def main(argv: list[str] | None = None) -> int:
             d.mkdir()
         if ruff:
             rsel = [ruff, "check", "--select", "PD002,PD011,B006", "--exit-zero", "--quiet"]
-            runs["ruff_cold"] = measure("ruff check --no-cache", [*rsel, "--no-cache", str(corpus)], ruff_dir)
-            measure("ruff check (filling its cache)", [*rsel, "--cache-dir", str(tmp / "rc"), str(corpus)], ruff_dir)
+            runs["ruff_cold"] = measure("ruff check --no-cache", [*rsel, "--no-cache", *targets], ruff_dir)
+            measure("ruff check (filling its cache)", [*rsel, "--cache-dir", str(tmp / "rc"), *targets], ruff_dir)
             runs["ruff_warm"] = measure("ruff check (warm cache)", [*rsel, "--cache-dir", str(tmp / "rc"),
-                                                                    str(corpus)], ruff_dir)
+                                                                    *targets], ruff_dir)
         # LibCST's runner, no-op command
-        cst_cmd = [sys.executable, "-m", "libcst.tool", "codemod", "-j", str(args.jobs), "--no-format",
-                   "--unified-diff", "--hide-progress", "noop.NOOPCommand"]
+        # (the command must come right after `codemod`: LibCST's tool reads it before the options)
+    cst_cmd = [sys.executable, "-m", "libcst.tool", "codemod", "noop.NOOPCommand", "-j", str(args.jobs),
+               "--no-format", "--unified-diff", "--hide-progress"]
         if args.quick:
-            subset = files[:: args.every]
-            sub_lines = count_lines(subset)
-            r = measure(f"libcst codemod noop ({len(subset)} files)", [*cst_cmd, *map(str, subset)], cst_dir)
-            factor = lines / max(1, sub_lines)
-            runs["libcst"] = Run(r.label, r.secs * factor, r.peak_mb, r.rc,
-                                 f"QUICK: {len(subset)}/{len(files)} files ({sub_lines:,} lines), "
-                                 f"x{factor:.1f} by lines")
-            print(f"  {'  -> extrapolated to the corpus':<44} {runs['libcst'].secs:8.2f} s")
+            r = measure(f"libcst codemod noop ({len(subset)} files)", [*cst_cmd, *targets], cst_dir)
+            runs["libcst"] = Run(r.label, r.secs, r.peak_mb, r.rc,
+                                 f"QUICK: {len(subset)}/{len(files)} files, {sub_lines:,} lines")
+            print(f"  {'  -> extrapolated to the corpus by lines':<44} {r.secs * lines / max(1, sub_lines):8.2f} s")
         else:
             runs["libcst"] = measure("libcst codemod noop (all files)", [*cst_cmd, str(corpus)], cst_dir)
         runs["apply"] = measure("finfix apply --dry-run --no-cache",
-                                [*finfix, "apply", "--dry-run", "--no-cache", "-j", str(args.jobs), str(corpus)],
+                                [*finfix, "apply", "--dry-run", "--no-cache", "-j", str(args.jobs), *targets],
                                 fx_dir)
         runs["check_cold"] = measure("finfix check (empty cache)",
-                                     [*finfix, "check", "-j", str(args.jobs), str(corpus)], fx_dir)
+                                     [*finfix, "check", "-j", str(args.jobs), *targets], fx_dir)
         runs["check_warm"] = measure("finfix check (warm cache)",
-                                     [*finfix, "check", "-j", str(args.jobs), str(corpus)], fx_dir)
+                                     [*finfix, "check", "-j", str(args.jobs), *targets], fx_dir)
         helps = [measure("finfix --help", [sys.executable, "-m", "finfix", "--help"], fx_dir) for _ in range(3)]
         exe = shutil.which("finfix")
         if exe:
             helps += [measure("finfix --help (console script)", [exe, "--help"], fx_dir) for _ in range(3)]
         runs["help"] = min(helps, key=lambda r: r.secs)
 
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
     print()
     rows = []
 
