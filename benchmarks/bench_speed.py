@@ -158,8 +158,8 @@ def main(argv: list[str] | None = None) -> int:
                                                                     *targets], ruff_dir)
         # LibCST's runner, no-op command
         # (the command must come right after `codemod`: LibCST's tool reads it before the options)
-    cst_cmd = [sys.executable, "-m", "libcst.tool", "codemod", "noop.NOOPCommand", "-j", str(args.jobs),
-               "--no-format", "--unified-diff", "--hide-progress"]
+        cst_cmd = [sys.executable, "-m", "libcst.tool", "codemod", "noop.NOOPCommand", "-j", str(args.jobs),
+                   "--no-format", "--unified-diff", "--hide-progress"]
         if args.quick:
             r = measure(f"libcst codemod noop ({len(subset)} files)", [*cst_cmd, *targets], cst_dir)
             runs["libcst"] = Run(r.label, r.secs, r.peak_mb, r.rc,
