@@ -66,6 +66,7 @@ class MplMisc(Rule):
     name = "mpl-misc"
     summary = "Matplotlib removals: boxplot labels=, vert=, hist normed=, Figure.number, tight_layout module."
     safety = Safety.SAFE
+    requires = ("boxplot", "violinplot", "hist", ".number", "tight_layout")  # the APIs concerned
     triggers = ("labels", "vert", "normed", ".number", "tight_layout")
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
 

@@ -62,6 +62,7 @@ class MplSeabornStyleNames(Rule):
     name = "mpl-seaborn-style-names"
     summary = "Old \"seaborn-*\" style names were removed in Matplotlib 3.8; use \"seaborn-v0_8-*\"."
     safety = Safety.SAFE
+    requires = ("style",)  # style.use / style.context
     triggers = ("seaborn",)
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)
 

@@ -47,6 +47,7 @@ class BuiltinCuda(Rule):
     name = "numba-builtin-cuda"
     summary = "Report numba's deprecated built-in CUDA target (depend on numba-cuda)."
     safety = Safety.DETECT
+    requires = ("numba",)
     triggers = ("cuda",)
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)
     examples = (

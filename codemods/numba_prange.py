@@ -121,6 +121,7 @@ class PrangeRace(Rule):
     name = "numba-prange-race"
     summary = "Rewrite racy numba prange loops to range; leave proven race-free ones parallel."
     safety = Safety.SAFE
+    requires = ("numba",)  # prange, njit and jit all come from numba
     triggers = ("prange",)
     METADATA_DEPENDENCIES = (QualifiedNameProvider, PositionProvider)
     options = {"sequentialize-all": False, "report-race-free": False}
@@ -490,6 +491,7 @@ class ParallelWithoutPrange(Rule):
     name = "numba-parallel-without-prange"
     summary = "Report parallel=True without prange (and prange without parallel=True)."
     safety = Safety.DETECT
+    requires = ("numba",)
     triggers = ("parallel", "prange")
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)
     examples = (

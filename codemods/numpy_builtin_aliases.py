@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 from libcst.codemod.visitors import RemoveImportsVisitor
 
@@ -16,6 +18,12 @@ REDEFINED = {"numpy.bool": "bool", "numpy.long": "int"}
 _DTYPE_CALLS = {"numpy.dtype": 0, "numpy.zeros": 1, "numpy.ones": 1, "numpy.empty": 1, "numpy.array": 1,
                 "numpy.asarray": 1, "numpy.full": 2}
 _TYPE_CHECKS = ("builtins.isinstance", "builtins.issubclass")
+
+
+_ALIAS_TEXT = re.compile(
+    r"\.(?:float|int|complex|object|str|unicode|bool|long)\b"
+    r"|from\s+numpy\s+import\s[^\n]*\b(?:float|int|complex|object|str|unicode|bool|long)\b"
+)
 
 
 class NumpyBuiltinAliases(RenameRule):
@@ -93,7 +101,8 @@ class NumpyBuiltinAliases(RenameRule):
 
     @classmethod
     def applies_to(cls, source: str) -> bool:
-        return "numpy" in source and super().applies_to(source)  # every import form names the library
+        # every import form names the library, and an alias is `.float` / `import float`, not `float64`
+        return "numpy" in source and _ALIAS_TEXT.search(source) is not None
 
     def __init__(self, session) -> None:
         super().__init__(session)

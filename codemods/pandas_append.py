@@ -6,7 +6,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
 from finfix.names import code_of
-from finfix.pandas_types import METADATA, Kind, PandasTypes, Skip, gate
+from finfix.pandas_types import PANDAS_MARKERS, METADATA, Kind, PandasTypes, Skip, gate
 from finfix.rule import Example, Rule, Safety
 
 CONCAT_KEYWORDS = frozenset({"ignore_index", "verify_integrity", "sort"})
@@ -47,6 +47,7 @@ class PandasAppend(Rule):
     name = "pandas-append"
     summary = "`df.append(other)` → `pd.concat([df, other])` (removed in pandas 2.0)."
     safety = Safety.SAFE
+    requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     triggers = (".append(",)
     METADATA_DEPENDENCIES = METADATA
 

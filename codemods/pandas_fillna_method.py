@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from finfix.names import code_of, is_true, keyword, remove_arg
-from finfix.pandas_types import DATA_KINDS, METADATA, Kind, PandasTypes, Skip, gate
+from finfix.pandas_types import PANDAS_MARKERS, DATA_KINDS, METADATA, Kind, PandasTypes, Skip, gate
 from finfix.rule import Example, Rule, Safety
 
 FORWARD = {"ffill": "ffill", "pad": "ffill", "bfill": "bfill", "backfill": "bfill"}
@@ -46,6 +46,7 @@ class PandasFillnaMethod(Rule):
     name = "pandas-fillna-method"
     summary = "`fillna(method='ffill')` → `ffill()` (removed in pandas 3.0)."
     safety = Safety.SAFE
+    requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     triggers = ("method", ".pad(", ".backfill(")
     METADATA_DEPENDENCIES = METADATA
 

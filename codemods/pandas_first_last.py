@@ -9,7 +9,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 
 from codemods.pandas_offset_aliases import OFFSET, convert
 from finfix.names import code_of
-from finfix.pandas_types import METADATA, Kind, PandasTypes, Skip, gate
+from finfix.pandas_types import PANDAS_MARKERS, METADATA, Kind, PandasTypes, Skip, gate
 from finfix.rule import Example, Rule, Safety
 
 # Fixed ("tick") offsets: a Timedelta says the same.
@@ -56,6 +56,7 @@ class PandasFirstLast(Rule):
     name = "pandas-first-last-offset"
     summary = "`obj.first('3D')` → `obj.loc[obj.index < obj.index[0] + pd.Timedelta('3D')]` (removed in 3.0)."
     safety = Safety.UNSAFE
+    requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     triggers = (".first(", ".last(")
     METADATA_DEPENDENCIES = METADATA
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from finfix.names import code_of, keyword, remove_arg
-from finfix.pandas_types import METADATA, Kind, PandasTypes, Skip, gate
+from finfix.pandas_types import PANDAS_MARKERS, METADATA, Kind, PandasTypes, Skip, gate
 from finfix.rule import Example, Rule, Safety
 
 WINDOWED = frozenset({"groupby", "resample", "rolling", "expanding", "ewm"})
@@ -48,6 +48,7 @@ class PandasGroupbyAxis(Rule):
     name = "pandas-groupby-axis1"
     summary = "`groupby(..., axis=1)` → transpose; `axis=0` dropped (removed in pandas 3.0)."
     safety = Safety.SAFE
+    requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     triggers = ("axis",)
     METADATA_DEPENDENCIES = METADATA
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from finfix.names import code_of, is_false, keyword
-from finfix.pandas_types import METADATA, Kind, PandasTypes
+from finfix.pandas_types import PANDAS_MARKERS, METADATA, Kind, PandasTypes
 from finfix.rule import Example, Rule, Safety
 
 INDEX_HAS_NO = {"idxmax": "`idx[idx.argmax()]` or `idx.max()`", "idxmin": "`idx[idx.argmin()]` or `idx.min()`"}
@@ -41,6 +41,7 @@ class PandasIdxNa(Rule):
     name = "pandas-idxmin-idxmax-na"
     summary = "idxmin/idxmax raise on NA since pandas 3.0; `.dt`/`idxmax` on an Index (report only)."
     safety = Safety.DETECT
+    requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     triggers = ("idxmax", "idxmin", ".dt")
     METADATA_DEPENDENCIES = METADATA
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from finfix.names import code_of, keyword, remove_arg
-from finfix.pandas_types import DATA_KINDS, METADATA, Kind, PandasTypes, Skip, gate
+from finfix.pandas_types import PANDAS_MARKERS, DATA_KINDS, METADATA, Kind, PandasTypes, Skip, gate
 from finfix.renames import KeywordRename, RenameRule
 from finfix.rule import Example, Safety
 
@@ -62,6 +62,7 @@ class PandasMiscRemoved(RenameRule):
     name = "pandas-misc-removed"
     summary = "Smaller pandas removals: iteritems, is_monotonic, mad, bool, ravel, dt.week, utcnow, copy= ..."
     safety = Safety.SAFE
+    requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     triggers = ("iteritems", "is_monotonic", ".mad(", ".bool(", ".ravel(", "week", "utcnow", "utcfromtimestamp",
                 "infer_datetime_format", "copy=", "lookup", "date_parser", "pct_change")
     METADATA_DEPENDENCIES = METADATA

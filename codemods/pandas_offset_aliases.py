@@ -7,7 +7,7 @@ import re
 import libcst as cst
 
 from finfix.names import code_of
-from finfix.pandas_types import LOOKALIKE_MODULES, METADATA, PandasTypes
+from finfix.pandas_types import PANDAS_MARKERS, LOOKALIKE_MODULES, METADATA, PandasTypes
 from finfix.rule import Example, Rule, Safety
 
 # Offset aliases renamed in pandas 2.2, rejected by 3.0 (`ValueError: Invalid frequency`).
@@ -128,6 +128,8 @@ class PandasOffsetAliases(Rule):
     summary = "Frequency aliases pandas 3 rejects: `'H'`→`'h'`, `'T'`→`'min'`, `'M'`→`'ME'` ..."
     safety = Safety.SAFE
     METADATA_DEPENDENCIES = METADATA
+    # pandas-only method names count as markers too: `px.asfreq("M")` is pandas whatever `px` is called
+    requires = (*PANDAS_MARKERS, "asfreq", "resample", "date_range", "Grouper", "to_offset", "Period")
     triggers = ("resample", "date_range", "freq", "asfreq", "rolling", "round", "floor", "ceil", "Period",
                 "Timedelta", "to_timedelta", "to_offset", "Grouper", "to_period", "infer_freq", "period_range")
 

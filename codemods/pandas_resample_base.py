@@ -9,7 +9,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 
 from codemods.pandas_offset_aliases import OFFSET, convert
 from finfix.names import code_of, keyword, remove_arg
-from finfix.pandas_types import GROUP_RESULT, METADATA, Kind, PandasTypes, Skip, gate
+from finfix.pandas_types import PANDAS_MARKERS, GROUP_RESULT, METADATA, Kind, PandasTypes, Skip, gate
 from finfix.rule import Example, Rule, Safety
 
 _TICK = re.compile(r"^(\d*)(D|h|min|s|ms|us|ns)$")
@@ -56,6 +56,7 @@ class PandasResampleBase(Rule):
     name = "pandas-resample-base-loffset"
     summary = "`resample(base=, loffset=)` → `offset=` / shifting the index (removed in pandas 2.0)."
     safety = Safety.SAFE
+    requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     triggers = ("base", "loffset")
     METADATA_DEPENDENCIES = METADATA
 

@@ -6,7 +6,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
 from finfix.names import code_of
-from finfix.pandas_types import METADATA, Kind, PandasTypes, Skip, gate
+from finfix.pandas_types import PANDAS_MARKERS, METADATA, Kind, PandasTypes, Skip, gate
 from finfix.rule import Example, Rule, Safety
 
 
@@ -47,6 +47,7 @@ class PandasSeriesView(Rule):
     name = "pandas-series-view"
     summary = "`s.view(dtype)` → `pd.Series(s.to_numpy().view(dtype), ...)` (removed in pandas 3.0)."
     safety = Safety.UNSAFE
+    requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     triggers = (".view(",)
     METADATA_DEPENDENCIES = METADATA
 

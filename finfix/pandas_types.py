@@ -552,3 +552,9 @@ def gate(
 
 class Skip(Exception):
     """Raised by :func:`gate`: not a pandas receiver, leave the call alone."""
+
+
+#: Text that a file must contain for a pandas method rule to run on it at all: a name of pandas, or a
+#: frame-like variable name (which the rules report, unproven). Keeps `.append(`, `axis`, `.view(`
+#: from parsing every file of a project that has nothing to do with pandas.
+PANDAS_MARKERS = ("pandas", "pd.", "DataFrame", "Series", re.compile(r"\b(?:df|ser|\w+_df)\b"))
