@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import hypothesmith  # noqa: E402
-from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
+from hypothesis import HealthCheck, Phase, assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from finfix import registry  # noqa: E402
@@ -59,13 +59,26 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--examples", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--save", type=Path, default=Path("fuzz-failures"), help="where failing programs are written")
+    ap.add_argument("--shrink", action="store_true", help="let Hypothesis shrink a failure (can take long)")
     args = ap.parse_args(argv)
+    failures: list[str] = []
+
+    phases = list(Phase) if args.shrink else [Phase.explicit, Phase.generate]
 
     @settings(max_examples=args.examples, deadline=None, database=None, derandomize=args.seed is None,
-              suppress_health_check=list(HealthCheck))
+              suppress_health_check=list(HealthCheck), phases=phases)
     @given(programs())
     def run(source: str) -> None:
-        check_program(source)
+        try:
+            check_program(source)
+        except AssertionError as exc:
+            args.save.mkdir(parents=True, exist_ok=True)
+            out = args.save / f"failure-{len(failures) + 1}.py"
+            out.write_text(source, encoding="utf-8", errors="surrogatepass")
+            failures.append(f"{out}: {exc}")
+            print(f"FAILURE {out}: {exc}", flush=True)
+            raise
 
     print(f"{len(RULES)} rules, {len(SNIPPETS)} example snippets, {args.examples} programs", flush=True)
     try:
