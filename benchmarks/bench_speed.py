@@ -6,8 +6,9 @@
 
 Default corpus: the installed pandas sources. Every command runs in a fresh temporary directory (so the
 caches start empty and nothing is written near the corpus; LibCST runs a no-op command with
-``--unified-diff``, which writes nothing). Peak memory is the largest sum of the RSS of a command's
-process tree, sampled every 20 ms with psutil (ru_maxrss of children as a fallback).
+``--unified-diff``, which writes nothing). Peak memory is the largest sum of the PSS (proportional set
+size: shared pages split between the processes sharing them) of a command's process tree, sampled
+every 20 ms with psutil (RSS where there is no PSS; ru_maxrss of children without psutil).
 """
 
 from __future__ import annotations
@@ -42,13 +43,21 @@ class Run:
     note: str = ""
 
 
+def _mem(proc: "psutil.Process") -> int:
+    """PSS where the OS has it (forked workers share the parent's pages: RSS would count them twice)."""
+    try:
+        return proc.memory_full_info().pss
+    except (AttributeError, psutil.Error):
+        return proc.memory_info().rss
+
+
 def _tree_rss(proc: "psutil.Process") -> int:
     total = 0
     try:
-        total += proc.memory_info().rss
+        total += _mem(proc)
         for child in proc.children(recursive=True):
             try:
-                total += child.memory_info().rss
+                total += _mem(child)
             except psutil.Error:
                 pass
     except psutil.Error:
