@@ -43,6 +43,21 @@ def _warm(rules: Sequence[type[Rule]]) -> None:
     process_source("<warm-up>", b"import os\ndef f(x=[]):\n    return x.values\n", rules, Settings())
 
 
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _chunks(paths: Sequence[str], jobs: int) -> list[list[str]]:
+    """Largest files first, in small chunks, so one worker is not left with `frame.py`,
+    `generic.py` and `series.py` at the end while the others idle (callers sort results by path)."""
+    ordered = sorted(paths, key=_size, reverse=True)
+    size = max(1, min(16, len(ordered) // (jobs * 16) or 1))
+    return [ordered[i : i + size] for i in range(0, len(ordered), size)]
+
+
 def default_jobs() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -67,8 +82,7 @@ def run(
                 on_done(1)
         return
     codes = [r.code for r in rules]
-    chunk = max(1, min(64, len(paths) // (jobs * 8) or 1))
-    chunks = [paths[i : i + chunk] for i in range(0, len(paths), chunk)]
+    chunks = _chunks(paths, jobs)
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     if ctx.get_start_method() == "fork":
