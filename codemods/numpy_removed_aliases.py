@@ -7,12 +7,15 @@ shape (`np.msort(a)` → `np.sort(a, axis=0)`, `np.in1d(a, b)` → `np.isin(a, b
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from finfix.names import code_of, has_star_args, keyword, qualified_names, short_code
 from finfix.renames import KeywordRename, NameRename, RenameRule
 from finfix.rule import Example, Safety
+from finfix.prefilter import module_uses
 
 R20 = "removed in NumPy 2.0"
 R24 = "removed in NumPy 2.4"
@@ -98,6 +101,10 @@ _EXACT_CODES = {"i", "l", "q", "b", "B", "h", "H", "I", "L", "Q", "i1", "i2", "i
                 "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "bool", "?", "O", "object"}
 
 _ONE_D_MAKERS = {f"numpy.{f}" for f in ("arange", "linspace", "logspace", "geomspace", "flatnonzero")}
+
+
+_TEXT_ROWS = frozenset({"ptp", "interpolation", "newshape"})
+_SPECIAL_TEXT = re.compile(r"\.ptp\(|\b(?:interpolation|newshape)\s*=|linalg\.linalg|fft\.helper")
 
 
 class NumpyRemovedAliases(RenameRule):
@@ -259,7 +266,12 @@ class NumpyRemovedAliases(RenameRule):
 
     @classmethod
     def applies_to(cls, source: str) -> bool:
-        return "numpy" in source and super().applies_to(source)  # every import form names the library
+        # A removed name is used as `np.X` (any alias) or imported from numpy; the method and keyword
+        # rows (`a.ptp()`, `interpolation=`, `newshape=`) and the removed sub-modules need their own text.
+        if "numpy" not in source:
+            return False
+        names = [t for t in cls.triggers if t.isidentifier() and t not in _TEXT_ROWS]
+        return module_uses(source, "numpy", names) or _SPECIAL_TEXT.search(source) is not None
 
     def __init__(self, session) -> None:
         super().__init__(session)
