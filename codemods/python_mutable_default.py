@@ -18,7 +18,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from finfix.names import code_of, is_docstring, qualified_names, resolves_to
+from finfix.names import code_of, is_docstring, qualified_names, resolves_to, short_code
 from finfix.rule import Example, Rule, Safety
 
 MUTABLE_CALLS = (
@@ -277,7 +277,7 @@ class MutableDefault(Rule):
         if in_class_body and self._is_mutable(node.value):
             self.report(
                 node,
-                f"dataclass field with mutable default `{code_of(node.value)}` raises ValueError; "
+                f"dataclass field with mutable default `{short_code(node.value)}` raises ValueError; "
                 f"use `field(default_factory=...)`",
                 reason="class fields are not function defaults; rewrite by hand",
             )
@@ -287,7 +287,7 @@ class MutableDefault(Rule):
             if param.default is not None and self._is_mutable(param.default):
                 self.report(
                     param,
-                    f"mutable default `{param.name.value}={code_of(param.default)}` in a lambda is shared between calls",
+                    f"mutable default `{param.name.value}={short_code(param.default)}` in a lambda is shared between calls",
                     reason="a lambda cannot hold the `if ... is None` statement; turn it into a def",
                 )
 
@@ -302,7 +302,7 @@ class MutableDefault(Rule):
         to_fix: list[int] = []
         for i, param in candidates:
             name = param.name.value
-            shown = f"`{name}={code_of(param.default)}`"
+            shown = f"`{name}={short_code(param.default)}`"
             message = f"mutable default {shown} is shared between calls"
             if blocker:
                 self.report(param, message, reason=blocker)
