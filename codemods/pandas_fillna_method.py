@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from finfix.names import code_of, is_true, keyword, remove_arg
@@ -47,7 +49,7 @@ class PandasFillnaMethod(Rule):
     summary = "`fillna(method='ffill')` → `ffill()` (removed in pandas 3.0)."
     safety = Safety.SAFE
     requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
-    triggers = ("method", ".pad(", ".backfill(")
+    triggers = (re.compile(r"\bmethod\s*=|\.pad\(|\.backfill\(|\.fillna\("),)
     METADATA_DEPENDENCIES = METADATA
 
     examples = (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from finfix.names import code_of, keyword, remove_arg
@@ -49,7 +51,8 @@ class PandasGroupbyAxis(Rule):
     summary = "`groupby(..., axis=1)` → transpose; `axis=0` dropped (removed in pandas 3.0)."
     safety = Safety.SAFE
     requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
-    triggers = ("axis",)
+    # both a grouping/window method and an `axis=` keyword somewhere in the file
+    triggers = (re.compile(r"\A(?=.*?\b(?:groupby|resample|rolling|expanding|ewm)\()(?=.*?\baxis\s*=)", re.S),)
     METADATA_DEPENDENCIES = METADATA
 
     examples = (

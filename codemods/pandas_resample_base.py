@@ -57,7 +57,7 @@ class PandasResampleBase(Rule):
     summary = "`resample(base=, loffset=)` → `offset=` / shifting the index (removed in pandas 2.0)."
     safety = Safety.SAFE
     requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
-    triggers = ("base", "loffset")
+    triggers = (re.compile(r"\b(?:base|loffset)\s*="),)
     METADATA_DEPENDENCIES = METADATA
 
     examples = (

@@ -113,8 +113,8 @@ class Rule(cst.CSTTransformer):
     summary: ClassVar[str]
     #: The safety of the rule's typical fix, shown by `finfix list`; each finding carries its own.
     safety: ClassVar[Safety]
-    #: Substrings of which at least one must occur in a file for the rule to run on it.
-    triggers: ClassVar[tuple[str, ...]] = ()
+    #: Substrings (or compiled regexes) of which at least one must occur in a file for the rule to run.
+    triggers: ClassVar[tuple[str | re.Pattern[str], ...]] = ()
     examples: ClassVar[tuple[Example, ...]] = ()
     #: Per-rule options and their defaults, set by users under ``[tool.finfix.FXnnn]``.
     options: ClassVar[Mapping[str, Any]] = {}
@@ -139,7 +139,9 @@ class Rule(cst.CSTTransformer):
             (m in source) if isinstance(m, str) else m.search(source) is not None for m in cls.requires
         ):
             return False
-        return not cls.triggers or any(token in source for token in cls.triggers)
+        return not cls.triggers or any(
+            (t in source) if isinstance(t, str) else t.search(source) is not None for t in cls.triggers
+        )
 
     @classmethod
     def docs(cls) -> dict[str, str]:
