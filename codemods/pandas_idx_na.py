@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from finfix.names import code_of, is_false, keyword
@@ -42,7 +44,14 @@ class PandasIdxNa(Rule):
     summary = "idxmin/idxmax raise on NA since pandas 3.0; `.dt`/`idxmax` on an Index (report only)."
     safety = Safety.DETECT
     requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
-    triggers = ("idxmax", "idxmin", ".dt")
+    # `idxmax`/`idxmin` calls, or `.dt` in a file that makes an Index somewhere
+    triggers = (
+        re.compile(r"\bidxm(?:ax|in)\b"),
+        re.compile(
+            r"\A(?=.*?\.dt\b)(?=.*?(?:\.index\b|Index\b|date_range|timedelta_range|period_range|to_timedelta|to_datetime))",
+            re.S,
+        ),
+    )
     METADATA_DEPENDENCIES = METADATA
 
     examples = (
