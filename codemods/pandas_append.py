@@ -105,6 +105,11 @@ class PandasAppend(Rule):
         func = original_node.func
         if not isinstance(func, cst.Attribute) or func.attr.value != "append":
             return updated_node
+        base = func.value  # `idx.append(a).append(b)`: an Index chain stays an Index, and Index.append is valid
+        while isinstance(base, cst.Call) and isinstance(base.func, cst.Attribute) and base.func.attr.value == "append":
+            base = base.func.value
+        if base is not func.value and self.types.infer(base).kind is Kind.INDEX:
+            return updated_node
         try:
             proved, why = gate(self.types, func.value, kinds=frozenset({Kind.FRAME, Kind.SERIES, Kind.PANDAS}))
         except Skip:

@@ -98,3 +98,14 @@ def test_metadata_is_recomputed_after_a_rule_changes_the_tree():
     assert [f.line for f in result.findings if f.code == "FX201"] == [5]  # still the original line
     new = (result.new or b"").decode()
     assert "df = df.dropna()" in new and "if x is None:" in new
+
+
+def test_fx204_leaves_index_append_chains_alone():
+    """Round trip on pandas' tests: `idx.append(idx).append(idx)` on a PeriodIndex became
+    `pd.concat([idx.append(idx), idx])` (broken: concat takes no Index) and changed again on a second run."""
+    from codemods.pandas_append import PandasAppend
+    from finfix.engine import fix_source
+
+    src = 'import pandas as pd\nidx2 = pd.period_range("2013", periods=2, freq="h")\nidx2 = idx2.append(idx2).append(idx2)\n'
+    out, _ = fix_source(src, [PandasAppend], unsafe=True)
+    assert out == src
