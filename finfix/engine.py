@@ -22,6 +22,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from finfix.fastwalk import fast_visits, transform
 from finfix.linemap import LineMap
 from finfix.rule import Finding, Rule, Safety
 
@@ -291,21 +292,23 @@ def run_rules(
     tree = parse(text)
     session = FileSession(path, text, settings)
     code = text
-    for rule_cls in runnable:
-        session.start_rule(tree)
-        applied_before = sum(f.applied for f in session.findings)
-        rule = rule_cls(session)
-        if rule.get_inherited_dependencies():
-            wrapper = session.wrapper()  # shared: metadata is computed once per tree, not once per rule
-            rule.context = replace(session.context, wrapper=wrapper)
-            new_tree = wrapper.visit(rule)
-        else:
-            new_tree = tree.visit(rule)
-        if sum(f.applied for f in session.findings) != applied_before:
-            new_code = new_tree.code
-            session.tree_changed(code, new_code)
-            tree, code = new_tree, new_code
-    tree = _apply_import_edits(tree, session.context)
+    with fast_visits():  # metadata providers and import edits walk without copying every node
+        for rule_cls in runnable:
+            session.start_rule(tree)
+            applied_before = sum(f.applied for f in session.findings)
+            rule = rule_cls(session)
+            if rule.get_inherited_dependencies():
+                wrapper = session.wrapper()  # shared: metadata is computed once per tree, not once per rule
+                rule.context = replace(session.context, wrapper=wrapper)
+                with rule.resolve(wrapper):
+                    new_tree = transform(tree, rule)
+            else:
+                new_tree = transform(tree, rule)
+            if sum(f.applied for f in session.findings) != applied_before:
+                new_code = new_tree.code
+                session.tree_changed(code, new_code)
+                tree, code = new_tree, new_code
+        tree = _apply_import_edits(tree, session.context)
     return tree.code, session.findings
 
 

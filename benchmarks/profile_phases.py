@@ -1,0 +1,99 @@
+"""Where finfix's time goes, per phase and per rule, in one process (no pool, no cache).
+
+    python benchmarks/profile_phases.py                  # every 10th file of the installed pandas
+    python benchmarks/profile_phases.py --every 1 PATH   # every file under PATH
+
+Prints: files read, files parsed, seconds in the pre-checks, the LibCST parse, the metadata pass and
+each rule's walk, and how many files each rule's pre-check let through. Use it to see which rule to make
+cheaper next; bench_speed.py is the one that compares with other tools.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+import time
+from dataclasses import replace
+from collections import Counter, defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import libcst as cst  # noqa: E402
+
+from finfix import registry  # noqa: E402
+from finfix.engine import FileSession, Settings, decode  # noqa: E402
+from finfix.fastwalk import fast_visits, transform  # noqa: E402
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("paths", nargs="*", type=Path)
+    ap.add_argument("--every", type=int, default=10)
+    args = ap.parse_args(argv)
+    roots = args.paths or [Path(importlib.util.find_spec("pandas").submodule_search_locations[0])]
+    files = sorted(p for r in roots for p in (r.rglob("*.py") if r.is_dir() else [r]))[:: args.every]
+    rules = registry.all_rules()
+    settings = Settings(fix=True, unsafe_fixes=True)
+    secs: Counter[str] = Counter()
+    let_through: Counter[str] = Counter()
+    fired: Counter[str] = Counter()
+    lines = parsed_lines = parsed = 0
+    for path in files:
+        t0 = time.perf_counter()
+        text = decode(path.read_bytes()).text
+        lines += text.count("\n")
+        runnable = [r for r in rules if r.applies_to(text)]
+        t1 = time.perf_counter()
+        secs["read + pre-checks"] += t1 - t0
+        if not runnable:
+            continue
+        parsed += 1
+        parsed_lines += text.count("\n")
+        try:
+            tree = cst.parse_module(text)
+        except cst.ParserSyntaxError:
+            continue
+        t2 = time.perf_counter()
+        secs["parse"] += t2 - t1
+        session = FileSession(str(path), text, settings)
+        session.start_rule(tree)
+        if any(r.get_inherited_dependencies() for r in runnable):
+            wrapper = session.wrapper()
+            deps = set().union(*(r.get_inherited_dependencies() for r in runnable))
+            with fast_visits():
+                wrapper.resolve_many(deps)
+        t3 = time.perf_counter()
+        secs["metadata"] += t3 - t2
+        by_rule: dict[str, float] = defaultdict(float)
+        for rule_cls in runnable:
+            let_through[rule_cls.code] += 1
+            t = time.perf_counter()
+            before = len(session.findings)
+            rule = rule_cls(session)
+            with fast_visits():
+                if rule.get_inherited_dependencies():
+                    rule.context = replace(session.context, wrapper=session.wrapper())
+                    with rule.resolve(session.wrapper()):
+                        transform(tree, rule)
+                else:
+                    transform(tree, rule)
+            by_rule[rule_cls.code] += time.perf_counter() - t
+            if len(session.findings) > before:
+                fired[rule_cls.code] += 1
+        for code, s in by_rule.items():
+            secs[f"rule {code}"] += s
+    total = sum(secs.values())
+    print(f"{len(files)} files, {lines:,} lines; parsed {parsed} files, {parsed_lines:,} lines")
+    print(f"{'phase':<22}{'seconds':>9}{'share':>7}{'files in':>10}{'fired':>7}")
+    for name, s in secs.most_common():
+        code = name.removeprefix("rule ")
+        extra = f"{let_through[code]:>10}{fired[code]:>7}" if name.startswith("rule ") else ""
+        print(f"{name:<22}{s:9.2f}{s / total:7.0%}{extra}")
+    print(f"{'total':<22}{total:9.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
