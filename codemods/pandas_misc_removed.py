@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from finfix.names import code_of, keyword, remove_arg
+from finfix.names import code_of, keyword, leaves_of, may_resolve_to, remove_arg
 from finfix.pandas_types import PANDAS_MARKERS, DATA_KINDS, METADATA, Kind, PandasTypes, Skip, gate
 from finfix.renames import KeywordRename, RenameRule
 from finfix.rule import Example, Safety
@@ -15,6 +15,8 @@ COPY_METHODS = frozenset(
 )
 READERS = ("pandas.read_csv", "pandas.read_table", "pandas.read_fwf", "pandas.read_excel", "pandas.to_datetime")
 SERIES_LIKE = frozenset({Kind.SERIES, Kind.PANDAS})
+#: The callees this rule recognises by qualified name (the others by method name and receiver).
+QUALIFIED_LEAVES = leaves_of(("pandas.Timestamp.utcnow", "pandas.Timestamp.utcfromtimestamp", *READERS))
 
 
 def _simple(expr: cst.BaseExpression) -> bool:
@@ -115,6 +117,8 @@ class PandasMiscRemoved(RenameRule):
     # -- attributes ---------------------------------------------------------------------------------
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
         attr = original_node.attr.value
+        if attr not in ("is_monotonic", "weekofyear", "week"):
+            return super().leave_Attribute(original_node, updated_node)
         parent = self.types.parent(original_node)
         called = isinstance(parent, cst.Call) and parent.func is original_node
         if attr == "is_monotonic" and not called:
@@ -153,7 +157,7 @@ class PandasMiscRemoved(RenameRule):
 
     def _call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression | None:
         func = original_node.func
-        qnames = self.types.qnames(func)
+        qnames = self.types.qnames(func) if may_resolve_to(self, func, QUALIFIED_LEAVES) else set()
         alias = self.types.pandas_alias or "pd"
         if "pandas.Timestamp.utcnow" in qnames and not original_node.args and isinstance(func, cst.Attribute):
             if self.report(original_node, f"`{code_of(func)}()` → `{alias}.Timestamp.now(\"UTC\")` (deprecated)",

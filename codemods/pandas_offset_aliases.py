@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from finfix.names import code_of
+from finfix.names import code_of, leaves_of, may_resolve_to
 from finfix.pandas_types import PANDAS_MARKERS, LOOKALIKE_MODULES, METADATA, PandasTypes
 from finfix.rule import Example, Rule, Safety
 
@@ -57,6 +57,8 @@ METHODS = {
     "to_period": (0, ("freq",), PERIOD),
 }
 INFER = frozenset({"pandas.infer_freq"})
+CALLEE_LEAVES = leaves_of(FUNCTIONS) | frozenset(METHODS)
+INFER_LEAVES = leaves_of(INFER)
 
 
 def convert(text: str, table: dict[str, str]) -> str | None:
@@ -170,6 +172,10 @@ class PandasOffsetAliases(Rule):
         self.types = PandasTypes(self, node)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        if not any(isinstance(a.value, cst.SimpleString) for a in original_node.args) or not may_resolve_to(
+            self, original_node.func, CALLEE_LEAVES
+        ):
+            return updated_node  # only string arguments of these callees are frequencies
         spec = None
         qnames = self.types.qnames(original_node.func)
         timedelta = bool(qnames & TIMEDELTA_FUNCTIONS)
@@ -228,7 +234,10 @@ class PandasOffsetAliases(Rule):
 
     def leave_Comparison(self, original_node: cst.Comparison, updated_node: cst.Comparison) -> cst.BaseExpression:
         sides = [original_node.left] + [t.comparator for t in original_node.comparisons]
-        if not any(isinstance(s, cst.Call) and self.types.qnames(s.func) & INFER
+        if not any(isinstance(s, cst.SimpleString) for s in sides):
+            return updated_node
+        if not any(isinstance(s, cst.Call) and may_resolve_to(self, s.func, INFER_LEAVES)
+                   and self.types.qnames(s.func) & INFER
                    or isinstance(s, cst.Attribute) and s.attr.value in ("freqstr", "inferred_freq") for s in sides):
             return updated_node
         for s in sides:

@@ -129,6 +129,9 @@ def _syntax_error_message(text: str, exc: cst.ParserSyntaxError) -> str:
     return f"LibCST cannot parse this file (line {exc.editor_line}): {first}"
 
 
+_AS_NAME = re.compile(r"\bas\s+([^\W\d]\w*)")
+
+
 class FileSession:
     """The state shared by the rules that run on one file."""
 
@@ -143,6 +146,8 @@ class FileSession:
         self._positions: Mapping[cst.CSTNode, Any] | None = None
         self._wrapper: MetadataWrapper | None = None
         self._to_original = LineMap.identity()
+        self._text = text
+        self._as_names: frozenset[str] | None = None
 
     # -- called by the engine between rules ---------------------------------------------------
     def start_rule(self, tree: cst.Module) -> None:
@@ -160,6 +165,19 @@ class FileSession:
         step = LineMap.between(new_code.splitlines(), old_code.splitlines())
         self._to_original = step.then(self._to_original)
         self._current_lines = new_code.splitlines()
+        self._text = new_code
+        self._as_names = None
+
+    @property
+    def as_names(self) -> frozenset[str]:
+        """Every name the current source binds with ``as`` (imports, but also ``with``/``except``).
+
+        Rules test it before asking for qualified names: a bare name that is neither the leaf they
+        look for nor in this set cannot be an import of it (see `names.may_resolve_to`).
+        """
+        if self._as_names is None:
+            self._as_names = frozenset(_AS_NAME.findall(self._text))
+        return self._as_names
 
     # -- called by rules --------------------------------------------------------------------------
     def options_for(self, rule: Rule) -> Mapping[str, Any]:

@@ -20,6 +20,27 @@ def qualified_names(rule: Rule, node: cst.CSTNode) -> set[str]:
     return {q.name for q in rule.get_metadata(QualifiedNameProvider, node, set())}
 
 
+def may_resolve_to(rule: Rule, node: cst.CSTNode, leaves: frozenset[str] | set[str]) -> bool:
+    """Can ``node`` possibly resolve to a qualified name ending in one of ``leaves``?
+
+    A syntactic test to run before ``qualified_names``: the first qualified-name query on a file
+    runs LibCST's scope analysis over the whole module, the most expensive step finfix has, and most
+    calls and attributes in a file are plainly not candidates. An attribute is named by its last
+    part whatever its receiver; a bare name can also be an alias (`from pandas import read_csv as
+    rc`), so any name bound with ``as`` in the file stays a candidate.
+    """
+    if isinstance(node, cst.Attribute):
+        return node.attr.value in leaves
+    if isinstance(node, cst.Name):
+        return node.value in leaves or node.value in rule.session.as_names
+    return False
+
+
+def leaves_of(qualified: Iterable[str]) -> frozenset[str]:
+    """``{"pandas.read_csv", "numpy.trapz"}`` → ``{"read_csv", "trapz"}``."""
+    return frozenset(q.rpartition(".")[2] for q in qualified)
+
+
 def resolves_to(rule: Rule, node: cst.CSTNode, names: Iterable[str]) -> str | None:
     """The first of ``names`` that ``node`` resolves to, or None."""
     found = qualified_names(rule, node)

@@ -37,7 +37,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import QualifiedNameProvider
 
-from finfix.names import code_of, qualified_names
+from finfix.names import code_of, leaves_of, may_resolve_to, qualified_names
 from finfix.rule import Rule, Safety
 
 
@@ -90,6 +90,9 @@ class RenameRule(Rule):
             tokens = {r.old_leaf for r in cls.renames} | {k.old for k in cls.keyword_renames}
             cls.triggers = tuple(sorted(tokens))
         cls._by_old = {r.old: r for r in cls.renames}
+        cls._old_leaves = leaves_of(cls._by_old)
+        cls._old_keywords = frozenset(k.old for k in cls.keyword_renames)
+        cls._callee_leaves = leaves_of(q for k in cls.keyword_renames for q in k.callee)
 
     def __init__(self, session) -> None:
         super().__init__(session)
@@ -102,6 +105,8 @@ class RenameRule(Rule):
 
     # -- names ----------------------------------------------------------------------------------
     def _match(self, node: cst.CSTNode) -> NameRename | None:
+        if not may_resolve_to(self, node, self._old_leaves):
+            return None
         for q in qualified_names(self, node):
             rename = self._by_old.get(q)
             if rename is not None:
@@ -264,7 +269,9 @@ class RenameRule(Rule):
     # -- keywords -------------------------------------------------------------------------------
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         updated_node = self._parenthesize(updated_node, "func")
-        if not self.keyword_renames:
+        if not any(
+            a.keyword is not None and a.keyword.value in self._old_keywords for a in original_node.args
+        ) or not may_resolve_to(self, original_node.func, self._callee_leaves):
             return updated_node
         callee = qualified_names(self, original_node.func)
         if not callee:

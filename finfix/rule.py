@@ -13,12 +13,15 @@ import enum
 import inspect
 import re
 import textwrap
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Mapping
 
 import libcst as cst
 
 if TYPE_CHECKING:
+    from libcst.metadata import MetadataWrapper
+
     from finfix.engine import FileSession
 
 
@@ -182,3 +185,42 @@ class Rule(cst.CSTTransformer):
     @property
     def module(self) -> cst.Module:
         return self.session.current_tree
+
+    @contextmanager
+    def resolve(self, wrapper: MetadataWrapper) -> Iterator[None]:
+        """As LibCST's, but each provider is computed on the first ``get_metadata`` that needs it.
+
+        Most rules look at metadata only for a candidate node (a ``.values`` attribute, a call to
+        ``np.trapz``); on the many files where the walk finds none, scope analysis never runs.
+        """
+        self.metadata = _OnDemandMetadata(wrapper, self.get_inherited_dependencies())
+        try:
+            yield
+        finally:
+            self.metadata = {}
+
+
+class _OnDemandMetadata(Mapping):
+    """``provider -> {node: value}``, resolved by the wrapper (which caches it) on first access."""
+
+    def __init__(self, wrapper: MetadataWrapper, providers: Any) -> None:
+        self._wrapper = wrapper
+        self._providers = frozenset(providers)
+        self._resolved: dict[Any, Mapping[cst.CSTNode, Any]] = {}
+
+    def __getitem__(self, provider: Any) -> Mapping[cst.CSTNode, Any]:
+        if provider not in self._providers:
+            raise KeyError(provider)
+        if not self._resolved:
+            # All of the rule's providers at once: LibCST batches them into one walk.
+            self._resolved = dict(self._wrapper.resolve_many(self._providers))
+        return self._resolved[provider]
+
+    def __contains__(self, provider: object) -> bool:
+        return provider in self._providers
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._providers)
+
+    def __len__(self) -> int:
+        return len(self._providers)

@@ -78,10 +78,28 @@ def test_metadata_is_computed_once_per_tree_for_all_rules(monkeypatch):
     monkeypatch.setattr(cst_metadata.ScopeProvider, "__init__", counting)
     scoped = [r for r in registry.all_rules() if cst_metadata.ScopeProvider in r.get_inherited_dependencies()]
     assert len(scoped) >= 2
-    source = "import numpy as np\nimport pandas as pd\nx = 1\n"  # parsed, nothing to change
+    # several rules have a candidate here (`.values`, `.append`, `.iteritems`), so several ask for scopes
+    source = "import pandas as pd\ndef f(df, o):\n    return df.values, df.append(o), o.iteritems()\n"
+    _, findings = run_rules("t.py", source, [_always(r) for r in scoped], Settings())
+    assert len({f.code for f in findings}) >= 2
+    assert len(calls) == 1
+
+
+def test_no_scope_analysis_when_no_rule_finds_a_candidate(monkeypatch):
+    """Metadata is computed on demand: a parsed file whose walks find no candidate node skips it."""
+    calls = []
+    real = cst_metadata.ScopeProvider.__init__
+
+    def counting(self, *a, **k):
+        calls.append(1)
+        real(self, *a, **k)
+
+    monkeypatch.setattr(cst_metadata.ScopeProvider, "__init__", counting)
+    scoped = [r for r in registry.all_rules() if cst_metadata.ScopeProvider in r.get_inherited_dependencies()]
+    source = "import numpy as np\nimport pandas as pd\nx = 1\n"  # parsed, nothing to look at
     _, findings = run_rules("t.py", source, [_always(r) for r in scoped], Settings())
     assert findings == []
-    assert len(calls) == 1
+    assert calls == []
 
 
 def _always(rule):
