@@ -13,9 +13,11 @@ import difflib
 import io
 import os
 import re
+import sys
 import tokenize
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import libcst as cst
 from libcst.codemod import CodemodContext
@@ -299,6 +301,21 @@ class _Range:
 _NOWHERE = _Range()
 
 
+_DEEP_RECURSION = 20_000
+
+
+@contextmanager
+def _recursion_limit(limit: int) -> Iterator[None]:
+    """Raise the recursion limit for the block (never lower it). Since Python 3.11 calls between
+    Python functions do not use the C stack, so a deeper limit cannot crash the interpreter."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
+
+
 def run_rules(
     path: str, text: str, rules: Sequence[type[Rule]], settings: Settings
 ) -> tuple[str, list[Finding]]:
@@ -310,7 +327,9 @@ def run_rules(
     tree = parse(text)
     session = FileSession(path, text, settings)
     code = text
-    with fast_visits():  # metadata providers and import edits walk without copying every node
+    # Tree walks recurse once per level of nesting; a long implicit string concatenation (one level
+    # per piece: CPython's pydoc_data/topics.py) exceeds Python's default limit of 1,000.
+    with fast_visits(), _recursion_limit(_DEEP_RECURSION):
         for rule_cls in runnable:
             session.start_rule(tree)
             applied_before = sum(f.applied for f in session.findings)
@@ -327,7 +346,7 @@ def run_rules(
                 session.tree_changed(code, new_code)
                 tree, code = new_tree, new_code
         tree = _apply_import_edits(tree, session.context)
-    return tree.code, session.findings
+        return tree.code, session.findings
 
 
 def _apply_import_edits(tree: cst.Module, context: CodemodContext) -> cst.Module:
@@ -348,6 +367,9 @@ def process_source(
         new_text, findings = run_rules(path, decoded.text, rules, settings)
     except SourceError as exc:
         return FileResult(path, old=raw, error=str(exc))
+    except RecursionError:
+        return FileResult(path, old=raw, error=f"nested more than {_DEEP_RECURSION:,} levels deep: too deep to "
+                          "analyse; file left unchanged")
     except Exception as exc:  # a bug in a rule must not stop the run, nor lose the file
         return FileResult(path, old=raw, error=f"internal error: {type(exc).__name__}: {exc}", internal=True)
     if new_text == decoded.text:

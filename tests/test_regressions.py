@@ -127,3 +127,13 @@ def test_fx204_leaves_index_append_chains_alone():
     src = 'import pandas as pd\nidx2 = pd.period_range("2013", periods=2, freq="h")\nidx2 = idx2.append(idx2).append(idx2)\n'
     out, _ = fix_source(src, [PandasAppend], unsafe=True)
     assert out == src
+
+
+def test_deeply_nested_source_is_processed_not_an_internal_error():
+    """Round trip: CPython's pydoc_data/topics.py (one nesting level per piece of an implicit string
+    concatenation, ~500 levels) hit Python's recursion limit in the tree walks and in code generation."""
+    src = "def f(x=[]):\n    return x\ns = (" + " ".join("'a'" for _ in range(2000)) + ")\n"
+    result = process_source("deep.py", src.encode(), registry.all_rules(), Settings(fix=True, unsafe_fixes=True))
+    assert result.error is None
+    assert [f.code for f in result.findings] == ["FX101"]
+    assert result.new is not None and b"if x is None" in result.new
