@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from finfix.names import code_of, is_true, keyword, remove_arg
+from finfix.names import code_of, keyword
 from finfix.pandas_types import PANDAS_MARKERS, DATA_KINDS, METADATA, Kind, PandasTypes, Skip, gate
 from finfix.rule import Example, Rule, Safety
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import libcst as cst
-from libcst.metadata import ParentNodeProvider, PositionProvider, ScopeProvider
+from libcst.metadata import PositionProvider, ScopeProvider
 
 from finfix.names import code_of, is_false, is_true, keyword, remove_arg
 from finfix.pandas_types import LOOKALIKE_MODULES, METADATA, Kind, PandasTypes

@@ -25,8 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 if TYPE_CHECKING:
-    from finfix.engine import FileResult, Settings
-    from finfix.rule import Rule
+    from finfix.results import FileResult, Settings
 
 DIR_NAME = ".finfix_cache"
 FORMAT = 1
@@ -38,27 +37,40 @@ def content_hash(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
-def _code_fingerprint(rules: Sequence[type[Rule]]) -> list[Any]:
-    """Stat of every module in the packages that define finfix and the rules: an edit invalidates."""
-    import finfix
+def _rule_sources() -> tuple[list[str], list[Path]]:
+    """The third-party rule packs installed, and the files that define finfix and every rule.
 
-    dirs = {Path(finfix.__file__).parent}
-    for r in rules:
-        mod = sys.modules.get(r.__module__)
-        if mod is not None and getattr(mod, "__file__", None):
-            dirs.add(Path(mod.__file__).parent)
-    out: list[Any] = []
-    for d in sorted(dirs):
+    Found without importing any rule, so that a run served from the cache never imports LibCST.
+    """
+    from importlib import metadata, util
+
+    packs = sorted(f"{ep.name}={ep.value}" for ep in metadata.entry_points(group="finfix.rules"))
+    tops = {"finfix", "codemods"} | {pack.split("=", 1)[1].split(":")[0].split(".")[0] for pack in packs}
+    files: list[Path] = []
+    for top in sorted(tops):
         try:
-            entries = [e for e in os.scandir(d) if e.name.endswith(".py")]
+            spec = util.find_spec(top)
+        except (ImportError, ValueError):
+            continue
+        if spec is None:
+            continue
+        if spec.submodule_search_locations:
+            for directory in spec.submodule_search_locations:
+                files.extend(sorted(Path(directory).glob("*.py")))
+        elif spec.origin:
+            files.append(Path(spec.origin))
+    return packs, files
+
+
+def _code_fingerprint(files: Iterable[Path]) -> list[Any]:
+    """Stat of every module that defines finfix and the rules: an edit invalidates the cache."""
+    out: list[Any] = []
+    for path in files:
+        try:
+            st = path.stat()
         except OSError:
             continue
-        for e in sorted(entries, key=lambda e: e.name):
-            try:
-                st = e.stat()
-            except OSError:
-                continue
-            out.append([str(e.path), st.st_mtime_ns, st.st_size])
+        out.append([str(path), st.st_mtime_ns, st.st_size])
     return out
 
 
@@ -71,16 +83,22 @@ def _libcst_version() -> str:
         return ""
 
 
-def run_key(rules: Sequence[type[Rule]], settings: Settings) -> str:
+def run_key(select: Sequence[str], ignore: Sequence[str], settings: Settings) -> str:
+    """The run's part of the key. The rules enter as the selection that chose them (``--select``,
+    ``--ignore``, config) plus the code and the packs that define them: the same selection of the
+    same code always chooses the same rules, and knowing it needs no import of a rule."""
     from finfix import __version__
 
+    packs, files = _rule_sources()
     doc = {
         "format": FORMAT,
         "finfix": __version__,
         "libcst": _libcst_version(),
         "python": list(sys.version_info[:2]),
-        "rules": [r.code for r in rules],
-        "code": _code_fingerprint(rules),
+        "select": list(select),
+        "ignore": list(ignore),
+        "packs": packs,
+        "code": _code_fingerprint(files),
         "settings": {
             "fix": settings.fix,
             "unsafe": settings.unsafe_fixes,
@@ -107,8 +125,8 @@ class Cache:
         self._dirty = False
 
     @classmethod
-    def open(cls, root: Path, rules: Sequence[type[Rule]], settings: Settings) -> Cache:
-        cache = cls(Path(root) / DIR_NAME / f"results-{run_key(rules, settings)}.json")
+    def open(cls, root: Path, select: Sequence[str], ignore: Sequence[str], settings: Settings) -> Cache:
+        cache = cls(Path(root) / DIR_NAME / f"results-{run_key(select, ignore, settings)}.json")
         try:
             with open(cache.file, "rb") as fh:
                 doc = json.load(fh)
@@ -134,7 +152,7 @@ class Cache:
         return hits, misses
 
     def _get(self, path: str) -> FileResult | None:
-        from finfix.engine import FileResult
+        from finfix.results import FileResult
 
         key = os.path.abspath(path)
         rec = self.index.get(key)
@@ -163,7 +181,7 @@ class Cache:
             raw = _read(path)
             if raw is None or content_hash(raw) != digest:
                 return None
-        from finfix.rule import Finding, Safety
+        from finfix.results import Finding, Safety
 
         findings = tuple(
             Finding(path, ln, col, code, name, msg, Safety(fix), reason, applied, eline, ecol)

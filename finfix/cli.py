@@ -68,10 +68,13 @@ def check(
     from finfix import report, session
 
     try:
-        plan = session.plan(paths or [], select=select, ignore=ignore, shard=shard, cache=False if no_cache else None)
+        # lazy_rules: a run served from the cache never imports the rules (nor LibCST)
+        plan = session.plan(
+            paths or [], select=select, ignore=ignore, shard=shard, cache=False if no_cache else None, lazy_rules=True
+        )
+        summary, results = session.execute(plan, fix=False, jobs=jobs)
     except session.UsageError as exc:
         raise _usage_error(str(exc))
-    summary, results = session.execute(plan, fix=False, jobs=jobs)
     if output_format is CheckFormat.json:
         print(report.json_report(summary))
     elif output_format in (CheckFormat.sarif, CheckFormat.github):

@@ -8,7 +8,6 @@ the new source still parses. It never prints and never writes: the caller does t
 from __future__ import annotations
 
 import ast
-import codecs
 import difflib
 import io
 import os
@@ -16,7 +15,7 @@ import re
 import sys
 import tokenize
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import libcst as cst
@@ -26,40 +25,8 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from finfix.fastwalk import fast_visits, transform
 from finfix.linemap import LineMap
-from finfix.rule import Finding, Rule, Safety
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What a run asks of the engine; picklable, so workers receive it as is."""
-
-    fix: bool = False
-    unsafe_fixes: bool = False
-    rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    #: Lowest Python version the user's code supports (for `X | None` annotations and the like).
-    target_python: tuple[int, int] = (3, 10)
-
-
-@dataclass(frozen=True)
-class FileResult:
-    path: str
-    old: bytes | None = None
-    new: bytes | None = None  # None when nothing changed
-    findings: tuple[Finding, ...] = ()
-    error: str | None = None
-    internal: bool = False  # the error is finfix's fault (a rule crashed, or produced bad code)
-    stamp: tuple[int, int, str] | None = None  # (mtime_ns, size, content hash) as read, for the cache
-
-    @property
-    def changed(self) -> bool:
-        return self.new is not None and self.new != self.old
-
-    def fixes_by_rule(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for f in self.findings:
-            if f.applied:
-                counts[f.code] = counts.get(f.code, 0) + 1
-        return counts
+from finfix.results import FileResult, Finding, Safety, Settings
+from finfix.rule import Rule
 
 
 class SourceError(Exception):

@@ -198,7 +198,7 @@ def run(req: Request, *, log: Callable[[str], None] = lambda _m: None) -> Outcom
         raise PrError(f"not inside the repository {root}: {', '.join(outside)}")
     tracked = tracked_files(root)
     paths = tuple(p for p in plan.paths if os.path.realpath(p) in tracked)
-    plan = replace(plan, paths=paths)
+    plan = plan.narrowed(paths=paths)
 
     out = Outcome(root=root, branch=req.branch, base=base, base_sha=base_sha)
     # One pass with every rule finds the files that change; only those are run again, rule by rule.
@@ -210,11 +210,11 @@ def run(req: Request, *, log: Callable[[str], None] = lambda _m: None) -> Outcom
     if not to_fix:
         return out
     untouched_left = [f for r in results if not r.changed for f in r.findings if not f.applied]
-    plan = replace(plan, paths=to_fix)
+    plan = plan.narrowed(paths=to_fix)
     originals: dict[str, bytes] = {}
     finals: dict[str, bytes] = {}
     for rule in plan.rules:
-        summary, results = session.execute(replace(plan, rules=(rule,)), fix=True, jobs=req.jobs)
+        summary, results = session.execute(plan.narrowed(rules=(rule,)), fix=True, jobs=req.jobs)
         for path, message in summary.errors:
             out.errors.setdefault(path, message)
         out.internal |= any(r.internal for r in results)

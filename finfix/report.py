@@ -8,8 +8,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
 from finfix import __version__
-from finfix.engine import FileResult
-from finfix.rule import Finding
+from finfix.results import FileResult, Finding
 
 
 @dataclass

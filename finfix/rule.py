@@ -9,7 +9,6 @@ replacement node only when the answer is yes, so one code path serves `check` an
 
 from __future__ import annotations
 
-import enum
 import inspect
 import re
 import textwrap
@@ -19,18 +18,12 @@ from typing import TYPE_CHECKING, Any, ClassVar, Iterator, Mapping
 
 import libcst as cst
 
+from finfix.results import Finding, Safety  # noqa: F401  (re-exported: rules import them from here)
+
 if TYPE_CHECKING:
     from libcst.metadata import MetadataWrapper
 
     from finfix.engine import FileSession
-
-
-class Safety(enum.Enum):
-    """How much a fix can be trusted."""
-
-    SAFE = "safe"  # keeps runtime behaviour (apart from removing a warning or an error)
-    UNSAFE = "unsafe"  # can change results, types or side effects: applied only with --unsafe-fixes
-    DETECT = "detect"  # no automatic fix: report only
 
 
 @dataclass(frozen=True)
@@ -63,42 +56,6 @@ def _dedent(code: str) -> str:
     if not code.endswith("\n"):
         code += "\n"
     return code
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One reported problem. Lines and columns are 1-based and refer to the file as it was read."""
-
-    path: str
-    line: int
-    col: int
-    code: str
-    name: str
-    message: str
-    fix: Safety  # SAFE / UNSAFE: a fix exists with that safety; DETECT: no fix
-    reason: str = ""  # why the fix is unsafe, or why there is none
-    applied: bool = False
-    end_line: int = 0
-    end_col: int = 0
-
-    @property
-    def fixable(self) -> bool:
-        return self.fix is not Safety.DETECT
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "line": self.line,
-            "column": self.col,
-            "end_line": self.end_line or self.line,
-            "end_column": self.end_col or self.col,
-            "code": self.code,
-            "name": self.name,
-            "message": self.message,
-            "fix": None if self.fix is Safety.DETECT else self.fix.value,
-            "reason": self.reason or None,
-            "applied": self.applied,
-        }
 
 
 _HEADING = re.compile(r"^##\s+(.+?)\s*$", re.MULTILINE)

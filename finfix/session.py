@@ -7,26 +7,63 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from finfix import config as config_mod
-from finfix import files, registry, runner
-from finfix.engine import FileResult, Settings
+from finfix import files
 from finfix.report import RunSummary
-from finfix.rule import Rule
+from finfix.results import FileResult, Settings
+
+if TYPE_CHECKING:
+    from finfix.rule import Rule
 
 
 class UsageError(Exception):
     """Bad arguments or configuration: exit code 2."""
 
 
-@dataclass(frozen=True)
 class Plan:
-    config: config_mod.Config
-    rules: tuple[type[Rule], ...]
-    paths: tuple[str, ...]  # as shown to the user (relative to the cwd where possible)
+    """What a run covers: the configuration, the files and (looked up when first needed) the rules.
+
+    The rules are resolved lazily because resolving them imports every rule and LibCST, which a run
+    served entirely from the cache never needs. Selector and option errors raise UsageError then.
+    """
+
+    def __init__(
+        self, config: config_mod.Config, paths: Sequence[str], rules: Sequence[type[Rule]] | None = None
+    ) -> None:
+        self.config = config
+        self.paths = tuple(paths)  # as shown to the user (relative to the cwd where possible)
+        self._rules = tuple(rules) if rules is not None else None
+        self._explicit = rules is not None  # narrowed to given rules, not chosen by the selection
+
+    @property
+    def selection(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """``(select, ignore)`` that determine the rules; part of the cache key."""
+        if self._explicit:
+            return tuple(r.code for r in self.rules), ()
+        return tuple(self.config.select), tuple(self.config.ignore)
+
+    @property
+    def rules(self) -> tuple[type[Rule], ...]:
+        if self._rules is None:
+            from finfix import registry
+
+            try:
+                self._rules = registry.select(self.config.select, self.config.ignore)
+            except registry.UnknownRule as exc:
+                raise UsageError(str(exc)) from None
+            _check_rule_options(self.config)
+        return self._rules
+
+    def narrowed(
+        self, *, paths: Sequence[str] | None = None, rules: Sequence[type[Rule]] | None = None
+    ) -> Plan:
+        """The same run over fewer files or rules (`finfix pr` runs one rule at a time)."""
+        if rules is None and not self._explicit:
+            return Plan(self.config, self.paths if paths is None else paths)
+        return Plan(self.config, self.paths if paths is None else paths, self.rules if rules is None else rules)
 
 
 def display_path(path: Path) -> str:
@@ -46,6 +83,7 @@ def plan(
     extra_exclude: Sequence[str] = (),
     shard: str | None = None,
     cache: bool | None = None,
+    lazy_rules: bool = False,
 ) -> Plan:
     targets = list(targets) or ["."]
     shard_kn = parse_shard(shard) if shard else None
@@ -59,11 +97,6 @@ def plan(
         unsafe_fixes=unsafe_fixes,
         cache=cache,
     )
-    try:
-        rules = registry.select(cfg.select, cfg.ignore)
-    except registry.UnknownRule as exc:
-        raise UsageError(str(exc)) from None
-    _check_rule_options(cfg)
     found = files.discover(
         targets,
         exclude=(*cfg.exclude, *extra_exclude),
@@ -76,7 +109,10 @@ def plan(
     shown = tuple(display_path(p) for p in found.files)
     if shard_kn:
         shown = take_shard(shown, *shard_kn, root=cfg.root)
-    return Plan(cfg, rules, shown)
+    p = Plan(cfg, shown)
+    if not lazy_rules:
+        p.rules  # noqa: B018  (resolve now: selector errors before any work)
+    return p
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -104,6 +140,8 @@ def take_shard(paths: Sequence[str], k: int, n: int, *, root: Path) -> tuple[str
 
 def _check_rule_options(cfg: config_mod.Config) -> None:
     """A misspelt option or rule table would otherwise be ignored without a word."""
+    from finfix import registry
+
     known = registry.by_code()
     where = cfg.source or "configuration"
     for code, options in cfg.rule_options.items():
@@ -145,13 +183,17 @@ def execute(
     if p.config.cache and todo:
         from finfix import cache
 
-        store = cache.Cache.open(p.config.root, p.rules, settings)
+        store = cache.Cache.open(p.config.root, *p.selection, settings)
         hits, todo = store.lookup(p.paths)
         for r in hits:
             summary.add(r)
             results.append(r)
             if on_result:
                 on_result(r)
+    if todo:
+        from finfix import runner
+
+        rules = p.rules
     show_progress = progress if progress is not None else (sys.stderr.isatty() and len(todo) >= 200)
 
     def consume(stream) -> None:
@@ -171,9 +213,9 @@ def execute(
             console=stderr(), transient=True,
         ) as bar:
             task = bar.add_task("files", total=len(todo))
-            consume(runner.run(todo, p.rules, settings, jobs=jobs, on_done=lambda n: bar.advance(task, n)))
-    else:
-        consume(runner.run(todo, p.rules, settings, jobs=jobs))
+            consume(runner.run(todo, rules, settings, jobs=jobs, on_done=lambda n: bar.advance(task, n)))
+    elif todo:
+        consume(runner.run(todo, rules, settings, jobs=jobs))
     if store is not None:
         store.update(results[store.hits :])
         store.save()

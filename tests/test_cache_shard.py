@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -15,17 +17,18 @@ SEL = ("--select", "FX101", "--jobs", "1")
 
 @pytest.fixture
 def processed(monkeypatch):
-    """The paths each run hands to the engine (cache misses)."""
-    from finfix import runner
+    """The paths each run has to process (cache misses); a run with none never starts the engine."""
+    from finfix import cache
 
     calls: list[list[str]] = []
-    real = runner.run
+    real = cache.Cache.lookup
 
-    def spy(paths, *a, **k):
-        calls.append(sorted(paths))
-        return real(paths, *a, **k)
+    def spy(self, paths):
+        hits, misses = real(self, paths)
+        calls.append(sorted(misses))
+        return hits, misses
 
-    monkeypatch.setattr(runner, "run", spy)
+    monkeypatch.setattr(cache.Cache, "lookup", spy)
     return calls
 
 
@@ -135,7 +138,12 @@ def test_apply_from_the_cache(project, processed):
 
 
 @pytest.mark.parametrize("how", ["flag", "config"])
-def test_cache_can_be_turned_off(project, processed, how):
+def test_cache_can_be_turned_off(project, monkeypatch, how):
+    from finfix import runner
+
+    processed: list[list[str]] = []
+    real = runner.run
+    monkeypatch.setattr(runner, "run", lambda paths, *a, **k: processed.append(sorted(paths)) or real(paths, *a, **k))
     project.write("a.py", MUTABLE)
     args = ("check", *SEL, ".")
     if how == "flag":
@@ -171,15 +179,19 @@ def test_a_rule_edit_invalidates(project, processed, tmp_path):
     from finfix.engine import Settings
 
     rules = registry.select(["FX101"])
-    before = cache.run_key(rules, Settings())
+    before = cache.run_key(["FX101"], [], Settings())
     module = __import__(rules[0].__module__, fromlist=["x"]).__file__
     st = os.stat(module)
     try:
         os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
-        assert cache.run_key(rules, Settings()) != before
+        assert cache.run_key(["FX101"], [], Settings()) != before
     finally:
         os.utime(module, ns=(st.st_atime_ns, st.st_mtime_ns))
-    assert cache.run_key(rules, Settings()) == before
+    assert cache.run_key(["FX101"], [], Settings()) == before
+    # another selection, other settings: another key
+    assert cache.run_key(["FX1"], [], Settings()) != before
+    assert cache.run_key(["FX101"], ["FX2"], Settings()) != before
+    assert cache.run_key(["FX101"], [], Settings(fix=True)) != before
 
 
 # -- --shard K/N ------------------------------------------------------------------------------------------
@@ -229,3 +241,21 @@ def test_bad_shard_is_a_usage_error(project, bad):
     run = project.cli("check", "--shard", bad, *SEL, ".")
     assert run.exit_code == 2, run
     assert "--shard takes K/N" in run.stderr
+
+
+def test_a_warm_check_imports_neither_libcst_nor_the_rules(tmp_path):
+    (tmp_path / "a.py").write_text(MUTABLE)
+    probe = (
+        "import runpy, sys\n"
+        "sys.argv = ['finfix', 'check', '--select', 'FX101', '.']\n"
+        "try:\n    runpy.run_module('finfix', run_name='__main__')\n"
+        "except SystemExit as exit:\n    code = exit.code\n"
+        "print(code, 'libcst' in sys.modules, 'codemods' in sys.modules, file=sys.stderr)\n"
+    )
+
+    def run() -> str:
+        done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True)
+        return done.stderr.strip().splitlines()[-1]
+
+    assert run() == "1 True True"  # cold: parsed with LibCST
+    assert run() == "1 False False"  # warm: the finding comes from the cache
