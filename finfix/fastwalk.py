@@ -102,7 +102,6 @@ def is_trivia(node_type: type) -> bool:
     return issubclass(node_type, _TRIVIA_BASES)
 
 
-@lru_cache(maxsize=None)
 def _own_hooks(visitor_type: type) -> frozenset[str]:
     """The ``visit_*``/``leave_*`` methods this visitor class really defines.
 
@@ -161,14 +160,24 @@ class _Plan:
 
 
 def _plan(visitor: Any) -> _Plan:
-    if type(visitor) is _BatchedCSTVisitor:
+    cls = type(visitor)
+    if cls is _BatchedCSTVisitor:
         names = frozenset(name for name, fns in visitor.visitor_methods.items() if fns)
         # Its on_visit/on_leave run the providers' hooks; the field hooks it forwards are in `names`.
         return _Plan(_BatchedCSTVisitor, names, generic=True, generic_fields=False)
-    return _class_plan(type(visitor))
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = _class_plan(cls)
+        # A class defined inside a function is created anew on every call and its hooks close over
+        # that call's state (a rule, a tree): caching its plan would keep all of them alive.
+        if "<locals>" not in cls.__qualname__:
+            _PLANS[cls] = plan
+    return plan
 
 
-@lru_cache(maxsize=None)
+_PLANS: dict[type, _Plan] = {}
+
+
 def _class_plan(cls: type) -> _Plan:
     base = _base(cls)
     return _Plan(

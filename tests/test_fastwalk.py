@@ -204,3 +204,28 @@ def test_every_node_type_has_its_fields_in_source_order() -> None:
     )
     assert dict(child_fields(cst.ImportFrom))["names"] == "required"  # `*` or a sequence, by value
     assert dict(child_fields(cst.IndentedBlock))["body"] == "body"
+
+
+def test_visitor_classes_made_inside_functions_do_not_keep_their_state_alive():
+    """A round trip worker grew to 4 GB: plans cached per class kept every locally-defined visitor
+    class, whose hooks closed over a rule and its tree."""
+    import gc
+    import weakref
+
+    class State:
+        pass
+
+    def walk(tree: cst.Module, state: State) -> None:
+        class Local(cst.CSTVisitor):
+            def visit_Name(self, node: cst.Name) -> None:
+                state.seen = node  # the hook closes over this call's state
+
+        with fast_visits():
+            tree.visit(Local())
+
+    state = State()
+    walk(cst.parse_module("a = b\n"), state)
+    ref = weakref.ref(state)
+    del state
+    gc.collect()
+    assert ref() is None
