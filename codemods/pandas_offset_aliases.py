@@ -78,6 +78,14 @@ def convert(text: str, table: dict[str, str]) -> str | None:
     return "".join(out) + (m.group(2) or "") if changed else None
 
 
+def _old_alias_string(expr: cst.BaseExpression) -> bool:
+    """A string literal that some table would rewrite: the only arguments this rule can act on."""
+    if not isinstance(expr, cst.SimpleString) or "b" in expr.prefix.lower():
+        return False
+    text = expr.evaluated_value
+    return any(convert(text, table) is not None for table in (OFFSET, PERIOD, UNIT, TIMEDELTA_STRING))
+
+
 def _elsewhere(qnames: set[str]) -> bool:
     """The callee resolves to numpy, math, the builtins ...: not a pandas frequency argument."""
     return any(q.split(".")[0] in (*LOOKALIKE_MODULES, "builtins", "math", "datetime", "time") for q in qnames)
@@ -172,7 +180,7 @@ class PandasOffsetAliases(Rule):
         self.types = PandasTypes(self, node)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        if not any(isinstance(a.value, cst.SimpleString) for a in original_node.args) or not may_resolve_to(
+        if not any(_old_alias_string(a.value) for a in original_node.args) or not may_resolve_to(
             self, original_node.func, CALLEE_LEAVES
         ):
             return updated_node  # only string arguments of these callees are frequencies
