@@ -229,3 +229,20 @@ def test_visitor_classes_made_inside_functions_do_not_keep_their_state_alive():
     del state
     gc.collect()
     assert ref() is None
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_qualified_names_served_from_scopes_match_libcst_provider(source: str) -> None:
+    from finfix.rule import _QualifiedNames
+
+    tree = cst.parse_module(source)
+    wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
+    provider = wrapper.resolve(QualifiedNameProvider)
+    served = _QualifiedNames(wrapper.resolve(ScopeProvider))
+    compared = 0
+    for node, value in provider.items():
+        expected = value() if callable(value) else value
+        assert served.get(node, set()) == expected
+        compared += bool(expected)
+    assert compared  # the sources do contain names with qualified names
+    assert served.get(cst.Name("not_in_the_tree"), "default") == "default"
