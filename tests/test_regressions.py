@@ -137,3 +137,16 @@ def test_deeply_nested_source_is_processed_not_an_internal_error():
     assert result.error is None
     assert [f.code for f in result.findings] == ["FX101"]
     assert result.new is not None and b"if x is None" in result.new
+
+
+def test_fx206_precheck_needs_a_literal_some_alias_table_rewrites():
+    """FX206's text triggers (`freq`, `round`, `rolling` ...) let half of pandas through; the rule can
+    only act on a literal like "H" or "15T", so a file without one is not parsed for it."""
+    from codemods.pandas_offset_aliases import PandasOffsetAliases as FX206
+
+    head = "import pandas as pd\n"
+    assert FX206.applies_to(head + "idx = pd.date_range('2020', periods=3, freq='H')\n")
+    assert FX206.applies_to(head + 'if pd.infer_freq(idx) == "1H30T":\n    pass\n')
+    assert FX206.applies_to(head + "d = pd.Timedelta('\\x48')\n")  # an escape: cannot tell, so parse
+    assert not FX206.applies_to(head + "r = df.round(2).rolling(5).mean()\nf = df.freq\n")
+    assert not FX206.applies_to(head + "idx = pd.date_range('2020', periods=3, freq='h')\n")  # already new
