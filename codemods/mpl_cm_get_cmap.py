@@ -6,8 +6,8 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
-from finfix.names import code_of, qualified_names
-from finfix.receivers import bound_in_function, import_aliases, leaf_name
+from finfix.names import code_of, may_resolve_to, qualified_names
+from finfix.receivers import bound_in_function
 from finfix.rule import Example, Rule, Safety
 
 # `plt.cm` is `matplotlib.cm`, so `plt.cm.get_cmap` is the removed function too.
@@ -108,11 +108,8 @@ class MplCmGetCmap(Rule):
         Example("import seaborn as sns\npal = sns.color_palette('viridis')\n"),
     )
 
-    def visit_Module(self, node: cst.Module) -> None:
-        self._spellings = import_aliases(node, set(FUNCS))
-
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
-        if leaf_name(original_node.func) not in self._spellings:
+        if not may_resolve_to(self, original_node.func, FUNCS):
             return updated_node
         names = qualified_names(self, original_node.func)
         which = next((f for f in FUNCS for m in MODULES if f"{m}.{f}" in names), None)

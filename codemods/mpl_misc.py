@@ -6,8 +6,8 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
-from finfix.names import code_of, is_false, is_true, qualified_names
-from finfix.receivers import AXES, FIGURE, import_aliases, leaf_name, receiver_kind
+from finfix.names import code_of, is_false, is_true, may_resolve_to, qualified_names
+from finfix.receivers import AXES, FIGURE, receiver_kind
 from finfix.rule import Example, Rule, Safety
 
 # method -> keywords this rule handles on it
@@ -102,12 +102,9 @@ class MplMisc(Rule):
     )
 
     # -- keywords --------------------------------------------------------------------------------
-    def visit_Module(self, node: cst.Module) -> None:
-        self._spellings = import_aliases(node, set(METHODS))
-
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         func = original_node.func
-        if leaf_name(func) not in self._spellings or not any(
+        if not may_resolve_to(self, func, METHODS) or not any(
             a.keyword is not None and a.keyword.value in ("labels", "vert", "normed") for a in original_node.args
         ):
             return updated_node

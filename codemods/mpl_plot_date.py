@@ -6,8 +6,8 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
-from finfix.names import code_of, is_false, is_true, qualified_names
-from finfix.receivers import AXES, bound_in_function, import_aliases, leaf_name, receiver_kind
+from finfix.names import code_of, is_false, is_true, may_resolve_to, qualified_names
+from finfix.receivers import AXES, bound_in_function, receiver_kind
 from finfix.rule import Example, Rule, Safety
 
 PYPLOT = "matplotlib.pyplot.plot_date"
@@ -124,12 +124,9 @@ class MplPlotDate(Rule):
         super().__init__(session)
         self._before: dict[cst.SimpleStatementLine, list[str]] = {}
 
-    def visit_Module(self, node: cst.Module) -> None:
-        self._spellings = import_aliases(node, {"plot_date"})
-
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
-        if leaf_name(func) not in self._spellings:
+        if not may_resolve_to(self, func, {"plot_date"}):
             return updated_node
         names = qualified_names(self, func)
         pyplot = PYPLOT in names

@@ -5,8 +5,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import QualifiedNameProvider
 
-from finfix.names import qualified_names
-from finfix.receivers import import_aliases, leaf_name
+from finfix.names import may_resolve_to, qualified_names
 from finfix.rule import Example, Rule, Safety
 
 # Verified against the style library of Matplotlib 3.11.2.
@@ -90,11 +89,8 @@ class MplSeabornStyleNames(Rule):
         Example("import matplotlib.pyplot as plt\nplt.style.use('seaborn-custom')\n"),
     )
 
-    def visit_Module(self, node: cst.Module) -> None:
-        self._spellings = import_aliases(node, {"use", "context"})
-
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
-        if leaf_name(original_node.func) not in self._spellings:
+        if not may_resolve_to(self, original_node.func, {"use", "context"}):
             return updated_node
         if not qualified_names(self, original_node.func) & CALLEES:
             return updated_node

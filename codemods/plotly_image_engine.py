@@ -5,8 +5,8 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
-from finfix.names import code_of, keyword, qualified_names
-from finfix.receivers import PLOTLY, import_aliases, leaf_name, receiver_kind
+from finfix.names import code_of, keyword, may_resolve_to, qualified_names
+from finfix.receivers import PLOTLY, receiver_kind
 from finfix.rule import Example, Rule, Safety
 
 IO_FUNCS = frozenset(
@@ -18,6 +18,7 @@ DEFAULTS = frozenset({"default_format", "default_width", "default_height", "defa
 SCOPES = ("plotly.io.kaleido.scope", "plotly.io.orca.config")
 ENV = "Kaleido v1 needs `kaleido>=1` and a Chrome install (`plotly_get_chrome`)"
 
+SPELLINGS = frozenset({"write_image", "to_image", "full_figure_for_development"})
 
 class PlotlyImageEngine(Rule):
     """## What it does
@@ -99,12 +100,11 @@ class PlotlyImageEngine(Rule):
     )
 
     def visit_Module(self, node: cst.Module) -> None:
-        self._spellings = import_aliases(node, {"write_image", "to_image", "full_figure_for_development"})
         self._has_plotly: bool | None = None
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
         func = original_node.func
-        if leaf_name(func) not in self._spellings:
+        if not may_resolve_to(self, func, SPELLINGS):
             return updated_node
         names = qualified_names(self, func)
         if names & IO_FUNCS:

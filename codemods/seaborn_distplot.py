@@ -8,8 +8,8 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
-from finfix.names import code_of, is_false, is_true, qualified_names
-from finfix.receivers import bound_in_function, import_aliases, leaf_name
+from finfix.names import code_of, is_false, is_true, may_resolve_to, qualified_names
+from finfix.receivers import bound_in_function
 from finfix.rule import Example, Rule, Safety
 
 DISTPLOT = ("seaborn.distplot", "seaborn.distributions.distplot")
@@ -232,7 +232,7 @@ class SeabornDistplot(Rule):
 
     # -- detection -------------------------------------------------------------------------------
     def _is_distplot(self, node: cst.CSTNode) -> bool:
-        if leaf_name(node) not in self._spellings:  # type: ignore[arg-type]
+        if not may_resolve_to(self, node, {"distplot"}):
             return False
         return bool(qualified_names(self, node).intersection(DISTPLOT))
 
@@ -251,7 +251,7 @@ class SeabornDistplot(Rule):
         ):
             self._grid_calls.add(node)
         # `jointplot(..., marginal_kws={"hist_kws": ...})`: seaborn drops those keys with a warning.
-        elif leaf_name(func) in self._joint and qualified_names(self, func) & {
+        elif may_resolve_to(self, func, {"jointplot"}) and qualified_names(self, func) & {
             "seaborn.jointplot", "seaborn.axisgrid.jointplot"
         }:
             for arg in node.args:
@@ -267,8 +267,6 @@ class SeabornDistplot(Rule):
                                     reason="move them to histplot's own keywords (kde_kws, line_kws, ...) by hand")
 
     def visit_Module(self, node: cst.Module) -> None:
-        self._spellings = import_aliases(node, {"distplot"})
-        self._joint = import_aliases(node, {"jointplot"})
         self._grid_calls: set[cst.Call] = set()
         self._in_import = 0
 

@@ -6,7 +6,7 @@ Names are resolved with LibCST's QualifiedNameProvider, never by text, so ``np.f
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Collection, Iterable
 
 import libcst as cst
 from libcst.metadata import QualifiedNameProvider
@@ -20,7 +20,7 @@ def qualified_names(rule: Rule, node: cst.CSTNode) -> set[str]:
     return {q.name for q in rule.get_metadata(QualifiedNameProvider, node, set())}
 
 
-def may_resolve_to(rule: Rule, node: cst.CSTNode, leaves: frozenset[str] | set[str]) -> bool:
+def may_resolve_to(rule: Rule, node: cst.CSTNode, leaves: Collection[str]) -> bool:
     """Can ``node`` possibly resolve to a qualified name ending in one of ``leaves``?
 
     A syntactic test to run before ``qualified_names``: the first qualified-name query on a file

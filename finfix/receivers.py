@@ -242,29 +242,3 @@ def bound_in_function(rule: Rule, expr: cst.BaseExpression) -> bool:
     return any(
         ref.scope is not scope.globals for access in scope.accesses[expr] for ref in access.referents
     )
-
-
-def leaf_name(expr: cst.BaseExpression) -> str | None:
-    """``get_cmap`` for ``cm.get_cmap`` or ``get_cmap``: a cheap test before asking for qualified names."""
-    if isinstance(expr, cst.Attribute):
-        return expr.attr.value
-    if isinstance(expr, cst.Name):
-        return expr.value
-    return None
-
-
-def import_aliases(module: cst.Module, leaves: frozenset[str] | set[str]) -> set[str]:
-    """The names ``from x import leaf as alias`` binds for any of ``leaves`` (anywhere in the module), plus
-    the leaves themselves: the names a call may be spelled with."""
-    found = set(leaves)
-
-    class Collect(cst.CSTVisitor):
-        def visit_ImportAlias(self, node: cst.ImportAlias) -> None:
-            if node.asname is not None and isinstance(node.asname.name, cst.Name):
-                name = node.name
-                leaf = name.attr.value if isinstance(name, cst.Attribute) else name.value
-                if leaf in leaves:
-                    found.add(node.asname.name.value)
-
-    module.visit(Collect())
-    return found
