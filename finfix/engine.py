@@ -24,6 +24,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from finfix.fastwalk import fast_visits, transform
+from finfix.heap import release_free_memory
 from finfix.linemap import LineMap
 from finfix.results import FileResult, Finding, Safety, Settings
 from finfix.rule import Rule
@@ -69,7 +70,9 @@ def decode(raw: bytes) -> Decoded:
 
 def parse(text: str) -> cst.Module:
     try:
-        return cst.parse_module(text)
+        tree = cst.parse_module(text)
+        release_free_memory(len(text))
+        return tree
     except cst.ParserSyntaxError as exc:
         raise SourceError(_syntax_error_message(text, exc)) from None
     except (RecursionError, MemoryError) as exc:
@@ -128,6 +131,12 @@ class FileSession:
         if self._wrapper is None or self._wrapper.module is not self.current_tree:
             self._wrapper = MetadataWrapper(self.current_tree, unsafe_skip_copy=True)
         return self._wrapper
+
+    def drop_trees(self) -> None:
+        """Let the trees and their metadata go (the findings keep only plain values)."""
+        self.current_tree = cst.Module(body=[])
+        self._wrapper = None
+        self._positions = None
 
     def tree_changed(self, old_code: str, new_code: str) -> None:
         """Keep line numbers pointing into the file as read, whatever earlier rules inserted."""
@@ -313,7 +322,11 @@ def run_rules(
                 session.tree_changed(code, new_code)
                 tree, code = new_tree, new_code
         tree = _apply_import_edits(tree, session.context)
-        return tree.code, session.findings
+        new_code = tree.code
+    del tree
+    session.drop_trees()
+    release_free_memory(len(text))
+    return new_code, session.findings
 
 
 def _apply_import_edits(tree: cst.Module, context: CodemodContext) -> cst.Module:
