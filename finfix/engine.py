@@ -24,7 +24,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from finfix.fastwalk import fast_visits, transform
-from finfix.heap import release_free_memory
+from finfix.heap import large_parse, release_free_memory
 from finfix.linemap import LineMap
 from finfix.results import FileResult, Finding, Safety, Settings
 from finfix.rule import Rule
@@ -70,8 +70,8 @@ def decode(raw: bytes) -> Decoded:
 
 def parse(text: str) -> cst.Module:
     try:
-        tree = cst.parse_module(text)
-        release_free_memory(len(text))
+        with large_parse(len(text)):
+            tree = cst.parse_module(text)
         return tree
     except cst.ParserSyntaxError as exc:
         raise SourceError(_syntax_error_message(text, exc)) from None
