@@ -300,7 +300,7 @@ def run_rules(
     if not runnable:
         _check_syntax(text)  # a broken file is reported whichever rules the run selects
         return text, []
-    tree = parse(text)
+    original = tree = parse(text)
     session = FileSession(path, text, settings)
     code = text
     # Tree walks recurse once per level of nesting; a long implicit string concatenation (one level
@@ -321,12 +321,33 @@ def run_rules(
                 new_code = new_tree.code
                 session.tree_changed(code, new_code)
                 tree, code = new_tree, new_code
-        tree = _apply_import_edits(tree, session.context)
-        new_code = tree.code
-    del tree
+        if any(f.applied for f in session.findings) or _import_edits_queued(session.context):
+            tree = _apply_import_edits(tree, session.context)
+            new_code = tree.code
+            # LibCST reproduces almost every file byte for byte, but not all (lone CR line endings
+            # next to blank lines of tabs and spaces): then a fix would also rewrite untouched bytes.
+            if original.code != text:
+                raise UnfaithfulParse(session.findings)
+        else:
+            new_code = text  # nothing rewritten: the file as read, without a round trip through LibCST
+    del tree, original
     session.drop_trees()
     release_free_memory(len(text))
     return new_code, session.findings
+
+
+class UnfaithfulParse(Exception):
+    """LibCST's tree of the file does not print back to the same bytes; fixes cannot be applied."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__("LibCST does not reproduce this file byte for byte (unusual line endings or "
+                         "whitespace); fixes not applied, findings still reported")
+        self.findings = findings
+
+
+def _import_edits_queued(context: CodemodContext) -> bool:
+    scratch = context.scratch
+    return bool(scratch.get(AddImportsVisitor.CONTEXT_KEY) or scratch.get(RemoveImportsVisitor.CONTEXT_KEY))
 
 
 def _apply_import_edits(tree: cst.Module, context: CodemodContext) -> cst.Module:
@@ -347,6 +368,9 @@ def process_source(
         new_text, findings = run_rules(path, decoded.text, rules, settings)
     except SourceError as exc:
         return FileResult(path, old=raw, error=str(exc))
+    except UnfaithfulParse as exc:
+        return FileResult(path, old=raw, findings=tuple(replace(f, applied=False) for f in exc.findings),
+                          error=str(exc))
     except RecursionError:
         return FileResult(path, old=raw, error=f"nested more than {_DEEP_RECURSION:,} levels deep: too deep to "
                           "analyse; file left unchanged")

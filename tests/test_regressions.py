@@ -150,3 +150,22 @@ def test_fx206_precheck_needs_a_literal_some_alias_table_rewrites():
     assert FX206.applies_to(head + "d = pd.Timedelta('\\x48')\n")  # an escape: cannot tell, so parse
     assert not FX206.applies_to(head + "r = df.round(2).rolling(5).mean()\nf = df.freq\n")
     assert not FX206.applies_to(head + "idx = pd.date_range('2020', periods=3, freq='h')\n")  # already new
+
+
+# LibCST prints a few unusual files back differently (found by benchmarks/fuzz.py): blank lines of
+# tabs and spaces around "\r\n" after a plain "\n".
+_ODD_WHITESPACE = "\n\r\n   \n   \t   \t      \t \t \t\r\n"
+
+
+def test_a_file_without_fixes_is_never_reprinted():
+    src = "def save(doc):\n    doc.write_image('a.png', engine='pdfium')\n" + _ODD_WHITESPACE
+    result = process_source("f.py", src.encode(), registry.all_rules(), Settings(fix=True, unsafe_fixes=True))
+    assert (result.error, result.findings, result.changed) == (None, (), False)
+
+
+def test_fixes_are_refused_when_libcst_does_not_reproduce_the_file():
+    src = "def f(x=[]):\n    return x\n" + _ODD_WHITESPACE
+    result = process_source("f.py", src.encode(), registry.all_rules(), Settings(fix=True, unsafe_fixes=True))
+    assert not result.changed
+    assert [(f.code, f.applied) for f in result.findings] == [("FX101", False)]
+    assert "does not reproduce this file byte for byte" in result.error and not result.internal
