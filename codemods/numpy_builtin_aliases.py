@@ -173,7 +173,7 @@ class NumpyBuiltinAliases(RenameRule):
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
         updated = super().leave_Name(original_node, updated_node)
-        if self._in_import:
+        if self.in_import:
             return updated
         return self._redefined(original_node, updated)
 

@@ -289,7 +289,7 @@ class PsutilRenamedApis(RenameRule):
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
         updated = super().leave_Attribute(original_node, updated_node)
-        if updated is not updated_node or self._in_import:
+        if updated is not updated_node or self.in_import:
             return updated
         attr = original_node.attr.value
         if attr in ("maxfile", "maxpath") and self._is_partition(original_node.value):

@@ -10,7 +10,7 @@ from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProv
 
 from finfix.names import code_of, is_false, is_true, may_resolve_to, qualified_names
 from finfix.receivers import bound_in_function
-from finfix.rule import Example, Rule, Safety
+from finfix.rule import Example, Rule, Safety, TracksImports
 
 DISTPLOT = ("seaborn.distplot", "seaborn.distributions.distplot")
 # distplot's signature in seaborn 0.13.2, in order (all may be given positionally).
@@ -49,7 +49,7 @@ class _Plan:
     rug_only_extra: tuple[str, str] | None = None  # (rug_kws source, shown) for the displot fallback
 
 
-class SeabornDistplot(Rule):
+class SeabornDistplot(TracksImports, Rule):
     """## What it does
     Rewrites `seaborn.distplot` calls (every import form: `sns.distplot`, `seaborn.distplot`,
     `from seaborn import distplot [as d]`, `seaborn.distributions.distplot`) to the axes-level functions that
@@ -268,21 +268,6 @@ class SeabornDistplot(Rule):
 
     def visit_Module(self, node: cst.Module) -> None:
         self._grid_calls: set[cst.Call] = set()
-        self._in_import = 0
-
-    def visit_Import(self, node: cst.Import) -> None:
-        self._in_import += 1
-
-    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
-        self._in_import -= 1
-        return updated_node
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self._in_import += 1
-
-    def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
-        self._in_import -= 1
-        return updated_node
 
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         self._reference(node)
@@ -293,7 +278,7 @@ class SeabornDistplot(Rule):
 
     def _reference(self, node: cst.BaseExpression) -> None:
         """A reference to distplot that is neither called nor handed to a grid: `plot = sns.distplot`."""
-        if self._in_import or not self._is_distplot(node):
+        if self.in_import or not self._is_distplot(node):
             return
         parent = self.get_metadata(ParentNodeProvider, node, None)
         if isinstance(parent, cst.Call) and parent.func is node:

@@ -38,7 +38,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import QualifiedNameProvider
 
 from finfix.names import code_of, leaves_of, may_resolve_to, qualified_names
-from finfix.rule import Rule, Safety
+from finfix.rule import Rule, Safety, TracksImports
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ class KeywordRename:
     reason: str = ""
 
 
-class RenameRule(Rule):
+class RenameRule(TracksImports, Rule):
     """Base of rules that are tables of renames; subclasses only set data (and docs, examples)."""
 
     renames: ClassVar[tuple[NameRename, ...]] = ()
@@ -96,7 +96,6 @@ class RenameRule(Rule):
 
     def __init__(self, session) -> None:
         super().__init__(session)
-        self._in_import = 0
         # from-imported names: qualified old name -> [usages found, usages fixed]
         self._from_usage: dict[str, list[int]] = {}
         self._complete: dict[str, bool] = {}
@@ -117,26 +116,12 @@ class RenameRule(Rule):
         note = f" ({rename.note})" if rename.note else ""
         return f"`{spelled}` → `{replacement}`{note}"
 
-    def visit_Import(self, node: cst.Import) -> None:
-        self._in_import += 1
-
-    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
-        self._in_import -= 1
-        return updated_node
-
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
-        self._in_import += 1
-
-    def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
-        self._in_import -= 1
-        return updated_node
-
     def visit_Attribute(self, node: cst.Attribute) -> bool:
         # `np.trapz` is handled as a whole; do not descend to rename its parts separately.
         return self._match(node) is None
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
-        if self._in_import:
+        if self.in_import:
             return updated_node
         rename = self._match(original_node)
         if rename is None:
@@ -225,7 +210,7 @@ class RenameRule(Rule):
         }
 
     def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
-        if self._in_import:
+        if self.in_import:
             return updated_node
         rename = self._match(original_node)
         if rename is None:

@@ -157,6 +157,36 @@ class Rule(cst.CSTTransformer):
             self.metadata = {}
 
 
+class TracksImports:
+    """Mixin for rules that must not take the names in ``import`` statements for uses of them.
+
+    ``self.in_import`` is true while the walk is inside ``import ...`` or ``from ... import ...``.
+    Subclasses that also handle imports call ``super()`` in these hooks.
+    """
+
+    _import_depth = 0
+
+    @property
+    def in_import(self) -> bool:
+        return self._import_depth > 0
+
+    def visit_Import(self, node: cst.Import) -> bool | None:
+        self._import_depth += 1
+        return None
+
+    def leave_Import(self, original_node: cst.Import, updated_node: cst.Import) -> cst.Import:
+        self._import_depth -= 1
+        return updated_node
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool | None:
+        self._import_depth += 1
+        return None
+
+    def leave_ImportFrom(self, original_node: cst.ImportFrom, updated_node: cst.ImportFrom) -> cst.ImportFrom:
+        self._import_depth -= 1
+        return updated_node
+
+
 class _OnDemandMetadata(Mapping):
     """``provider -> {node: value}``, resolved by the wrapper (which caches it) on first access.
 
