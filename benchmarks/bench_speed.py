@@ -133,7 +133,6 @@ def main(argv: list[str] | None = None) -> int:
                 break
     except OSError:
         pass
-    import libcst
 
     from finfix import __version__
 

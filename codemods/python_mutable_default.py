@@ -133,8 +133,8 @@ class MutableDefault(Rule):
         for _ in range(3):  # parentheses nested three deep inside a signature
             nested = r"\((?:[^()'\"#]++|" + string + "|" + nested + r")*+\)"
         signature = re.compile(r"(?:[^()'\"#]++|" + string + "|" + nested + r")*+\)")
-        for m in re.finditer(r"def\s+\w+\s*(?:\[[^\]]*\]\s*)?\(", source):
-            sig = signature.match(source, m.end())
+        for header in re.finditer(r"def\s+\w+\s*(?:\[[^\]]*\]\s*)?\(", source):
+            sig = signature.match(source, header.end())
             if sig is None or mutable.search(sig.group()):
                 return True
         if "lambda" in source and any(mutable.search(s) for s in re.findall(r"lambda\b[^:]*", source)):

@@ -7,7 +7,7 @@ import pytest
 
 from finfix.engine import fix_source
 from finfix.names import code_of
-from finfix.pandas_types import METADATA, Kind, PandasTypes
+from finfix.pandas_types import METADATA, PandasTypes
 from finfix.rule import Rule, Safety
 
 
