@@ -168,6 +168,8 @@ def _plan(visitor: Any) -> _Plan:
     plan = _PLANS.get(cls)
     if plan is None:
         plan = _class_plan(cls)
+        if cls in _metadata_visitors():
+            plan.skip_trivia = True
         # A class defined inside a function is created anew on every call and its hooks close over
         # that call's state (a rule, a tree): caching its plan would keep all of them alive.
         if "<locals>" not in cls.__qualname__:
@@ -176,6 +178,19 @@ def _plan(visitor: Any) -> _Plan:
 
 
 _PLANS: dict[type, _Plan] = {}
+
+
+@lru_cache(maxsize=1)
+def _metadata_visitors() -> frozenset[type]:
+    """LibCST's metadata visitors that record something for every node they pass (a scope, a parent,
+    an expression context). Nobody asks for the scope of a comma or the parent of the whitespace in
+    it, so their walks skip whitespace and punctuation: a third less time for scope analysis. (The
+    parents of those nodes are still recorded: a parent records all its children.)"""
+    from libcst.metadata.expression_context_provider import ExpressionContextVisitor
+    from libcst.metadata.parent_node_provider import ParentNodeVisitor
+    from libcst.metadata.scope_provider import ScopeVisitor
+
+    return frozenset({ScopeVisitor, ParentNodeVisitor, ExpressionContextVisitor})
 
 
 def _class_plan(cls: type) -> _Plan:

@@ -13,7 +13,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from finfix.fastwalk import child_fields, fast_visits, transform
+from finfix.fastwalk import child_fields, fast_visits, is_trivia, transform
 
 SOURCES = [
     "import numpy as np\nfrom os import path as p, sep\nfrom x import *\n\nx = np.arange(3)  # c\n",
@@ -104,14 +104,17 @@ def test_children_match_libcst(source: str) -> None:
 
 
 def _metadata(tree: cst.Module) -> dict:
+    # Under fast_visits, scope and parent walks skip whitespace and punctuation (nobody asks for the
+    # scope of a comma): compare every other node.
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
     scopes = wrapper.resolve(ScopeProvider)
     qnames = wrapper.resolve(QualifiedNameProvider)
+    parents = wrapper.resolve(ParentNodeProvider)
     out: dict = {
-        "parents": {id(k): id(v) for k, v in wrapper.resolve(ParentNodeProvider).items()},
+        "parents": {id(k): id(v) for k, v in parents.items() if not is_trivia(type(v))},
         "positions": {id(k): v for k, v in wrapper.resolve(PositionProvider).items()},
-        "qnames": {id(k): v() if callable(v) else v for k, v in qnames.items()},
-        "scopes": {id(k): type(v).__name__ if v else None for k, v in scopes.items()},
+        "qnames": {id(k): v() if callable(v) else v for k, v in qnames.items() if not is_trivia(type(k))},
+        "scopes": {id(k): type(v).__name__ if v else None for k, v in scopes.items() if not is_trivia(type(k))},
     }
     accesses = []
     for scope in {s for s in scopes.values() if s is not None}:
