@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import Assignment, QualifiedNameProvider, ScopeProvider
 
-from finfix.names import keyword, qualified_names, replace_callee, short_code
+from finfix.names import assignments_of, keyword, qualified_names, replace_callee, short_code
 from finfix.rule import Example, Rule, Safety
 
 TRIAL_TYPES = {
@@ -242,11 +242,7 @@ class OptunaSuggestLegacy(Rule):
             return bool(qualified_names(self, expr.func) & TRIAL_TYPES)
         if not isinstance(expr, cst.Name):
             return False
-        try:
-            scope = self.get_metadata(ScopeProvider, expr)
-        except KeyError:
-            return False
-        assignments = scope[expr.value] if scope is not None else set()
+        assignments = assignments_of(self, expr)
         if not assignments:
             return False
         return all(isinstance(a, Assignment) and self._binds_trial(a.node) for a in assignments)

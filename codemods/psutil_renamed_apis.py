@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import Assignment, QualifiedNameProvider, ScopeProvider
 
-from finfix.names import qualified_names, replace_callee, short_code
+from finfix.names import assignments_of, qualified_names, replace_callee, short_code
 from finfix.renames import NameRename, RenameRule
 from finfix.rule import Example, Safety
 
@@ -125,7 +125,7 @@ class PsutilRenamedApis(RenameRule):
     psutil ≥ 6.0.
 
     The `maxfile`/`maxpath` fields psutil 6.0 removed from `disk_partitions()` entries are reported
-    (use `os.statvfs(mount).f_namemax`).
+    (use `os.pathconf(part.mountpoint, "PC_NAME_MAX")` / `"PC_PATH_MAX"`).
     """
 
     code = "FX501"
@@ -229,13 +229,7 @@ class PsutilRenamedApis(RenameRule):
             return isinstance(func, cst.Attribute) and func.attr.value == "parent" and self._is_process(func.value, depth + 1)
         if not isinstance(expr, cst.Name):
             return False
-        try:
-            scope = self.get_metadata(ScopeProvider, expr)
-        except KeyError:
-            return False
-        if scope is None:
-            return False
-        assignments = scope[expr.value]
+        assignments = assignments_of(self, expr)
         if not assignments:
             return False
         for assignment in assignments:
@@ -272,11 +266,7 @@ class PsutilRenamedApis(RenameRule):
             return partitions(expr.value)
         if not isinstance(expr, cst.Name):
             return False
-        try:
-            scope = self.get_metadata(ScopeProvider, expr)
-        except KeyError:
-            return False
-        assignments = scope[expr.value] if scope is not None else set()
+        assignments = assignments_of(self, expr)
         return bool(assignments) and all(
             isinstance(a, Assignment) and self._bindings.get(id(a.node), ("", None))[0] == "iter"
             and partitions(self._bindings[id(a.node)][1])

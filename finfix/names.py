@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Collection, Iterable
 
 import libcst as cst
-from libcst.metadata import QualifiedNameProvider
+from libcst.metadata import QualifiedNameProvider, ScopeProvider
 
 from finfix.rule import Rule
 
@@ -48,6 +48,16 @@ def resolves_to(rule: Rule, node: cst.CSTNode, names: Iterable[str]) -> str | No
         if name in found:
             return name
     return None
+
+
+def assignments_of(rule: Rule, name: cst.Name) -> list:
+    """What binds ``name`` where it is used (LibCST ``Assignment``/``BuiltinAssignment`` ...); empty when
+    the name is unbound or its scope is unknown (a node the rule built)."""
+    try:
+        scope = rule.get_metadata(ScopeProvider, name)
+    except KeyError:
+        return []
+    return list(scope[name.value]) if scope is not None else []
 
 
 def code_of(node: cst.CSTNode) -> str:

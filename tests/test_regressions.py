@@ -66,9 +66,10 @@ def _without_precheck():
 # -- the engine computed LibCST metadata once per rule instead of once per tree -------------------------
 
 
-def test_metadata_is_computed_once_per_tree_for_all_rules(monkeypatch):
-    """pandas/core/series.py took 9 minutes: every rule re-ran scope analysis on the same tree."""
-    calls = []
+@pytest.fixture
+def scope_analyses(monkeypatch) -> list[int]:
+    """One entry per scope analysis LibCST runs during the test."""
+    calls: list[int] = []
     real = cst_metadata.ScopeProvider.__init__
 
     def counting(self, *a, **k):
@@ -76,30 +77,27 @@ def test_metadata_is_computed_once_per_tree_for_all_rules(monkeypatch):
         real(self, *a, **k)
 
     monkeypatch.setattr(cst_metadata.ScopeProvider, "__init__", counting)
+    return calls
+
+
+def test_metadata_is_computed_once_per_tree_for_all_rules(scope_analyses):
+    """pandas/core/series.py took 9 minutes: every rule re-ran scope analysis on the same tree."""
     scoped = [r for r in registry.all_rules() if cst_metadata.ScopeProvider in r.get_inherited_dependencies()]
     assert len(scoped) >= 2
     # several rules have a candidate here (`.values`, `.append`, `.iteritems`), so several ask for scopes
     source = "import pandas as pd\ndef f(df, o):\n    return df.values, df.append(o), o.iteritems()\n"
     _, findings = run_rules("t.py", source, [_always(r) for r in scoped], Settings())
     assert len({f.code for f in findings}) >= 2
-    assert len(calls) == 1
+    assert len(scope_analyses) == 1
 
 
-def test_no_scope_analysis_when_no_rule_finds_a_candidate(monkeypatch):
+def test_no_scope_analysis_when_no_rule_finds_a_candidate(scope_analyses):
     """Metadata is computed on demand: a parsed file whose walks find no candidate node skips it."""
-    calls = []
-    real = cst_metadata.ScopeProvider.__init__
-
-    def counting(self, *a, **k):
-        calls.append(1)
-        real(self, *a, **k)
-
-    monkeypatch.setattr(cst_metadata.ScopeProvider, "__init__", counting)
     scoped = [r for r in registry.all_rules() if cst_metadata.ScopeProvider in r.get_inherited_dependencies()]
     source = "import numpy as np\nimport pandas as pd\nx = 1\n"  # parsed, nothing to look at
     _, findings = run_rules("t.py", source, [_always(r) for r in scoped], Settings())
     assert findings == []
-    assert calls == []
+    assert scope_analyses == []
 
 
 def _always(rule):
