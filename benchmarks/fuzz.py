@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, Phase, assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from finfix import registry  # noqa: E402
-from finfix.engine import Settings, process_source  # noqa: E402
+from finfix.engine.core import Settings, process_source  # noqa: E402
 
 RULES = registry.all_rules()
 SNIPPETS = [ex.before for r in RULES for ex in r.examples]

@@ -24,8 +24,9 @@ import libcst as cst  # noqa: E402
 from libcst.metadata import MetadataWrapper  # noqa: E402
 
 from finfix import registry  # noqa: E402
-from finfix.engine import FileSession, Settings, decode  # noqa: E402
-from finfix.fastwalk import fast_visits, transform  # noqa: E402
+from finfix.engine.core import FileSession, Settings, decode  # noqa: E402
+from finfix.engine.fastwalk import fast_visits, transform  # noqa: E402
+from finfix.engine.metadata import on_demand  # noqa: E402
 
 
 metadata_by_rule: Counter[str] = Counter()
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
             with fast_visits():
                 if rule.get_inherited_dependencies():
                     rule.context = replace(session.context, wrapper=session.wrapper())
-                    with rule.resolve(session.wrapper()):
+                    with on_demand(rule, session.wrapper()):
                         transform(tree, rule)
                 else:
                     transform(tree, rule)

@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from finfix import registry  # noqa: E402
-from finfix.engine import Settings, process_source  # noqa: E402
+from finfix.engine.core import Settings, process_source  # noqa: E402
 
 LIBRARIES = ("pandas", "numpy", "scipy", "matplotlib", "seaborn")
 SETTINGS = Settings(fix=True, unsafe_fixes=True)

@@ -4,46 +4,46 @@ The order matters where fixes interact: numba rules first (FX005 looks at what F
 Python, pandas, plotting and numpy/scipy rules. Import clean-up runs after all of them (engine).
 """
 
-from codemods.numba_cuda import BuiltinCuda
-from codemods.numba_jit_modes import ErrorModel, Forceobj, JitNopythonDefault, NopythonFalse
-from codemods.numba_prange import ParallelWithoutPrange, PrangeRace
-from codemods.pandas_append import PandasAppend
-from codemods.pandas_applymap import PandasApplymap
-from codemods.pandas_delim_whitespace import PandasDelimWhitespace
-from codemods.pandas_fillna_method import PandasFillnaMethod
-from codemods.pandas_first_last import PandasFirstLast
-from codemods.pandas_groupby_axis import PandasGroupbyAxis
-from codemods.pandas_idx_na import PandasIdxNa
-from codemods.pandas_inplace import PandasInplace
-from codemods.pandas_is_dtype import PandasIsDtypeFuncs
-from codemods.pandas_misc_removed import PandasMiscRemoved
-from codemods.pandas_offset_aliases import PandasOffsetAliases
-from codemods.pandas_resample_base import PandasResampleBase
-from codemods.pandas_series_view import PandasSeriesView
-from codemods.pandas_swapaxes import PandasSwapaxes
-from codemods.pandas_value_counts import PandasTopValueCounts
-from codemods.pandas_values import PandasValues
-from codemods.python_mutable_default import MutableDefault
-from codemods.python_silent_except import SilentExcept
-from codemods.python_utcnow import DatetimeUtcnow
-from codemods.seaborn_distplot import SeabornDistplot
-from codemods.mpl_plot_date import MplPlotDate
-from codemods.mpl_cm_get_cmap import MplCmGetCmap
-from codemods.mpl_style_names import MplSeabornStyleNames
-from codemods.mpl_misc import MplMisc
-from codemods.plotly_image_engine import PlotlyImageEngine
-from codemods.numpy_removed_aliases import NumpyRemovedAliases
-from codemods.numpy_builtin_aliases import NumpyBuiltinAliases
-from codemods.scipy_signal_windows import ScipySignalWindows
-from codemods.scipy_misc_removed import ScipyMiscRemoved
-from codemods.scipy_signal_wavelets import ScipySignalWavelets
-from codemods.scipy_fir_nyq import ScipyFirNyq
-from codemods.sklearn_agglomerative_affinity import SklearnAgglomerativeAffinity
-from codemods.sklearn_kmeans_algorithm import SklearnKmeansAlgorithm
-from codemods.sklearn_kmeans_n_init import SklearnKmeansNInit
-from codemods.psutil_renamed_apis import PsutilRenamedApis
-from codemods.optuna_suggest_legacy import OptunaSuggestLegacy
-from codemods.optuna_unseeded_sampler import OptunaUnseededSampler
+from finfix.codemods.numba.cuda import BuiltinCuda
+from finfix.codemods.numba.jit_modes import ErrorModel, Forceobj, JitNopythonDefault, NopythonFalse
+from finfix.codemods.numba.prange import ParallelWithoutPrange, PrangeRace
+from finfix.codemods.pandas.append import PandasAppend
+from finfix.codemods.pandas.applymap import PandasApplymap
+from finfix.codemods.pandas.delim_whitespace import PandasDelimWhitespace
+from finfix.codemods.pandas.fillna_method import PandasFillnaMethod
+from finfix.codemods.pandas.first_last import PandasFirstLast
+from finfix.codemods.pandas.groupby_axis import PandasGroupbyAxis
+from finfix.codemods.pandas.idx_na import PandasIdxNa
+from finfix.codemods.pandas.inplace import PandasInplace
+from finfix.codemods.pandas.is_dtype import PandasIsDtypeFuncs
+from finfix.codemods.pandas.misc_removed import PandasMiscRemoved
+from finfix.codemods.pandas.offset_aliases import PandasOffsetAliases
+from finfix.codemods.pandas.resample_base import PandasResampleBase
+from finfix.codemods.pandas.series_view import PandasSeriesView
+from finfix.codemods.pandas.swapaxes import PandasSwapaxes
+from finfix.codemods.pandas.value_counts import PandasTopValueCounts
+from finfix.codemods.pandas.values import PandasValues
+from finfix.codemods.python.mutable_default import MutableDefault
+from finfix.codemods.python.silent_except import SilentExcept
+from finfix.codemods.python.utcnow import DatetimeUtcnow
+from finfix.codemods.plotting.seaborn_distplot import SeabornDistplot
+from finfix.codemods.plotting.mpl_plot_date import MplPlotDate
+from finfix.codemods.plotting.mpl_cm_get_cmap import MplCmGetCmap
+from finfix.codemods.plotting.mpl_style_names import MplSeabornStyleNames
+from finfix.codemods.plotting.mpl_misc import MplMisc
+from finfix.codemods.plotting.plotly_image_engine import PlotlyImageEngine
+from finfix.codemods.numpy_scipy.numpy_removed_aliases import NumpyRemovedAliases
+from finfix.codemods.numpy_scipy.numpy_builtin_aliases import NumpyBuiltinAliases
+from finfix.codemods.numpy_scipy.scipy_signal_windows import ScipySignalWindows
+from finfix.codemods.numpy_scipy.scipy_misc_removed import ScipyMiscRemoved
+from finfix.codemods.numpy_scipy.scipy_signal_wavelets import ScipySignalWavelets
+from finfix.codemods.numpy_scipy.scipy_fir_nyq import ScipyFirNyq
+from finfix.codemods.numpy_scipy.sklearn_agglomerative_affinity import SklearnAgglomerativeAffinity
+from finfix.codemods.numpy_scipy.sklearn_kmeans_algorithm import SklearnKmeansAlgorithm
+from finfix.codemods.numpy_scipy.sklearn_kmeans_n_init import SklearnKmeansNInit
+from finfix.codemods.ops.psutil_renamed_apis import PsutilRenamedApis
+from finfix.codemods.ops.optuna_suggest_legacy import OptunaSuggestLegacy
+from finfix.codemods.ops.optuna_unseeded_sampler import OptunaUnseededSampler
 
 BUILTIN = (
     # numba (FX0xx) first: FX001 rewrites racy prange loops, FX005 reports what FX001 left

@@ -1,3 +1,3 @@
-"""finfix: codemods for scientific and financial Python, with a differential harness."""
+"""finfix: finfix.codemods for scientific and financial Python, with a differential harness."""
 
 __version__ = "0.1.0"

@@ -48,7 +48,7 @@ def _usage_error(message: str) -> typer.Exit:
 
 def _print_errors(errors: list[tuple[str, str]]) -> None:
     from finfix.console import stderr
-    from finfix.report import error_line
+    from finfix.report.text import error_line
 
     for path, message in errors:
         stderr().print(error_line(path, message), markup=False, style="red")
@@ -65,7 +65,8 @@ def check(
     shard: Optional[str] = ShardOpt,
 ) -> None:
     """Report findings as `path:line:col: CODE message [*]` ([*]: a fix is available)."""
-    from finfix import report, session
+    from finfix import session
+    from finfix.report import text as report
 
     try:
         # lazy_rules: a run served from the cache never imports the rules (nor LibCST)
@@ -78,7 +79,7 @@ def check(
     if output_format is CheckFormat.json:
         print(report.json_report(summary))
     elif output_format in (CheckFormat.sarif, CheckFormat.github):
-        from finfix import ci_formats
+        from finfix.report import ci as ci_formats
 
         render = ci_formats.sarif if output_format is CheckFormat.sarif else ci_formats.github
         print(render(summary, plan.rules))
@@ -116,7 +117,10 @@ def apply(
     shard: Optional[str] = ShardOpt,
 ) -> None:
     """Rewrite files with the selected rules' fixes (safe ones unless --unsafe-fixes)."""
-    from finfix import diff, report, session, writer
+    from finfix import session
+    from finfix.report import diff
+    from finfix.report import text as report
+    from finfix.engine import writer
     from finfix.console import print_diff, stderr
 
     if interactive and (dry_run or not sys.stdin.isatty()):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from typing import Iterable
 
-from finfix.rule import Rule
+from finfix.sdk.rule import Rule
 
 
 def render_markdown(rule: type[Rule]) -> str:

@@ -1,6 +1,6 @@
 """`finfix apply --interactive`: review the fixes hunk by hunk, as Bowler and Fixit did.
 
-For every changed file the fixes are split into the hunks of its unified diff (:func:`finfix.diff.hunks`);
+For every changed file the fixes are split into the hunks of its unified diff (:func:`finfix.report.diff.hunks`);
 each hunk is shown and the user answers
 
   y  apply this hunk          n  skip this hunk
@@ -17,9 +17,9 @@ import ast
 from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
-from finfix.diff import hunks
-from finfix.engine import FileResult, SourceError, decode
-from finfix.report import RunSummary
+from finfix.report.diff import hunks
+from finfix.engine.core import FileResult, SourceError, decode
+from finfix.report.text import RunSummary
 
 Opcode = tuple[str, int, int, int, int]
 Hunk = list[Opcode]

@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from finfix import __version__, session, writer
+from finfix import __version__, session
+from finfix.engine import writer
 from finfix.config import parse_codes
-from finfix.engine import SourceError, decode
-from finfix.rule import Finding, Rule, Safety
+from finfix.engine.core import SourceError, decode
+from finfix.sdk.rule import Finding, Rule, Safety
 
 DEFAULT_BRANCH = "finfix/modernise"
 REMOTE = "origin"

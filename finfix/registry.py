@@ -1,8 +1,9 @@
 """Which rules exist and which of them a run uses.
 
-Built-in rules come from ``codemods.BUILTIN`` (an explicit, ordered tuple); third-party packs register a
-tuple of rule classes under the ``finfix.rules`` entry-point group. The order of the tuple is the order
-in which rules run on a file.
+Every rule pack, the built-in one included, registers a tuple of rule classes under the ``finfix.rules``
+entry-point group; finfix's own (``finfix.codemods:BUILTIN``, an explicit, ordered tuple) runs first,
+the others after it in the order of their names. The order of a tuple is the order in which its rules
+run on a file.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from functools import lru_cache
 from importlib import metadata
 from typing import Iterable, Sequence
 
-from finfix.rule import Rule
+from finfix.sdk.rule import Rule
 
 
 class UnknownRule(ValueError):
@@ -20,12 +21,17 @@ class UnknownRule(ValueError):
 
 @lru_cache(maxsize=1)
 def all_rules() -> tuple[type[Rule], ...]:
-    from codemods import BUILTIN
+    from finfix.codemods import BUILTIN
 
-    rules = list(BUILTIN)
-    for ep in metadata.entry_points(group="finfix.rules"):
+    rules = list(BUILTIN)  # imported directly too: a source tree that was never installed still has them
+    for ep in sorted(metadata.entry_points(group="finfix.rules"), key=lambda ep: ep.name):
+        if ep.value == _BUILTIN_ENTRY_POINT:
+            continue
         rules.extend(ep.load())
     return tuple(rules)
+
+
+_BUILTIN_ENTRY_POINT = "finfix.codemods:BUILTIN"
 
 
 def by_code() -> dict[str, type[Rule]]:

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from finfix import config as config_mod
-from finfix import files
-from finfix.report import RunSummary
+from finfix.engine import files
+from finfix.report.text import RunSummary
 from finfix.results import FileResult, Settings
 
 if TYPE_CHECKING:
-    from finfix.rule import Rule
+    from finfix.sdk.rule import Rule
 
 
 class UsageError(Exception):
@@ -181,7 +181,7 @@ def execute(
     todo: Sequence[str] = p.paths
     store = None
     if p.config.cache and todo:
-        from finfix import cache
+        from finfix.engine import cache
 
         store = cache.Cache.open(p.config.root, *p.selection, settings)
         hits, todo = store.lookup(p.paths)
@@ -191,7 +191,7 @@ def execute(
             if on_result:
                 on_result(r)
     if todo:
-        from finfix import runner
+        from finfix.engine import runner
 
         rules = p.rules
     show_progress = progress if progress is not None else (sys.stderr.isatty() and len(todo) >= 200)

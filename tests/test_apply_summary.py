@@ -29,7 +29,7 @@ def test_interrupt_during_writes_exits_130(tmp_path, monkeypatch):
     for name in ("a.py", "b.py"):
         (tmp_path / name).write_text(MUTABLE)
     monkeypatch.chdir(tmp_path)
-    import finfix.writer as writer_mod
+    import finfix.engine.writer as writer_mod
 
     real_replace = os.replace
 

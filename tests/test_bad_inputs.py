@@ -120,7 +120,8 @@ def test_explicit_symlink_loop_is_one_clear_error(project):
 def test_unreadable_file(project, monkeypatch):
     project.write("good.py", MUTABLE)
     locked = project.write("locked.py", MUTABLE)
-    from finfix import cache, engine
+    from finfix.engine import cache
+    from finfix.engine import core as engine
 
     real_open = builtins.open
 
@@ -142,7 +143,7 @@ def test_unreadable_file(project, monkeypatch):
 def test_file_deleted_between_discovery_and_processing(project, monkeypatch):
     project.write("good.py", MUTABLE)
     gone = project.write("gone.py", MUTABLE)
-    from finfix import runner
+    from finfix.engine import runner
 
     real_run = runner.run
 
@@ -161,7 +162,7 @@ def test_file_deleted_between_discovery_and_processing(project, monkeypatch):
 def test_file_deleted_before_its_fix_is_written(project, monkeypatch):
     project.write("good.py", MUTABLE)
     gone = project.write("gone.py", MUTABLE)
-    from finfix import writer
+    from finfix.engine import writer
 
     real = writer.write_atomic
 
@@ -199,7 +200,7 @@ def test_interrupt_during_writes_leaves_no_partial_file(project, monkeypatch, wh
     """Ctrl-C while a fix is written: the file keeps its old bytes and no temporary file remains."""
     project.write("a.py", MUTABLE)
     project.write("b.py", MUTABLE)
-    import finfix.writer as writer_mod
+    import finfix.engine.writer as writer_mod
 
     if where == "replace":
         real_replace = os.replace

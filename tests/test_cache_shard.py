@@ -18,7 +18,7 @@ SEL = ("--select", "FX101", "--jobs", "1")
 @pytest.fixture
 def processed(monkeypatch):
     """The paths each run has to process (cache misses); a run with none never starts the engine."""
-    from finfix import cache
+    from finfix.engine import cache
 
     calls: list[list[str]] = []
     real = cache.Cache.lookup
@@ -139,7 +139,7 @@ def test_apply_from_the_cache(project, processed):
 
 @pytest.mark.parametrize("how", ["flag", "config"])
 def test_cache_can_be_turned_off(project, monkeypatch, how):
-    from finfix import runner
+    from finfix.engine import runner
 
     processed: list[list[str]] = []
     real = runner.run
@@ -175,8 +175,9 @@ def test_an_unwritable_cache_only_costs_speed(project):
 
 
 def test_a_rule_edit_invalidates(project, processed, tmp_path):
-    from finfix import cache, registry
-    from finfix.engine import Settings
+    from finfix import registry
+    from finfix.engine import cache
+    from finfix.engine.core import Settings
 
     rules = registry.select(["FX101"])
     before = cache.run_key(["FX101"], [], Settings())
@@ -250,7 +251,7 @@ def test_a_warm_check_imports_neither_libcst_nor_the_rules(tmp_path):
         "sys.argv = ['finfix', 'check', '--select', 'FX101', '.']\n"
         "try:\n    runpy.run_module('finfix', run_name='__main__')\n"
         "except SystemExit as exit:\n    code = exit.code\n"
-        "print(code, 'libcst' in sys.modules, 'codemods' in sys.modules, file=sys.stderr)\n"
+        "print(code, 'libcst' in sys.modules, 'finfix.codemods' in sys.modules, file=sys.stderr)\n"
     )
 
     def run() -> str:

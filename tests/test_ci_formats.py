@@ -9,11 +9,11 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from codemods.python_mutable_default import MutableDefault
-from finfix import ci_formats
+from finfix.codemods.python.mutable_default import MutableDefault
+from finfix.report import ci as ci_formats
 from finfix.cli import app
-from finfix.report import RunSummary
-from finfix.rule import Finding, Safety
+from finfix.report.text import RunSummary
+from finfix.sdk.rule import Finding, Safety
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft7Validator(SCHEMA, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER)

@@ -383,7 +383,7 @@ def test_unreadable_file_is_reported(project, monkeypatch):
     else:  # root reads anything: make the engine's open() fail for this one file instead
         import builtins
 
-        from finfix import engine
+        from finfix.engine import core as engine
 
         real_open = builtins.open
 

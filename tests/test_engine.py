@@ -11,12 +11,13 @@ import libcst.matchers as m
 import pytest
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
-from codemods.python_mutable_default import MutableDefault
+from finfix.codemods.python.mutable_default import MutableDefault
 from conftest import MUTABLE, MUTABLE_FIXED
-from finfix import registry, writer
-from finfix.engine import FileResult, Settings, decode, process_file, process_source, run_rules
-from finfix.linemap import LineMap
-from finfix.rule import Rule, Safety
+from finfix import registry
+from finfix.engine import writer
+from finfix.engine.core import FileResult, Settings, decode, process_file, process_source, run_rules
+from finfix.engine.linemap import LineMap
+from finfix.sdk.rule import Rule, Safety
 
 FIX = Settings(fix=True)
 CHECK = Settings(fix=False)

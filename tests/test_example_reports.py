@@ -15,7 +15,7 @@ pytest.importorskip("seaborn")
 pytest.importorskip("matplotlib")
 
 from finfix import registry  # noqa: E402
-from finfix.engine import fix_source  # noqa: E402
+from finfix.engine.core import fix_source  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "quantdesk"
 

@@ -14,7 +14,7 @@ import pytest
 import scipy.signal
 
 from finfix import registry
-from finfix.engine import fix_source
+from finfix.engine.core import fix_source
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "quantdesk"
 

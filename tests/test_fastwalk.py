@@ -13,7 +13,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from finfix.fastwalk import child_fields, fast_visits, is_trivia, transform
+from finfix.engine.fastwalk import child_fields, fast_visits, is_trivia, transform
 
 SOURCES = [
     "import numpy as np\nfrom os import path as p, sep\nfrom x import *\n\nx = np.arange(3)  # c\n",
@@ -236,12 +236,12 @@ def test_visitor_classes_made_inside_functions_do_not_keep_their_state_alive():
 
 @pytest.mark.parametrize("source", SOURCES)
 def test_qualified_names_served_from_scopes_match_libcst_provider(source: str) -> None:
-    from finfix.rule import _QualifiedNames
+    from finfix.engine.metadata import QualifiedNames
 
     tree = cst.parse_module(source)
     wrapper = MetadataWrapper(tree, unsafe_skip_copy=True)
     provider = wrapper.resolve(QualifiedNameProvider)
-    served = _QualifiedNames(wrapper.resolve(ScopeProvider))
+    served = QualifiedNames(wrapper.resolve(ScopeProvider))
     compared = 0
     for node, value in provider.items():
         expected = value() if callable(value) else value

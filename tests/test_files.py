@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from finfix.files import discover
+from finfix.engine.files import discover
 
 
 def tree(root: Path, *rels: str, content: str = "x = 1\n") -> None:

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from codemods.python_mutable_default import MutableDefault
-from finfix.engine import Settings, run_rules
-from finfix.rule import Safety
+from finfix.codemods.python.mutable_default import MutableDefault
+from finfix.engine.core import Settings, run_rules
+from finfix.sdk.rule import Safety
 
 
 def fix(src: str, *, unsafe: bool = True, target=(3, 10), fix: bool = True):

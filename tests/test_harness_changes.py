@@ -101,10 +101,10 @@ def test_revert_refuses_when_a_kept_function_calls_a_reverted_one():
 
 
 def test_keep_verified_applies_what_verifies_and_unmarks_the_rest():
-    from finfix.engine import FileResult
+    from finfix.engine.core import FileResult
     from finfix.harness.report import VerifyResult
     from finfix.harness.sources import keep_verified
-    from finfix.rule import Finding, Safety
+    from finfix.sdk.rule import Finding, Safety
 
     before = "def a(x=[]):\n    return len(x)\n\ndef b(y=[]):\n    return y\n"
     after = "def a(x=None):\n    if x is None:\n        x = []\n    return len(x)\n\ndef b(y=None):\n    if y is None:\n        y = []\n    return y\n"

@@ -6,7 +6,7 @@ import platform
 
 import pytest
 
-from finfix import heap
+from finfix.engine import heap
 
 
 def _rss_mb() -> float:

@@ -11,11 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 from finfix.cli import app
-from finfix.diff import hunks
-from finfix.engine import FileResult
+from finfix.report.diff import hunks
+from finfix.engine.core import FileResult
 from finfix.interactive import PROMPT, apply_hunks, format_hunk, review
-from finfix.report import RunSummary
-from finfix.rule import Finding, Safety
+from finfix.report.text import RunSummary
+from finfix.sdk.rule import Finding, Safety
 
 FILLER = [f"k{i} = {i}\n" for i in range(10)]
 OLD = ["a = 1\n", *FILLER, "b = 2\n"]

@@ -8,7 +8,7 @@ import ast
 import pytest
 
 from finfix import registry
-from finfix.engine import fix_source
+from finfix.engine.core import fix_source
 
 ODD = [
     "import numpy as np\nnp.in1d(*a); np.in1d(); np.msort(); np.msort(a, b); np.asfarray(); np.asfarray(a, b, c)\n"

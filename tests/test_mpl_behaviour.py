@@ -13,12 +13,12 @@ matplotlib.use("Agg")
 import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 
-from codemods.mpl_cm_get_cmap import MplCmGetCmap  # noqa: E402
-from codemods.mpl_misc import MplMisc  # noqa: E402
-from codemods.mpl_plot_date import MplPlotDate  # noqa: E402
-from codemods.mpl_style_names import MplSeabornStyleNames  # noqa: E402
-from codemods.plotly_image_engine import PlotlyImageEngine  # noqa: E402
-from finfix.engine import fix_source  # noqa: E402
+from finfix.codemods.plotting.mpl_cm_get_cmap import MplCmGetCmap  # noqa: E402
+from finfix.codemods.plotting.mpl_misc import MplMisc  # noqa: E402
+from finfix.codemods.plotting.mpl_plot_date import MplPlotDate  # noqa: E402
+from finfix.codemods.plotting.mpl_style_names import MplSeabornStyleNames  # noqa: E402
+from finfix.codemods.plotting.plotly_image_engine import PlotlyImageEngine  # noqa: E402
+from finfix.engine.core import fix_source  # noqa: E402
 
 DAYS = [dt.datetime(2026, 1, 1) + dt.timedelta(days=i) for i in range(10)]
 PRICES = np.linspace(100, 110, 10)

@@ -25,9 +25,9 @@ import pytest
 
 numba = pytest.importorskip("numba")
 
-from codemods.numba_prange import PrangeRace  # noqa: E402
+from finfix.codemods.numba.prange import PrangeRace  # noqa: E402
 from finfix import registry  # noqa: E402
-from finfix.engine import fix_source  # noqa: E402
+from finfix.engine.core import fix_source  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::numba.core.errors.NumbaPerformanceWarning")
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from codemods.numba_prange import PrangeRace
-from finfix.engine import fix_source
+from finfix.codemods.numba.prange import PrangeRace
+from finfix.engine.core import fix_source
 
 HEADER = '''\
 import numpy as np
@@ -165,8 +165,8 @@ def test_tuple_target_is_unproven():
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from codemods.numba_race_forms import RACY as _RACY  # noqa: E402
-from codemods.numba_races import Resolver, analyse_loop  # noqa: E402
+from finfix.sdk.numba.race_forms import RACY as _RACY  # noqa: E402
+from finfix.sdk.numba.races import Resolver, analyse_loop  # noqa: E402
 
 INDICES = ["i", "i + 1", "n - 1 - i", "2 * i", "0", "k", "idx[i]", "i % 3", "i // 2", "j", "b"]
 VALUES = ["x[i]", "1.0", "x[j]", "X[i, 0]", "s", "t"]

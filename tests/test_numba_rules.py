@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import codemods
-from codemods.numba_cuda import BuiltinCuda
-from codemods.numba_jit_modes import ErrorModel, Forceobj, JitNopythonDefault, NopythonFalse
-from codemods.numba_prange import ParallelWithoutPrange, PrangeRace
-from finfix.engine import Settings, fix_source, run_rules
+import finfix.codemods
+from finfix.codemods.numba.cuda import BuiltinCuda
+from finfix.codemods.numba.jit_modes import ErrorModel, Forceobj, JitNopythonDefault, NopythonFalse
+from finfix.codemods.numba.prange import ParallelWithoutPrange, PrangeRace
+from finfix.engine.core import Settings, fix_source, run_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 PAIR = [PrangeRace, ParallelWithoutPrange]
@@ -29,7 +29,7 @@ def f(out, x, h, b):
 
 
 def test_numba_rules_run_first_and_fx001_before_fx005():
-    order = [r.code for r in codemods.BUILTIN]
+    order = [r.code for r in finfix.codemods.BUILTIN]
     numba_codes = [c for c in order if c.startswith("FX0")]
     assert order[: len(numba_codes)] == numba_codes
     assert order.index("FX001") < order.index("FX005") < order.index("FX002")

@@ -19,12 +19,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from codemods.numpy_builtin_aliases import NumpyBuiltinAliases
-from codemods.numpy_removed_aliases import NumpyRemovedAliases
-from codemods.scipy_fir_nyq import ScipyFirNyq
-from codemods.scipy_misc_removed import ScipyMiscRemoved
-from codemods.scipy_signal_windows import ScipySignalWindows
-from finfix.engine import fix_source
+from finfix.codemods.numpy_scipy.numpy_builtin_aliases import NumpyBuiltinAliases
+from finfix.codemods.numpy_scipy.numpy_removed_aliases import NumpyRemovedAliases
+from finfix.codemods.numpy_scipy.scipy_fir_nyq import ScipyFirNyq
+from finfix.codemods.numpy_scipy.scipy_misc_removed import ScipyMiscRemoved
+from finfix.codemods.numpy_scipy.scipy_signal_windows import ScipySignalWindows
+from finfix.engine.core import fix_source
 
 FAST = settings(max_examples=30, deadline=None)
 finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)

@@ -19,22 +19,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.pandas import column, data_frames, indexes
 
-from codemods.pandas_append import PandasAppend
-from codemods.pandas_applymap import PandasApplymap
-from codemods.pandas_delim_whitespace import PandasDelimWhitespace
-from codemods.pandas_fillna_method import PandasFillnaMethod
-from codemods.pandas_first_last import PandasFirstLast
-from codemods.pandas_groupby_axis import PandasGroupbyAxis
-from codemods.pandas_inplace import PandasInplace
-from codemods.pandas_is_dtype import PandasIsDtypeFuncs
-from codemods.pandas_misc_removed import PandasMiscRemoved
-from codemods.pandas_offset_aliases import PandasOffsetAliases
-from codemods.pandas_resample_base import PandasResampleBase
-from codemods.pandas_series_view import PandasSeriesView
-from codemods.pandas_swapaxes import PandasSwapaxes
-from codemods.pandas_value_counts import PandasTopValueCounts
-from codemods.pandas_values import PandasValues
-from finfix.engine import fix_source
+from finfix.codemods.pandas.append import PandasAppend
+from finfix.codemods.pandas.applymap import PandasApplymap
+from finfix.codemods.pandas.delim_whitespace import PandasDelimWhitespace
+from finfix.codemods.pandas.fillna_method import PandasFillnaMethod
+from finfix.codemods.pandas.first_last import PandasFirstLast
+from finfix.codemods.pandas.groupby_axis import PandasGroupbyAxis
+from finfix.codemods.pandas.inplace import PandasInplace
+from finfix.codemods.pandas.is_dtype import PandasIsDtypeFuncs
+from finfix.codemods.pandas.misc_removed import PandasMiscRemoved
+from finfix.codemods.pandas.offset_aliases import PandasOffsetAliases
+from finfix.codemods.pandas.resample_base import PandasResampleBase
+from finfix.codemods.pandas.series_view import PandasSeriesView
+from finfix.codemods.pandas.swapaxes import PandasSwapaxes
+from finfix.codemods.pandas.value_counts import PandasTopValueCounts
+from finfix.codemods.pandas.values import PandasValues
+from finfix.engine.core import fix_source
 
 SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

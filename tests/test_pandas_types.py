@@ -1,14 +1,14 @@
-"""The shared receiver-typing ladder (finfix/pandas_types.py), through a rule that records its verdicts."""
+"""The shared receiver-typing ladder (finfix/sdk/pandas_types.py), through a rule that records its verdicts."""
 
 from __future__ import annotations
 
 import libcst as cst
 import pytest
 
-from finfix.engine import fix_source
-from finfix.names import code_of
-from finfix.pandas_types import METADATA, PandasTypes
-from finfix.rule import Rule, Safety
+from finfix.engine.core import fix_source
+from finfix.sdk.names import code_of
+from finfix.sdk.pandas_types import METADATA, PandasTypes
+from finfix.sdk.rule import Rule, Safety
 
 
 class Probe(Rule):

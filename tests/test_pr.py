@@ -17,11 +17,11 @@ import libcst as cst
 import pytest
 from typer.testing import CliRunner
 
-from codemods.python_mutable_default import MutableDefault
+from finfix.codemods.python.mutable_default import MutableDefault
 from finfix import pr as pr_mod
 from finfix import registry
 from finfix.cli import app
-from finfix.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety
 
 
 class RenameOldApi(Rule):

@@ -1,4 +1,4 @@
-"""finfix.receivers: which receivers are proved to be Matplotlib Axes/Figures or plotly Figures."""
+"""finfix.sdk.receivers: which receivers are proved to be Matplotlib Axes/Figures or plotly Figures."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import libcst as cst
 import pytest
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
-from finfix.engine import fix_source
-from finfix.names import code_of
-from finfix.receivers import receiver_kind
-from finfix.rule import Rule, Safety
+from finfix.engine.core import fix_source
+from finfix.sdk.names import code_of
+from finfix.sdk.receivers import receiver_kind
+from finfix.sdk.rule import Rule, Safety
 
 SEEN: dict[str, str | None] = {}
 

@@ -9,7 +9,7 @@ import pytest
 from libcst import metadata as cst_metadata
 
 from finfix import registry
-from finfix.engine import Settings, process_source, run_rules
+from finfix.engine.core import Settings, process_source, run_rules
 
 FX101 = registry.select(["FX101"])[0]
 
@@ -54,7 +54,7 @@ def test_fx101_precheck_rules_out_clean_files(source):
 
 
 def _without_precheck():
-    from finfix.rule import Rule
+    from finfix.sdk.rule import Rule
 
     class Unfiltered(FX101):  # the same visitor, run on every file
         applies_to = classmethod(Rule.applies_to.__func__)
@@ -119,8 +119,8 @@ def test_metadata_is_recomputed_after_a_rule_changes_the_tree():
 def test_fx204_leaves_index_append_chains_alone():
     """Round trip on pandas' tests: `idx.append(idx).append(idx)` on a PeriodIndex became
     `pd.concat([idx.append(idx), idx])` (broken: concat takes no Index) and changed again on a second run."""
-    from codemods.pandas_append import PandasAppend
-    from finfix.engine import fix_source
+    from finfix.codemods.pandas.append import PandasAppend
+    from finfix.engine.core import fix_source
 
     src = 'import pandas as pd\nidx2 = pd.period_range("2013", periods=2, freq="h")\nidx2 = idx2.append(idx2).append(idx2)\n'
     out, _ = fix_source(src, [PandasAppend], unsafe=True)
@@ -140,7 +140,7 @@ def test_deeply_nested_source_is_processed_not_an_internal_error():
 def test_fx206_precheck_needs_a_literal_some_alias_table_rewrites():
     """FX206's text triggers (`freq`, `round`, `rolling` ...) let half of pandas through; the rule can
     only act on a literal like "H" or "15T", so a file without one is not parsed for it."""
-    from codemods.pandas_offset_aliases import PandasOffsetAliases as FX206
+    from finfix.codemods.pandas.offset_aliases import PandasOffsetAliases as FX206
 
     head = "import pandas as pd\n"
     assert FX206.applies_to(head + "idx = pd.date_range('2020', periods=3, freq='H')\n")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from finfix.engine import fix_source
-from finfix.renames import KeywordRename, NameRename, RenameRule
-from finfix.rule import Safety
+from finfix.engine.core import fix_source
+from finfix.sdk.renames import KeywordRename, NameRename, RenameRule
+from finfix.sdk.rule import Safety
 
 
 class Demo(RenameRule):

@@ -7,8 +7,8 @@ import ast
 import pytest
 
 from finfix import registry
-from finfix.engine import fix_source
-from finfix.rule import Safety
+from finfix.engine.core import fix_source
+from finfix.sdk.rule import Safety
 
 RULES = registry.all_rules()
 CASES = [

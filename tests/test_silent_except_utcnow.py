@@ -9,9 +9,9 @@ import warnings
 
 import pytest
 
-from codemods.python_silent_except import SilentExcept
-from codemods.python_utcnow import DatetimeUtcnow
-from finfix.engine import fix_source
+from finfix.codemods.python.silent_except import SilentExcept
+from finfix.codemods.python.utcnow import DatetimeUtcnow
+from finfix.engine.core import fix_source
 
 
 def _run(code: str, name: str = "fx_test_module") -> dict:

@@ -1,7 +1,7 @@
 """A suppression marker inside a string literal is not a comment and suppresses nothing."""
 
-from codemods.python_mutable_default import MutableDefault
-from finfix.engine import fix_source
+from finfix.codemods.python.mutable_default import MutableDefault
+from finfix.engine.core import fix_source
 
 
 def test_marker_in_a_string_does_not_suppress():

@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from finfix.engine import FileResult, SourceError, decode
+from finfix.engine.core import FileResult, SourceError, decode
 from finfix.harness.report import DEFAULT_EXAMPLES, DEFAULT_TIMEOUT, VerifyResult
 
 

@@ -1,0 +1,88 @@
+"""FX205 pandas-applymap."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from finfix.sdk.names import code_of
+from finfix.sdk.pandas_types import METADATA, Kind, PandasTypes, Skip, gate
+from finfix.sdk.rule import Example, Rule, Safety
+
+RENAMES = {"applymap": "map", "applymap_index": "map_index"}
+
+
+class PandasApplymap(Rule):
+    """## What it does
+    Renames `DataFrame.applymap(func, ...)` to `DataFrame.map(func, ...)`, and the Styler's
+    `df.style.applymap(...)` / `.applymap_index(...)` to `.map(...)` / `.map_index(...)`.
+
+    ## Why is this bad?
+    `DataFrame.applymap` was deprecated in pandas 2.1 and removed in 3.0 (`AttributeError`);
+    `DataFrame.map` (2.1+) is the same function under a new name.
+
+    ## Example
+    ```python
+    labels = frame.applymap("{:.2%}".format)
+    ```
+    Use instead:
+    ```python
+    labels = frame.map("{:.2%}".format)
+    ```
+
+    ## Fix safety
+    Safe: same arguments (`na_action=`, `**kwargs`), same result. Needs pandas ≥ 2.1. The receiver must
+    be provably a DataFrame (or its `.style`); otherwise the call is reported only.
+    `Series.map`, `Series.apply`, `DataFrame.apply` and `Index.map` are different methods and never touched.
+    """
+
+    code = "FX205"
+    name = "pandas-applymap"
+    summary = "`df.applymap(f)` → `df.map(f)` (removed in pandas 3.0)."
+    safety = Safety.SAFE
+    triggers = ("applymap",)
+    METADATA_DEPENDENCIES = METADATA
+
+    examples = (
+        Example(
+            "import pandas as pd\nframe = pd.read_csv('x')\nlabels = frame.applymap('{:.2%}'.format, na_action='ignore')\n",
+            "import pandas as pd\nframe = pd.read_csv('x')\nlabels = frame.map('{:.2%}'.format, na_action='ignore')\n",
+        ),
+        Example(
+            "import pandas as pd\ndef show(df: pd.DataFrame):\n    return df.style.applymap(color).applymap_index(bold)\n",
+            "import pandas as pd\ndef show(df: pd.DataFrame):\n    return df.style.map(color).map_index(bold)\n",
+        ),
+        Example("def f(df):\n    return df.applymap(str)\n", reported=True),
+        # Must not touch: Series.map/apply, DataFrame.apply, unrelated objects.
+        Example("import pandas as pd\ns = pd.Series([1])\na = s.map(str)\nb = s.apply(str)\nc = pd.DataFrame().apply(len)\n"),
+        Example("grid.applymap(f)\n"),
+    )
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.types = PandasTypes(self, node)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        func = original_node.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in RENAMES:
+            return updated_node
+        old = func.attr.value
+        recv = func.value
+        if self._is_styler(recv):
+            proved, why = True, "a Styler"
+        else:
+            if old != "applymap":
+                return updated_node
+            try:
+                proved, why = gate(self.types, recv, kinds=frozenset({Kind.FRAME, Kind.PANDAS}), distinctive=False)
+            except Skip:
+                return updated_node
+        new = RENAMES[old]
+        message = f"`{code_of(recv)}.{old}(...)` → `.{new}(...)` (removed in pandas 3.0)"
+        if self.report(func.attr, message, fix=Safety.SAFE if proved else Safety.DETECT, reason="" if proved else why):
+            return updated_node.with_changes(func=updated_node.func.with_changes(attr=cst.Name(new)))
+        return updated_node
+
+    def _is_styler(self, recv: cst.BaseExpression) -> bool:
+        # `df.style` or a chain of Styler methods on it: `df.style.format(...).applymap(...)`
+        while isinstance(recv, cst.Call) and isinstance(recv.func, cst.Attribute):
+            recv = recv.func.value
+        return isinstance(recv, cst.Attribute) and recv.attr.value == "style" and self.types.is_pandas(recv.value)

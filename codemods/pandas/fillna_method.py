@@ -1,0 +1,166 @@
+"""FX203 pandas-fillna-method."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from finfix.sdk.names import code_of, keyword
+from finfix.sdk.pandas_types import PANDAS_MARKERS, DATA_KINDS, METADATA, Kind, PandasTypes, Skip, gate
+from finfix.sdk.rule import Example, Rule, Safety
+
+FORWARD = {"ffill": "ffill", "pad": "ffill", "bfill": "bfill", "backfill": "bfill"}
+
+
+class PandasFillnaMethod(Rule):
+    """## What it does
+    Rewrites `obj.fillna(method="ffill"|"pad")` to `obj.ffill()` and `method="bfill"|"backfill"` to
+    `obj.bfill()`, keeping `limit=`, `axis=` and `inplace=`; also the old positional form
+    `fillna(None, "ffill")`, `GroupBy.fillna(method=...)`, and the removed aliases `obj.pad()` /
+    `obj.backfill()`.
+
+    ## Why is this bad?
+    `fillna(method=)` was deprecated in pandas 2.1 and removed in 3.0: it raises `TypeError`
+    (`DataFrameGroupBy.fillna` and `pad`/`backfill` were removed entirely).
+
+    ## Example
+    ```python
+    px = px.fillna(method="ffill", limit=3)
+    ```
+    Use instead:
+    ```python
+    px = px.ffill(limit=3)
+    ```
+
+    ## Fix safety
+    Safe: `ffill`/`bfill` are what `fillna(method=)` called. With `downcast=` the fix appends
+    `.infer_objects()` and is unsafe (the dtype inference differs). The receiver must be provably a
+    pandas object or GroupBy (finfix's receiver ladder); otherwise the call is reported only.
+
+    ## Not rewritten
+    `method=` that is not a string literal, `fillna` with both a value and a method (an error
+    already), `replace(..., method=)` (reported: no direct equivalent). Other `method=` parameters
+    are different things and are not touched: `reindex`, `interpolate`, `get_indexer`, `merge_asof`.
+    """
+
+    code = "FX203"
+    name = "pandas-fillna-method"
+    summary = "`fillna(method='ffill')` → `ffill()` (removed in pandas 3.0)."
+    safety = Safety.SAFE
+    requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
+    triggers = (re.compile(r"\bmethod\s*=|\.pad\(|\.backfill\(|\.fillna\("),)
+    METADATA_DEPENDENCIES = METADATA
+
+    examples = (
+        Example(
+            "import pandas as pd\npx = pd.read_csv('px.csv')\npx = px.fillna(method='ffill', limit=3)\n",
+            "import pandas as pd\npx = pd.read_csv('px.csv')\npx = px.ffill(limit=3)\n",
+        ),
+        Example(
+            "import pandas as pd\ndef f(s: pd.Series):\n    return s.fillna(None, 'backfill'), s.pad()\n",
+            "import pandas as pd\ndef f(s: pd.Series):\n    return s.bfill(), s.ffill()\n",
+        ),
+        Example(
+            "import pandas as pd\ndf = pd.read_csv('x')\ndf.fillna(method='pad', axis=1, inplace=True)\n",
+            "import pandas as pd\ndf = pd.read_csv('x')\ndf.ffill(axis=1, inplace=True)\n",
+        ),
+        Example(
+            "import pandas as pd\ndf = pd.read_csv('x')\nout = df.groupby('k').fillna(method='bfill')\n",
+            "import pandas as pd\ndf = pd.read_csv('x')\nout = df.groupby('k').bfill()\n",
+        ),
+        Example(
+            "import pandas as pd\ndf = pd.read_csv('x')\nout = df.fillna(method='ffill', downcast='infer')\n",
+            "import pandas as pd\ndf = pd.read_csv('x')\nout = df.ffill().infer_objects()\n",
+            unsafe=True,
+        ),
+        # Report only: unknown receiver, non-literal method, replace(method=).
+        Example("def f(df):\n    return df.fillna(method='ffill')\n", reported=True),
+        Example("import pandas as pd\ndf = pd.read_csv('x')\ndf = df.fillna(method=how)\n", reported=True),
+        Example("import pandas as pd\ns = pd.Series([1])\ns = s.replace(0, method='ffill')\n", reported=True),
+        # Must not touch: other `method=` parameters, other libraries.
+        Example(
+            "import pandas as pd\ndf = pd.read_csv('x')\n"
+            "a = df.reindex(idx, method='ffill')\nb = df.interpolate(method='linear')\n"
+            "c = df.index.get_indexer(t, method='pad')\nd = pd.merge_asof(df, q, on='t', direction='backward')\n"
+        ),
+        Example("import numpy as np\nx = np.pad(a, 2)\ny = text.pad()\n"),
+    )
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.types = PandasTypes(self, node)
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        func = original_node.func
+        if not isinstance(func, cst.Attribute):
+            return updated_node
+        name = func.attr.value
+        if name in ("pad", "backfill"):
+            return self._alias(original_node, updated_node, name)
+        if name == "replace" and keyword(original_node, "method") is not None:
+            try:
+                proved, _ = gate(self.types, func.value)
+            except Skip:
+                return updated_node
+            self.report(original_node, f"`{code_of(original_node)}`: `replace(method=)` was removed in pandas 3.0; "
+                        "use `obj.mask(obj == to_replace).ffill()`", reason="no direct equivalent")
+            return updated_node
+        if name != "fillna":
+            return updated_node
+        method_arg = keyword(original_node, "method")
+        positional = [a for a in original_node.args if a.keyword is None and not a.star]
+        if method_arg is None and len(positional) >= 2:
+            method_arg = positional[1]
+            value_arg = positional[0]
+        else:
+            value_arg = keyword(original_node, "value") or (positional[0] if positional else None)
+        if method_arg is None:
+            return updated_node
+        if len(positional) > 2 or any(a.star for a in original_node.args):
+            return updated_node if self._report_odd(original_node) else updated_node
+        try:
+            proved, why = gate(self.types, func.value, kinds=DATA_KINDS | {Kind.GROUPBY}, distinctive=True)
+        except Skip:
+            return updated_node
+        shown = code_of(original_node)
+        if not isinstance(method_arg.value, cst.SimpleString) or method_arg.value.evaluated_value not in FORWARD:
+            self.report(original_node, f"`{shown}`: `fillna(method=)` was removed in pandas 3.0; call "
+                        "`.ffill()` or `.bfill()`", reason="`method` is not a known string literal")
+            return updated_node
+        if value_arg is not None and not (isinstance(value_arg.value, cst.Name) and value_arg.value.value == "None"):
+            self.report(original_node, f"`{shown}` passes both a value and a method; pandas never allowed that",
+                        reason="both `value` and `method`")
+            return updated_node
+        new_name = FORWARD[method_arg.value.evaluated_value]
+        downcast = keyword(original_node, "downcast")
+        fix = Safety.SAFE if proved else Safety.DETECT
+        reason = "" if proved else why
+        if downcast is not None and proved:
+            fix, reason = Safety.UNSAFE, "`downcast=` is gone; `.infer_objects()` may infer other dtypes"
+        message = f"`fillna(method={method_arg.value.value})` → `{new_name}()` (removed in pandas 3.0)"
+        if not self.report(original_node, message, fix=fix, reason=reason):
+            return updated_node
+        drop = {id(a) for a in (method_arg, value_arg, downcast) if a is not None}
+        args = [u for o, u in zip(original_node.args, updated_node.args) if id(o) not in drop]
+        if args:
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        new = updated_node.with_changes(func=updated_node.func.with_changes(attr=cst.Name(new_name)), args=args)
+        if downcast is not None:
+            new = cst.Call(func=cst.Attribute(value=new, attr=cst.Name("infer_objects")))
+        return new
+
+    def _report_odd(self, call: cst.Call) -> bool:
+        self.report(call, f"`{code_of(call)}`: `fillna(method=)` was removed in pandas 3.0; call `.ffill()` or "
+                    "`.bfill()`", reason="more than two positional arguments, or `*args`/`**kwargs`")
+        return False
+
+    def _alias(self, original_node: cst.Call, updated_node: cst.Call, name: str) -> cst.BaseExpression:
+        try:
+            proved, why = gate(self.types, original_node.func.value, kinds=DATA_KINDS | {Kind.GROUPBY})
+        except Skip:
+            return updated_node
+        new_name = FORWARD[name]
+        message = f"`.{name}()` → `.{new_name}()` (removed in pandas 3.0)"
+        if self.report(original_node, message, fix=Safety.SAFE if proved else Safety.DETECT, reason="" if proved else why):
+            return updated_node.with_changes(func=updated_node.func.with_changes(attr=cst.Name(new_name)))
+        return updated_node

@@ -1,0 +1,513 @@
+"""FX201 pandas-inplace."""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+from libcst.metadata import PositionProvider, ScopeProvider
+
+from finfix.sdk.names import code_of, is_false, is_true, keyword, remove_arg
+from finfix.sdk.pandas_types import LOOKALIKE_MODULES, METADATA, Kind, PandasTypes
+from finfix.sdk.rule import Example, Rule, Safety
+
+#: pandas 3.1 deprecates `inplace=` on these (PDEP-8); with `inplace=True` they return None.
+DEPRECATED = frozenset(
+    "drop dropna drop_duplicates rename rename_axis reset_index set_index sort_index sort_values eval query".split()
+)
+#: These keep `inplace=` (and return the object since 3.0); they preserve the shape, so a column
+#: can be assigned back: `df["a"] = df["a"].fillna(0)`.
+_INPLACE = re.compile(r"\binplace\s*=")
+SHAPE_PRESERVING = frozenset("fillna ffill bfill replace interpolate where mask clip".split())
+METHODS = DEPRECATED | SHAPE_PRESERVING
+
+# Calls that read a frame without keeping a reference to it.
+_READERS = frozenset({"len", "print", "repr", "str", "isinstance", "type", "id", "bool", "list", "tuple",
+                      "sorted", "enumerate", "zip", "iter", "sum", "min", "max", "any", "all", "hash"})
+
+
+class PandasInplace(Rule):
+    """## What it does
+    Rewrites the statement `RECV.method(..., inplace=True)` to `RECV = RECV.method(...)` for the pandas
+    methods that take `inplace` (`drop`, `dropna`, `drop_duplicates`, `rename`, `rename_axis`,
+    `reset_index`, `set_index`, `sort_index`, `sort_values`, `eval`, `query`, and the shape-preserving
+    `fillna`, `ffill`, `bfill`, `replace`, `interpolate`, `where`, `mask`, `clip`). RECV is a name, an
+    attribute chain (`self.df`) or a subscript: `df["a"].fillna(0, inplace=True)` becomes
+    `df["a"] = df["a"].fillna(0)`. `inplace=False` is dropped.
+
+    ## Why is this bad?
+    pandas 3.1 deprecates `inplace` on the first eleven methods (PDEP-8, removal planned for 4.0).
+    Under copy-on-write (always on since pandas 3.0) a chained `df["a"].fillna(0, inplace=True)`
+    silently does nothing: `df` keeps its NaN.
+
+    ## Example
+    ```python
+    df = pd.read_csv("px.csv")
+    df.dropna(subset=["close"], inplace=True)
+    df["volume"].fillna(0, inplace=True)
+    ```
+    Use instead:
+    ```python
+    df = pd.read_csv("px.csv")
+    df = df.dropna(subset=["close"])
+    df["volume"] = df["volume"].fillna(0)
+    ```
+
+    ## Fix safety
+    Safe when the receiver is a local name the function created or copied (bound from a pandas
+    constructor, reader, `pd.concat`, `.copy()` or another pandas method) and not handed to anything
+    that may keep it. Unsafe, and the finding says why, when another reference may still see the old
+    object: a parameter (the caller's frame is no longer modified), a global, a loop variable, a name
+    aliased (`raw = df`) or passed on before the call, a column view (`col = df["a"]`), an attribute
+    (`self.df`) or a container element. The chained-column fix is unsafe too: on pandas 3 the original
+    line did nothing, so the fix changes what the program computes (back to what it meant).
+
+    ## Not rewritten, only reported
+    The call's value is used (`x = df.dropna(inplace=True)` is None); `inplace=` is not a literal;
+    `*args`/`**kwargs` may pass it; `.loc[...]`/`.iloc[...]` receivers (label alignment); a chained
+    non-shape-preserving method (`df["a"].dropna(inplace=True)` never changed `df`: a dead statement);
+    `inplace=True` on methods that are not in pandas' list above (`Index.set_names`, `obj.ReLU(...)`).
+    Calls that resolve to another library (`torch.nn.ReLU(inplace=True)`) are left alone.
+    """
+
+    code = "FX201"
+    name = "pandas-inplace"
+    summary = "`df.method(..., inplace=True)` → `df = df.method(...)` (deprecated in pandas 3.1; a no-op when chained)."
+    safety = Safety.UNSAFE
+    triggers = ("inplace",)
+    METADATA_DEPENDENCIES = (*METADATA, PositionProvider)
+
+    examples = (
+        Example(
+            """
+            import pandas as pd
+            def load(path):
+                df = pd.read_csv(path)
+                df.dropna(subset=["px"], inplace=True)
+                df.set_index("date", inplace=True)
+                return df
+            """,
+            """
+            import pandas as pd
+            def load(path):
+                df = pd.read_csv(path)
+                df = df.dropna(subset=["px"])
+                df = df.set_index("date")
+                return df
+            """,
+        ),
+        Example(
+            """
+            def clean(df, cols):
+                df = df.copy()
+                df.dropna(subset=cols, inplace=True)
+                return df
+            """,
+            """
+            def clean(df, cols):
+                df = df.copy()
+                df = df.dropna(subset=cols)
+                return df
+            """,
+        ),
+        Example(
+            """
+            def clean(raw):
+                df = raw.copy()
+                df.sort_values("t", inplace=True)
+                return df
+            """,
+            """
+            def clean(raw):
+                df = raw.copy()
+                df = df.sort_values("t")
+                return df
+            """,
+        ),
+        Example(
+            "import pandas as pd\ndf = pd.DataFrame({'a': [1.0, None]})\ndf.fillna(0, inplace=False)\n",
+            "import pandas as pd\ndf = pd.DataFrame({'a': [1.0, None]})\ndf.fillna(0)\n",
+        ),
+        # A parameter: the caller relied on the mutation. Rewritten only with --unsafe-fixes.
+        Example("def clean(df):\n    df.dropna(inplace=True)\n", reported=True),
+        Example("def clean(df):\n    df.dropna(inplace=True)\n", "def clean(df):\n    df = df.dropna()\n", unsafe=True),
+        # Chained column: a no-op under copy-on-write; the fix restores the intended effect (unsafe).
+        Example(
+            """
+            import pandas as pd
+            df = pd.read_csv("x.csv")
+            df["a"].fillna(0, inplace=True)
+            """,
+            """
+            import pandas as pd
+            df = pd.read_csv("x.csv")
+            df["a"] = df["a"].fillna(0)
+            """,
+            unsafe=True,
+        ),
+        Example(
+            """
+            class Book:
+                def tidy(self):
+                    self.trades.drop_duplicates(inplace=True)
+            """,
+            """
+            class Book:
+                def tidy(self):
+                    self.trades = self.trades.drop_duplicates()
+            """,
+            unsafe=True,
+        ),
+        # Loop variable and alias: reported, not rewritten without --unsafe-fixes.
+        Example("for f in frames:\n    f.fillna(0, inplace=True)\n", reported=True),
+        Example(
+            """
+            import pandas as pd
+            df = pd.DataFrame({"a": [1]})
+            raw = df
+            df.dropna(inplace=True)
+            """,
+            reported=True,
+        ),
+        # Report only: value used, variable inplace, **kwargs, chained non-shape-preserving, .loc.
+        Example("import pandas as pd\ndf = pd.DataFrame()\nx = df.dropna(inplace=True)\n", reported=True),
+        Example("df.dropna(inplace=flag)\n", reported=True),
+        Example("df.dropna(inplace=True, **kw)\n", reported=True),
+        Example("import pandas as pd\ndf = pd.read_csv('x')\ndf['a'].dropna(inplace=True)\n", reported=True),
+        Example("import pandas as pd\ndf = pd.read_csv('x')\ndf.loc[m, 'a'].fillna(0, inplace=True)\n", reported=True),
+        Example("idx.set_names(['a'], inplace=True)\n", reported=True),
+        Example("layer = model.ReLU(inplace=True)\n", reported=True),
+        # Resolved to another library, or no inplace at all: untouched and not reported.
+        Example("import torch.nn as nn\nlayer = nn.ReLU(inplace=True)\n"),
+        Example("import torch.nn.functional as F\ny = F.relu(x, inplace=True)\n"),
+        Example("import numpy as np\nnp.clip(a, 0, 1, out=a)\ndf = df.dropna()\n"),
+    )
+
+    @classmethod
+    def applies_to(cls, source: str) -> bool:
+        return _INPLACE.search(source) is not None
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self.types = PandasTypes(self, node)
+        self._statements: set[cst.Call] = set()
+
+    def visit_Expr(self, node: cst.Expr) -> None:
+        if isinstance(node.value, cst.Call):
+            arg = keyword(node.value, "inplace")
+            if arg is not None and is_true(arg.value):
+                self._statements.add(node.value)
+
+    # -- calls whose value is used, inplace=False, look-alikes --------------------------------------
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
+        arg = keyword(original_node, "inplace")
+        if arg is None:
+            return updated_node
+        method = original_node.func.attr.value if isinstance(original_node.func, cst.Attribute) else None
+        if method not in METHODS:
+            self._lookalike(original_node, method)
+            return updated_node
+        if original_node in self._statements:
+            return updated_node  # the statement is rewritten in leave_Expr
+        shown = _shown(original_node)
+        if is_false(arg.value):
+            if self.report(arg, f"`inplace=False` is the default: drop it (`{shown}`)", fix=Safety.SAFE):
+                target = keyword(updated_node, "inplace")
+                return updated_node.with_changes(args=remove_arg(updated_node.args, target))
+            return updated_node
+        if is_true(arg.value):
+            returns = "returns None" if method in DEPRECATED else "returns None on pandas < 3"
+            recv = code_of(original_node.func.value)
+            self.report(
+                original_node,
+                f"`{shown}` {returns}, yet its value is used; assign the result instead "
+                f"(`{recv} = {recv}.{method}(...)`) and use `{recv}`",
+                reason="the call's value is used",
+            )
+            return updated_node
+        self.report(
+            original_node,
+            f"`inplace={code_of(arg.value)}` in `{shown}`: write two branches, or always assign the result",
+            reason="`inplace` is not a literal",
+        )
+        return updated_node
+
+    def _lookalike(self, call: cst.Call, method: str | None) -> None:
+        arg = keyword(call, "inplace")
+        if arg is None or is_false(arg.value):
+            return
+        for q in self.types.qnames(call.func):
+            if q.split(".")[0] in LOOKALIKE_MODULES and not q.startswith("pandas"):
+                return  # torch.nn.ReLU & co: provably another library
+        if isinstance(call.func, cst.Attribute) and self.types.is_not_pandas(call.func.value):
+            return
+        shown = _shown(call)
+        self.report(
+            call,
+            f"`{shown}`: `{method or code_of(call.func)}` is not one of pandas' in-place methods; left alone",
+            reason="not a pandas method that takes `inplace`",
+        )
+
+    # -- the statement `RECV.method(..., inplace=True)` ---------------------------------------------------
+    def leave_Expr(self, original_node: cst.Expr, updated_node: cst.Expr) -> cst.BaseSmallStatement:
+        call = original_node.value
+        if call not in self._statements or not isinstance(call, cst.Call):
+            return updated_node
+        method = call.func.attr.value if isinstance(call.func, cst.Attribute) else None
+        if method not in METHODS:
+            return updated_node
+        new_call = updated_node.value
+        assert isinstance(new_call, cst.Call) and isinstance(new_call.func, cst.Attribute)
+        recv = call.func.value
+        shown = _shown(call)
+        if any(a.star for a in call.args):
+            self.report(call, f"`{shown}`: `*args`/`**kwargs` may also pass `inplace`; rewrite by hand",
+                        reason="`*args`/`**kwargs` in the call")
+            return updated_node
+        deprecation = (
+            "`inplace` is deprecated in pandas 3.1 (PDEP-8)" if method in DEPRECATED
+            else "assigning the result is the form that works with copy-on-write"
+        )
+        if isinstance(recv, cst.Subscript) or self._is_column_attribute(recv):
+            return self._chained(original_node, updated_node, call, recv, method, shown)
+        if isinstance(recv, cst.Name):
+            fix, reason = self._name_safety(recv, original_node)
+        elif _is_attribute_chain(recv):
+            fix, reason = Safety.UNSAFE, (
+                f"`{code_of(recv)}` is an attribute: any other reference to the frame it held no longer sees the change"
+            )
+        else:
+            self.report(call, f"`{shown}` works on a temporary object, so it has no lasting effect; "
+                        f"assign `{code_of(recv)}.{method}(...)` to a name", reason="the receiver is a temporary")
+            return updated_node
+        target = code_of(recv)
+        message = f"`{shown}` → `{target} = {target}.{method}(...)`: {deprecation}"
+        if self.report(call, message, fix=fix, reason=reason):
+            return self._assign(updated_node, new_call)
+        return updated_node
+
+    def _assign(self, updated: cst.Expr, new_call: cst.Call, target: cst.BaseExpression | None = None) -> cst.Assign:
+        inplace = keyword(new_call, "inplace")
+        value = new_call.with_changes(args=remove_arg(new_call.args, inplace))
+        func = value.func
+        assert isinstance(func, cst.Attribute)
+        if target is not None:
+            value = value.with_changes(func=func.with_changes(value=target.deep_clone()))
+        lhs = (target or func.value).deep_clone()
+        return cst.Assign(targets=[cst.AssignTarget(target=lhs)], value=value, semicolon=updated.semicolon)
+
+    def _is_column_attribute(self, recv: cst.BaseExpression) -> bool:
+        return (
+            isinstance(recv, cst.Attribute)
+            and self.types.infer(recv.value).kind is Kind.FRAME
+            and self.types.infer(recv).kind is Kind.PANDAS
+        )
+
+    def _chained(self, original, updated, call, recv, method, shown):
+        base = recv.value
+        base_type = self.types.infer(base)
+        if base_type.kind is Kind.INDEXER:
+            self.report(
+                call,
+                f"`{shown}` acts on a `.loc`/`.iloc` selection, a temporary copy under copy-on-write; "
+                f"consider `{code_of(recv)} = {code_of(recv)}.{method}(...)` (check label alignment)",
+                reason="`.loc`/`.iloc` selection: assigning back re-aligns on labels",
+            )
+            return updated
+        if method not in SHAPE_PRESERVING:
+            if base_type.is_pandas:
+                self.report(
+                    call,
+                    f"`{shown}` is a dead statement: it {method}s a temporary column and never changed "
+                    f"`{code_of(base)}`; delete it or assign the result to a new name",
+                    reason=f"`{method}` does not keep the shape, so the column cannot be assigned back",
+                )
+            else:
+                self.report(
+                    call,
+                    f"`{shown}`: if `{code_of(base)}` is a container of frames, write "
+                    f"`{code_of(recv)} = {code_of(recv)}.{method}(...)`; if it is a DataFrame, the line does nothing",
+                    reason=f"`{code_of(base)}` is not known to be a list/dict or a DataFrame",
+                )
+            return updated
+        if isinstance(recv, cst.Attribute):  # df.a → df["a"]
+            target: cst.BaseExpression = cst.Subscript(
+                value=updated.value.func.value.value,
+                slice=[cst.SubscriptElement(cst.Index(cst.SimpleString(f'"{recv.attr.value}"')))],
+            )
+        else:
+            target = updated.value.func.value
+        text = code_of(target)
+        if base_type.is_pandas:
+            reason = (
+                f"under copy-on-write (pandas ≥ 3) the original line did nothing to `{code_of(base)}`; "
+                "the fix makes it take effect, as it did on pandas 2"
+            )
+        else:
+            reason = f"`{code_of(base)}` may be a container whose element is also referenced elsewhere"
+        why = ("a chained in-place call is a no-op under copy-on-write" if base_type.is_pandas
+               else "assigning the result works whether it is a column or a container element")
+        message = f"`{shown}` → `{text} = {text}.{method}(...)`: {why}"
+        if self.report(call, message, fix=Safety.UNSAFE, reason=reason):
+            return self._assign(updated, updated.value, target)
+        return updated
+
+    # -- is rebinding the name invisible to everyone else? --------------------------------------------
+    def _name_safety(self, name: cst.Name, stmt: cst.Expr) -> tuple[Safety, str]:
+        n = name.value
+        use_scope = self.get_metadata(ScopeProvider, name, None)
+        found = self.types.bindings(name)
+        if use_scope is None or not found:
+            return Safety.UNSAFE, f"`{n}` is not bound in this file: it may be shared"
+        since = self._dominating(found, stmt, use_scope)
+        if since is not None:  # `df = df.copy()` at the top of the body: earlier bindings no longer matter
+            found = [(a, b) for a, b in found if b is not None and self._pos(b) >= since]
+        for assignment, binder in found:
+            if getattr(assignment, "scope", None) is not use_scope:
+                return Safety.UNSAFE, f"`{n}` is a global or enclosing-scope name: other code sees the frame it names"
+            if binder is None:
+                owner = self._binding_statement(assignment)
+                if isinstance(owner, (cst.For, cst.CompFor)):
+                    return Safety.UNSAFE, f"`{n}` is a loop variable: the frame in the container is no longer modified"
+                return Safety.UNSAFE, f"`{n}` is bound by `{type(owner).__name__ if owner else 'an import'}`, which may share it"
+            if isinstance(binder, cst.Param):
+                return Safety.UNSAFE, (
+                    f"`{n}` is a parameter: the caller's frame is no longer modified (return `{n}` and "
+                    "update the call sites)"
+                )
+            if isinstance(binder, cst.AugAssign):
+                continue
+            value = binder.value if isinstance(binder, (cst.Assign, cst.AnnAssign, cst.NamedExpr)) else None
+            if value is None:
+                continue
+            if isinstance(value, (cst.Name, cst.Attribute)) and not isinstance(value, cst.Call):
+                if not (isinstance(value, cst.Attribute) and self.types.infer(value).fresh):
+                    return Safety.UNSAFE, f"`{n}` is another name for `{code_of(value)}`, which would keep the old frame"
+            typed = self.types.infer(value)
+            if typed.view:
+                return Safety.UNSAFE, (
+                    f"`{n}` is a selection of another frame (`{code_of(value)}`): on pandas < 3 the in-place "
+                    "call also changed that frame"
+                )
+            if not typed.fresh and not (
+                isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "copy"
+            ):
+                return Safety.UNSAFE, (
+                    f"`{n}` is bound from `{_short(value)}`, which may return a frame that is also referenced elsewhere"
+                )
+        escape = self._escape_before(name, stmt, use_scope, since)
+        if escape is not None:
+            return Safety.UNSAFE, f"`{n}` is also held by `{escape}`, which would keep the old frame"
+        return Safety.SAFE, ""
+
+    def _binding_statement(self, assignment) -> cst.CSTNode | None:
+        node = getattr(assignment, "node", None)
+        while node is not None and not isinstance(node, (cst.For, cst.CompFor, cst.With, cst.ExceptHandler,
+                                                           cst.Import, cst.ImportFrom, cst.Assign, cst.BaseSmallStatement)):
+            node = self.types.parent(node)
+        return node
+
+    def _pos(self, node: cst.CSTNode) -> tuple[int, int]:
+        start = self.get_metadata(PositionProvider, node).start
+        return start.line, start.column
+
+    def _dominating(self, found, stmt: cst.Expr, scope) -> tuple[int, int] | None:
+        """Where the last binding that surely runs before ``stmt`` starts: an assignment that is a
+        statement of the function (or module) body itself, not nested in a branch or loop."""
+        here = self._pos(stmt)
+        best = None
+        for assignment, binder in found:
+            if not isinstance(binder, (cst.Assign, cst.AnnAssign)) or getattr(assignment, "scope", None) is not scope:
+                continue
+            line = self.types.parent(binder)
+            block = self.types.parent(line) if isinstance(line, cst.SimpleStatementLine) else None
+            owner = self.types.parent(block) if isinstance(block, cst.IndentedBlock) else block
+            if not (isinstance(owner, cst.FunctionDef) and isinstance(block, cst.IndentedBlock)
+                    or isinstance(block, cst.Module)):
+                continue
+            pos = self._pos(binder)
+            if pos < here and (best is None or pos > best):
+                best = pos
+        return best
+
+    def _escape_before(self, name: cst.Name, stmt: cst.Expr, scope, since=None) -> str | None:
+        """Another use of the name, before the statement (or in the same loop), that may keep the object."""
+        here = self.get_metadata(PositionProvider, stmt).start
+        loops = self._loops(stmt)
+        bound_in_loop_before = False
+        for assignment in scope.assignments[name.value]:
+            node = getattr(assignment, "node", None)
+            if node is not None and loops and self._inside(node, loops[0]):
+                pos = self.get_metadata(PositionProvider, node).start
+                if (pos.line, pos.column) < (here.line, here.column):
+                    bound_in_loop_before = True
+        for access in scope.accesses[name.value]:
+            node = access.node
+            if node is name:
+                continue
+            pos = self.get_metadata(PositionProvider, node).start
+            if since is not None and (pos.line, pos.column) < since:
+                continue  # refers to the object bound before the dominating binding
+            before = (pos.line, pos.column) < (here.line, here.column)
+            if not before and not (loops and not bound_in_loop_before and self._inside(node, loops[0])):
+                continue
+            holder = self._holder(node)
+            if holder is not None:
+                return holder
+        return None
+
+    def _holder(self, node: cst.Name) -> str | None:
+        parent = self.types.parent(node)
+        if isinstance(parent, (cst.Attribute, cst.Subscript)) and parent.value is node:
+            return None
+        if isinstance(parent, (cst.Return, cst.Comparison, cst.ComparisonTarget, cst.BinaryOperation,
+                               cst.UnaryOperation, cst.FormattedStringExpression, cst.If, cst.While, cst.Assert)):
+            return None
+        if isinstance(parent, cst.Arg):
+            call = self.types.parent(parent)
+            if isinstance(call, cst.Call):
+                func = call.func
+                if isinstance(func, cst.Name) and func.value in _READERS:
+                    return None
+                if any(q.startswith("pandas.") or q.startswith("builtins.") and q[9:] in _READERS
+                       for q in self.types.qnames(func)):
+                    return None
+                if isinstance(func, cst.Attribute) and self.types.is_pandas(func.value):
+                    return None
+                return code_of(call.func) + "(...)"
+        if isinstance(parent, cst.AssignTarget):
+            return None
+        shown = code_of(parent) if parent is not None else node.value
+        return shown if len(shown) <= 40 else shown[:37] + "..."
+
+    def _loops(self, node: cst.CSTNode) -> list[cst.CSTNode]:
+        loops = []
+        cur = self.types.parent(node)
+        while cur is not None and not isinstance(cur, (cst.FunctionDef, cst.Module, cst.ClassDef)):
+            if isinstance(cur, (cst.For, cst.While)):
+                loops.append(cur)
+            cur = self.types.parent(cur)
+        return loops[::-1]  # outermost first
+
+    def _inside(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
+        cur = node
+        while cur is not None:
+            if cur is ancestor:
+                return True
+            cur = self.types.parent(cur)
+        return False
+
+
+def _is_attribute_chain(expr: cst.BaseExpression) -> bool:
+    while isinstance(expr, cst.Attribute):
+        expr = expr.value
+    return isinstance(expr, cst.Name)
+
+
+def _shown(call: cst.Call) -> str:
+    text = code_of(call)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _short(node: cst.CSTNode) -> str:
+    text = code_of(node.func) + "(...)" if isinstance(node, cst.Call) else code_of(node)
+    return text if len(text) <= 40 else text[:37] + "..."

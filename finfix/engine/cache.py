@@ -1,0 +1,256 @@
+"""A content-hash cache of results in ``.finfix_cache/`` (next to the pyproject.toml, else the cwd).
+
+A run's results depend on the file's bytes and on the run: finfix's version and code, the rules (and the
+files that define them), the settings (check or fix, unsafe fixes, rule options, target Python). The
+run's part is hashed into a key and names one cache file; inside it, results are stored by the hash of
+the file's content, and an index maps each path to ``(mtime_ns, size, content hash)`` so an unchanged
+file is not even read. A stat that differs only means the file is read and hashed again; a file whose
+mtime is within two seconds of its reading is always re-hashed (the "racy git" problem).
+
+The cache is JSON (never pickle: a checked-out repository must not be able to run code through it), is
+written atomically, and a missing, corrupt or unwritable cache only costs speed. ``--no-cache`` or
+``[tool.finfix] cache = false`` turns it off. Internal errors and unreadable files are never cached.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+if TYPE_CHECKING:
+    from finfix.results import FileResult, Settings
+
+DIR_NAME = ".finfix_cache"
+FORMAT = 1
+_KEEP_FILES = 8  # result files of other runs (other settings or rule sets) kept around
+_RACY_NS = 2_000_000_000
+
+
+def content_hash(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def _rule_sources() -> tuple[list[str], list[Path]]:
+    """The third-party rule packs installed, and the files that define finfix and every rule.
+
+    Found without importing any rule, so that a run served from the cache never imports LibCST.
+    """
+    from importlib import metadata, util
+
+    packs = sorted(f"{ep.name}={ep.value}" for ep in metadata.entry_points(group="finfix.rules"))
+    tops = {"finfix", "finfix.codemods"} | {pack.split("=", 1)[1].split(":")[0].split(".")[0] for pack in packs}
+    files: list[Path] = []
+    for top in sorted(tops):
+        try:
+            spec = util.find_spec(top)
+        except (ImportError, ValueError):
+            continue
+        if spec is None:
+            continue
+        if spec.submodule_search_locations:
+            for directory in spec.submodule_search_locations:
+                files.extend(sorted(Path(directory).rglob("*.py")))
+        elif spec.origin:
+            files.append(Path(spec.origin))
+    return packs, files
+
+
+def _code_fingerprint(files: Iterable[Path]) -> list[Any]:
+    """Stat of every module that defines finfix and the rules: an edit invalidates the cache."""
+    out: list[Any] = []
+    for path in files:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        out.append([str(path), st.st_mtime_ns, st.st_size])
+    return out
+
+
+def _libcst_version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("libcst")
+    except metadata.PackageNotFoundError:
+        return ""
+
+
+def run_key(select: Sequence[str], ignore: Sequence[str], settings: Settings) -> str:
+    """The run's part of the key. The rules enter as the selection that chose them (``--select``,
+    ``--ignore``, config) plus the code and the packs that define them: the same selection of the
+    same code always chooses the same rules, and knowing it needs no import of a rule."""
+    from finfix import __version__
+
+    packs, files = _rule_sources()
+    doc = {
+        "format": FORMAT,
+        "finfix": __version__,
+        "libcst": _libcst_version(),
+        "python": list(sys.version_info[:2]),
+        "select": list(select),
+        "ignore": list(ignore),
+        "packs": packs,
+        "code": _code_fingerprint(files),
+        "settings": {
+            "fix": settings.fix,
+            "unsafe": settings.unsafe_fixes,
+            "options": settings.rule_options,
+            "target": list(settings.target_python),
+        },
+    }
+    text = json.dumps(doc, sort_keys=True, default=repr)
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+
+def _finding_to_list(f: Any) -> list[Any]:
+    return [f.line, f.col, f.code, f.name, f.message, f.fix.value, f.reason, f.applied, f.end_line, f.end_col]
+
+
+class Cache:
+    """Results of one kind of run, by content hash; see the module docstring."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self.index: dict[str, list[Any]] = {}  # absolute path -> [mtime_ns, size, digest]
+        self.entries: dict[str, dict[str, Any]] = {}  # digest -> {"f": findings, "e": error, "n": new}
+        self.hits = 0
+        self._dirty = False
+
+    @classmethod
+    def open(cls, root: Path, select: Sequence[str], ignore: Sequence[str], settings: Settings) -> Cache:
+        cache = cls(Path(root) / DIR_NAME / f"results-{run_key(select, ignore, settings)}.json")
+        try:
+            with open(cache.file, "rb") as fh:
+                doc = json.load(fh)
+            if doc.get("format") == FORMAT:
+                cache.index = dict(doc["index"])
+                cache.entries = dict(doc["entries"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass  # no cache yet, or a damaged one: start afresh
+        return cache
+
+    # -- reading ----------------------------------------------------------------------------------
+    def lookup(self, paths: Sequence[str]) -> tuple[list[FileResult], list[str]]:
+        """Split ``paths`` into cached results and the paths still to process."""
+        hits: list[FileResult] = []
+        misses: list[str] = []
+        for p in paths:
+            result = self._get(p)
+            if result is None:
+                misses.append(p)
+            else:
+                hits.append(result)
+        self.hits = len(hits)
+        return hits, misses
+
+    def _get(self, path: str) -> FileResult | None:
+        from finfix.results import FileResult
+
+        key = os.path.abspath(path)
+        rec = self.index.get(key)
+        if rec is None:
+            return None
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None  # the worker reports it
+        raw: bytes | None = None
+        if [st.st_mtime_ns, st.st_size] == rec[:2]:
+            digest = rec[2]
+        else:
+            raw = _read(path)
+            if raw is None:
+                return None
+            digest = content_hash(raw)
+            if digest != rec[2]:
+                return None
+            self._stamp(key, st, digest)
+        entry = self.entries.get(digest)
+        if entry is None:
+            return None
+        new = base64.b64decode(entry["n"]) if entry.get("n") else None
+        if new is not None and raw is None:  # a fix to apply: the caller needs the bytes it replaces
+            raw = _read(path)
+            if raw is None or content_hash(raw) != digest:
+                return None
+        from finfix.results import Finding, Safety
+
+        findings = tuple(
+            Finding(path, ln, col, code, name, msg, Safety(fix), reason, applied, eline, ecol)
+            for ln, col, code, name, msg, fix, reason, applied, eline, ecol in entry["f"]
+        )
+        return FileResult(path, old=raw if new is not None else None, new=new, findings=findings,
+                          error=entry.get("e"), stamp=(st.st_mtime_ns, st.st_size, digest))
+
+    # -- writing ----------------------------------------------------------------------------------
+    def update(self, results: Iterable[FileResult]) -> None:
+        for r in results:
+            if r.stamp is None or r.internal:
+                continue
+            mtime, size, digest = r.stamp
+            self.entries[digest] = {
+                "f": [_finding_to_list(f) for f in r.findings],
+                "e": r.error,
+                "n": base64.b64encode(r.new).decode("ascii") if r.changed and r.new is not None else None,
+            }
+            self.index[os.path.abspath(r.path)] = self._index_row(mtime, size, digest)
+            self._dirty = True
+
+    def _stamp(self, key: str, st: os.stat_result, digest: str) -> None:
+        self.index[key] = self._index_row(st.st_mtime_ns, st.st_size, digest)
+        self._dirty = True
+
+    @staticmethod
+    def _index_row(mtime_ns: int, size: int, digest: str) -> list[Any]:
+        if mtime_ns > time.time_ns() - _RACY_NS:
+            mtime_ns = -1  # too fresh to trust: the file could change again within the clock's tick
+        return [mtime_ns, size, digest]
+
+    def save(self) -> None:
+        """Write the cache atomically; any failure (read-only tree, full disk) is silently ignored."""
+        if not self._dirty:
+            return
+        live = {row[2] for row in self.index.values()}
+        doc = {"format": FORMAT, "index": self.index,
+               "entries": {d: e for d, e in self.entries.items() if d in live}}
+        directory = self.file.parent
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            ignore = directory / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# created by finfix\n*\n")
+                (directory / "CACHEDIR.TAG").write_text(
+                    "Signature: 8a477f597d28d172789f06886806bc55\n# finfix result cache\n")
+            fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".tmp", dir=directory)
+            try:
+                with os.fdopen(fd, "w") as fh:
+                    json.dump(doc, fh, separators=(",", ":"))
+                os.replace(tmp, self.file)
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+                raise
+            self._dirty = False
+            old = sorted(directory.glob("results-*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
+            for stale in old[_KEEP_FILES:]:
+                stale.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def _read(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None

@@ -1,0 +1,128 @@
+"""Small helpers rules share: qualified-name look-ups and node tests.
+
+Names are resolved with LibCST's QualifiedNameProvider, never by text, so ``np.float_``,
+``numpy.float_``, ``from numpy import float_ as F; F`` all resolve to ``numpy.float_``.
+"""
+
+from __future__ import annotations
+
+from typing import Collection, Iterable
+
+import libcst as cst
+from libcst.metadata import QualifiedNameProvider, ScopeProvider
+
+from finfix.sdk.rule import Rule
+
+_EMPTY_MODULE = cst.Module(body=[])
+
+
+def qualified_names(rule: Rule, node: cst.CSTNode) -> set[str]:
+    return {q.name for q in rule.get_metadata(QualifiedNameProvider, node, set())}
+
+
+def may_resolve_to(rule: Rule, node: cst.CSTNode, leaves: Collection[str]) -> bool:
+    """Can ``node`` possibly resolve to a qualified name ending in one of ``leaves``?
+
+    A syntactic test to run before ``qualified_names``: the first qualified-name query on a file
+    runs LibCST's scope analysis over the whole module, the most expensive step finfix has, and most
+    calls and attributes in a file are plainly not candidates. An attribute is named by its last
+    part whatever its receiver; a bare name can also be an alias (`from pandas import read_csv as
+    rc`), so any name bound with ``as`` in the file stays a candidate.
+    """
+    if isinstance(node, cst.Attribute):
+        return node.attr.value in leaves
+    if isinstance(node, cst.Name):
+        return node.value in leaves or node.value in rule.session.as_names
+    return False
+
+
+def leaves_of(qualified: Iterable[str]) -> frozenset[str]:
+    """``{"pandas.read_csv", "numpy.trapz"}`` → ``{"read_csv", "trapz"}``."""
+    return frozenset(q.rpartition(".")[2] for q in qualified)
+
+
+def resolves_to(rule: Rule, node: cst.CSTNode, names: Iterable[str]) -> str | None:
+    """The first of ``names`` that ``node`` resolves to, or None."""
+    found = qualified_names(rule, node)
+    for name in names:
+        if name in found:
+            return name
+    return None
+
+
+def assignments_of(rule: Rule, name: cst.Name) -> list:
+    """What binds ``name`` where it is used (LibCST ``Assignment``/``BuiltinAssignment`` ...); empty when
+    the name is unbound or its scope is unknown (a node the rule built)."""
+    try:
+        scope = rule.get_metadata(ScopeProvider, name)
+    except KeyError:
+        return []
+    return list(scope[name.value]) if scope is not None else []
+
+
+def code_of(node: cst.CSTNode) -> str:
+    return _EMPTY_MODULE.code_for_node(node)
+
+
+def short_code(node: cst.CSTNode, limit: int = 40) -> str:
+    """One-line source of ``node`` for messages: whitespace collapsed, cut at ``limit`` characters."""
+    text = " ".join(code_of(node).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def keyword(call: cst.Call, name: str) -> cst.Arg | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def has_star_args(call: cst.Call) -> bool:
+    return any(arg.star for arg in call.args)
+
+
+def is_docstring(stmt: cst.BaseStatement) -> bool:
+    return (
+        isinstance(stmt, cst.SimpleStatementLine)
+        and len(stmt.body) == 1
+        and isinstance(stmt.body[0], cst.Expr)
+        and isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def is_true(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "True"
+
+
+def is_false(expr: cst.BaseExpression) -> bool:
+    return isinstance(expr, cst.Name) and expr.value == "False"
+
+
+def remove_arg(args: Iterable[cst.Arg], target: cst.Arg) -> list[cst.Arg]:
+    """Drop ``target`` from an argument list and fix up the trailing comma of the new last argument."""
+    kept = [a for a in args if a is not target]
+    if kept and target is not None:
+        last = kept[-1]
+        original_last = list(args)[-1]
+        if original_last is target and last.comma is not cst.MaybeSentinel.DEFAULT:
+            kept[-1] = last.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return kept
+
+
+def replace_callee(rule: Rule, func: cst.BaseExpression, qualified: str, new_leaf: str) -> cst.BaseExpression:
+    """``func`` (which resolves to ``qualified``) renamed to ``new_leaf`` in the same module.
+
+    `integrate.simps` → `integrate.simpson`; a from-imported `simps` becomes `simpson`, with
+    ``from <module> import simpson`` queued and the old from-import dropped once nothing uses it.
+    Only call it when the fix is applied.
+    """
+    if isinstance(func, cst.Attribute):
+        return func.with_changes(attr=cst.Name(new_leaf))
+    module, _, old_leaf = qualified.rpartition(".")
+    if isinstance(func, cst.Name):
+        from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
+
+        asname = func.value if func.value != old_leaf else None
+        RemoveImportsVisitor.remove_unused_import(rule.context, module, old_leaf, asname)
+        AddImportsVisitor.add_needed_import(rule.context, module, new_leaf)
+    return cst.Name(new_leaf)
