@@ -236,3 +236,55 @@ def test_example_ops_fixed_module_runs(tmp_path, monkeypatch):
     suite = unittest.defaultTestLoader.loadTestsFromTestCase(namespace["TestFees"])
     result = unittest.TextTestRunner(stream=open(tmp_path / "log", "w")).run(suite)
     assert result.wasSuccessful() and result.testsRun == 2
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A throw-away redis-server on a free loopback port (the test needs the binary)."""
+    import shutil
+    import socket
+    import time
+
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (Debian package redis-server)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                             "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import redis
+
+    client = redis.Redis(host="127.0.0.1", port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    yield client
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_redis_read_modify_write_loses_an_update_that_incrby_keeps(redis_server):
+    """What FX521 reports, shown on a real server: two workers interleave between GET and SET."""
+    r = redis_server
+    r.set("fills", 0)
+    first = int(r.get("fills"))   # worker A reads
+    second = int(r.get("fills"))  # worker B reads before A writes
+    r.set("fills", first + 5)     # A writes
+    r.set("fills", second + 3)    # B writes: A's 5 are gone
+    assert int(r.get("fills")) == 3
+    r.set("fills", 0)
+    r.incrby("fills", 5)
+    r.incrby("fills", 3)
+    assert int(r.get("fills")) == 8  # the atomic form the finding names keeps both
+    # and the WATCH/MULTI form the rule leaves alone really is a transaction
+    with r.pipeline(transaction=True) as pipe:
+        pipe.watch("fills")
+        value = int(pipe.get("fills"))
+        pipe.multi()
+        pipe.set("fills", value + 1)
+        pipe.execute()
+    assert int(r.get("fills")) == 9
