@@ -26,6 +26,16 @@ from finfix.codemods.pandas.values import PandasValues
 from finfix.codemods.python.mutable_default import MutableDefault
 from finfix.codemods.python.silent_except import SilentExcept
 from finfix.codemods.python.utcnow import DatetimeUtcnow
+from finfix.codemods.python.removed_stdlib import PythonRemovedStdlib
+from finfix.codemods.python.unittest_aliases import UnittestRemovedAliases
+from finfix.codemods.python.deprecated_stdlib import PythonDeprecatedStdlib
+from finfix.codemods.python.float_money import FloatMoney
+from finfix.codemods.pandas.ix_indexer import PandasIx
+from finfix.codemods.plotting.mplfinance_frame import MplfinanceUnvalidatedFrame
+from finfix.codemods.numpy_scipy.talib_inputs import TalibInputs
+from finfix.codemods.ops.redis_read_modify_write import RedisReadModifyWrite
+from finfix.codemods.ops.cachetools_ttl import CachetoolsTtlNoInvalidation
+from finfix.codemods.ops.gputil_unmaintained import GputilUnmaintained
 from finfix.codemods.plotting.seaborn_distplot import SeabornDistplot
 from finfix.codemods.plotting.mpl_plot_date import MplPlotDate
 from finfix.codemods.plotting.mpl_cm_get_cmap import MplCmGetCmap
@@ -57,6 +67,10 @@ BUILTIN = (
     MutableDefault,
     SilentExcept,
     DatetimeUtcnow,
+    PythonRemovedStdlib,
+    UnittestRemovedAliases,
+    PythonDeprecatedStdlib,
+    FloatMoney,
     # pandas (FX2xx)
     PandasInplace,
     PandasValues,
@@ -74,6 +88,7 @@ BUILTIN = (
     PandasIdxNa,
     PandasResampleBase,
     PandasMiscRemoved,
+    PandasIx,
     # plotting (FX3xx): after the pandas rules
     SeabornDistplot,
     MplPlotDate,
@@ -81,6 +96,7 @@ BUILTIN = (
     MplSeabornStyleNames,
     MplMisc,
     PlotlyImageEngine,
+    MplfinanceUnvalidatedFrame,
     # numpy/scipy/sklearn (FX4xx), psutil/optuna (FX5xx)
     NumpyRemovedAliases,
     NumpyBuiltinAliases,
@@ -91,7 +107,11 @@ BUILTIN = (
     SklearnAgglomerativeAffinity,
     SklearnKmeansAlgorithm,
     SklearnKmeansNInit,
+    TalibInputs,
     PsutilRenamedApis,
     OptunaSuggestLegacy,
     OptunaUnseededSampler,
+    RedisReadModifyWrite,
+    CachetoolsTtlNoInvalidation,
+    GputilUnmaintained,
 )

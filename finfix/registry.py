@@ -58,7 +58,15 @@ def select(
             raise UnknownRule(f"unknown rule selector {s!r} (use a code like FX101, a prefix like FX1, or a name)")
     if selectors and not any(s.upper() == "ALL" for s in selectors):
         chosen = tuple(r for r in pool if any(_matches(r, s) for s in selectors))
+    # An opt-in rule runs only when a selector names it exactly (its code or its name), never through
+    # a prefix, `ALL` or the default selection: its findings are for teams that asked for them.
+    chosen = tuple(r for r in chosen if not r.opt_in or any(_names_exactly(r, s) for s in selectors))
     return tuple(r for r in chosen if not any(_matches(r, s) for s in ignores))
+
+
+def _names_exactly(rule: type[Rule], selector: str) -> bool:
+    s = selector.strip()
+    return rule.code.upper() == s.upper() or rule.name == s.lower()
 
 
 def resolve(codes: Iterable[str]) -> tuple[type[Rule], ...]:

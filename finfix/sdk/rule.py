@@ -75,6 +75,8 @@ class Rule(cst.CSTTransformer):
     #: Substrings (or compiled regexes) of which at least one must occur in a file for the rule to run.
     triggers: ClassVar[tuple[str | re.Pattern[str], ...]] = ()
     examples: ClassVar[tuple[Example, ...]] = ()
+    #: Opt-in rules run only when selected by their exact code or name (``select = ["FX107"]``).
+    opt_in: ClassVar[bool] = False
     #: Per-rule options and their defaults, set by users under ``[tool.finfix.FXnnn]``.
     options: ClassVar[Mapping[str, Any]] = {}
 
