@@ -340,6 +340,18 @@ def pr(
     raise typer.Exit(outcome.exit_code)
 
 
+@app.command()
+def server() -> None:
+    """Run the language server (LSP over stdin/stdout) for editors: diagnostics, quick fixes, hover.
+
+    Each document is configured by the nearest pyproject.toml above it. See the README for VS Code and
+    Neovim set-ups.
+    """
+    from finfix.lsp.server import main as serve
+
+    serve()
+
+
 def main() -> None:
     app()
 

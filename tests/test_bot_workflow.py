@@ -51,29 +51,63 @@ def test_permissions_and_one_run_at_a_time():
 def test_steps_check_out_install_and_run_finfix_pr():
     all_steps = steps()
     uses = [s.get("uses", "") for s in all_steps]
-    assert uses[0].startswith("actions/checkout@")
+    assert any(u.startswith("actions/checkout@") for u in uses)
     assert any(u.startswith("actions/setup-python@") for u in uses)
     runs = [s.get("run", "") for s in all_steps]
     install = next(i for i, r in enumerate(runs) if "pip install" in r and "FINFIX_SPEC" in r)
-    assert "finfix" in workflow()["env"]["FINFIX_SPEC"]
     (pr_index,) = [i for i, r in enumerate(runs) if r.startswith("finfix pr")]
     assert install < pr_index
     identity = next(i for i, r in enumerate(runs) if "git config user.name" in r)
     assert identity < pr_index
 
 
-def test_finfix_pr_command_verifies_opens_and_uses_a_fixed_branch():
+def test_actions_are_pinned_by_commit_sha_with_the_tag_in_a_comment():
+    text = WORKFLOW.read_text(encoding="utf-8")
+    pins = re.findall(r"uses:\s*([\w.-]+/[\w.-]+)@(\S+)(.*)", text)
+    assert len(pins) == 3
+    for action, ref, comment in pins:
+        assert re.fullmatch(r"[0-9a-f]{40}", ref), f"{action} is pinned to {ref!r}, not a commit SHA"
+        assert re.search(r"#\s*v\d+(\.\d+)*", comment), f"{action}: say which tag the SHA is"
+
+
+def test_no_token_where_the_project_code_runs():
+    all_steps = steps()
+    checkout = next(s for s in all_steps if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["persist-credentials"] is False  # no token left in .git/config
+    assert "token" not in checkout["with"]
+    runs_project = [s for s in all_steps if "finfix pr" in s.get("run", "") or "pip install -e ." in s.get("run", "")]
+    assert runs_project
+    for step in runs_project:
+        assert "GH_TOKEN" not in step.get("env", {}) and "secrets." not in str(step), step["name"]
+    with_token = [s for s in all_steps if "secrets." in str(s) or "github.token" in str(s)]
+    assert len(with_token) == 1
+    (push,) = with_token
+    assert "finfix" not in push["run"].replace("$FINFIX_BRANCH", "").replace("finfix-pr.md", "").replace(
+        "finfix: modernise", "").replace("finfix had", "")  # git and gh only
+    assert all(s["name"] != push["name"] for s in runs_project)
+    assert not any(k for k in workflow()["env"] if "TOKEN" in k)
+
+
+def test_finfix_spec_comes_from_a_variable_and_its_absence_fails_with_instructions():
+    env = workflow()["env"]
+    assert env["FINFIX_SPEC"] == "${{ vars.FINFIX_SPEC }}"
+    first = steps()[0]
+    assert 'if [ -z "$FINFIX_SPEC" ]' in first["run"] and "exit 1" in first["run"] and "::error::" in first["run"]
+
+
+def test_finfix_pr_command_verifies_and_uses_a_fixed_branch():
     (step,) = [s for s in steps() if s.get("run", "").startswith("finfix pr")]
     env = workflow()["env"]
     argv = shlex.split(step["run"])[1:]
     argv = [a.replace("$FINFIX_BRANCH", env["FINFIX_BRANCH"]).replace("$RUNNER_TEMP", "/tmp") for a in argv]
     parses(argv)
-    assert "--verify" in argv and "--open" in argv
+    assert "--verify" in argv and "--open" not in argv and "--push" not in argv  # publishing is the next step's
     assert argv[argv.index("--branch") + 1] == "finfix/weekly"
-    assert "GH_TOKEN" in step["env"]
     # the bot's branch is fetched first, so --force-with-lease knows what it replaces
     fetch = next(s["run"] for s in steps() if s.get("run", "").startswith("git fetch"))
     assert "refs/remotes/origin/${FINFIX_BRANCH}" in fetch
+    push = next(s["run"] for s in steps() if "git " in s.get("run", "") and " push " in s.get("run", ""))
+    assert '--force-with-lease="$FINFIX_BRANCH"' in push and "gh pr create" in push and "gh pr edit" in push
 
 
 def test_pre_commit_hooks():
