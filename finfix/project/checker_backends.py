@@ -70,6 +70,10 @@ def _src_search_path(root: Path) -> list[str]:
     return ["--search-path", str(root / "src")] if (root / "src").is_dir() else []
 
 
+# pyrefly appends what it narrowed inside the expression, "Unknown (_.empty: Unknown)": not part of the type.
+_NARROWED = re.compile(r" \(_[.\[].*\)$")
+
+
 def _pyrefly_parse(out: str, root: Path) -> list[Reveal]:
     data = json.loads(out)
     found = []
@@ -78,8 +82,8 @@ def _pyrefly_parse(out: str, root: Path) -> list[Reveal]:
         if err.get("name") == "reveal-type" and desc.startswith("revealed type: "):
             # pyrefly's range is the call's parenthesised arguments, 1-based: its column is the argument's
             # 0-based column.
-            found.append((_rel(err["path"], root), int(err["line"]), int(err["column"]),
-                          desc.removeprefix("revealed type: ")))
+            text = _NARROWED.sub("", desc.removeprefix("revealed type: "))
+            found.append((_rel(err["path"], root), int(err["line"]), int(err["column"]), text))
     return found
 
 
