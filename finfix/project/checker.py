@@ -12,7 +12,7 @@ when they do not know.
 
 Nothing here raises: no checker installed (or ``FINFIX_TYPE_CHECKER=none``) means ``{}``; a checker
 that crashes, prints what cannot be read or outlives its timeout (``FINFIX_CHECKER_TIMEOUT`` seconds,
-default 120) costs one warning line on stderr and its answers, never a traceback or a hang.
+default 300) costs one warning line on stderr and its answers, never a traceback or a hang.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from finfix.project import checker_cache as cache
 from finfix.project.checker_backends import BACKENDS, PREFERENCE, Backend, Reveal
 from finfix.project.checker_probe import Probe, Span, wrap
 
-DEFAULT_TIMEOUT = 120.0
+DEFAULT_TIMEOUT = 300.0
 _MAX_PROJECT_FILES = 20_000
 _SKIP_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist", "venv", "env"}
 
