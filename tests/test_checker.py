@@ -219,7 +219,7 @@ def _fake(monkeypatch, script: str) -> None:
     ("import os, signal; os.kill(os.getpid(), signal.SIGSEGV)", "fakecheck failed (exit -11"),
     ("print('this is not json')", "could not read fakecheck's output"),
 ])
-def test_a_crashing_checker_is_one_warning_line_and_no_answers(cold, tmp_path, monkeypatch, capsys, script, says):
+def test_a_crashing_checker_is_one_warning_line_and_no_answers(tmp_path, monkeypatch, capsys, script, says):
     root = tmp_path / "p"
     shutil.copytree(FIXTURE, root)
     _fake(monkeypatch, script)
@@ -229,7 +229,7 @@ def test_a_crashing_checker_is_one_warning_line_and_no_answers(cold, tmp_path, m
     assert "Traceback" not in err
 
 
-def test_a_hanging_checker_is_killed_at_the_timeout(cold, tmp_path, monkeypatch, capsys):
+def test_a_hanging_checker_is_killed_at_the_timeout(tmp_path, monkeypatch, capsys):
     root = tmp_path / "p"
     shutil.copytree(FIXTURE, root)
     _fake(monkeypatch, "import time; time.sleep(60)")
@@ -291,3 +291,22 @@ def test_multiline_spans_keep_every_line_number():
     probe = wrap(src, [(1, 4, 4, 1)])
     assert probe.text.count("\n") == src.count("\n")
     assert probe.text.startswith("y = reveal_type(f(") and probe.text.splitlines()[3] == "))"
+
+
+def test_ctrl_c_while_the_checker_runs_kills_it(tmp_path, monkeypatch):
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURE, root)
+    _fake(monkeypatch, "import time; time.sleep(60)")
+    started = []
+
+    class Interrupted(subprocess.Popen):
+        def communicate(self, *args, timeout=None, **kwargs):
+            if not started:
+                started.append(self)
+                raise KeyboardInterrupt
+            return super().communicate(*args, timeout=timeout, **kwargs)
+
+    monkeypatch.setattr(checker.subprocess, "Popen", Interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        infer_types(root, [], _queries(root))
+    assert started and started[0].poll() is not None  # killed, not left running

@@ -231,6 +231,9 @@ def _execute(name: str, argv: Sequence[str], cwd: Path) -> str | None:
         _kill(proc)
         _warn(f"{name} did not finish within {timeout:g}s (FINFIX_CHECKER_TIMEOUT); no type answers this run")
         return None
+    except BaseException:
+        _kill(proc)  # Ctrl-C while it runs: the checker must not outlive finfix
+        raise
     if proc.returncode < 0 or (not out.strip() and proc.returncode != 0):
         first = next((ln.strip() for ln in err.splitlines() if ln.strip()), "no message")
         _warn(f"{name} failed (exit {proc.returncode}: {first[:200]}); no type answers this run")
