@@ -83,6 +83,8 @@ def body_shapes(fn: Callable, depth: int = 0) -> dict[str, st.SearchStrategy]:
             key = (node.func.value.id, node.args[0].value)
         if key:
             keys.setdefault(key[0], set()).add(key[1])
+    for var, column in column_params(fn).items():  # ohlc[column] with column="close": a "close" column
+        keys.setdefault(var, set()).add(column[1])
     out: dict[str, st.SearchStrategy] = {}
     frames = _frame_params(fn, names)
     for var, ks in keys.items():
@@ -119,7 +121,24 @@ def body_shapes(fn: Callable, depth: int = 0) -> dict[str, st.SearchStrategy]:
     return out
 
 
-_FRAME_NAMES = re.compile(r"^(df|frame|.*_df|.*_frame|bars|trades|quotes|table|panel|data|prices_df)$")
+_FRAME_NAMES = re.compile(r"^(df|frame|.*_df|.*_frame|bars|trades|quotes|table|panel|data|prices_df|ohlc|ohlcv|candles)$")
+
+
+def column_params(fn: Callable) -> dict[str, tuple[str, str]]:
+    """``{frame: (param, default)}`` for ``frame[param]`` in the body, where ``param`` defaults to a string
+    (``def RSI(ohlc, column="close")``): the frame needs that column, and the parameter names it."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+        sig = inspect.signature(fn)
+    except (OSError, TypeError, SyntaxError, ValueError):
+        return {}
+    defaults = {n: p.default for n, p in sig.parameters.items() if isinstance(p.default, str)}
+    out: dict[str, tuple[str, str]] = {}
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and isinstance(node.slice, ast.Name)
+                and node.slice.id in defaults and node.value.id in sig.parameters):
+            out[node.value.id] = (node.slice.id, defaults[node.slice.id])
+    return out
 _TIME_NAMES = re.compile(r"^(ts|time|timestamp|date|datetime)$")
 
 
@@ -218,6 +237,7 @@ def plan_python(
     """Strategies for a Python function; ``call`` runs the before function and says whether it returned."""
     shapes = body_shapes(fn)
     body = analyse(fn)
+    naming = {param: default for param, default in column_params(fn).values()}
     plans: list[ParamPlan] = []
     unknown: list[int] = []
     for p in params:
@@ -233,6 +253,8 @@ def plan_python(
             source = "annotation" if strat is not None else ""
             if p.name in shapes and "DataFrame" in str(ann):  # the columns the body reads
                 strat, source = shapes[p.name], "annotation + body shape"
+        if strat is None and p.name in naming:
+            strat, source = st.just(naming[p.name]), "body (column name)"
         if strat is None and optional and p.default is not None:
             strat = _from_default(p.default)
             source = "default" if strat is not None else ""
