@@ -316,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mutants", type=int, default=4, help="semantic mutants per function")
     parser.add_argument("--refactors", type=int, default=2, help="equivalent refactors per function")
     parser.add_argument("--seed", type=int, default=16)
-    parser.add_argument("--only", default="", help="substring of the subjects to run")
+    parser.add_argument("--only", default="", help="comma-separated substrings of the subjects to run")
     parser.add_argument("--json", type=Path, default=None, help="write every run here")
     args = parser.parse_args(argv)
     from finfix.harness import exit_code
@@ -324,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="finfix-mutation-") as tmp:
         for label, path, source, name in subjects(args.corpus, Path(tmp)):
-            if args.only and args.only not in label:
+            if args.only and not any(part in label for part in args.only.split(",")):
                 continue
             plan = [("semantic", v) for v in variants(source, name, SEMANTIC, args.mutants, args.seed)]
             plan += [("refactor", v) for v in variants(source, name, REFACTORS, args.refactors, args.seed)]
