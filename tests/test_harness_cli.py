@@ -170,3 +170,23 @@ def test_user_strategies_from_config_and_strategies_file(project):
     run = project.cli("verify", "--base", "HEAD", "--format", "json", "m.py")
     assert run.exit_code == 0, run
     assert {r["function"]: r["examples"] for r in json.loads(run.stdout)["results"]} == {"scale": 25, "shift": 1}
+
+
+def test_a_skip_exits_3_unless_allowed(repo):
+    # A module-level change only: no function to call, so nothing is verified.
+    repo.write("desk/kernels.py", KERNEL + "\nLIMIT = 3\n", dedent=False)
+    run = repo.cli("verify", "--base", "HEAD", "desk/kernels.py")
+    assert run.exit_code == 3, run
+    assert "not verified (1)" in run.stdout and "fix:" in run.stdout
+    run = repo.cli("verify", "--base", "HEAD", "--allow-skips", "desk/kernels.py")
+    assert run.exit_code == 0, run
+
+
+def test_record_command_writes_signatures(project):
+    pytest.importorskip("numba")
+    project.write("kern.py", "from numba import njit\n\n@njit\ndef pick(x):\n    return x.sum()\n")
+    project.write("run.py", "import numpy as np\nfrom kern import pick\npick(np.ones(3))\n")
+    proc = _cli_in(project.root, "record", "--root", str(project.root), "run.py")
+    assert proc.returncode == 0, proc.stderr
+    recorded = json.loads((project.root / ".finfix" / "signatures.json").read_text())
+    assert recorded["kern.pick"] == [[{"name": "array", "dtype": "float64", "ndim": 1, "items": []}]]
