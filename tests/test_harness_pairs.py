@@ -192,6 +192,18 @@ def test_a_racy_parallelisation_is_different():
     assert "race observed in the rewrite" in r.note
 
 
+def test_a_refactor_that_keeps_the_originals_race_is_not_different():
+    before = (
+        "import numpy as np\nfrom numba import njit, prange\n\n"
+        "@njit(parallel=True)\ndef total(x):\n    acc = np.zeros(1)\n    for i in prange(x.shape[0]):\n"
+        "        acc[0] += x[i]\n    return acc\n"
+    )
+    after = before.replace("acc", "sums")
+    [r] = verify_pairs([("racy.py", before, after)], examples=EXAMPLES)
+    assert r.verdict == "equivalent", r
+    assert "race observed in the original" in r.note and "race observed in the rewrite too" in r.note
+
+
 def test_nondeterministic_functions_are_skipped_not_different():
     before = "import time\n\ndef stamp(tag: str) -> str:\n    return f'{tag}@{time.perf_counter_ns()}'\n"
     after = "import time\n\ndef stamp(tag: str) -> str:\n    return tag + '@' + str(time.perf_counter_ns())\n"

@@ -211,12 +211,16 @@ def verify_function(
         t = time.perf_counter()
         big = inp.large_call(plan)
         if big is not None:
-            if par_b is not None and uses_prange(par_b.py_func) and _races(Side(par_b), big):
+            raced = par_b is not None and uses_prange(par_b.py_func) and _races(Side(par_b), big)
+            if raced:
                 notes.append("race observed in the original")
             if par_a is not None and uses_prange(par_a.py_func) and _races(Side(par_a), big):
-                notes.append("race observed in the rewrite")
-                if record["verdict"] == "equivalent":
-                    record["verdict"] = "different"
+                if raced:  # the race is the original's: the rewrite keeps it, it does not add one
+                    notes.append("race observed in the rewrite too")
+                else:
+                    notes.append("race observed in the rewrite")
+                    if record["verdict"] == "equivalent":
+                        record["verdict"] = "different"
         record["race_seconds"] = round(time.perf_counter() - t, 3)
     record["note"] = "; ".join(n for n in notes if n)
     return record
