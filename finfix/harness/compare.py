@@ -279,30 +279,35 @@ def _type_shown(v: Any) -> str:
     return f"{type(v).__name__} {repr(v)[:80]}"
 
 
+# (message pattern, how the removed name appears in the source): `.float_`, `interpolation=`, `"H"`.
 _REMOVED = (
-    re.compile(r"has no attribute '(\w+)'"),  # module 'numpy' has no attribute 'float_'
-    re.compile(r"`(?:\w+\.)*(\w+)` was removed"),  # `np.NINF` was removed in the NumPy 2.0 release
-    re.compile(r"unexpected keyword argument '(\w+)'"),  # percentile() got an unexpected keyword ...
-    re.compile(r"cannot import name '(\w+)'"),
-    re.compile(r"No module named '(?:[\w.]*\.)?(\w+)'"),
+    (re.compile(r"has no attribute '(\w+)'"), r"\.{name}\b"),  # module 'numpy' has no attribute 'float_'
+    (re.compile(r"`(?:\w+\.)*(\w+)` was removed"), r"\.{name}\b"),  # `np.NINF` was removed in NumPy 2.0
+    (re.compile(r"unexpected keyword argument '(\w+)'"), r"\b{name}\s*="),  # percentile(interpolation=...)
+    (re.compile(r"cannot import name '(\w+)'"), r"\b{name}\b"),
+    (re.compile(r"No module named '((?:\w+\.)*\w+)'"), r"\b{name}\b"),
+    (re.compile(r"Invalid frequency: (\w+)"), r"[\"']{name}[\"']"),  # pandas 3: resample("H")
+    (re.compile(r"'([\w.-]+)' (?:is not a valid package style|not found in the style library)"),
+     r"[\"']{name}[\"']"),  # matplotlib: plt.style.use("seaborn-whitegrid")
 )
-_REMOVED_TYPES = ("AttributeError", "TypeError", "ImportError", "ModuleNotFoundError")
+_REMOVED_TYPES = ("AttributeError", "TypeError", "ImportError", "ModuleNotFoundError", "ValueError", "OSError")
 
 
 def removed_api(outcome: Outcome, before_text: str, after_text: str) -> str | None:
     """The name of a removed API the original failed on, when the rewrite no longer uses it.
 
     ``AttributeError: module 'numpy' has no attribute 'float_'`` names ``float_``; it counts when
-    ``float_`` appears in the original function's text and not in the rewrite's: the rewrite replaced
-    what today's libraries no longer have.
+    ``.float_`` appears in the original function's text and not in the rewrite's: the rewrite replaced
+    what today's libraries no longer have. Likewise a removed keyword argument (``interpolation=``), an
+    import, a pandas frequency alias (``"H"``) or a matplotlib style name.
     """
     if outcome.raised not in _REMOVED_TYPES:
         return None
-    for pattern in _REMOVED:
+    for pattern, used in _REMOVED:
         m = pattern.search(outcome.message)
         if m:
             name = m.group(1)
-            word = re.compile(rf"\b{re.escape(name)}\b")
+            word = re.compile(used.format(name=re.escape(name)))
             if word.search(before_text) and not word.search(after_text):
                 return name
     return None

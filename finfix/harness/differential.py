@@ -335,7 +335,7 @@ def _run_examples(
             second = cmp.outcomes(b2, a2)
             if second is not None:
                 found, shown = Mismatch("second call: " + second.where, second.before, second.after), (b2, a2)
-        if found is not None and b1.raised and b1.raised == b2.raised and (
+        if b1.raised and b1.raised == b2.raised and (
                 name := removed_api(b1, probe.before_text, probe.after_text)):
             # The original fails on an API today's libraries removed, and the rewrite no longer uses it.
             state["fixed"] += 1
@@ -443,7 +443,11 @@ def _run_examples(
             f"nondeterministic: both versions answered the same call differently each time in "
             f"{state['nondeterministic']} of {state['count']} examples (time, randomness, threads); nothing to compare"
         )
-    elif state["fixed"] and not state["fixed_returned"] and not state["returned"]:
+    elif state["fixed"] and not state["fixed_returned"] and state["returned"]:
+        out["verdict"] = "equivalent"
+        out["note"] = (f"the {state['count'] - state['fixed']} examples where the original returned matched; in "
+                       f"{state['fixed']} it raised {state['fixed_error']} (a removed API) and the rewrite raised too")
+    elif state["fixed"] and not state["fixed_returned"]:
         out["verdict"] = "skipped"
         out["note"] = (f"the original raised {state['fixed_error']} (an API today's libraries removed), and the "
                        f"rewrite never returned on those {state['fixed']} examples: the inputs do not fit; add a strategy")
