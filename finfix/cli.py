@@ -232,6 +232,13 @@ def verify_cmd(
         None, "--unsafe-fixes/--no-unsafe-fixes", help="Also verify the fixes that may change behaviour.",
         show_default=False,
     ),
+    allow_skips: bool = typer.Option(
+        False, "--allow-skips", help="Exit 0, not 3, when functions were skipped (not verified) and nothing differs."
+    ),
+    pass_env: Optional[List[str]] = typer.Option(
+        None, "--pass-env", metavar="NAME",
+        help="Keep this environment variable for the code under test (secrets are removed by default). Repeatable.",
+    ),
 ) -> None:
     """Run changed functions before and after on generated inputs; compare (executes your code)."""
     from finfix import harness, session
@@ -256,7 +263,7 @@ def verify_cmd(
     if progress:
         stderr().print(f"verifying {len(pairs)} file(s); this runs your code", markup=False)
     verdicts = harness.verify_pairs(
-        pairs, project_root=plan.config.root,
+        pairs, project_root=plan.config.root, pass_env=tuple(pass_env or ()),
         on_result=(lambda r: stderr().print(f"  {r.path}::{r.function}: {r.verdict}", markup=False)) if progress else None,
         **options,
     )
@@ -268,7 +275,21 @@ def verify_cmd(
         from finfix.console import stdout
 
         stdout().print(harness.render_table(verdicts) if verdicts else "nothing to verify: no function changed")
-    raise typer.Exit(harness.exit_code(verdicts))
+    raise typer.Exit(harness.exit_code(verdicts, allow_skips=allow_skips))
+
+
+@app.command(
+    "record", context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def record_cmd(
+    ctx: typer.Context,
+    root: Optional[str] = typer.Option(None, "--root", help="Where .finfix/signatures.json goes (default: here)."),
+) -> None:
+    """Run a script or `-m module` (your tests) and record the numba signatures it compiles, for `verify`."""
+    from finfix.harness import record
+
+    argv = (["--root", root] if root else []) + list(ctx.args)
+    raise typer.Exit(record.main(argv))
 
 
 def _verify_before_apply(plan, results, summary):

@@ -65,9 +65,9 @@ def test_verify_base_finds_a_hand_made_change_and_its_caller(repo):
     results = {r["function"]: r for r in json.loads(run.stdout)["results"]}
     assert set(results) == {"count_above", "summary"}  # the changed kernel and its caller; not spread
     assert results["count_above"]["verdict"] == "different"
-    assert results["count_above"]["counterexample"]["args"] == {
-        "x": "np.array([0.], dtype=float64)", "threshold": "0.0",
-    }
+    cx = results["count_above"]["counterexample"]
+    threshold = float(cx["args"]["threshold"])  # shrunk to a tie: one element equal to the threshold
+    assert cx["args"]["x"] == f"np.array([{threshold:g}.], dtype=float64)", cx
     assert results["summary"]["verdict"] == "different"
     assert results["count_above"]["examples_per_second"] > 0
 
@@ -77,7 +77,8 @@ def test_verify_base_equivalent_refactor_exits_0_markdown(repo):
                dedent=False)
     run = repo.cli("verify", "--base", "HEAD", "--examples", "30", "--format", "markdown", "desk/kernels.py")
     assert run.exit_code == 0, run
-    assert "| `desk/kernels.py` | `spread` | ✅ equivalent | 34 | 0 |" in run.stdout  # 30 + 4 edge cases
+    # 30 generated + 6 edge cases; both branches of the loop reached
+    assert "| `desk/kernels.py` | `spread` | ✅ equivalent | 36 | 2/2 | 0 | reached 2/2 branches |" in run.stdout
 
 
 def test_verify_base_unknown_revision_is_a_usage_error(repo):
@@ -169,3 +170,23 @@ def test_user_strategies_from_config_and_strategies_file(project):
     run = project.cli("verify", "--base", "HEAD", "--format", "json", "m.py")
     assert run.exit_code == 0, run
     assert {r["function"]: r["examples"] for r in json.loads(run.stdout)["results"]} == {"scale": 25, "shift": 1}
+
+
+def test_a_skip_exits_3_unless_allowed(repo):
+    # A module-level change only: no function to call, so nothing is verified.
+    repo.write("desk/kernels.py", KERNEL + "\nLIMIT = 3\n", dedent=False)
+    run = repo.cli("verify", "--base", "HEAD", "desk/kernels.py")
+    assert run.exit_code == 3, run
+    assert "not verified (1)" in run.stdout and "fix:" in run.stdout
+    run = repo.cli("verify", "--base", "HEAD", "--allow-skips", "desk/kernels.py")
+    assert run.exit_code == 0, run
+
+
+def test_record_command_writes_signatures(project):
+    pytest.importorskip("numba")
+    project.write("kern.py", "from numba import njit\n\n@njit\ndef pick(x):\n    return x.sum()\n")
+    project.write("run.py", "import numpy as np\nfrom kern import pick\npick(np.ones(3))\n")
+    proc = _cli_in(project.root, "record", "--root", str(project.root), "run.py")
+    assert proc.returncode == 0, proc.stderr
+    recorded = json.loads((project.root / ".finfix" / "signatures.json").read_text())
+    assert recorded["kern.pick"] == [[{"name": "array", "dtype": "float64", "ndim": 1, "items": []}]]

@@ -45,6 +45,7 @@ def verify_pairs(
     project_root: str | os.PathLike[str] | None = None,
     jobs: int | None = None,
     on_result: Callable[[VerifyResult], None] | None = None,
+    pass_env: Sequence[str] = (),
 ) -> list[VerifyResult]:
     """Verify the functions that differ between ``before_source`` and ``after_source`` of each path.
 
@@ -52,7 +53,9 @@ def verify_pairs(
     need not hold either source. The functions verified are those whose source text changed, plus the
     functions of the module that call them. Results come back in the order of ``pairs``, then of the
     functions in the module. ``on_result`` is called with each file's results as they arrive (from
-    worker threads, in any order).
+    worker threads, in any order). The child process that runs the code gets the environment without
+    its secrets (``*TOKEN*``, ``*SECRET*``, ``*PASSWORD*``, ``*KEY*``, cloud credentials), except the
+    names in ``pass_env``.
     """
     from finfix.harness import changes
 
@@ -83,7 +86,7 @@ def verify_pairs(
 
     def run(item: tuple[str, dict[str, Any] | None, list[VerifyResult]]) -> list[VerifyResult]:
         path, job, early = item
-        done = early if job is None else _run_job(path, job, timeout) + early
+        done = early if job is None else _run_job(path, job, timeout, pass_env) + early
         if on_result is not None:
             for r in done:
                 on_result(r)
@@ -132,13 +135,13 @@ def _job(path: str, before: str, after: str, functions: list[str], examples: int
     }
 
 
-def _run_job(path: str, job: dict[str, Any], timeout: float) -> list[VerifyResult]:
+def _run_job(path: str, job: dict[str, Any], timeout: float, pass_env: Sequence[str]) -> list[VerifyResult]:
     from finfix.harness.loading import WorkerFailed, run_worker
 
     fields = set(VerifyResult.__dataclass_fields__)
     done: list[VerifyResult] = []
     try:
-        for record in run_worker(job, timeout=timeout):
+        for record in run_worker(job, timeout=timeout, pass_env=pass_env):
             done.append(VerifyResult(path=path, **{k: v for k, v in record.items() if k in fields and k != "path"}))
     except WorkerFailed as exc:
         seen = {r.function for r in done}

@@ -10,6 +10,7 @@ equal to NaN (and 0.0 equal to -0.0, as `==` says); ``ulps`` allows that many un
 from __future__ import annotations
 
 import asyncio
+import re
 import copy
 import inspect
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ class Outcome:
     def shown(self) -> str:
         if self.raised:
             return f"raises {self.raised}: {self.message}"[:300]
-        from finfix.harness.inputs import _short_repr
+        from finfix.harness.plan import short_repr as _short_repr
 
         return f"returns {_short_repr(self.value)}"
 
@@ -276,3 +277,37 @@ def _type_shown(v: Any) -> str:
     if isinstance(v, np.ndarray):
         return f"ndarray {v.dtype} {v.shape}"
     return f"{type(v).__name__} {repr(v)[:80]}"
+
+
+# (message pattern, how the removed name appears in the source): `.float_`, `interpolation=`, `"H"`.
+_REMOVED = (
+    (re.compile(r"has no attribute '(\w+)'"), r"\.{name}\b"),  # module 'numpy' has no attribute 'float_'
+    (re.compile(r"`(?:\w+\.)*(\w+)` was removed"), r"\.{name}\b"),  # `np.NINF` was removed in NumPy 2.0
+    (re.compile(r"unexpected keyword argument '(\w+)'"), r"\b{name}\s*="),  # percentile(interpolation=...)
+    (re.compile(r"cannot import name '(\w+)'"), r"\b{name}\b"),
+    (re.compile(r"No module named '((?:\w+\.)*\w+)'"), r"\b{name}\b"),
+    (re.compile(r"Invalid frequency: (\w+)"), r"[\"']{name}[\"']"),  # pandas 3: resample("H")
+    (re.compile(r"'([\w.-]+)' (?:is not a valid package style|not found in the style library)"),
+     r"[\"']{name}[\"']"),  # matplotlib: plt.style.use("seaborn-whitegrid")
+)
+_REMOVED_TYPES = ("AttributeError", "TypeError", "ImportError", "ModuleNotFoundError", "ValueError", "OSError")
+
+
+def removed_api(outcome: Outcome, before_text: str, after_text: str) -> str | None:
+    """The name of a removed API the original failed on, when the rewrite no longer uses it.
+
+    ``AttributeError: module 'numpy' has no attribute 'float_'`` names ``float_``; it counts when
+    ``.float_`` appears in the original function's text and not in the rewrite's: the rewrite replaced
+    what today's libraries no longer have. Likewise a removed keyword argument (``interpolation=``), an
+    import, a pandas frequency alias (``"H"``) or a matplotlib style name.
+    """
+    if outcome.raised not in _REMOVED_TYPES:
+        return None
+    for pattern, used in _REMOVED:
+        m = pattern.search(outcome.message)
+        if m:
+            name = m.group(1)
+            word = re.compile(used.format(name=re.escape(name)))
+            if word.search(before_text) and not word.search(after_text):
+                return name
+    return None

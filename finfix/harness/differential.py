@@ -14,13 +14,19 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 import textwrap
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
+import numpy as np
+
 from finfix.harness import inputs as inp
-from finfix.harness.compare import Comparer, Mismatch, Outcome, invoke, snapshot
+from finfix.harness.body import analyse
+from finfix.harness.branches import BranchMap, branch_map
+from finfix.harness.compare import Comparer, Mismatch, Outcome, invoke, removed_api, snapshot
+from finfix.harness.explore import explore, shrink
 
 MAX_FRESH = 5_000  # fresh copies of the original per function, when it keeps state between calls
 FRESH_BUDGET_SECONDS = 5.0  # ... and the time they may take (a fresh module recompiles its kernels)
@@ -40,6 +46,8 @@ class Side:
     def __call__(self, call: inp.Call) -> Outcome:
         args, kwargs = call.split()
         if self.cls is None:
+            if inp.is_dispatcher(self.fn):
+                _poison(args)
             return invoke(self.fn, args, kwargs)
         init_args, init_kwargs = call.init.split() if call.init else ([], {})
         made = invoke(self.cls, init_args, init_kwargs)
@@ -50,6 +58,31 @@ class Side:
         if not out.raised:
             out.args_after = (*out.args_after, snapshot(instance))
         return out
+
+
+_POISON: list[Any] = []
+
+
+def _poison(args: list[Any]) -> None:
+    """Leave the allocator's free blocks full of a sentinel before a kernel runs.
+
+    A kernel that reads an ``np.empty`` element it never wrote would otherwise often read what the
+    previous call left in the same block (the other version's answer), and look equivalent.
+    """
+    sizes = [a.nbytes for a in args if isinstance(a, np.ndarray)]
+    if not sizes:
+        return
+    if not _POISON:
+        import numba
+
+        @numba.njit
+        def fill(nbytes: int) -> None:
+            for k in (8, 16, 32, 64, 128):  # blocks of the sizes the kernel may ask for
+                block = np.empty(max(nbytes, 8) // 8 * k // 16 + 1, dtype=np.float64)
+                block[:] = -7.7e77
+        _POISON.append(fill)
+    for n in set(sizes):
+        _POISON[0](n)
 
 
 class _Different(Exception):
@@ -135,7 +168,7 @@ def verify_function(
     if inp.is_dispatcher(fb):
         if not inp.is_dispatcher(fa):
             notes.append("the after version is no longer compiled by numba")
-        params = inp._parameters(fb.py_func, skip_first=False)
+        params = inp.parameters(fb.py_func, skip_first=False)
         plan = inp.plan_numba(fb, params, user=user_params, recorded=recorded.get(f"{dotted}.{qualname}"))
         par_b, par_a = parallel[0].get(qualname), parallel[1].get(qualname)
         parallel_before, parallel_after = par_b is not None, par_a is not None
@@ -148,7 +181,7 @@ def verify_function(
     elif callable(plain) and not isinstance(plain, type):
         if inp.is_dispatcher(fa):
             notes.append("the after version is compiled by numba, the before is not")
-        params = inp._parameters(plain, skip_first=is_method or isinstance(raw, classmethod))
+        params = inp.parameters(plain, skip_first=is_method or isinstance(raw, classmethod))
         if is_method:
             side_b = Side(None, owner, qualname.rsplit(".", 1)[-1])  # type: ignore[arg-type]
             owner_after = resolve(after, qualname.rsplit(".", 1)[0])
@@ -158,16 +191,22 @@ def verify_function(
         init_plan = None
         if is_method:
             init = owner.__init__
-            init_params = inp._parameters(init, skip_first=True) if init is not object.__init__ else []
+            init_params = inp.parameters(init, skip_first=True) if init is not object.__init__ else []
             init_plan = inp.plan_python(init, init_params, user=inp.lookup(user, dotted, owner.__name__), call=None)
 
-        def probe(call: inp.Call) -> bool:
-            return side_b(call).raised is None
+        texts = (_source(plain), _source(resolve(after, qualname)))
+
+        def fits(call: inp.Call) -> bool:
+            """The before version returns; or it fails on a removed API and the rewrite returns."""
+            out = side_b(call)
+            if out.raised is None:
+                return True
+            return bool(removed_api(out, *texts)) and side_a(call).raised is None
 
         plan = inp.plan_python(plain, params, user=user_params, call=None)
         plan.init = init_plan
         if any(p.source == "guess" for p in plan.params):
-            inp._trial_python(plan, [i for i, p in enumerate(plan.params) if p.source == "guess"], probe)
+            inp.trial_python(plan, [i for i, p in enumerate(plan.params) if p.source == "guess"], fits)
     else:
         record["note"] = f"not a function ({type(fb).__name__})"
         return record
@@ -184,8 +223,16 @@ def verify_function(
             fn = resolve(module, qualname)
             return Side(fn) if fn is not None else None
 
+    target_fn = fb.py_func if inp.is_dispatcher(fb) else plain
+    probe = Probe(
+        branches=branch_map(target_fn),
+        trace=(lambda call: invoke(fb.py_func, *call.split())) if inp.is_dispatcher(fb) else None,
+        before_text=_source(target_fn),
+        after_text=_source(getattr(fa, "py_func", fa)),
+        literals={n: h.literals for n, h in analyse(target_fn).params.items() if h.literals},
+    )
     result = _run_examples(plan, side_b, side_a, examples=examples, ulps=ulps, fresh_before=fresh,
-                           budget=budget)
+                           budget=budget, probe=probe)
     record.update(result)
     if result.get("note"):
         notes.append(result["note"])
@@ -193,15 +240,28 @@ def verify_function(
         t = time.perf_counter()
         big = inp.large_call(plan)
         if big is not None:
-            if par_b is not None and uses_prange(par_b.py_func) and _races(Side(par_b), big):
+            raced = par_b is not None and uses_prange(par_b.py_func) and _races(Side(par_b), big)
+            if raced:
                 notes.append("race observed in the original")
             if par_a is not None and uses_prange(par_a.py_func) and _races(Side(par_a), big):
-                notes.append("race observed in the rewrite")
-                if record["verdict"] == "equivalent":
-                    record["verdict"] = "different"
+                if raced:  # the race is the original's: the rewrite keeps it, it does not add one
+                    notes.append("race observed in the rewrite too")
+                else:
+                    notes.append("race observed in the rewrite")
+                    if record["verdict"] == "equivalent":
+                        record["verdict"] = "different"
         record["race_seconds"] = round(time.perf_counter() - t, 3)
     record["note"] = "; ".join(n for n in notes if n)
     return record
+
+
+def _source(fn: Any) -> str:
+    fn = getattr(fn, "py_func", fn)
+    fn = getattr(fn, "__func__", fn)
+    try:
+        return inspect.getsource(fn)
+    except (OSError, TypeError):
+        return ""
 
 
 def _compile(plan: inp.CallPlan, dispatchers: list[Any]) -> None:
@@ -245,35 +305,73 @@ def _stateful(b1: Outcome, b2: Outcome, a1: Outcome, a2: Outcome, ulps: int) -> 
     return Comparer(ulps).outcomes(b1, b2) is not None and Comparer(ulps).outcomes(a1, a2) is None
 
 
+@dataclass
+class Probe:
+    """What the examples are measured against: the before function's branches, and the texts of both
+    versions (to recognise a removed-API fix)."""
+
+    branches: BranchMap | None = None
+    trace: Callable[[inp.Call], Any] | None = None  # runs the before version as Python, for coverage
+    before_text: str = ""
+    after_text: str = ""
+    literals: dict[str, list[Any]] = field(default_factory=dict)
+
+
 def _run_examples(
     plan: inp.CallPlan, side_b: Side, side_a: Side, *, examples: int, ulps: int,
-    fresh_before: Callable[[], Side | None] | None = None, budget: float = 60.0,
+    fresh_before: Callable[[], Side | None] | None = None, budget: float = 60.0, probe: Probe | None = None,
 ) -> dict[str, Any]:
-    from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings
+    from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings, target
+    from hypothesis.control import currently_in_test_context
     from hypothesis.errors import Flaky
 
+    probe = probe or Probe()
+    bm = probe.branches
     cmp = Comparer(ulps)
     state: dict[str, Any] = {
-        "count": 0, "returned": 0, "shared": 0, "fresh": 0, "fresh_seconds": 0.0, "unchecked": 0, "nondeterministic": 0, "failure": None, "raised": set(),
+        "count": 0, "returned": 0, "shared": 0, "fresh": 0, "fresh_seconds": 0.0, "unchecked": 0,
+        "nondeterministic": 0, "failure": None, "raised": set(), "fixed": 0, "fixed_returned": 0, "fixed_error": "",
+        "mutants": 0,
     }
+    corpus: list[inp.Call] = []
+    in_hypothesis = [True]
 
-    @settings(
-        max_examples=examples, database=None, deadline=None, derandomize=True, report_multiple_bugs=False,
-        phases=[Phase.explicit, Phase.generate, Phase.shrink], suppress_health_check=list(HealthCheck),
-        verbosity=Verbosity.quiet, print_blob=False,
-    )
-    @given(inp.calls(plan))
-    def prop(call: inp.Call) -> None:
+    def run_before(call: inp.Call) -> Outcome:
+        """The before version, with its branches measured (in the same call for Python functions)."""
+        if bm is None or len(bm.reached) >= bm.total:  # nothing left to find: no tracing cost
+            return side_b(call)
+        if probe.trace is not None:  # a kernel: its py_func runs as Python for the coverage
+            new = bm.run(lambda: probe.trace(call))
+            out = side_b(call)
+        else:
+            box: list[Outcome] = []
+            new = bm.run(lambda: box.append(side_b(call)))
+            out = box[0] if box else side_b(call)
+        if new:
+            corpus.append(call)
+        if in_hypothesis[0] and currently_in_test_context():
+            target(float(len(new)) + len(bm.reached) / max(bm.total, 1), label="new branches")
+        return out
+
+    def check(call: inp.Call) -> None:
         if time.perf_counter() > deadline:
             raise _OutOfTime
         state["count"] += 1
-        b1, a1 = side_b(call), side_a(call)
+        b1, a1 = run_before(call), side_a(call)
         b2, a2 = side_b(call), side_a(call)
         found, shown = cmp.outcomes(b1, a1), (b1, a1)
         if found is None:
             second = cmp.outcomes(b2, a2)
             if second is not None:
                 found, shown = Mismatch("second call: " + second.where, second.before, second.after), (b2, a2)
+        if b1.raised and b1.raised == b2.raised and (
+                name := removed_api(b1, probe.before_text, probe.after_text)):
+            # The original fails on an API today's libraries removed, and the rewrite no longer uses it.
+            state["fixed"] += 1
+            state["fixed_error"] = state["fixed_error"] or f"{b1.raised}: {b1.message}"[:160]
+            state["fixed_returned"] += a1.raised is None
+            state["raised"].add(b1.raised)
+            return
         if found is not None and _unstable(b1, b2, ulps) and _unstable(a1, a2, ulps):
             state["nondeterministic"] += 1  # both versions answer the same call differently each time
             found = None
@@ -312,6 +410,15 @@ def _run_examples(
             state["failure"] = (call, found, *shown)
             raise _Different(str(found))
 
+    @settings(
+        max_examples=examples, database=None, deadline=None, derandomize=True, report_multiple_bugs=False,
+        phases=[Phase.explicit, Phase.generate, Phase.target, Phase.shrink], suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet, print_blob=False,
+    )
+    @given(inp.calls(plan))
+    def prop(call: inp.Call) -> None:
+        check(call)
+
     for edge in reversed(inp.edge_calls(plan)):
         prop = example(edge)(prop)
     started = time.perf_counter()
@@ -319,24 +426,46 @@ def _run_examples(
     note = ""
     try:
         prop()
+        in_hypothesis[0] = False
+        if bm is not None:
+            state["mutants"] = explore(corpus, check, lambda: len(bm.reached), bm.total, deadline=deadline,
+                                       literals=probe.literals, limit=max(examples * 4, 200))
     except _Different:
-        pass
+        failing = state["failure"][0]
+        if failing.origin != "generated":  # Hypothesis shrank its own; edge cases and mutants get a greedy pass
+
+            def fails(candidate: inp.Call) -> bool:
+                try:
+                    check(candidate)
+                except _Different:
+                    return True
+                except _OutOfTime:
+                    return False
+                return False
+
+            kept = state["failure"]
+            shrink(failing, fails)
+            if state["failure"] is None:
+                state["failure"] = kept
     except _OutOfTime:
         note = f"stopped after {budget:.0f}s (its share of --timeout): {state['count']} examples"
         state["failure"] = None
     except Flaky:
-        note = "nondeterministic: the difference did not reproduce on replay (time, randomness, threads?)"
-        state["flaky"] = True
+        if state["failure"] is not None and _unstable_rewrite(state["failure"][0], side_b, side_a, cmp):
+            note = "the rewrite answers this call differently from run to run, the original does not (uninitialised memory?)"
+        else:
+            note = "nondeterministic: the difference did not reproduce on replay (time, randomness, threads?)"
+            state["flaky"] = True
     elapsed = time.perf_counter() - started
     out: dict[str, Any] = {
         "examples": state["count"], "max_ulp": cmp.max_ulp, "examples_seconds": round(elapsed, 3), "note": note,
     }
+    if bm is not None:
+        out["coverage"] = bm.summary()
     if state["failure"] is not None:
         call, found, b, a = state["failure"]
         out["verdict"] = "skipped" if state.get("flaky") else "different"
-        out["counterexample"] = {
-            "args": call.shown(), "where": found.where, "before": b.shown(), "after": a.shown(),
-        }
+        out["counterexample"] = _counterexample(call, found, b, a, plan)
         out["note"] = f"{found.where} differs" + (f"; {note}" if note else "")
         if b.raised and not a.raised:
             out["note"] += f"; the original raises {b.raised} there and the rewrite returns"
@@ -345,6 +474,22 @@ def _run_examples(
         out["note"] = (
             f"nondeterministic: both versions answered the same call differently each time in "
             f"{state['nondeterministic']} of {state['count']} examples (time, randomness, threads); nothing to compare"
+        )
+    elif state["fixed"] and not state["fixed_returned"] and state["returned"]:
+        out["verdict"] = "equivalent"
+        out["note"] = (f"the {state['count'] - state['fixed']} examples where the original returned matched; in "
+                       f"{state['fixed']} it raised {state['fixed_error']} (a removed API) and the rewrite raised too")
+    elif state["fixed"] and not state["fixed_returned"]:
+        out["verdict"] = "skipped"
+        out["note"] = (f"the original raised {state['fixed_error']} (an API today's libraries removed), and the "
+                       f"rewrite never returned on those {state['fixed']} examples: the inputs do not fit; add a strategy")
+    elif state["fixed"]:
+        out["verdict"] = "fixed"
+        compared = state["count"] - state["fixed"]
+        out["note"] = (
+            f"fixed: the original raised {state['fixed_error']} in {state['fixed']} of {state['count']} examples "
+            f"and the rewrite returns in {state['fixed_returned']} of them"
+            + (f"; the other {compared} matched" if compared else "; nothing else to compare")
         )
     elif state["returned"] == 0 and state["count"]:
         out["verdict"] = "skipped"
@@ -365,4 +510,46 @@ def _run_examples(
         if 0 < state["returned"] < state["count"] / 2:
             extra = f"only {state['returned']} of {state['count']} examples returned normally in the original"
             out["note"] = f"{out['note']}; {extra}" if out.get("note") else extra
+    if bm is not None and bm.total:
+        cov = f"reached {len(bm.reached)}/{bm.total} branches"
+        if state["mutants"]:
+            cov += f" ({state['mutants']} coverage-guided mutants)"
+        uncovered = bm.uncovered()
+        if uncovered and out["verdict"] in ("equivalent", "fixed"):
+            shown = ", ".join(b.describe() for b in uncovered[:3]) + (" ..." if len(uncovered) > 3 else "")
+            cov += f"; not reached: {shown}"
+        out["note"] = f"{out['note']}; {cov}" if out.get("note") else cov
     return out
+
+
+def _unstable_rewrite(call: inp.Call, side_b: Side, side_a: Side, cmp: Comparer, runs: int = 5) -> bool:
+    """The original answers ``call`` the same every time, and the rewrite differs from it at least once."""
+    first = side_b(call)
+    if any(cmp.outcomes(first, side_b(call)) is not None for _ in range(runs)):
+        return False
+    return any(cmp.outcomes(first, side_a(call)) is not None for _ in range(runs))
+
+
+_ARG_AFTER = re.compile(r"argument (\d+) after the call")
+
+
+def _counterexample(call: inp.Call, found: Mismatch, b: Outcome, a: Outcome, plan: inp.CallPlan) -> dict[str, Any]:
+    """The call, what each version did, the mutated argument after the call, and where the inputs came from."""
+    names = call.passed_names()
+    where = found.where
+    args_after: dict[str, dict[str, str]] = {}
+    m = _ARG_AFTER.search(where)
+    if m:
+        k = int(m.group(1)) - 1
+        name = names[k] if k < len(names) else "self"
+        where = where.replace(m.group(0), f"{name} after the call")
+        for side, outcome in (("before", b), ("after", a)):
+            if k < len(outcome.args_after):
+                args_after[side] = {name: inp.short_repr(outcome.args_after[k])}
+    origin = {"edge case": "a fixed edge case", "coverage mutation": "a coverage-guided mutant (not shrunk)",
+              "generated": "generated by Hypothesis, shrunk"}.get(call.origin, call.origin)
+    cx: dict[str, Any] = {"args": call.shown(), "where": where, "before": b.shown(), "after": a.shown(),
+                          "origin": f"{origin}; {plan.describe()}" if plan.describe() else origin}
+    if args_after:
+        cx["args_after"] = args_after
+    return cx

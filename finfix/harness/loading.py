@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -20,7 +21,7 @@ import time
 import types
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 
 @dataclass(frozen=True)
@@ -82,21 +83,46 @@ _CODE: dict[tuple[str, str], types.CodeType] = {}
 
 
 class WorkerFailed(Exception):
-    """The child process timed out or died; the message says which."""
+    """The child process timed out, died, or ended without reporting; the message says which."""
 
 
-def run_worker(job: dict[str, Any], *, timeout: float) -> Iterator[dict[str, Any]]:
+# Environment variables the child (which runs the user's code) does not get unless --pass-env names
+# them: anything that looks like a secret, and the cloud providers' credentials.
+_SECRET_PARTS = ("TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL", "COOKIE")
+_SECRET_PREFIXES = ("AWS_", "AZURE_", "GOOGLE_", "GCLOUD_", "GCP_", "CLOUDSDK_", "ARM_", "DIGITALOCEAN_",
+                    "HEROKU_", "VAULT_", "DOCKER_AUTH", "NPM_", "PYPI_", "TWINE_", "GITHUB_TOKEN", "GH_",
+                    "CI_JOB_TOKEN", "KUBECONFIG")
+
+
+def is_secret(name: str) -> bool:
+    upper = name.upper()
+    return any(part in upper for part in _SECRET_PARTS) or upper.startswith(_SECRET_PREFIXES)
+
+
+def scrubbed_environment(environ: dict[str, str], keep: Sequence[str] = ()) -> tuple[dict[str, str], list[str]]:
+    """``environ`` without its secrets (names in ``keep`` stay); returns it and the names removed."""
+    kept = set(keep)
+    removed = sorted(n for n in environ if is_secret(n) and n not in kept)
+    return {k: v for k, v in environ.items() if k not in removed}, removed
+
+
+def run_worker(job: dict[str, Any], *, timeout: float, pass_env: Sequence[str] = ()) -> Iterator[dict[str, Any]]:
     """Run one job in a child process; yield its result records (one per function), as written.
 
-    Records already written when the child times out or dies are yielded, then WorkerFailed is raised.
+    The child runs in its own session and process group; when it ends (or times out) the whole group
+    is killed, so processes the user's code started at import do not outlive the run. Records already
+    written when the child times out or dies are yielded, then WorkerFailed is raised; a child that
+    exits, with any code, without a record for every function is a failure too.
     """
     with tempfile.TemporaryDirectory(prefix="finfix-verify-") as tmp:
         job_file = Path(tmp) / "job.json"
         out_file = Path(tmp) / "results.jsonl"
+        err_file = Path(tmp) / "stderr.txt"
         job = {**job, "scratch": str(Path(tmp) / "modules")}
         job_file.write_text(json.dumps(job), encoding="utf-8")
+        base, _ = scrubbed_environment(dict(os.environ), pass_env)
         env = {
-            **os.environ,
+            **base,
             "HYPOTHESIS_STORAGE_DIRECTORY": str(Path(tmp) / "hypothesis"),
             # Out-of-bounds reads are undefined behaviour in compiled code: with bounds checks both
             # versions raise IndexError instead of returning whatever memory held.
@@ -112,21 +138,49 @@ def run_worker(job: dict[str, Any], *, timeout: float) -> Iterator[dict[str, Any
         workdir.mkdir()
         started = time.monotonic()
         failure = None
-        try:
-            proc = subprocess.run(
-                cmd, cwd=workdir, env=env, timeout=timeout,
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        # stderr goes to a file, not a pipe: a grandchild holding a pipe open would keep us waiting.
+        with open(err_file, "wb") as err:
+            proc = subprocess.Popen(
+                cmd, cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
+                start_new_session=True,
             )
-            if proc.returncode != 0:
-                tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-                failure = f"verification process exited with code {proc.returncode}" + (
-                    f": {' | '.join(tail)}" if tail else ""
-                )
-        except subprocess.TimeoutExpired:
-            failure = f"timed out after {time.monotonic() - started:.0f}s (--timeout)"
+            try:
+                code = proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                code = None
+                failure = f"timed out after {time.monotonic() - started:.0f}s (--timeout)"
+            except BaseException:
+                end_group(proc)
+                raise
+            end_group(proc)
+        records = []
         if out_file.exists():
-            for line in out_file.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    yield json.loads(line)
+            for line in out_file.read_text(encoding="utf-8", errors="replace").splitlines():
+                try:
+                    record = json.loads(line) if line.strip() else None
+                except ValueError:
+                    record = None
+                if isinstance(record, dict) and isinstance(record.get("function"), str):
+                    records.append(record)
+        if failure is None and code != 0:
+            tail = err_file.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-3:]
+            failure = f"verification process exited with code {code}" + (f": {' | '.join(tail)}" if tail else "")
+        missing = [q for q in job["functions"] if q not in {r["function"] for r in records}]
+        if failure is None and missing:
+            failure = (f"verification process exited with code {code} before reporting on "
+                       f"{', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''} (os._exit or sys.exit in the code?)")
+        yield from records
         if failure:
             raise WorkerFailed(failure)
+
+
+def end_group(proc: subprocess.Popen) -> None:
+    """Kill the child's process group (the child and whatever it started), and reap the child."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass

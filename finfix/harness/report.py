@@ -6,7 +6,11 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Sequence
 
-VERDICTS = ("equivalent", "different", "skipped", "error")
+VERDICTS = ("equivalent", "fixed", "different", "skipped", "error")
+VERIFIED = ("equivalent", "fixed")  # the verdicts that let `verify` exit 0
+# Rows are listed in this order: what was not verified first, then what differs.
+ORDER = {"skipped": 0, "error": 1, "different": 2, "fixed": 3, "equivalent": 4}
+EXIT_OK, EXIT_DIFFERENT, EXIT_ERROR, EXIT_UNVERIFIED = 0, 1, 2, 3
 DEFAULT_EXAMPLES = 200
 DEFAULT_TIMEOUT = 300.0  # seconds per file (both versions, every function in it)
 
@@ -25,6 +29,15 @@ class VerifyResult:
     race_seconds: float = 0.0  # repeated parallel runs of prange kernels on large inputs
     load_seconds: float = 0.0  # this function's share of loading both versions of the module
     inputs: str = ""  # where each parameter's values came from
+    coverage: dict[str, Any] | None = None  # {"reached", "total", "uncovered": [branch, ...]} of the original
+    fix: str = ""  # for a skip or an error: what would let it be verified
+
+    @property
+    def verified(self) -> bool:
+        return self.verdict in VERIFIED
+
+    def how_to_fix(self) -> str:
+        return self.fix or suggested_fix(self)
 
     @property
     def examples_per_second(self) -> float:
@@ -36,12 +49,53 @@ class VerifyResult:
         return data
 
 
-def exit_code(results: Iterable[VerifyResult]) -> int:
-    """0 every verified function is equivalent (or skipped), 1 any differs, 2 any error."""
+def exit_code(results: Iterable[VerifyResult], *, allow_skips: bool = False) -> int:
+    """0 every changed function verified (equivalent, or fixed), 1 any differs, 2 any error (a version
+    that does not import, a timeout, a child that died), 3 any skipped (0 with ``allow_skips``)."""
     verdicts = {r.verdict for r in results}
     if "error" in verdicts:
-        return 2
-    return 1 if "different" in verdicts else 0
+        return EXIT_ERROR
+    if "different" in verdicts:
+        return EXIT_DIFFERENT
+    if "skipped" in verdicts and not allow_skips:
+        return EXIT_UNVERIFIED
+    return EXIT_OK
+
+
+STRATEGY_FIX = ('add a strategy for its parameters ([tool.finfix.verify.strategies] "{key}" = {{param = "st..."}}), '
+                "annotate them, or record real calls with `finfix record -m pytest`")
+
+
+def suggested_fix(r: VerifyResult) -> str:
+    """What would let a skipped or failed function be verified, from why it was not."""
+    if r.verified or r.verdict == "different":
+        return ""
+    note = r.note
+    if "removed by the change" in note:
+        return "nothing to run: the function is gone; review its callers"
+    if "module-level code" in note:
+        return "no function to call: cover the module-level change with a test"
+    if "nondeterministic" in note:
+        return "make it repeatable (seed the randomness, pass the clock in), then verify again"
+    if "failed to import" in note:
+        return "install what the module imports in this environment (or --pass-env what it reads)"
+    if "timed out" in note:
+        return "raise --timeout, or lower --examples"
+    if "before reporting" in note or "exited with code" in note:
+        return "the code ends the process (os._exit, sys.exit, a crash) at import or when called; guard it"
+    return STRATEGY_FIX.format(key=r.function)
+
+
+def ordered(results: Iterable[VerifyResult]) -> list[VerifyResult]:
+    """Skipped and failed functions first, then different, fixed, equivalent (stable within each)."""
+    return sorted(results, key=lambda r: ORDER.get(r.verdict, 0))
+
+
+def coverage_text(r: VerifyResult) -> str:
+    cov = r.coverage
+    if not cov or not cov.get("total"):
+        return ""
+    return f"{cov['reached']}/{cov['total']}"
 
 
 def totals(results: Sequence[VerifyResult]) -> dict[str, Any]:
@@ -61,11 +115,38 @@ def totals(results: Sequence[VerifyResult]) -> dict[str, Any]:
 
 
 def render_json(results: Sequence[VerifyResult]) -> str:
-    return json.dumps({"results": [r.to_json() for r in results], "summary": totals(results)}, indent=2)
+    rows = []
+    for r in results:
+        data = r.to_json()
+        data["fix"] = r.how_to_fix()
+        rows.append(data)
+    return json.dumps({"results": rows, "summary": totals(results)}, indent=2)
 
 
 def _args(cx: dict[str, Any]) -> str:
     return ", ".join(f"{k}={v}" for k, v in cx.get("args", {}).items()) or "(no arguments)"
+
+
+def counterexample_lines(function: str, cx: dict[str, Any]) -> list[str]:
+    """The call, what each version did, the arguments after the call when they differ, and where the inputs came from."""
+    lines = [
+        f"{function}({_args(cx)})",
+        f"  before: {cx.get('before')}",
+        f"  after:  {cx.get('after')}",
+    ]
+    for side in ("before", "after"):
+        changed = (cx.get("args_after") or {}).get(side) or {}
+        for name, value in changed.items():
+            lines.append(f"  {name} after the call ({side}): {value}")
+    lines.append(f"  where:  {cx.get('where')}")
+    if cx.get("origin"):
+        lines.append(f"  inputs: {cx['origin']}")
+    return lines
+
+
+def _summary(t: dict[str, Any]) -> str:
+    return (f"{t['equivalent']} equivalent, {t['fixed']} fixed, {t['different']} different, "
+            f"{t['skipped']} skipped, {t['error']} errors")
 
 
 def render_markdown(results: Sequence[VerifyResult]) -> str:
@@ -73,64 +154,76 @@ def render_markdown(results: Sequence[VerifyResult]) -> str:
         return "No changed functions to verify.\n"
     t = totals(results)
     lines = [
-        f"**finfix verify**: {t['equivalent']} equivalent, {t['different']} different, {t['skipped']} skipped, "
-        f"{t['error']} errors; {t['examples']} examples at {t['examples_per_second']:g}/s "
+        f"**finfix verify**: {_summary(t)}; {t['examples']} examples at {t['examples_per_second']:g}/s "
         f"(compile {t['compile_seconds']:.1f}s, load {t['load_seconds']:.1f}s).",
         "",
-        "| file | function | verdict | examples | max ULP | note |",
-        "|---|---|---|---:|---:|---|",
     ]
-    for r in results:
-        note = r.note.replace("|", "\\|").replace("\n", " ")
-        mark = {"equivalent": "✅", "different": "❌", "skipped": "⏭️", "error": "⚠️"}.get(r.verdict, "")
-        lines.append(f"| `{r.path}` | `{r.function}` | {mark} {r.verdict} | {r.examples} | {r.max_ulp} | {note} |")
-    for r in results:
+    unverified = [r for r in results if r.verdict in ("skipped", "error")]
+    if unverified:
+        lines += [f"**Not verified ({len(unverified)})**: these functions were not compared; nothing is known about them.", ""]
+        lines += [f"- `{r.path}` `{r.function}`: {r.verdict}, {_md(r.note)}. Fix: {_md(r.how_to_fix())}"
+                  for r in ordered(unverified)]
+        lines.append("")
+    lines += [
+        "| file | function | verdict | examples | branches | max ULP | note |",
+        "|---|---|---|---:|---:|---:|---|",
+    ]
+    mark = {"equivalent": "✅", "fixed": "🔧", "different": "❌", "skipped": "⏭️", "error": "⚠️"}
+    for r in ordered(results):
+        lines.append(f"| `{r.path}` | `{r.function}` | {mark.get(r.verdict, '')} {r.verdict} | {r.examples} | "
+                     f"{coverage_text(r)} | {r.max_ulp} | {_md(r.note)} |")
+    for r in ordered(results):
         if r.counterexample:
-            cx = r.counterexample
             lines += [
                 "",
                 f"<details><summary>Counterexample for <code>{r.function}</code> ({r.path})</summary>",
                 "",
                 "```",
-                f"{r.function}({_args(cx)})",
-                f"  before: {cx.get('before')}",
-                f"  after:  {cx.get('after')}",
-                f"  where:  {cx.get('where')}",
+                *counterexample_lines(r.function, r.counterexample),
                 "```",
                 "</details>",
             ]
     return "\n".join(lines) + "\n"
 
 
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
 def render_table(results: Sequence[VerifyResult]) -> Any:
-    """A rich renderable: one row per function, counterexamples under the table."""
+    """A rich renderable: the functions not verified first (why, and the fix), then one table per file,
+    then notes and counterexamples."""
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
-    style = {"equivalent": "green", "different": "bold red", "skipped": "yellow", "error": "red"}
+    style = {"equivalent": "green", "fixed": "cyan", "different": "bold red", "skipped": "yellow", "error": "red"}
     parts: list[Any] = []
-    for path in dict.fromkeys(r.path for r in results):
-        table = Table("function", "verdict", "examples", "max ULP", "ex/s", box=None, pad_edge=False,
+    unverified = ordered(r for r in results if r.verdict in ("skipped", "error"))
+    if unverified:
+        parts.append(Text(f"not verified ({len(unverified)}): nothing is known about these functions", style="bold yellow"))
+        for r in unverified:
+            parts.append(Text(f"  {r.path}::{r.function}: {r.verdict} ({r.note})\n    fix: {r.how_to_fix()}"))
+        parts.append(Text(""))
+    for path in dict.fromkeys(r.path for r in ordered(results)):
+        table = Table("function", "verdict", "examples", "branches", "max ULP", "ex/s", box=None, pad_edge=False,
                       title=path, title_justify="left", title_style="bold")
-        for r in results:
+        for r in ordered(results):
             if r.path == path:
                 table.add_row(r.function, Text(r.verdict, style=style.get(r.verdict, "")), str(r.examples),
-                              str(r.max_ulp), f"{r.examples_per_second:g}")
+                              coverage_text(r), str(r.max_ulp), f"{r.examples_per_second:g}")
         parts.append(table)
-    for r in results:
+    for r in ordered(results):
+        if r.verdict in ("skipped", "error"):
+            continue
         if r.note or r.counterexample:
             parts.append(Text(f"\n{r.path}::{r.function}: {r.verdict}" + (f" ({r.note})" if r.note else "")))
         if r.counterexample:
-            cx = r.counterexample
-            parts.append(Text(
-                f"  {r.function}({_args(cx)})\n  before: {cx.get('before')}\n  after:  {cx.get('after')}"
-                f"\n  where:  {cx.get('where')}"
-            ))
+            lines = counterexample_lines(r.function, r.counterexample)
+            parts.append(Text("\n".join(["  " + lines[0], *lines[1:]])))
     t = totals(results)
     parts.append(Text(
-        f"\n{t['functions']} functions: {t['equivalent']} equivalent, {t['different']} different, "
-        f"{t['skipped']} skipped, {t['error']} errors; {t['examples']} examples in {t['examples_seconds']:.2f}s "
+        f"\n{t['functions']} functions: {_summary(t)}; {t['examples']} examples in {t['examples_seconds']:.2f}s "
         f"({t['examples_per_second']:g}/s), compile {t['compile_seconds']:.2f}s, load {t['load_seconds']:.2f}s"
     ))
     return Group(*parts)

@@ -81,7 +81,7 @@ def keep_verified(
     """Keep the rewrites of the functions that verify; put the others back as they were.
 
     Returns the results to write and (path, why) for each file where something was left. Functions
-    whose verdict is not *equivalent* get their original text back, when that is safe (see
+    whose verdict is not *equivalent* (or *fixed*) get their original text back, when that is safe (see
     :func:`changes.revert`); otherwise the whole file is left. A rewrite outside any function (only
     module-level code) has nothing to run, so it is kept.
     """
@@ -93,7 +93,7 @@ def keep_verified(
     kept: list[FileResult] = []
     rejected: list[tuple[str, str]] = []
     for r in results:
-        bad = [v for v in by_path.get(r.path, []) if v.verdict != "equivalent" and v.function != "<module>"]
+        bad = [v for v in by_path.get(r.path, []) if not v.verified and v.function != "<module>"]
         if not (r.changed and bad):
             kept.append(r)
             continue
