@@ -110,3 +110,102 @@ def live_after(fn: cst.FunctionDef, loop: cst.For) -> set[str]:
     if state.get("enclosed"):
         live |= encl_names
     return live
+
+
+# -- loop-invariant conditions ----------------------------------------------------------------------
+_PURE_CALLS = ("builtins.len", "builtins.abs", "builtins.min", "builtins.max", "builtins.int", "builtins.float",
+               "builtins.bool", "math.", "numpy.")
+
+
+class _Bound(cst.CSTVisitor):
+    """Names a loop body may change: ``assigned`` (rebound) and ``mutated`` (written through)."""
+
+    def __init__(self) -> None:
+        self.assigned: set[str] = set()
+        self.mutated: set[str] = set()
+
+    def _target(self, node: cst.BaseExpression) -> None:
+        if isinstance(node, cst.Name):
+            self.assigned.add(node.value)
+        elif isinstance(node, (cst.Tuple, cst.List)):
+            for el in node.elements:
+                self._target(el.value)
+        elif isinstance(node, cst.StarredElement):
+            self._target(node.value)
+        elif isinstance(node, (cst.Subscript, cst.Attribute)):
+            root = node.value
+            while isinstance(root, (cst.Subscript, cst.Attribute)):
+                root = root.value
+            if isinstance(root, cst.Name):
+                self.mutated.add(root.value)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for t in node.targets:
+            self._target(t.target)
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._target(node.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._target(node.target)
+
+    def visit_For(self, node: cst.For) -> None:
+        self._target(node.target)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._target(node.target)
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._target(node.target)
+
+    def visit_AsName(self, node: cst.AsName) -> None:
+        self._target(node.name)  # type: ignore[arg-type]
+
+    def visit_Call(self, node: cst.Call) -> None:
+        # a callee or a method may write through any array it is given
+        if isinstance(node.func, cst.Attribute) and isinstance(node.func.value, cst.Name):
+            self.mutated.add(node.func.value.value)
+        for arg in node.args:
+            if isinstance(arg.value, cst.Name):
+                self.mutated.add(arg.value.value)
+
+
+def changed_in(body: cst.CSTNode) -> tuple[set[str], set[str]]:
+    """(assigned, mutated): the names ``body`` rebinds, and those it may write through."""
+    v = _Bound()
+    body.visit(v)
+    return v.assigned, v.mutated
+
+
+def is_invariant_test(test: cst.BaseExpression, assigned: set[str], mutated: set[str], names) -> bool:
+    """Does ``test`` have one outcome for the whole loop? Built only from names the loop never rebinds,
+    literals, arithmetic, comparisons, `.shape`-like attributes, reads of arrays the loop never writes
+    and calls of pure functions (``names`` gives a node's qualified names)."""
+
+    def ok(node: cst.CSTNode) -> bool:
+        if isinstance(node, cst.Name):
+            return node.value not in assigned
+        if isinstance(node, (cst.Integer, cst.Float, cst.SimpleString)):
+            return True
+        if isinstance(node, cst.Attribute):
+            return ok(node.value)
+        if isinstance(node, cst.Subscript):
+            root = node.value
+            if isinstance(root, cst.Name) and root.value in mutated:
+                return False
+            return ok(root) and all(
+                not isinstance(el.slice, cst.Slice) and ok(el.slice.value) for el in node.slice
+            )
+        if isinstance(node, cst.UnaryOperation):
+            return ok(node.expression)
+        if isinstance(node, (cst.BinaryOperation, cst.BooleanOperation)):
+            return ok(node.left) and ok(node.right)
+        if isinstance(node, cst.Comparison):
+            return ok(node.left) and all(ok(c.comparator) for c in node.comparisons)
+        if isinstance(node, cst.Call):
+            quals = names(node.func)
+            return bool(quals) and all(q.startswith(_PURE_CALLS) for q in quals) and all(
+                not a.star and ok(a.value) for a in node.args)
+        return False
+
+    return ok(test)

@@ -130,7 +130,7 @@ class ExprMixin:
             return value
         if not frame.top:  # a global of the callee's module: numba freezes globals, read-only
             return Val(inv(f"global:{name}"))
-        self.outer_reads.setdefault(name, []).append(self._stmt)
+        self.outer_reads.setdefault(name, []).append((self._stmt, self.scenario))
         ref = Ref(name, (), container=name in self.containers)
         if not as_base and not ref.container:
             self.accesses.append(Access(name, (), False, self._stmt, name))
@@ -224,7 +224,7 @@ class ExprMixin:
                 self._unproven(self._stmt, f"`{text}` may mutate an object finfix cannot follow", text)
             else:
                 self._racy(text, f"mutates the container `{ref.base}` shared by all iterations "
-                           "(not thread-safe in prange)", SUGGEST_CONTAINER)
+                           "(not thread-safe in prange)", SUGGEST_CONTAINER, ("name", ref.base))
             return Val(DEP_DATA)
         if method in ARRAY_MUTATORS and ref is not None and shared:
             self.accesses.append(Access(ref.base, ref.prefix, True, self._stmt, text))
@@ -325,8 +325,8 @@ class ExprMixin:
                 out[key] = a.get(key) or b[key]
         return out
 
-    def _racy(self, text: str, reason: str, suggestion: str) -> None:
-        self.problems.append(Verdict(RACY, reason, self._stmt, text, suggestion))
+    def _racy(self, text: str, reason: str, suggestion: str, subject: tuple[str, str] = ("", "")) -> None:
+        self.problems.append(Verdict(RACY, reason, self._stmt, text, suggestion, subject))
 
     def _unproven(self, stmt, reason: str, text: str = "") -> None:
         if not text and stmt is not None:

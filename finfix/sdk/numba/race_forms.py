@@ -60,6 +60,15 @@ class Val:
 PRIVATE = Ref("")
 
 
+#: ((condition id, outcome), ...): a path through loop-invariant conditions
+Scenario = tuple[tuple[int, bool], ...]
+
+
+def compatible(tag: Scenario, outcomes: dict[int, bool]) -> bool:
+    """Can something recorded under ``tag`` happen when the conditions take ``outcomes``?"""
+    return all(outcomes.get(c, v) == v for c, v in tag)
+
+
 @dataclass
 class Access:
     base: str
@@ -68,6 +77,7 @@ class Access:
     stmt: cst.CSTNode  # the statement of the loop body it comes from
     text: str  # what to show: the subscript, or "callee: statement"
     aug: bool = False
+    scenario: Scenario = ()  # the loop-invariant condition outcomes it happens under
 
 
 class Resolver:
@@ -89,6 +99,9 @@ class Verdict:
     statement: cst.CSTNode | None = None  # a statement of the loop body
     text: str = ""  # the racy statement, as shown to the user
     suggestion: str = ""
+    #: what the race is on: ("array", name) or ("name", name); what a witness search looks for
+    subject: tuple[str, str] = ("", "")
+    scenario: str = ""  # "when `idx % 2 == 0` is true": the invariant-branch outcome the race needs
 
 
 SUGGEST_SCALAR = (

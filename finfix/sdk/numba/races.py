@@ -28,13 +28,13 @@ from typing import Callable
 import libcst as cst
 
 from finfix.sdk.names import code_of
-from finfix.sdk.numba.loop_facts import containers, live_after
+from finfix.sdk.numba.loop_facts import changed_in, containers, is_invariant_test, live_after
 from finfix.sdk.numba.race_exprs import (
     _AUG_OPS, _BIN_OPS, RANGE_NAMES, ExprMixin, Frame,
 )
 from finfix.sdk.numba.race_forms import (
     AFF, CHUNK, DEP_DATA, DEP_MAP, INV, PRIVATE, SUGGEST_CONTAINER, SUGGEST_LASTPRIVATE, UNPROVEN, Access,
-    Idx, Resolver, Val, Verdict, inv,
+    Idx, Resolver, Scenario, Val, Verdict, inv,
 )
 from finfix.sdk.numba.race_verdict import VerdictMixin
 
@@ -51,10 +51,27 @@ def analyse_loop(loop: cst.For, fn: cst.FunctionDef, resolver: Resolver) -> Verd
     if var is None:
         return Verdict(UNPROVEN, "the loop target is not a single name (numba supports `for i in prange(n)`)")
     analysis = LoopAnalysis(var, resolver, containers=containers(fn, loop, resolver))
+    assigned, analysis.mutated = changed_in(loop.body)
+    analysis.bound = assigned | {var}
     frame = Frame(env={var: Val(Idx(AFF, coef=1))}, top=True, stack=(fn.name.value,))
     assert isinstance(loop.body, (cst.IndentedBlock, cst.SimpleStatementSuite))
     analysis.block(loop.body, frame, None)
     return analysis.judge(live_after(fn, loop))
+
+
+MAX_CONDITIONS = 6  # 2**6 scenarios at most
+
+
+class _Stamped(list):
+    """The accesses list: every access recorded is stamped with the scenario it happens under."""
+
+    def __init__(self, owner: LoopAnalysis) -> None:
+        super().__init__()
+        self.owner = owner
+
+    def append(self, access: Access) -> None:
+        access.scenario = self.owner.scenario
+        super().append(access)
 
 
 class LoopAnalysis(ExprMixin, VerdictMixin):
@@ -62,13 +79,32 @@ class LoopAnalysis(ExprMixin, VerdictMixin):
         self.var = var
         self.resolver = resolver
         self.containers = containers
-        self.accesses: list[Access] = []
-        self.reductions: dict[str, list[tuple[str, cst.CSTNode]]] = {}
-        self.assigns: dict[str, list[cst.CSTNode]] = {}
-        self.outer_reads: dict[str, list[cst.CSTNode]] = {}
+        self.accesses: list[Access] = _Stamped(self)
+        # name -> [(operator, statement, scenario)], [(statement, scenario)]
+        self.reductions: dict[str, list[tuple[str, cst.CSTNode, Scenario]]] = {}
+        self.assigns: dict[str, list[tuple[cst.CSTNode, Scenario]]] = {}
+        self.outer_reads: dict[str, list[tuple[cst.CSTNode, Scenario]]] = {}
+        # Path sensitivity: the outcome of each loop-invariant condition we are under, and the
+        # conditions seen (by their text, so `if flag:` twice is one condition).
+        self.scenario: Scenario = ()
+        self.conditions: dict[str, int] = {}
+        self.bound: set[str] = set()  # names the loop body binds: conditions on them are not invariant
+        self.mutated: set[str] = set()  # names it may write through
         self.problems: list[Verdict] = []
         self._fresh = itertools.count()
         self._stmt: cst.CSTNode | None = None  # current statement of the loop body
+
+    def _invariant_condition(self, test: cst.BaseExpression, frame: Frame) -> int | None:
+        """The id of ``test`` when it has the same outcome in every iteration (and at every point of
+        one iteration), else None. Only conditions of the loop body itself (not of a callee) split."""
+        if not frame.top or not is_invariant_test(test, self.bound, self.mutated, self._names):
+            return None
+        key = code_of(test).strip()
+        if key not in self.conditions:
+            if len(self.conditions) >= MAX_CONDITIONS:
+                return None  # beyond this, the branches are merged (conservative)
+            self.conditions[key] = len(self.conditions)
+        return self.conditions[key]
 
     # -- statements -----------------------------------------------------------------------------------
     def block(self, body: cst.BaseSuite | cst.BaseStatement, frame: Frame, top_stmt) -> None:
@@ -89,13 +125,20 @@ class LoopAnalysis(ExprMixin, VerdictMixin):
         elif isinstance(stmt, cst.If):
             self._stmt = here
             self.expr(stmt.test, frame)
+            cond = self._invariant_condition(stmt.test, frame)
+            outer = self.scenario
             then = self._copy(frame)
+            if cond is not None:
+                self.scenario = outer + ((cond, True),)
             self.block(stmt.body, then, top_stmt)
             other = self._copy(frame)
+            if cond is not None:
+                self.scenario = outer + ((cond, False),)
             if isinstance(stmt.orelse, cst.If):  # elif
                 self.statement(stmt.orelse, other, top_stmt)
             elif stmt.orelse is not None:
                 self.block(stmt.orelse.body, other, top_stmt)
+            self.scenario = outer
             frame.env = self._join_env(then.env, other.env)
         elif isinstance(stmt, cst.For):
             self._for(stmt, frame, here, top_stmt)
@@ -195,7 +238,7 @@ class LoopAnalysis(ExprMixin, VerdictMixin):
             name = target.value
             value = self.expr(node.value, frame)
             if frame.top and name not in frame.env:
-                self.reductions.setdefault(name, []).append((op, node))
+                self.reductions.setdefault(name, []).append((op, node, self.scenario))
             elif name in frame.env:
                 frame.env[name] = Val(self._arith(op, frame.env[name].idx, value.idx, node), PRIVATE)
             else:  # a callee's parameter or local: private to the call
@@ -231,14 +274,14 @@ class LoopAnalysis(ExprMixin, VerdictMixin):
         if other is None:
             return False
         self.expr(other, frame)
-        self.reductions.setdefault(name, []).append((op, node))
+        self.reductions.setdefault(name, []).append((op, node, self.scenario))
         return True
 
     def store(self, target: cst.BaseExpression, value: Val, frame: Frame, stmt, aug: bool = False) -> None:
         if isinstance(target, cst.Name):
             name = target.value
             if frame.top and name not in frame.env and name != self.var:
-                self.assigns.setdefault(name, []).append(stmt)
+                self.assigns.setdefault(name, []).append((stmt, self.scenario))
             frame.env[name] = value
         elif isinstance(target, (cst.Tuple, cst.List)):
             items = value.items if value.items is not None and len(value.items) == len(target.elements) else None
@@ -254,7 +297,7 @@ class LoopAnalysis(ExprMixin, VerdictMixin):
                                "whose origin finfix cannot follow", text)
             elif ref.container:
                 self._racy(text, f"writes to the container `{ref.base}` shared by all iterations "
-                           "(numba containers are not thread-safe)", SUGGEST_CONTAINER)
+                           "(numba containers are not thread-safe)", SUGGEST_CONTAINER, ("name", ref.base))
             elif ref.base:
                 full = None if ref.prefix is None or idxs is None else ref.prefix + idxs
                 if aug:
