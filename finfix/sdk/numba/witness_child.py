@@ -277,6 +277,8 @@ def _loop(*args):
                 before = now
     if first:
         STATE.active = False
+        if STATE.conflict is not None:
+            raise _LoopDone()  # what runs after the loop cannot take the witness back
 
 
 # -- inputs ----------------------------------------------------------------------------------------
@@ -310,6 +312,10 @@ def _show(value: Any) -> str:
 
 class _Timeout(Exception):
     pass
+
+
+class _LoopDone(BaseException):
+    """Raised when the watched loop has finished with a conflict: the rest of the kernel need not run."""
 
 
 def _alarm(signum, frame):
@@ -350,6 +356,8 @@ def search(job: dict[str, Any]) -> dict[str, Any]:
         signal.setitimer(signal.ITIMER_REAL, 0.5)
         try:
             kernel(**args)
+        except _LoopDone:
+            pass
         except BaseException:  # noqa: BLE001 - generated inputs the kernel rejects
             signal.setitimer(signal.ITIMER_REAL, 0)
             continue
