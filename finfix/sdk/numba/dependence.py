@@ -72,10 +72,10 @@ def judge_array(base: str, accs: list[Access], var: str) -> Verdict | None:
                        f"(e.g. `{var} % k`, `{var} // 2`), so iterations share elements", bad.stmt, bad.text,
                        SUGGEST_HISTOGRAM)
     if SLICE in kinds:
-        return Verdict(RACY, f"writes a slice of `{base}` that every iteration also writes", bad.stmt, bad.text,
+        return Verdict(RACY, f"it writes a slice of `{base}` that every iteration also writes", bad.stmt, bad.text,
                        SUGGEST_WHOLE)
     if not kinds:
-        return Verdict(RACY, f"writes all of `{base}` from every iteration", bad.stmt, bad.text, SUGGEST_WHOLE)
+        return Verdict(RACY, f"it writes all of `{base}` from every iteration", bad.stmt, bad.text, SUGGEST_WHOLE)
     if any(i.lin and any(a.startswith(("item#",)) or "#" in a for a, _ in i.lin) for i in bad.idxs):  # type: ignore[union-attr]
         return Verdict(RACY, f"the index of `{base}` does not depend on `{var}`: every iteration updates the "
                        "same elements", bad.stmt, bad.text, SUGGEST_WHOLE)

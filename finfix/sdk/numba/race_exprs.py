@@ -223,7 +223,7 @@ class ExprMixin:
             if ref is None:
                 self._unproven(self._stmt, f"`{text}` may mutate an object finfix cannot follow", text)
             else:
-                self._racy(text, f"mutates the container `{ref.base}` shared by all iterations "
+                self._racy(text, f"it mutates the container `{ref.base}` shared by all iterations "
                            "(not thread-safe in prange)", SUGGEST_CONTAINER, ("name", ref.base))
             return Val(DEP_DATA)
         if method in ARRAY_MUTATORS and ref is not None and shared:

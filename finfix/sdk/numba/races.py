@@ -296,7 +296,7 @@ class LoopAnalysis(ExprMixin, VerdictMixin):
                 self._unproven(self._stmt, f"`{text}` writes through `{code_of(target.value)}`, "
                                "whose origin finfix cannot follow", text)
             elif ref.container:
-                self._racy(text, f"writes to the container `{ref.base}` shared by all iterations "
+                self._racy(text, f"it writes to the container `{ref.base}` shared by all iterations "
                            "(numba containers are not thread-safe)", SUGGEST_CONTAINER, ("name", ref.base))
             elif ref.base:
                 full = None if ref.prefix is None or idxs is None else ref.prefix + idxs
@@ -306,7 +306,7 @@ class LoopAnalysis(ExprMixin, VerdictMixin):
         elif isinstance(target, cst.Attribute):
             self.expr(target.value, frame)
             text = frame.chain + code_of(stmt).strip().splitlines()[0]
-            self._racy(text, f"assigns the attribute `{code_of(target)}` of an object shared by all iterations",
+            self._racy(text, f"it assigns the attribute `{code_of(target)}` of an object shared by all iterations",
                        SUGGEST_LASTPRIVATE)
         else:
             self._unproven(self._stmt, f"cannot follow the assignment target `{code_of(target)}`")
