@@ -27,7 +27,9 @@ def judge_array(base: str, accs: list[Access], var: str) -> Verdict | None:
         width = min(len(a.idxs) for a in known)  # type: ignore[arg-type]
         for p in range(width):
             first = known[0].idxs[p]  # type: ignore[index]
-            if first.kind == AFF and all(a.idxs[p].same_affine(first) for a in known):  # type: ignore[index]
+            if first.kind == AFF and not first.per_iteration and all(
+                a.idxs[p].same_affine(first) for a in known  # type: ignore[index]
+            ):
                 return None
         for p in range(width):
             kinds = {a.idxs[p].kind for a in known}  # type: ignore[index]

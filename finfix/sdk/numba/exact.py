@@ -34,12 +34,16 @@ def conflict(a: Access, b: Access) -> bool | None:
     names: dict[str, str] = {}
     shared: set[str] = set()
     own: set[str] = set()
+    bounds: list[str] = []
 
     def term(idx: Idx, side: str, it: str) -> str:
         parts = [f"{idx.coef} * {it}"] if idx.kind == AFF else []
         for atom, k in idx.lin:
             if "#" in atom:  # a per-iteration value (inner loop variable, joined value)
                 name = names.setdefault(side + atom, f"{side}{len(names)}")
+                if name not in own and "@" in atom:  # an inner `range(lo, hi)` with literal bounds
+                    lo, hi = atom.rsplit("@", 1)[1].split(":")
+                    bounds.append(f"{lo} <= {name} < {hi}")
                 own.add(name)
             else:
                 name = names.setdefault(atom, f"s{len(names)}")
@@ -49,6 +53,7 @@ def conflict(a: Access, b: Access) -> bool | None:
         return " + ".join(parts)
 
     eqs = [f"{term(a.idxs[p], 'a', 'p')} = {term(b.idxs[p], 'b', 'q')}" for p in range(width)]  # type: ignore[index]
+    eqs += bounds
     params = ", ".join(sorted(shared))
     dims = ", ".join(["p", "q", *sorted(own)])
     text = f"[{params}] -> {{ [{dims}] : {' and '.join(eqs) or 'true'} and (p < q or p > q) }}"

@@ -32,6 +32,12 @@ class Idx:
         return self.kind == other.kind == AFF and (self.coef, self.lin, self.const) == (
             other.coef, other.lin, other.const)
 
+    @property
+    def per_iteration(self) -> bool:
+        """Has a term that differs between iterations besides the loop variable (an inner loop's
+        variable: `i + j`), so equal forms do not mean distinct elements."""
+        return any("#" in atom for atom, _ in self.lin)
+
 
 def inv(atom: str | None = None, const: int = 0, literal: bool = False) -> Idx:
     return Idx(INV, lin=((atom, 1),) if atom else (), const=const, literal=literal)

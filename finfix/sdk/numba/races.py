@@ -196,7 +196,7 @@ class LoopAnalysis(ExprMixin, VerdictMixin):
             bounds = [self.expr(a.value, frame).idx for a in it.args]
             kinds = {b.kind for b in bounds}
             if kinds <= {INV}:
-                var_val = Val(inv(f"{_target_text(stmt)}#{next(self._fresh)}"))
+                var_val = Val(inv(f"{_target_text(stmt)}#{next(self._fresh)}{_literal_bounds(bounds)}"))
             elif len(bounds) >= 2 and bounds[0].kind != INV and bounds[1].kind != INV:
                 var_val = Val(Idx(CHUNK))  # a segment per iteration: `range(c * size, c * size + size)`
             else:
@@ -320,3 +320,12 @@ def _target_text(stmt: cst.For) -> str:
     return code_of(stmt.target).strip()
 
 
+def _literal_bounds(bounds: list[Idx]) -> str:
+    """``@lo:hi`` when an inner ``range`` has literal bounds and step 1 (the exact test uses them)."""
+    if not all(b.literal for b in bounds):
+        return ""
+    if len(bounds) == 1:
+        return f"@0:{bounds[0].const}"
+    if len(bounds) == 2 or (len(bounds) == 3 and bounds[2].const == 1):
+        return f"@{bounds[0].const}:{bounds[1].const}"
+    return ""
