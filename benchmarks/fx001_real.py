@@ -21,7 +21,8 @@ def main(argv: list[str]) -> int:
     if "--no-exact" in argv:
         exact.AVAILABLE = False
         argv = [a for a in argv if a != "--no-exact"]
-    files = [p for d in argv for p in sorted(Path(d).rglob("*.py")) if "prange" in p.read_text(errors="replace")]
+    files = [p for d in argv for p in ([Path(d)] if Path(d).is_file() else sorted(Path(d).rglob("*.py")))
+             if "prange" in p.read_text(errors="replace")]
     loops = rewrites = reported = 0
     on = off = 0.0
     for path in files:

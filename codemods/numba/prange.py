@@ -145,6 +145,19 @@ class PrangeRace(Rule):
         self._rewrite: set[cst.For] = set()
         self._drop: dict[cst.FunctionDef, cst.Decorator] = {}
         self._applied = False
+        self._verdicts: dict[cst.FunctionDef, dict[cst.For, Verdict]] = {}
+        self._found: dict[cst.For, Witness] = {}
+        # The module's functions first, so that one witness search (one child process) serves them all.
+        requests = []
+        for fn in self._functions.values():
+            dec = jit_decorator(self, fn)
+            if dec is None or parallel_state(dec.call, self._dicts) == "no":
+                continue
+            loops = _prange_loops(self, fn)
+            verdicts = self._verdicts[fn] = {loop: analyse_loop(loop, fn, self._resolver) for loop, _ in loops}
+            requests += [witness.Request(fn, loop, verdicts[loop]) for loop in _searchable(loops, verdicts)]
+        if not self.option("sequentialize-all"):
+            self._found = self._search(requests)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         dec = jit_decorator(self, node)
@@ -154,8 +167,13 @@ class PrangeRace(Rule):
         if not loops:
             return
         blanket = bool(self.option("sequentialize-all"))
-        verdicts: dict[cst.For, Verdict] = {loop: analyse_loop(loop, node, self._resolver) for loop, _ in loops}
-        witnesses = {} if blanket else self._witnesses(node, loops, verdicts)
+        verdicts = self._verdicts.get(node)
+        if verdicts is None:  # a function the module-level pass did not see (nested, a method)
+            verdicts = {loop: analyse_loop(loop, node, self._resolver) for loop, _ in loops}
+            if not blanket:
+                self._found |= self._search([witness.Request(node, loop, verdicts[loop])
+                                             for loop in _searchable(loops, verdicts)])
+        witnesses = {} if blanket else self._witnesses(verdicts)
         fixable = {loop for loop, v in verdicts.items() if blanket or (v.status == RACY and witnesses[loop].found)}
         opt = option(dec.call, "parallel", self._dicts)
         parallel_kw = opt.arg  # None when parallel=True comes from a `**dict`
@@ -187,17 +205,24 @@ class PrangeRace(Rule):
         if fixed and len(fixed) == len(loops) and parallel_kw is not None:
             self._drop[node] = dec.decorator
 
-    def _witnesses(self, fn: cst.FunctionDef, loops, verdicts: dict[cst.For, Verdict]) -> dict[cst.For, Witness]:
-        """A witness search for each racy loop that could be rewritten (one child process per function)."""
-        racy = {loop for loop, v in verdicts.items() if v.status == RACY}
-        wanted = [loop for loop, outer in loops if loop in racy and (outer is None or outer in racy)]
+    def _search(self, requests: list[witness.Request]) -> dict[cst.For, Witness]:
         budget = float(self.option("witness-budget"))
-        requests = [witness.Request(loop, verdicts[loop]) for loop in wanted]
-        found = witness.search(self.module, fn, requests, budget=budget) if wanted and budget > 0 else []
-        out = dict(zip(wanted, found))
-        for loop in racy - set(out):
-            out[loop] = Witness(False, why_not="the witness search is off (`witness-budget = 0`)"
-                                if budget <= 0 else "its outer loop stays parallel")
+        if not requests or budget <= 0:
+            return {}
+        return {r.loop: w for r, w in zip(requests, witness.search(self.module, requests, budget=budget))}
+
+    def _witnesses(self, verdicts: dict[cst.For, Verdict]) -> dict[cst.For, Witness]:
+        """The witness of each racy loop, or why there is none."""
+        out = {}
+        for loop, v in verdicts.items():
+            if v.status != RACY:
+                continue
+            if loop in self._found:
+                out[loop] = self._found[loop]
+            elif float(self.option("witness-budget")) <= 0:
+                out[loop] = Witness(False, why_not="the witness search is off (`witness-budget = 0`)")
+            else:
+                out[loop] = Witness(False, why_not="its outer loop stays parallel")
         return out
 
     def leave_For(self, original_node: cst.For, updated_node: cst.For) -> cst.For:
@@ -268,6 +293,12 @@ class PrangeRace(Rule):
             reason="finfix only rewrites loops it proves racy; check this one by hand, or set "
             "`sequentialize-all` to run every prange loop serially",
         )
+
+
+def _searchable(loops: list[tuple[cst.For, cst.For | None]], verdicts: dict[cst.For, Verdict]) -> list[cst.For]:
+    """The racy loops that could be rewritten: not nested in a loop that stays parallel."""
+    racy = {loop for loop, v in verdicts.items() if v.status == RACY}
+    return [loop for loop, outer in loops if loop in racy and (outer is None or outer in racy)]
 
 
 def _witness_json(found: Witness) -> str:

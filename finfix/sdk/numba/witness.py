@@ -44,28 +44,24 @@ class Witness:
 
 @dataclass(frozen=True)
 class Request:
-    loop: cst.For
+    fn: cst.FunctionDef  # a module-level function
+    loop: cst.For  # one of its prange loops
     verdict: Verdict
 
 
-def search(
-    module: cst.Module,
-    fn: cst.FunctionDef,
-    requests: list[Request],
-    *,
-    budget: float = DEFAULT_BUDGET,
-) -> list[Witness]:
-    """One witness (or the reason there is none) per request, in order; one child process for all."""
+def search(module: cst.Module, requests: list[Request], *, budget: float = DEFAULT_BUDGET) -> list[Witness]:
+    """One witness (or the reason there is none) per request, in order; one child process for all
+    (its start-up, an interpreter and numpy, is most of the cost)."""
     if not requests:
         return []
-    base = _program(module, fn)
     jobs = []
     for req in requests:
         kind, name = req.verdict.subject
+        base = _program(module, req.fn)
         jobs.append({
             **base,
-            "functions": base["functions"][:-1] + [_instrument(fn, req.loop)],
-            "params": _params(fn, module),
+            "functions": base["functions"][:-1] + [_instrument(req.fn, req.loop)],
+            "params": _params(req.fn, module),
             "subject": [kind, name],
             "budget": budget,
             "var": code_of(req.loop.target).strip(),
