@@ -56,8 +56,9 @@ def main(argv: list[str]) -> int:
              if "prange" in p.read_text(errors="replace")]
     loops = [x for p in files for x in loops_of(p)]
     results = {}
+    installed = exact.AVAILABLE
     for on in (False, True):
-        exact.AVAILABLE = on and exact._isl is not None
+        exact.AVAILABLE = on and installed
         t = time.perf_counter()
         results[on] = [analyse_loop(loop, fn, res).status for _, loop, fn, res, _ in loops]
         results[(on, "t")] = time.perf_counter() - t

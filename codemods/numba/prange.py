@@ -78,17 +78,29 @@ class PrangeRace(Rule):
     body, including nested `range` loops and the bodies of jitted functions of the same module that the
     loop calls (with their parameters bound to the caller's arguments).
 
-    * **racy** loops are rewritten `prange` -> `range`. When no `prange` is left in the function,
-      `parallel=True` is dropped from its decorator in the same fix, and an unused `prange` import is
-      removed (`import numba` stays).
+    * **racy** loops are rewritten `prange` -> `range`, but only with a **witness**: the kernel's
+      pure-Python version (decorators stripped, what `kernel.py_func` runs) is run on generated inputs
+      in a child process, with the blamed array's reads and writes recorded per iteration, until two
+      iterations touch one element ("with b=[0, 0], nbins=2: iteration i=0 writes h[0], which iteration
+      i=1 also writes"). The witness is in the message, and in full under `witness` in the JSON output.
+      When no `prange` is left in the function, `parallel=True` is dropped from its decorator in the
+      same fix, and an unused `prange` import is removed (`import numba` stays).
     * **race-free** loops stay parallel and are not reported.
     * **unproven** loops (a callee finfix cannot see, a chunked loop whose chunks it cannot prove
-      disjoint, a statement it does not analyse) stay parallel and are reported with the reason.
+      disjoint, a statement it does not analyse) and suspected races with no witness within the search
+      budget stay parallel and are reported with the reason.
+
+    Conditions that do not depend on the loop (`if idx % 2 == 0:` on a parameter) are analysed one
+    outcome at a time: what one branch does never meets what the other does, since every iteration
+    takes the same branch. Where every index of an array is affine, an exact integer test (ISL, with
+    the optional `finfix[exact]` extra) decides whether two iterations can meet
+    (see docs/dependence-test.md).
 
     The finding names the racy statement and shows a parallel-safe alternative (a scalar or whole-array
     reduction, a per-chunk histogram). Options under `[tool.finfix.FX001]`: `sequentialize-all = true`
-    applies the audit's blanket fix to every `prange` loop instead; `report-race-free = true` also
-    reports each race-free loop with the reason it was proven safe.
+    applies the audit's blanket fix to every `prange` loop instead (no witness needed);
+    `report-race-free = true` also reports each race-free loop with the reason it was proven safe;
+    `witness-budget` (seconds per loop, default 2.0; 0 turns the search, and so every rewrite, off).
 
     Proven race-free: every write to an outer array has, at some index position, the same injective
     function of `i` in every access to that array (`out[i]`, `out[i, j]`, `out[k, i]`, `out[i + c]`,
@@ -117,14 +129,19 @@ class PrangeRace(Rule):
     ## Fix safety
     Safe: a loop run with `range` computes exactly what the function computes when its iterations run
     one after another, which is what `kernel.py_func` computes. It may be slower: the finding shows how
-    to make the loop parallel again without the race.
+    to make the loop parallel again without the race. The witness search runs the module's functions
+    (and its numpy, numba, math and standard-library imports and simple module-level assignments, with
+    numba replaced by a stub; nothing else at module level) in a subprocess with a timeout. Checked with
+    numba 0.68 and numpy 2.4.
 
     ## Known problems
     Distinct array names are assumed not to alias (`f(x, x)`, `v = X[:, 0]` then `v[i]` and `X[i, 0]`).
     Chunked loops (`for j in range(c * k, (c + 1) * k)`, CSR row segments) are reported as unproven;
-    flattened indices (`i * m + j`) and writes to `y[2 * i]` plus `y[2 * i + 1]` count as racy, though
-    they are disjoint. Only decorators are seen: `njit(parallel=True)(f)` is not analysed. Race-free
-    loops are not reported at all, so `finfix check` stays quiet on correct parallel code.
+    flattened indices (`i * m + j`) are suspected and reported (no run finds a conflict), not rewritten.
+    A real race whose inputs the search cannot build (a kernel that needs a typed dict, a callee from
+    another module) is reported, not rewritten. Only decorators are seen: `njit(parallel=True)(f)` is
+    not analysed. Race-free loops are not reported at all, so `finfix check` stays quiet on correct
+    parallel code.
     """
 
     code = "FX001"

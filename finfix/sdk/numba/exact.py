@@ -10,16 +10,22 @@ None and the hand-written forms in ``dependence`` decide alone. See docs/depende
 
 from __future__ import annotations
 
+import importlib.util
 import re
+from functools import lru_cache
 
 from finfix.sdk.numba.race_forms import AFF, INV, Access, Idx
 
-try:  # optional: the `exact` extra
-    import islpy as _isl
-except ImportError:  # pragma: no cover - depends on the environment
-    _isl = None
+# optional (the `exact` extra), and imported on first use: importing islpy costs about 0.1-0.7 s,
+# which a run that meets no affine prange loop should not pay
+AVAILABLE = importlib.util.find_spec("islpy") is not None
 
-AVAILABLE = _isl is not None
+
+@lru_cache(maxsize=1)
+def _isl():
+    import islpy
+
+    return islpy
 
 
 def affine_only(acc: Access) -> bool:
@@ -28,7 +34,7 @@ def affine_only(acc: Access) -> bool:
 
 def conflict(a: Access, b: Access) -> bool | None:
     """True: distinct iterations touch one element; False: they never do; None: not decided here."""
-    if _isl is None or not (affine_only(a) and affine_only(b)):
+    if not AVAILABLE or not (affine_only(a) and affine_only(b)):
         return None
     width = min(len(a.idxs), len(b.idxs))  # type: ignore[arg-type]
     names: dict[str, str] = {}
@@ -58,4 +64,4 @@ def conflict(a: Access, b: Access) -> bool | None:
     dims = ", ".join(["p", "q", *sorted(own)])
     text = f"[{params}] -> {{ [{dims}] : {' and '.join(eqs) or 'true'} and (p < q or p > q) }}"
     text = re.sub(r"\+ -", "- ", text)
-    return not _isl.Set(text).is_empty()
+    return not _isl().Set(text).is_empty()
