@@ -99,8 +99,9 @@ def _witness(res: dict[str, Any], req: Request, var: str, seconds: float) -> Wit
         values = " -> ".join([c["before"], *(v for _, v in steps[:2])])
         what = f"iterations {its} both change `{c['name']}` ({values})"
     summary = f"with {shown}: {what}"
+    # search_seconds: this loop's search in the child; seconds: its share of the whole child process
     detail = {"inputs": inputs, "conflict": c, "trials": res.get("trials"), "seconds": round(seconds, 3),
-              "subject": [kind, name]}
+              "search_seconds": round(float(res.get("seconds", 0.0)), 3), "subject": [kind, name]}
     return Witness(True, summary=summary, detail=detail, seconds=seconds)
 
 
