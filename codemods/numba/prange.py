@@ -197,7 +197,7 @@ class PrangeRace(Rule):
         all_go = len(fixable) == len(loops)
         if all_go and parallel_kw is not None:
             shown = code_of(dec.call.func if dec.call is not None else dec.decorator.decorator).strip()
-            tail = f", and `parallel=True` is removed from the `@{shown}` decorator because no `prange` loop is left"
+            tail = f", and removes `parallel=True` from the `@{shown}` decorator because no `prange` loop is left"
         elif all_go and opt.dict_name:
             tail = f"; `parallel=True` comes from the shared `{opt.dict_name}` and stays (FX005 reports it)"
         else:
@@ -282,12 +282,12 @@ class PrangeRace(Rule):
             when = f" when {verdict.scenario}" if verdict.scenario else ""
             message = (
                 f"`prange` loop races at {where} (`{verdict.text}`){when}: {verdict.reason}; witness: "
-                f"{found.summary}; so the loop runs as `range`{tail}."
+                f"{found.summary}; the fix runs the loop with `range`{tail}."
             )
             return self.report(loop, message, fix=Safety.SAFE, reason=verdict.suggestion,
                                witness=_witness_json(found))
         why = "proven race-free" if verdict.status == RACE_FREE else f"{verdict.status}: {verdict.reason}"
-        message = f"`prange` loop runs as `range` because `sequentialize-all` is set ({why}){tail}."
+        message = f"`prange` loop: `sequentialize-all` is set, so the fix runs it with `range` ({why}){tail}."
         reason = "this loop is correct in parallel; sequentialising it only makes it slower" if (
             verdict.status == RACE_FREE) else ""
         return self.report(loop, message, fix=Safety.SAFE, reason=reason)
