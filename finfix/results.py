@@ -7,6 +7,7 @@ without importing LibCST or any rule (about a third of a second saved on every w
 from __future__ import annotations
 
 import enum
+import json
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -34,6 +35,13 @@ class Finding:
     applied: bool = False
     end_line: int = 0
     end_col: int = 0
+    #: evidence behind the finding, as JSON text (FX001: the concrete race); "" when there is none
+    witness: str = ""
+
+    @property
+    def witness_text(self) -> str:
+        """The witness in words (its "text"), for the text report."""
+        return str(json.loads(self.witness).get("text", self.witness)) if self.witness else ""
 
     @property
     def fixable(self) -> bool:
@@ -52,6 +60,7 @@ class Finding:
             "fix": None if self.fix is Safety.DETECT else self.fix.value,
             "reason": self.reason or None,
             "applied": self.applied,
+            **({"witness": json.loads(self.witness)} if self.witness else {}),
         }
 
 

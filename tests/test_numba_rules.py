@@ -182,3 +182,17 @@ def test_report_race_free_says_why_and_changes_nothing():
     assert len(findings) == 2
     assert any("race-free and stays parallel" in m and "own elements of `out`" in m for m in messages)
     assert [f.applied for f in findings if "race-free" in f.message] == [False]
+
+
+def test_witness_in_json_and_text_output_of_check(project):
+    import json
+
+    project.write("src/hist.py", RACY_AND_FREE)
+    run = project.cli("check", "--select", "FX001", "--format", "json", "src")
+    doc = json.loads(run.stdout)
+    (finding,) = doc["findings"]
+    witness = finding["witness"]
+    assert witness["subject"] == ["array", "h"] and witness["conflict"]["element"].startswith("h[")
+    assert witness["text"] in finding["message"] and finding["applied"] is False
+    text = project.cli("check", "--select", "FX001", "src")
+    assert f"    witness: {witness['text'].split(':')[0]}" in text.stdout

@@ -12,16 +12,26 @@ correct code.
 
 from __future__ import annotations
 
+import json
+
 import libcst as cst
 import libcst.matchers as m
 from libcst.codemod.visitors import RemoveImportsVisitor
 from libcst.metadata import PositionProvider, QualifiedNameProvider
 
 from finfix.sdk.numba.decorators import PRANGE, drop_keyword, jit_decorator, module_dicts, option, parallel_state
-from finfix.sdk.numba.race_forms import RACY, UNPROVEN, Verdict
+from finfix.sdk.numba import witness
+from finfix.sdk.numba.race_forms import RACE_FREE, RACY, UNPROVEN, Verdict
+from finfix.sdk.numba.witness import Witness
 from finfix.sdk.numba.races import Resolver, analyse_loop
 from finfix.sdk.names import code_of, qualified_names
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Rule, Safety
+
+from finfix.codemods.numba.parallel_flag import ParallelWithoutPrange
+from finfix.codemods.numba.prange_examples import FX001_EXAMPLES
+
+
+__all__ = ["PrangeRace", "ParallelWithoutPrange"]  # FX005 is registered from here
 
 
 def _is_prange_loop(rule: Rule, node: cst.CSTNode) -> bool:
@@ -68,17 +78,29 @@ class PrangeRace(Rule):
     body, including nested `range` loops and the bodies of jitted functions of the same module that the
     loop calls (with their parameters bound to the caller's arguments).
 
-    * **racy** loops are rewritten `prange` -> `range`. When no `prange` is left in the function,
-      `parallel=True` is dropped from its decorator in the same fix, and an unused `prange` import is
-      removed (`import numba` stays).
+    * **racy** loops are rewritten `prange` -> `range`, but only with a **witness**: the kernel's
+      pure-Python version (decorators stripped, what `kernel.py_func` runs) is run on generated inputs
+      in a child process, with the blamed array's reads and writes recorded per iteration, until two
+      iterations touch one element ("with b=[0, 0], nbins=2: iteration i=0 writes h[0], which iteration
+      i=1 also writes"). The witness is in the message, and in full under `witness` in the JSON output.
+      When no `prange` is left in the function, `parallel=True` is dropped from its decorator in the
+      same fix, and an unused `prange` import is removed (`import numba` stays).
     * **race-free** loops stay parallel and are not reported.
     * **unproven** loops (a callee finfix cannot see, a chunked loop whose chunks it cannot prove
-      disjoint, a statement it does not analyse) stay parallel and are reported with the reason.
+      disjoint, a statement it does not analyse) and suspected races with no witness within the search
+      budget stay parallel and are reported with the reason.
+
+    Conditions that do not depend on the loop (`if idx % 2 == 0:` on a parameter) are analysed one
+    outcome at a time: what one branch does never meets what the other does, since every iteration
+    takes the same branch. Where every index of an array is affine, an exact integer test (ISL, with
+    the optional `finfix[exact]` extra) decides whether two iterations can meet
+    (see docs/dependence-test.md).
 
     The finding names the racy statement and shows a parallel-safe alternative (a scalar or whole-array
     reduction, a per-chunk histogram). Options under `[tool.finfix.FX001]`: `sequentialize-all = true`
-    applies the audit's blanket fix to every `prange` loop instead; `report-race-free = true` also
-    reports each race-free loop with the reason it was proven safe.
+    applies the audit's blanket fix to every `prange` loop instead (no witness needed);
+    `report-race-free = true` also reports each race-free loop with the reason it was proven safe;
+    `witness-budget` (seconds per loop, default 2.0; 0 turns the search, and so every rewrite, off).
 
     Proven race-free: every write to an outer array has, at some index position, the same injective
     function of `i` in every access to that array (`out[i]`, `out[i, j]`, `out[k, i]`, `out[i + c]`,
@@ -107,14 +129,19 @@ class PrangeRace(Rule):
     ## Fix safety
     Safe: a loop run with `range` computes exactly what the function computes when its iterations run
     one after another, which is what `kernel.py_func` computes. It may be slower: the finding shows how
-    to make the loop parallel again without the race.
+    to make the loop parallel again without the race. The witness search runs the module's functions
+    (and its numpy, numba, math and standard-library imports and simple module-level assignments, with
+    numba replaced by a stub; nothing else at module level) in a subprocess with a timeout. Checked with
+    numba 0.68 and numpy 2.4.
 
     ## Known problems
     Distinct array names are assumed not to alias (`f(x, x)`, `v = X[:, 0]` then `v[i]` and `X[i, 0]`).
     Chunked loops (`for j in range(c * k, (c + 1) * k)`, CSR row segments) are reported as unproven;
-    flattened indices (`i * m + j`) and writes to `y[2 * i]` plus `y[2 * i + 1]` count as racy, though
-    they are disjoint. Only decorators are seen: `njit(parallel=True)(f)` is not analysed. Race-free
-    loops are not reported at all, so `finfix check` stays quiet on correct parallel code.
+    flattened indices (`i * m + j`) are suspected and reported (no run finds a conflict), not rewritten.
+    A real race whose inputs the search cannot build (a kernel that needs a typed dict, a callee from
+    another module) is reported, not rewritten. Only decorators are seen: `njit(parallel=True)(f)` is
+    not analysed. Race-free loops are not reported at all, so `finfix check` stays quiet on correct
+    parallel code.
     """
 
     code = "FX001"
@@ -124,209 +151,8 @@ class PrangeRace(Rule):
     requires = ("numba",)  # prange, njit and jit all come from numba
     triggers = ("prange",)
     METADATA_DEPENDENCIES = (QualifiedNameProvider, PositionProvider)
-    options = {"sequentialize-all": False, "report-race-free": False}
-    examples = (
-        Example(
-            """
-            import numpy as np
-            from numba import njit, prange
-
-            @njit(parallel=True)
-            def hist(b, nbins):
-                h = np.zeros(nbins)
-                for i in prange(b.shape[0]):
-                    h[b[i]] += 1
-                return h
-            """,
-            """
-            import numpy as np
-            from numba import njit
-
-            @njit
-            def hist(b, nbins):
-                h = np.zeros(nbins)
-                for i in range(b.shape[0]):
-                    h[b[i]] += 1
-                return h
-            """,
-        ),
-        Example(
-            """
-            import numba as nb
-
-            @nb.njit(parallel=True, nogil=True)
-            def total(x, out):
-                for i in nb.prange(x.shape[0]):
-                    out[0] += x[i]
-            """,
-            """
-            import numba as nb
-
-            @nb.njit(nogil=True)
-            def total(x, out):
-                for i in range(x.shape[0]):
-                    out[0] += x[i]
-            """,
-        ),
-        Example(  # a loop-carried dependency; the race-free second loop keeps parallel=True
-            """
-            import numba
-            from numba import prange
-
-            @numba.jit(nopython=True, parallel=True)
-            def ema(x, y, a):
-                for i in prange(1, x.shape[0]):
-                    y[i] = a * x[i] + (1 - a) * y[i - 1]
-                for i in prange(x.shape[0]):
-                    x[i] = y[i] * 2
-            """,
-            """
-            import numba
-            from numba import prange
-
-            @numba.jit(nopython=True, parallel=True)
-            def ema(x, y, a):
-                for i in range(1, x.shape[0]):
-                    y[i] = a * x[i] + (1 - a) * y[i - 1]
-                for i in prange(x.shape[0]):
-                    x[i] = y[i] * 2
-            """,
-        ),
-        Example(  # race-free: disjoint writes, a scalar reduction, a private buffer
-            """
-            import numpy as np
-            from numba import njit, prange
-
-            @njit(parallel=True)
-            def features(x, out):
-                s = 0.0
-                for i in prange(x.shape[0]):
-                    tmp = np.empty(3)
-                    for j in range(3):
-                        tmp[j] = x[i, j] * 2
-                    out[i, 0] = tmp.sum()
-                    s += x[i, 0]
-                return s
-            """
-        ),
-        Example(  # per-thread slots through a jitted callee: race-free
-            """
-            from numba import njit, prange
-
-            @njit
-            def work(P, t, x):
-                for k in range(x.shape[0]):
-                    P[t, k] += x[k] * t
-
-            @njit(parallel=True)
-            def run(P, x, n_threads):
-                for t in prange(n_threads):
-                    work(P, t, x)
-            """
-        ),
-        Example(  # a callee finfix cannot see: left alone, reported
-            """
-            from numba import njit, prange
-            from mylib import kernel
-
-            @njit(parallel=True)
-            def run(out, x):
-                for i in prange(x.shape[0]):
-                    kernel(out, x, i)
-            """,
-            reported=True,
-        ),
-        Example(  # a local function named prange is not numba's
-            """
-            from numba import njit
-
-            def prange(n):
-                return range(n)
-
-            @njit(parallel=True)
-            def f(out):
-                for i in prange(3):
-                    out[0] += 1
-            """
-        ),
-        Example(  # without parallel=True, prange is range: no race (FX005 reports it)
-            """
-            from numba import njit, prange
-
-            @njit
-            def f(out, x):
-                for i in prange(x.shape[0]):
-                    out[0] += x[i]
-            """
-        ),
-        Example(  # sequentialize-all: the audit's blanket fix
-            """
-            from numba import njit, prange
-
-            @njit(parallel=True, boundscheck=False)
-            def f(out, x):
-                for i in prange(x.shape[0]):
-                    out[i] = x[i] * 2
-            """,
-            """
-            from numba import njit
-
-            @njit(boundscheck=False)
-            def f(out, x):
-                for i in range(x.shape[0]):
-                    out[i] = x[i] * 2
-            """,
-            options={"sequentialize-all": True},
-        ),
-        Example(  # parallel=True from a dict: the loop is fixed, the dict is FX005's to report
-            """
-            from numba import jit, prange
-
-            JIT_SETTINGS = {"nopython": True, "parallel": True}
-
-            @jit(**JIT_SETTINGS)
-            def f(out, x):
-                for i in prange(x.shape[0]):
-                    out[i % 4] += x[i]
-            """,
-            """
-            from numba import jit
-
-            JIT_SETTINGS = {"nopython": True, "parallel": True}
-
-            @jit(**JIT_SETTINGS)
-            def f(out, x):
-                for i in range(x.shape[0]):
-                    out[i % 4] += x[i]
-            """,
-        ),
-        Example(  # report-race-free: said why, nothing changed
-            """
-            from numba import njit, prange
-
-            @njit(parallel=True)
-            def f(out, x):
-                s = 0.0
-                for i in prange(x.shape[0]):
-                    out[i] = x[i] * 2
-                    s += x[i]
-                return s
-            """,
-            reported=True,
-            options={"report-race-free": True},
-        ),
-        Example(  # jax.jit is not numba
-            """
-            from jax import jit
-            from numba import prange
-
-            @jit
-            def f(out):
-                for i in prange(3):
-                    out[0] += 1
-            """
-        ),
-    )
+    options = {"sequentialize-all": False, "report-race-free": False, "witness-budget": witness.DEFAULT_BUDGET}
+    examples = FX001_EXAMPLES
 
     # -- visiting --------------------------------------------------------------------------------------
     def visit_Module(self, node: cst.Module) -> None:
@@ -336,6 +162,19 @@ class PrangeRace(Rule):
         self._rewrite: set[cst.For] = set()
         self._drop: dict[cst.FunctionDef, cst.Decorator] = {}
         self._applied = False
+        self._verdicts: dict[cst.FunctionDef, dict[cst.For, Verdict]] = {}
+        self._found: dict[cst.For, Witness] = {}
+        # The module's functions first, so that one witness search (one child process) serves them all.
+        requests = []
+        for fn in self._functions.values():
+            dec = jit_decorator(self, fn)
+            if dec is None or parallel_state(dec.call, self._dicts) == "no":
+                continue
+            loops = _prange_loops(self, fn)
+            verdicts = self._verdicts[fn] = {loop: analyse_loop(loop, fn, self._resolver) for loop, _ in loops}
+            requests += [witness.Request(fn, loop, verdicts[loop]) for loop in _searchable(loops, verdicts)]
+        if not self.option("sequentialize-all"):
+            self._found = self._search(requests)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         dec = jit_decorator(self, node)
@@ -345,35 +184,63 @@ class PrangeRace(Rule):
         if not loops:
             return
         blanket = bool(self.option("sequentialize-all"))
-        verdicts: dict[cst.For, Verdict] = {}
-        for loop, _ in loops:
-            verdicts[loop] = analyse_loop(loop, node, self._resolver)
-        fixable = {loop for loop, v in verdicts.items() if blanket or v.status == RACY}
+        verdicts = self._verdicts.get(node)
+        if verdicts is None:  # a function the module-level pass did not see (nested, a method)
+            verdicts = {loop: analyse_loop(loop, node, self._resolver) for loop, _ in loops}
+            if not blanket:
+                self._found |= self._search([witness.Request(node, loop, verdicts[loop])
+                                             for loop in _searchable(loops, verdicts)])
+        witnesses = {} if blanket else self._witnesses(verdicts)
+        fixable = {loop for loop, v in verdicts.items() if blanket or (v.status == RACY and witnesses[loop].found)}
         opt = option(dec.call, "parallel", self._dicts)
         parallel_kw = opt.arg  # None when parallel=True comes from a `**dict`
         all_go = len(fixable) == len(loops)
         if all_go and parallel_kw is not None:
-            tail = f"; no `prange` is left, so `parallel=True` goes from `{code_of(dec.decorator).strip()}`"
+            shown = code_of(dec.call.func if dec.call is not None else dec.decorator.decorator).strip()
+            tail = f", and removes `parallel=True` from the `@{shown}` decorator because no `prange` loop is left"
         elif all_go and opt.dict_name:
-            tail = f"; `parallel=True` comes from the shared `{opt.dict_name}` and stays (see FX005)"
+            tail = f"; `parallel=True` comes from the shared `{opt.dict_name}` and stays (FX005 reports it)"
         else:
             tail = ""
         fixed: set[cst.For] = set()
         for loop, outer in loops:
             if outer is not None and outer not in fixed:
                 continue  # nested in a loop that stays parallel: numba runs it serially
-            if loop in fixable and self._report_fix(loop, verdicts[loop], blanket, tail):
+            verdict = verdicts[loop]
+            if loop in fixable and self._report_fix(loop, verdict, witnesses.get(loop), tail):
                 fixed.add(loop)
-            elif verdicts[loop].status == UNPROVEN and loop not in fixable:
-                self._report_unproven(loop, verdicts[loop])
+            elif verdict.status == RACY and loop not in fixable:
+                self._report_no_witness(loop, verdict, witnesses[loop])
+            elif verdict.status == UNPROVEN and loop not in fixable:
+                self._report_unproven(loop, verdict)
             elif loop not in fixable and self.option("report-race-free"):
-                self.report(loop, f"`prange` loop is race-free and stays parallel: {verdicts[loop].reason}",
+                self.report(loop, f"`prange` loop is race-free and stays parallel: {verdict.reason}.",
                             reason="nothing to fix; reported because `report-race-free` is set")
         self._rewrite |= fixed
         if fixed:
             self._applied = True
         if fixed and len(fixed) == len(loops) and parallel_kw is not None:
             self._drop[node] = dec.decorator
+
+    def _search(self, requests: list[witness.Request]) -> dict[cst.For, Witness]:
+        budget = float(self.option("witness-budget"))
+        if not requests or budget <= 0:
+            return {}
+        return {r.loop: w for r, w in zip(requests, witness.search(self.module, requests, budget=budget))}
+
+    def _witnesses(self, verdicts: dict[cst.For, Verdict]) -> dict[cst.For, Witness]:
+        """The witness of each racy loop, or why there is none."""
+        out = {}
+        for loop, v in verdicts.items():
+            if v.status != RACY:
+                continue
+            if loop in self._found:
+                out[loop] = self._found[loop]
+            elif float(self.option("witness-budget")) <= 0:
+                out[loop] = Witness(False, why_not="the witness search is off (`witness-budget = 0`)")
+            else:
+                out[loop] = Witness(False, why_not="its outer loop stays parallel")
+        return out
 
     def leave_For(self, original_node: cst.For, updated_node: cst.For) -> cst.For:
         if original_node in self._rewrite and isinstance(updated_node.iter, cst.Call):
@@ -403,34 +270,56 @@ class PrangeRace(Rule):
     # -- findings --------------------------------------------------------------------------------------
     def _line(self, node: cst.CSTNode | None) -> str:
         if node is None:
-            return ""
+            return "?"
         try:
-            return f"line {self.get_metadata(PositionProvider, node).start.line}: "
+            return str(self.get_metadata(PositionProvider, node).start.line)
         except KeyError:
-            return ""
+            return "?"
 
-    def _report_fix(self, loop: cst.For, verdict: Verdict, blanket: bool, tail: str) -> bool:
-        if verdict.status == RACY:
+    def _report_fix(self, loop: cst.For, verdict: Verdict, found: Witness | None, tail: str) -> bool:
+        if verdict.status == RACY and found is not None and found.found:
+            where = f"line {self._line(verdict.statement)}"
+            when = f" when {verdict.scenario}" if verdict.scenario else ""
             message = (
-                f"`prange` loop races: {self._line(verdict.statement)}`{verdict.text}`: {verdict.reason}; "
-                f"fix: `range`{tail}"
+                f"`prange` loop races at {where} (`{verdict.text}`){when}: {verdict.reason}; witness: "
+                f"{found.summary}; the fix runs the loop with `range`{tail}."
             )
-            reason = verdict.suggestion
-        else:
-            why = "proven race-free" if verdict.status != UNPROVEN else f"unproven: {verdict.reason}"
-            message = f"`prange` loop sequentialised by `sequentialize-all` ({why}); fix: `range`{tail}"
-            reason = "this loop is correct in parallel; sequentialising it only makes it slower" if (
-                verdict.status != UNPROVEN) else ""
+            return self.report(loop, message, fix=Safety.SAFE, reason=verdict.suggestion,
+                               witness=_witness_json(found))
+        why = "proven race-free" if verdict.status == RACE_FREE else f"{verdict.status}: {verdict.reason}"
+        message = f"`prange` loop: `sequentialize-all` is set, so the fix runs it with `range` ({why}){tail}."
+        reason = "this loop is correct in parallel; sequentialising it only makes it slower" if (
+            verdict.status == RACE_FREE) else ""
         return self.report(loop, message, fix=Safety.SAFE, reason=reason)
 
-    def _report_unproven(self, loop: cst.For, verdict: Verdict) -> None:
-        where = f"{self._line(verdict.statement)}`{verdict.text}`: " if verdict.text else ""
+    def _report_no_witness(self, loop: cst.For, verdict: Verdict, found: Witness) -> None:
         self.report(
             loop,
-            f"`prange` loop left parallel: finfix cannot prove it race-free ({where}{verdict.reason})",
+            f"`prange` loop left parallel: finfix cannot prove the race it suspects at line "
+            f"{self._line(verdict.statement)} (`{verdict.text}`), where {verdict.reason}, because no run "
+            f"found a witness ({found.why_not}).",
+            reason="finfix rewrites a loop only when a run of its pure-Python version shows two iterations "
+            "touching one element; check this one by hand, or set `sequentialize-all`",
+        )
+
+    def _report_unproven(self, loop: cst.For, verdict: Verdict) -> None:
+        where = f"line {self._line(verdict.statement)}: `{verdict.text}`: " if verdict.text else ""
+        self.report(
+            loop,
+            f"`prange` loop left parallel: finfix cannot prove it race-free ({where}{verdict.reason}).",
             reason="finfix only rewrites loops it proves racy; check this one by hand, or set "
             "`sequentialize-all` to run every prange loop serially",
         )
+
+
+def _searchable(loops: list[tuple[cst.For, cst.For | None]], verdicts: dict[cst.For, Verdict]) -> list[cst.For]:
+    """The racy loops that could be rewritten: not nested in a loop that stays parallel."""
+    racy = {loop for loop, v in verdicts.items() if v.status == RACY}
+    return [loop for loop, outer in loops if loop in racy and (outer is None or outer in racy)]
+
+
+def _witness_json(found: Witness) -> str:
+    return json.dumps({"text": found.summary, **found.detail}, sort_keys=True)
 
 
 def _prange_imports(module: cst.Module) -> list[str | None]:
@@ -450,171 +339,3 @@ def _prange_imports(module: cst.Module) -> list[str | None]:
                     if isinstance(alias.name, cst.Name) and alias.name.value == "prange":
                         found.append(alias.evaluated_alias)
     return found
-
-
-class ParallelWithoutPrange(Rule):
-    """## What it does
-    Reports numba functions whose `parallel=True` and `prange` do not match (runs after FX001, on the
-    code FX001 left):
-
-    * `parallel=True` coming from a shared options dict (`@jit(**JIT_SETTINGS)`) on a function with no
-      `prange` left: the finding names the dict, since editing it changes every function that uses it;
-    * `parallel=True` written on a function whose loops are all `range` loops: they run serially;
-    * `prange` in a function compiled without `parallel=True`: it behaves exactly like `range`.
-
-    When FX001 sequentialises the last `prange` of a function it drops a `parallel=True` keyword in the
-    same fix, so this rule never needs to.
-
-    ## Why is this bad?
-    `parallel=True` makes numba run its parallel passes (and warn
-    `NumbaPerformanceWarning: ... no transformation for parallel execution was possible` when there is
-    nothing to parallelise); `prange` without it gives no parallelism at all. Either way the code does
-    not do what it says.
-
-    ## Example
-    ```python
-    JIT_SETTINGS = {"nopython": True, "parallel": True}
-
-    @jit(**JIT_SETTINGS)
-    def imbalance(bid, ask, out):
-        for i in range(bid.shape[0]):
-            out[0] += bid[i] - ask[i]
-    ```
-
-    ## Fix safety
-    No automatic fix. Removing `parallel=True` from a function that has no `prange` can still slow it
-    down (numba parallelises array expressions without `prange`), and turning `range` into `prange` can
-    introduce the races FX001 looks for.
-    """
-
-    code = "FX005"
-    name = "numba-parallel-without-prange"
-    summary = "Report parallel=True without prange (and prange without parallel=True)."
-    safety = Safety.DETECT
-    requires = ("numba",)
-    triggers = ("parallel", "prange")
-    METADATA_DEPENDENCIES = (QualifiedNameProvider,)
-    examples = (
-        Example(
-            """
-            from numba import jit
-
-            JIT_SETTINGS = {"nopython": True, "parallel": True}
-
-            @jit(**JIT_SETTINGS)
-            def f(out, x):
-                for i in range(x.shape[0]):
-                    out[0] += x[i]
-            """,
-            reported=True,
-        ),
-        Example(
-            """
-            from numba import njit
-
-            @njit(parallel=True)
-            def f(out, x):
-                for i in range(x.shape[0]):
-                    out[i] = x[i] * 2
-            """,
-            reported=True,
-        ),
-        Example(
-            """
-            import numba as nb
-
-            @nb.njit
-            def f(out, x):
-                for i in nb.prange(x.shape[0]):
-                    out[i] = x[i]
-            """,
-            reported=True,
-        ),
-        Example(  # array expressions only: parallel=True does work here
-            """
-            import numpy as np
-            from numba import njit
-
-            @njit(parallel=True)
-            def f(x):
-                return np.sin(x) + x * 2
-            """
-        ),
-        Example(  # prange with parallel=True: fine
-            """
-            from numba import njit, prange
-
-            @njit(parallel=True)
-            def f(out, x):
-                for i in prange(x.shape[0]):
-                    out[i] = x[i]
-            """
-        ),
-        Example(  # numba.cuda.jit and jax.jit are other compilers
-            """
-            import jax
-            from numba import cuda
-
-            @jax.jit
-            def f(x):
-                for i in range(3):
-                    x = x + 1
-                return x
-
-            @cuda.jit
-            def g(out):
-                for i in range(3):
-                    out[i] = i
-            """
-        ),
-    )
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self._dicts = module_dicts(node)
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        dec = jit_decorator(self, node)
-        if dec is None:
-            return
-        state = parallel_state(dec.call, self._dicts)
-        pranges = _prange_calls(self, node)
-        fn = node.name.value
-        if state == "yes" and not pranges and _has_loop(node):
-            opt = option(dec.call, "parallel", self._dicts)
-            if opt.dict_name:
-                self.report(
-                    dec.decorator,
-                    f"`{fn}` has no `prange` loop, but `parallel=True` comes from `{opt.dict_name}`: its "
-                    "loops run serially",
-                    reason=f"`{opt.dict_name}` is shared: drop `parallel` from it, or give `{fn}` its own "
-                    "options without `parallel=True`",
-                )
-            else:
-                self.report(
-                    opt.arg or dec.decorator,
-                    f"`parallel=True` on `{fn}`, which has no `prange` loop: its `range` loops run serially",
-                    reason="use `prange` where iterations are independent (FX001 checks them), or drop "
-                    "`parallel=True`",
-                )
-        elif state == "no" and pranges:
-            self.report(
-                pranges[0],
-                f"`prange` in `{fn}`, compiled without `parallel=True`: it runs serially, like `range`",
-                reason="add `parallel=True` if the loop is race-free, or write `range`",
-            )
-
-
-def _prange_calls(rule: Rule, fn: cst.FunctionDef) -> list[cst.Call]:
-    found: list[cst.Call] = []
-
-    class V(cst.CSTVisitor):
-        def visit_Call(self, node: cst.Call) -> None:
-            if qualified_names(rule, node.func) & set(PRANGE):
-                found.append(node)
-
-    fn.body.visit(V())
-    return found
-
-
-def _has_loop(fn: cst.FunctionDef) -> bool:
-    return bool(m.findall(fn.body, m.For() | m.While()))

@@ -111,7 +111,8 @@ def run_key(select: Sequence[str], ignore: Sequence[str], settings: Settings) ->
 
 
 def _finding_to_list(f: Any) -> list[Any]:
-    return [f.line, f.col, f.code, f.name, f.message, f.fix.value, f.reason, f.applied, f.end_line, f.end_col]
+    return [f.line, f.col, f.code, f.name, f.message, f.fix.value, f.reason, f.applied, f.end_line, f.end_col,
+            f.witness]
 
 
 class Cache:
@@ -184,8 +185,8 @@ class Cache:
         from finfix.results import Finding, Safety
 
         findings = tuple(
-            Finding(path, ln, col, code, name, msg, Safety(fix), reason, applied, eline, ecol)
-            for ln, col, code, name, msg, fix, reason, applied, eline, ecol in entry["f"]
+            Finding(path, ln, col, code, name, msg, Safety(fix), reason, applied, eline, ecol, *rest[:1])
+            for ln, col, code, name, msg, fix, reason, applied, eline, ecol, *rest in entry["f"]
         )
         return FileResult(path, old=raw if new is not None else None, new=new, findings=findings,
                           error=entry.get("e"), stamp=(st.st_mtime_ns, st.st_size, digest))

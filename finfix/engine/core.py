@@ -174,7 +174,9 @@ class FileSession:
     def _fix_allowed(self, fix: Safety) -> bool:
         return self.settings.fix and fix is not Safety.DETECT and (fix is Safety.SAFE or self.settings.unsafe_fixes)
 
-    def report(self, rule: Rule, node: cst.CSTNode, message: str, *, fix: Safety, reason: str) -> bool:
+    def report(
+        self, rule: Rule, node: cst.CSTNode, message: str, *, fix: Safety, reason: str, witness: str = ""
+    ) -> bool:
         start, end = self._position(node)
         line = self._to_original(start.line)
         suppressed = self._suppressed(rule.code, start.line, end.line)
@@ -195,6 +197,7 @@ class FileSession:
                 applied=apply,
                 end_line=end_line,
                 end_col=self._column(end.line, end_line, end.column) + 1,
+                witness=witness,
             )
         )
         return apply

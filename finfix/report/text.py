@@ -45,6 +45,8 @@ def text_report(summary: RunSummary, *, show_reasons: bool = True) -> str:
         lines.append(finding_line(f))
         if show_reasons and f.reason:
             lines.append(f"    {'unsafe fix' if f.fix.value == 'unsafe' else 'note'}: {f.reason}")
+        if show_reasons and f.witness:
+            lines.append(f"    witness: {f.witness_text}")
     return "\n".join(lines)
 
 

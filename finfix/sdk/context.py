@@ -39,5 +39,7 @@ class FileContext(Protocol):
     def is_suppressed(self, rule: RuleIdentity, node: cst.CSTNode) -> bool:
         """Does a ``# finfix: ignore`` comment cover ``node`` for this rule?"""
 
-    def report(self, rule: RuleIdentity, node: cst.CSTNode, message: str, *, fix: Safety, reason: str) -> bool:
+    def report(
+        self, rule: RuleIdentity, node: cst.CSTNode, message: str, *, fix: Safety, reason: str, witness: str = ""
+    ) -> bool:
         """Record a finding; True when the rule should apply its fix."""

@@ -126,11 +126,15 @@ class Rule(cst.CSTTransformer):
         *,
         fix: Safety = Safety.DETECT,
         reason: str = "",
+        witness: str = "",
     ) -> bool:
         """Record a finding on ``node`` (a node of the tree the rule is visiting: an ``original_node``).
+        ``witness``: the evidence, as JSON text (see ``Finding.witness``).
 
         Returns True when the caller should apply its fix.
         """
+        if witness:
+            return self.session.report(self, node, message, fix=fix, reason=reason, witness=witness)
         return self.session.report(self, node, message, fix=fix, reason=reason)
 
     def suppressed(self, node: cst.CSTNode) -> bool:

@@ -8,6 +8,7 @@ loop touch disjoint elements of it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import libcst as cst
 
@@ -30,6 +31,12 @@ class Idx:
     def same_affine(self, other: Idx) -> bool:
         return self.kind == other.kind == AFF and (self.coef, self.lin, self.const) == (
             other.coef, other.lin, other.const)
+
+    @property
+    def per_iteration(self) -> bool:
+        """Has a term that differs between iterations besides the loop variable (an inner loop's
+        variable: `i + j`), so equal forms do not mean distinct elements."""
+        return any("#" in atom for atom, _ in self.lin)
 
 
 def inv(atom: str | None = None, const: int = 0, literal: bool = False) -> Idx:
@@ -59,6 +66,15 @@ class Val:
 PRIVATE = Ref("")
 
 
+#: ((condition id, outcome), ...): a path through loop-invariant conditions
+Scenario = tuple[tuple[int, bool], ...]
+
+
+def compatible(tag: Scenario, outcomes: dict[int, bool]) -> bool:
+    """Can something recorded under ``tag`` happen when the conditions take ``outcomes``?"""
+    return all(outcomes.get(c, v) == v for c, v in tag)
+
+
 @dataclass
 class Access:
     base: str
@@ -67,6 +83,19 @@ class Access:
     stmt: cst.CSTNode  # the statement of the loop body it comes from
     text: str  # what to show: the subscript, or "callee: statement"
     aug: bool = False
+    scenario: Scenario = ()  # the loop-invariant condition outcomes it happens under
+
+
+class Resolver:
+    """What the analysis asks the rule: qualified names and the module's functions."""
+
+    def __init__(
+        self,
+        names: Callable[[cst.CSTNode], set[str]],
+        functions: dict[str, cst.FunctionDef],
+    ) -> None:
+        self.names = names
+        self.functions = functions
 
 
 @dataclass(frozen=True)
@@ -76,6 +105,9 @@ class Verdict:
     statement: cst.CSTNode | None = None  # a statement of the loop body
     text: str = ""  # the racy statement, as shown to the user
     suggestion: str = ""
+    #: what the race is on: ("array", name) or ("name", name); what a witness search looks for
+    subject: tuple[str, str] = ("", "")
+    scenario: str = ""  # "when `idx % 2 == 0` is true": the invariant-branch outcome the race needs
 
 
 SUGGEST_SCALAR = (
@@ -103,70 +135,6 @@ SUGGEST_LASTPRIVATE = (
     "parallel-safe alternative: store per-iteration values in `out[i]` and pick the one you need "
     "after the loop"
 )
-
-
-def judge_array(base: str, accs: list[Access], var: str) -> Verdict | None:
-    """None when the accesses to ``base`` are disjoint between iterations, else a verdict."""
-    writes = [a for a in accs if a.write]
-    known = [a for a in accs if a.idxs is not None]
-    if len(known) == len(accs):
-        width = min(len(a.idxs) for a in known)  # type: ignore[arg-type]
-        for p in range(width):
-            first = known[0].idxs[p]  # type: ignore[index]
-            if first.kind == AFF and all(a.idxs[p].same_affine(first) for a in known):  # type: ignore[index]
-                return None
-        for p in range(width):
-            kinds = {a.idxs[p].kind for a in known}  # type: ignore[index]
-            notes = {a.idxs[p].note for a in known}  # type: ignore[index]
-            if kinds <= {AFF, CHUNK, SLICE} and (CHUNK in kinds or "chunk" in notes) and (
-                kinds != {SLICE} or notes == {"chunk"}
-            ):
-                w = next(a for a in accs if a.write)
-                return Verdict(UNPROVEN, f"it writes a segment of `{base}` whose bounds depend on `{var}` "
-                               "(a chunk); finfix cannot prove the segments are disjoint", w.stmt, w.text)
-    w = writes[0]
-    if any(a.idxs is None for a in accs):
-        a = next(a for a in accs if a.idxs is None)
-        return Verdict(RACY, f"`{a.text}` uses a reshaped view of `{base}`, whose elements finfix cannot "
-                       "tell apart between iterations", w.stmt, w.text, SUGGEST_WHOLE)
-    # loop-carried dependency: affine at the same position but a different offset
-    for a in writes:
-        for b in accs:
-            if a is b:
-                continue
-            for p in range(min(len(a.idxs), len(b.idxs))):  # type: ignore[arg-type]
-                x, y = a.idxs[p], b.idxs[p]  # type: ignore[index]
-                if x.kind == AFF and y.kind == AFF and not x.same_affine(y):
-                    what = "writes" if b.write and not b.aug else "reads"
-                    return Verdict(RACY, f"it {what} `{b.text}` too, and another iteration writes that element "
-                                   "(a loop-carried dependency)", a.stmt, a.text, SUGGEST_CARRIED)
-    bad = next((a for a in writes if not any(i.kind == AFF for i in a.idxs)), None)  # type: ignore[union-attr]
-    if bad is None:  # every write is affine somewhere; a read elsewhere conflicts
-        r = next((a for a in accs if not a.write and not any(i.kind == AFF for i in a.idxs)), None)  # type: ignore[union-attr]
-        if r is None:
-            return Verdict(RACY, f"the accesses to `{base}` use `{var}` at different index positions, so "
-                           "iterations share elements", w.stmt, w.text, SUGGEST_CARRIED)
-        return Verdict(RACY, f"`{r.text}` reads elements of `{base}` that other iterations write",
-                       w.stmt, w.text, SUGGEST_CARRIED)
-    kinds = [i.kind for i in bad.idxs]  # type: ignore[union-attr]
-    notes = [i.note for i in bad.idxs if i.kind == DEP]  # type: ignore[union-attr]
-    if "data" in notes:
-        return Verdict(RACY, f"the index of `{base}` is read from the data, so two iterations can update the "
-                       "same element (a histogram / scatter-add)", bad.stmt, bad.text, SUGGEST_HISTOGRAM)
-    if DEP in kinds:
-        return Verdict(RACY, f"the index of `{base}` is not an injective function of `{var}` "
-                       f"(e.g. `{var} % k`, `{var} // 2`), so iterations share elements", bad.stmt, bad.text,
-                       SUGGEST_HISTOGRAM)
-    if SLICE in kinds:
-        return Verdict(RACY, f"writes a slice of `{base}` that every iteration also writes", bad.stmt, bad.text,
-                       SUGGEST_WHOLE)
-    if not kinds:
-        return Verdict(RACY, f"writes all of `{base}` from every iteration", bad.stmt, bad.text, SUGGEST_WHOLE)
-    if any(i.lin and any(a.startswith(("item#",)) or "#" in a for a, _ in i.lin) for i in bad.idxs):  # type: ignore[union-attr]
-        return Verdict(RACY, f"the index of `{base}` does not depend on `{var}`: every iteration updates the "
-                       "same elements", bad.stmt, bad.text, SUGGEST_WHOLE)
-    return Verdict(RACY, f"every iteration writes the same element of `{base}`", bad.stmt, bad.text,
-                   SUGGEST_SCALAR if bad.aug else SUGGEST_LASTPRIVATE)
 
 
 # -- index-form helpers -------------------------------------------------------------------------------
