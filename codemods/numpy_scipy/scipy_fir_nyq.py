@@ -104,10 +104,13 @@ class ScipyFirNyq(Rule):
         Example("from scipy import signal\nb = signal.firwin(11, 0.2, None, 'hamming', True, True, 50.0)\n",
                 "from scipy import signal\nb = signal.firwin(11, 0.2, width=None, window='hamming', pass_zero=True, "
                 "scale=True, fs=100.0)\n"),
-        Example("from scipy import signal\nb = signal.firwin(11, 0.2, nyq=50, fs=100)\n", reported=True),
+        Example("from scipy import signal\nb = signal.firwin(11, 0.2, nyq=50, fs=100)\n",
+                message="`firwin` got both `nyq` and `fs`", line=2, safety=Safety.DETECT),
         Example("from scipy import signal\nb = signal.firwin(11, 0.2, nyq=1e308)\n",
                 "from scipy import signal\nb = signal.firwin(11, 0.2, fs=2 * 1e308)\n"),
-        Example("from scipy import signal\nb = signal.firwin(11, 0.2, *extra)\n", reported=True),
+        Example("from scipy import signal\nb = signal.firwin(11, 0.2, *extra)\n",
+                message="`firwin`: the arguments after the required ones are keyword-only since",
+                line=2, safety=Safety.DETECT),
         # must not touch: already modern, no nyq (the normalised default is unchanged), other libraries
         Example("from scipy import signal\nb = signal.firwin(11, 0.2, fs=100)\nc = signal.firwin(11, 0.2)\n"
                 "d = signal.firwin(11, 0.2, window='hann')\n"),

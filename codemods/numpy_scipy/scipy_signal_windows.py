@@ -65,7 +65,8 @@ class ScipySignalWindows(RenameRule):
                 "from scipy.signal import butter\nfrom scipy.signal.windows import hamming\n\nw = hamming(16)\n"),
         Example("from scipy.signal import blackman as bm\nw = bm(16)\n",
                 "from scipy.signal.windows import blackman as bm\n\nw = bm(16)\n"),
-        Example("from scipy import signal\nw = signal.slepian(64, 0.1)\n", reported=True),
+        Example("from scipy import signal\nw = signal.slepian(64, 0.1)\n",
+                message="`signal.slepian` was removed in SciPy 1.6", line=2, safety=Safety.DETECT),
         # must not touch
         Example("import numpy as np\nfrom scipy import signal\n"
                 "w = signal.get_window('hann', 64) + np.hanning(64) + np.kaiser(64, 8.6)\n"

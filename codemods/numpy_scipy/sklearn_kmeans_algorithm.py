@@ -51,7 +51,8 @@ class SklearnKmeansAlgorithm(RenameRule):
                 'import sklearn.cluster\nkm = sklearn.cluster.KMeans(3, algorithm="lloyd")\n'),
         Example("from sklearn.cluster import KMeans as KM\nkm = KM(3, precompute_distances=True, n_init=10)\n",
                 "from sklearn.cluster import KMeans as KM\nkm = KM(3, n_init=10)\n"),
-        Example("from sklearn.cluster import KMeans\nkm = KMeans(3, algorithm=algo)\n", reported=True),
+        Example("from sklearn.cluster import KMeans\nkm = KMeans(3, algorithm=algo)\n",
+                message="`algorithm=` takes new values", line=2, safety=Safety.DETECT),
         # must not touch: valid values, other estimators, other libraries
         Example("from sklearn.cluster import KMeans, MiniBatchKMeans\nkm = KMeans(3, algorithm='elkan')\n"
                 "mb = MiniBatchKMeans(3)\nk2 = KMeans(3, algorithm='lloyd')\n"),

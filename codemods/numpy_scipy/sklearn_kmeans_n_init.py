@@ -65,8 +65,8 @@ class SklearnKmeansNInit(Rule):
                 "from sklearn.cluster import KMeans\nkm = KMeans(\n    n_clusters=3,\n    random_state=0,\n    n_init=10,\n)\n"),
         Example("from sklearn.cluster import KMeans\nkm = KMeans(3)\n",
                 "from sklearn.cluster import KMeans\nkm = KMeans(3, n_init=\"auto\")\n", options={"n-init": "auto"}),
-        Example("from sklearn.cluster import KMeans\nkm = KMeans(3, n_init=10)\n", reported=True,
-                options={"report-random-state": True}),
+        Example("from sklearn.cluster import KMeans\nkm = KMeans(3, n_init=10)\n", options={"report-random-state": True},
+                message="`KMeans(3, n_init=10)` has no `random_state`", line=2, safety=Safety.DETECT),
         Example("from sklearn.cluster import KMeans\nkm = KMeans(3, n_init=10, random_state=0)\n",
                 options={"report-random-state": True}),
         # must not touch: n_init given, init="random", explicit centres, **kwargs, other estimators

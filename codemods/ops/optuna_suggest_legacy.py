@@ -200,7 +200,9 @@ class OptunaSuggestLegacy(Rule):
                 "from optuna.trial import Trial\ndef obj(trial: Trial):\n    return trial.suggest_float('a', 1, 10, log=True)\n"),
         Example("import optuna\ntrial = study.ask()\nx = trial.suggest_uniform('x', 0, 1)\n",
                 "import optuna\ntrial = study.ask()\nx = trial.suggest_float('x', 0, 1)\n"),
-        Example("import optuna\ndef helper(trial):\n    return trial.suggest_uniform('x', 0, 1)\n", reported=True),
+        Example("import optuna\ndef helper(trial):\n    return trial.suggest_uniform('x', 0, 1)\n",
+                message="`trial.suggest_uniform('x', 0, 1)` → `trial.suggest_float('x', 0, 1)`",
+                line=3, safety=Safety.UNSAFE),
         Example("import optuna\ndef helper(trial):\n    return trial.suggest_uniform('x', 0, 1)\n",
                 "import optuna\ndef helper(trial):\n    return trial.suggest_float('x', 0, 1)\n", unsafe=True),
         Example(

@@ -70,7 +70,9 @@ class OptunaUnseededSampler(Rule):
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)
 
     examples = (
-        Example("import optuna\nstudy = optuna.create_study(direction='maximize')\n", reported=True),
+        Example("import optuna\nstudy = optuna.create_study(direction='maximize')\n",
+                message="`optuna.create_study(direction='maximize')` uses an unseeded TPESampler",
+                line=2, safety=Safety.DETECT),
         Example("import optuna\nstudy = optuna.create_study(direction='maximize')\n",
                 "import optuna\nstudy = optuna.create_study(direction='maximize', sampler=optuna.samplers.TPESampler(seed=42))\n",
                 unsafe=True, options={"seed": 42}),
@@ -83,7 +85,8 @@ class OptunaUnseededSampler(Rule):
         Example("from optuna.samplers import TPESampler, RandomSampler\na = TPESampler(n_startup_trials=5)\nb = RandomSampler()\n",
                 "from optuna.samplers import TPESampler, RandomSampler\na = TPESampler(n_startup_trials=5, seed=3)\n"
                 "b = RandomSampler(seed=3)\n", unsafe=True, options={"seed": 3}),
-        Example("import optuna\ns = optuna.create_study(sampler=optuna.samplers.CmaEsSampler())\n", reported=True),
+        Example("import optuna\ns = optuna.create_study(sampler=optuna.samplers.CmaEsSampler())\n",
+                message="`optuna.samplers.CmaEsSampler()` has no seed", line=2, safety=Safety.DETECT),
         # must not touch: seeded samplers, a sampler from elsewhere, other libraries
         Example("import optuna\ns = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=0))\n"
                 "t = optuna.create_study(sampler=my_sampler)\nu = optuna.create_study(**cfg)\n"),

@@ -93,15 +93,18 @@ class MplCmGetCmap(Rule):
             "import matplotlib\nfrom matplotlib import cm\nc = matplotlib.colormaps.get_cmap(name).resampled(8)\n",
             unsafe=True,
         ),
-        Example("import matplotlib\nfrom matplotlib import cm\nc = cm.get_cmap(name, 8)\n", reported=True),
-        Example("from matplotlib import cm\ncm.register_cmap('x', c, override_builtin=True)\n", reported=True),
+        Example("import matplotlib\nfrom matplotlib import cm\nc = cm.get_cmap(name, 8)\n",
+                message="`cm.get_cmap` was removed in Matplotlib 3.9", line=3, safety=Safety.UNSAFE),
+        Example("from matplotlib import cm\ncm.register_cmap('x', c, override_builtin=True)\n",
+                message="`cm.register_cmap` was removed in Matplotlib 3.9", line=2, safety=Safety.DETECT),
         # Lazy imports: `matplotlib` bound in the function is used; otherwise a module-level import would
         # be needed, so the call is only reported.
         Example(
             "def f():\n    import matplotlib\n    from matplotlib import cm\n    return cm.get_cmap('viridis')\n",
             "def f():\n    import matplotlib\n    from matplotlib import cm\n    return matplotlib.colormaps['viridis']\n",
         ),
-        Example("def f():\n    from matplotlib import cm\n    return cm.get_cmap('viridis')\n", reported=True),
+        Example("def f():\n    from matplotlib import cm\n    return cm.get_cmap('viridis')\n",
+                message="`cm.get_cmap` was removed in Matplotlib 3.9", line=3, safety=Safety.DETECT),
         # Look-alikes: pyplot still has get_cmap; the registry's own methods.
         Example("import matplotlib.pyplot as plt\ncmap = plt.get_cmap('viridis')\n"),
         Example("import matplotlib\ncmap = matplotlib.colormaps.get_cmap('viridis')\n"),

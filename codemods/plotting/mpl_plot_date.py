@@ -111,10 +111,10 @@ class MplPlotDate(Rule):
         ),
         Example(
             "from matplotlib.axes import Axes\ndef draw(ax: Axes, d, v):\n    return ax.plot_date(d, v)[0]\n",
-            reported=True,
-        ),
+                message="`ax.plot_date` was removed in Matplotlib 3.11", line=3, safety=Safety.DETECT),
         # An unknown receiver: reported with the code to write, not rewritten.
-        Example("def draw(ax, d, v):\n    ax.plot_date(d, v)\n", reported=True),
+        Example("def draw(ax, d, v):\n    ax.plot_date(d, v)\n",
+                message="`ax.plot_date` was removed in Matplotlib 3.11", line=2, safety=Safety.DETECT),
         # Look-alikes.
         Example("import matplotlib.pyplot as plt\nplt.plot(d, v, 'o')\n"),
         Example("import matplotlib.dates as mdates\nn = mdates.date2num(d)\n"),

@@ -125,7 +125,8 @@ class SeabornDistplot(TracksImports, Rule):
             unsafe=True,
         ),
         # Safe fixes only: reported, not rewritten.
-        Example("import seaborn as sns\nsns.distplot(returns)\n", reported=True),
+        Example("import seaborn as sns\nsns.distplot(returns)\n",
+                message="`sns.distplot` is deprecated (removed in seaborn 0.14)", line=2, safety=Safety.UNSAFE),
         Example(
             "import seaborn as sns\nax = sns.distplot(returns)\n",
             'import seaborn as sns\nax = sns.histplot(x=returns, kde=True, stat="density")\n',
@@ -211,14 +212,17 @@ class SeabornDistplot(TracksImports, Rule):
             unsafe=True,
         ),
         # ... the from-import form would need a module-level import: reported only.
-        Example("def plot(r):\n    from seaborn import distplot\n    distplot(r)\n", reported=True, unsafe=True),
+        Example("def plot(r):\n    from seaborn import distplot\n    distplot(r)\n", unsafe=True,
+                message="`distplot` is deprecated (removed in seaborn 0.14)", line=3, safety=Safety.DETECT),
         # fit= has no modern equivalent: reported with the code to write.
-        Example("import seaborn as sns\nfrom scipy import stats\nsns.distplot(r, fit=stats.norm)\n", reported=True,
-                unsafe=True),
-        Example("import seaborn as sns\nsns.distplot(r, kde=use_kde)\n", reported=True, unsafe=True),
-        Example("import seaborn as sns\nplotters = {'dist': sns.distplot, 'kde': sns.kdeplot}\n", reported=True),
+        Example("import seaborn as sns\nfrom scipy import stats\nsns.distplot(r, fit=stats.norm)\n", unsafe=True,
+                message="`sns.distplot` is deprecated (removed in seaborn 0.14)", line=3, safety=Safety.DETECT),
+        Example("import seaborn as sns\nsns.distplot(r, kde=use_kde)\n", unsafe=True,
+                message="`sns.distplot` is deprecated (removed in seaborn 0.14)", line=2, safety=Safety.DETECT),
+        Example("import seaborn as sns\nplotters = {'dist': sns.distplot, 'kde': sns.kdeplot}\n",
+                message="`sns.distplot` is deprecated (removed in seaborn 0.14)", line=2, safety=Safety.DETECT),
         Example("import seaborn as sns\nsns.jointplot(x=a, y=b, marginal_kws={'hist_kws': {'alpha': 1}})\n",
-                reported=True),
+                message="`marginal_kws` keys 'hist_kws' were distplot's", line=2, safety=Safety.DETECT),
         # Look-alikes.
         Example("import seaborn as sns\nsns.displot(returns)\n"),
         Example("import seaborn as sns\nsns.jointplot(x=a, y=b, marginal_kws={'bins': 20})\n"),
