@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from finfix.sdk.names import has_star_args, keyword, qualified_names, replace_callee, short_code
+from finfix.sdk.nodes import tight_equal
 from finfix.sdk.renames import NameRename, RenameRule
 from finfix.sdk.rule import Example, Safety
 
@@ -70,6 +71,7 @@ class ScipyMiscRemoved(RenameRule):
     name = "scipy-misc-removed"
     summary = "SciPy removed integrate.trapz/simps/romberg, signal.lsim2/bspline, stats.binom_test, misc.*."
     safety = Safety.SAFE
+    requires = ("scipy",)  # every import form names the library
     renames = RENAMES
     triggers = (*sorted({r.old_leaf for r in RENAMES}), "simps", "romberg", "quadrature", "binom_test")
 
@@ -111,10 +113,6 @@ class ScipyMiscRemoved(RenameRule):
                 "a = integrate.trapezoid(y) + integrate.simpson(y) + np.trapezoid(y)\n"
                 "r = stats.binomtest(7, 20)\ns = signal.lsim(sys, u, t)\nq = model.simps(y)\n"),
     )
-
-    @classmethod
-    def applies_to(cls, source: str) -> bool:
-        return "scipy" in source and super().applies_to(source)  # every import form names the library
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         updated = super().leave_Call(original_node, updated_node)
@@ -198,8 +196,7 @@ def _keywords_from(args: list[cst.Arg], names: tuple[str, ...], first_keyword: i
         if arg.keyword is None and i >= first_keyword and i < len(names):
             arg = arg.with_changes(
                 keyword=cst.Name(names[i]),
-                equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
-                                      whitespace_after=cst.SimpleWhitespace("")),
+                equal=tight_equal(),
             )
         out.append(arg)
     return out

@@ -69,6 +69,7 @@ class ScipySignalWavelets(Rule):
     name = "scipy-signal-wavelets"
     summary = "scipy.signal.cwt/ricker/morlet/morlet2/daub/qmf/cascade were removed in SciPy 1.15."
     safety = Safety.UNSAFE
+    requires = ("scipy",)  # every import form names the library
     triggers = REMOVED
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)
 
@@ -90,10 +91,6 @@ class ScipySignalWavelets(Rule):
         Example("from scipy import signal\npeaks = signal.find_peaks_cwt(x, np.arange(1, 10))\n"),
         Example("import pywt\nc, f = pywt.cwt(x, scales, 'mexh')\nm = obj.ricker(3)\n"),
     )
-
-    @classmethod
-    def applies_to(cls, source: str) -> bool:
-        return "scipy" in source and super().applies_to(source)  # every import form names the library
 
     def __init__(self, session) -> None:
         super().__init__(session)

@@ -44,6 +44,7 @@ class ScipySignalWindows(RenameRule):
     name = "scipy-signal-window-namespace"
     summary = "Window functions moved to scipy.signal.windows (removed from scipy.signal in 1.13)."
     safety = Safety.SAFE
+    requires = ("scipy",)  # every import form names the library
     renames = (
         *(NameRename(f"scipy.signal.{w}", f"scipy.signal.windows.{w}", note=NOTE) for w in WINDOWS),
         NameRename("scipy.signal.hanning", "scipy.signal.windows.hann", note=NOTE),
@@ -73,7 +74,3 @@ class ScipySignalWindows(RenameRule):
                 "v = signal.windows.hann(64)\n"),
         Example("import torch\nw = torch.hann_window(64)\nx = obj.hann(3)\n"),
     )
-
-    @classmethod
-    def applies_to(cls, source: str) -> bool:
-        return "scipy" in source and super().applies_to(source)  # every import form names the library

@@ -37,6 +37,7 @@ class SklearnKmeansAlgorithm(RenameRule):
     name = "sklearn-kmeans-algorithm"
     summary = "KMeans(algorithm='full'/'auto') and n_jobs/precompute_distances were removed from scikit-learn."
     safety = Safety.SAFE
+    requires = ("sklearn",)  # every import form names the library
     keyword_renames = (
         KeywordRename(KMEANS, "algorithm", "algorithm", values={"full": "lloyd", "auto": "lloyd"},
                       note="only 'lloyd' and 'elkan' since scikit-learn 1.3"),
@@ -59,7 +60,3 @@ class SklearnKmeansAlgorithm(RenameRule):
         Example("from sklearn.neighbors import NearestNeighbors\nnn = NearestNeighbors(algorithm='auto', n_jobs=4)\n"),
         Example("import faiss\nkm = faiss.Kmeans(64, 8, algorithm='full')\n"),
     )
-
-    @classmethod
-    def applies_to(cls, source: str) -> bool:
-        return "sklearn" in source and super().applies_to(source)  # every import form names the library

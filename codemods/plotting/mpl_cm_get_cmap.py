@@ -6,7 +6,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
-from finfix.sdk.names import code_of, may_resolve_to, qualified_names
+from finfix.sdk.names import code_of, is_none, may_resolve_to, qualified_names
 from finfix.sdk.receivers import bound_in_function
 from finfix.sdk.rule import Example, Rule, Safety
 
@@ -136,7 +136,7 @@ class MplCmGetCmap(Rule):
                 self.report(original_node, message, reason="unexpected arguments")
                 return updated_node
             name, lut = bound.get("name"), bound.get("lut")
-            if name is None or (isinstance(name, cst.Name) and name.value == "None"):
+            if name is None or is_none(name):
                 new_src = f'{mpl}.colormaps[{mpl}.rcParams["image.cmap"]]'
             elif isinstance(name, cst.SimpleString):
                 new_src = f"{mpl}.colormaps[{code_of(name)}]"
@@ -146,7 +146,7 @@ class MplCmGetCmap(Rule):
                     fix, reason = Safety.UNSAFE, (
                         f"if `{code_of(name)}` is already a Colormap, get_cmap returned it unchanged, ignoring lut"
                     )
-            if lut is not None and not (isinstance(lut, cst.Name) and lut.value == "None"):
+            if lut is not None and not is_none(lut):
                 new_src += f".resampled({code_of(lut)})"
         elif which == "register_cmap":
             bound = _bind(args, ("name", "cmap"))

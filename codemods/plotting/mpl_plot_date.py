@@ -6,7 +6,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
-from finfix.sdk.names import code_of, is_false, is_true, may_resolve_to, qualified_names
+from finfix.sdk.names import code_of, is_false, is_none, is_true, may_resolve_to, qualified_names
 from finfix.sdk.receivers import AXES, bound_in_function, receiver_kind
 from finfix.sdk.rule import Example, Rule, Safety
 
@@ -214,7 +214,7 @@ class MplPlotDate(Rule):
         xdate = _flag(bound.get("xdate"), True, "xdate")
         ydate = _flag(bound.get("ydate"), False, "ydate")
         tz = bound.get("tz")
-        tz_src = "" if tz is None or (isinstance(tz, cst.Name) and tz.value == "None") else code_of(tz)
+        tz_src = "" if tz is None or is_none(tz) else code_of(tz)
         fmt = code_of(bound["fmt"]) if "fmt" in bound else '"o"'
         if pyplot:
             if isinstance(func, cst.Attribute):

@@ -30,7 +30,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from finfix.sdk.names import code_of, qualified_names
+from finfix.sdk.names import code_of, is_dotted_name, qualified_names
 from finfix.sdk.pandas_api import FRAME_SERIES_ATTRS
 from finfix.sdk.rule import Rule
 
@@ -334,7 +334,7 @@ class PandasTypes:
 
     def _infer_call(self, call: cst.Call) -> Typed:
         func = call.func
-        for q in self.qnames(func) if _is_dotted(func) else ():
+        for q in self.qnames(func) if is_dotted_name(func) else ():
             if q in CONSTRUCTORS:
                 return Typed(CONSTRUCTORS[q], f"bound from `{_short(call)}`", fresh=True)
             if q.startswith("pandas."):
@@ -429,13 +429,6 @@ def _short(node: cst.CSTNode) -> str:
     if isinstance(node, cst.Call):
         text = code_of(node.func) + "(...)"
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _is_dotted(expr: cst.BaseExpression) -> bool:
-    """`pd.read_csv`, `np.zeros`: a name or an attribute chain of names (no call or subscript inside)."""
-    while isinstance(expr, cst.Attribute):
-        expr = expr.value
-    return isinstance(expr, cst.Name)
 
 
 def _is_self(expr: cst.BaseExpression) -> bool:
