@@ -26,7 +26,7 @@ from finfix.codemods.pandas.values import PandasValues
 from finfix.codemods.python.mutable_default import MutableDefault
 from finfix.codemods.python.silent_except import SilentExcept
 from finfix.codemods.python.utcnow import DatetimeUtcnow
-from finfix.codemods.plotting.seaborn_distplot import SeabornDistplot
+from finfix.codemods.plotting.distplot import SeabornDistplot
 from finfix.codemods.plotting.mpl_plot_date import MplPlotDate
 from finfix.codemods.plotting.mpl_cm_get_cmap import MplCmGetCmap
 from finfix.codemods.plotting.mpl_style_names import MplSeabornStyleNames

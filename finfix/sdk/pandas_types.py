@@ -1,6 +1,6 @@
 """Is this expression a pandas object? The receiver-typing ladder every pandas rule shares.
 
-Without a type checker, finfix proves "pandas" from what it can see in the file (../shared/RULES.md §0.2):
+Without a type checker, finfix proves "pandas" from what it can see in the file (docs/rules-background.md, section 2):
 
 1. a name bound in its scope from ``pd.DataFrame(...)``, ``pd.Series(...)``, ``pd.read_*(...)``,
    ``pd.concat(...)``, ``pd.date_range(...)`` ... (every binding of the name must be one; a rebinding
@@ -148,7 +148,7 @@ _HEURISTIC = re.compile(r"^(?:df|ser|s|sr|frame|series|.*_df|df_.*|.*_frame|.*_s
 
 
 def looks_like_frame(expr: cst.BaseExpression) -> bool:
-    """The naming heuristic of RULES.md §0.2 (c): enough to report, never to rewrite."""
+    """The naming heuristic (docs/rules-background.md, section 2, step 3): enough to report, never to rewrite."""
     name = expr.attr.value if isinstance(expr, cst.Attribute) else getattr(expr, "value", None)
     return isinstance(name, str) and bool(_HEURISTIC.match(name))
 
