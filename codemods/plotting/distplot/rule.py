@@ -182,6 +182,12 @@ class SeabornDistplot(TracksImports, Rule):
             "sns.kdeplot(x=r, color='b')\nsns.rugplot(x=r, color='k')\n",
             unsafe=True,
         ),
+        # The user's expressions are reused as nodes: a walrus gets the parentheses a keyword value needs.
+        Example(
+            "import seaborn as sns\nax = sns.distplot(a := r, kde=False)\n",
+            "import seaborn as sns\nax = sns.histplot(x=(a := r), alpha=0.4)\n",
+            unsafe=True,
+        ),
         # A lazy import inside the function: the attribute form needs no new import ...
         Example(
             "def plot(r):\n    import seaborn as sns\n    return sns.distplot(r, kde=False)\n",
