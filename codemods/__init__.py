@@ -36,7 +36,7 @@ from finfix.codemods.numpy_scipy.talib_inputs import TalibInputs
 from finfix.codemods.ops.redis_read_modify_write import RedisReadModifyWrite
 from finfix.codemods.ops.cachetools_ttl import CachetoolsTtlNoInvalidation
 from finfix.codemods.ops.gputil_unmaintained import GputilUnmaintained
-from finfix.codemods.plotting.seaborn_distplot import SeabornDistplot
+from finfix.codemods.plotting.distplot import SeabornDistplot
 from finfix.codemods.plotting.mpl_plot_date import MplPlotDate
 from finfix.codemods.plotting.mpl_cm_get_cmap import MplCmGetCmap
 from finfix.codemods.plotting.mpl_style_names import MplSeabornStyleNames

@@ -1,4 +1,4 @@
-"""FX101 mutable-default: the catalog cases (RULES.md §6) and a Hypothesis property."""
+"""FX101 mutable-default: the cases of docs/rules-background.md (section 5) and a Hypothesis property."""
 
 from __future__ import annotations
 

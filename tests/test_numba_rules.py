@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import finfix.codemods
 from finfix.codemods.numba.cuda import BuiltinCuda
 from finfix.codemods.numba.jit_modes import ErrorModel, Forceobj, JitNopythonDefault, NopythonFalse
@@ -159,6 +161,7 @@ def test_error_model_and_cuda_are_report_only():
     assert all(not f.fixable for f in findings)
 
 
+@pytest.mark.xdist_group("serial")  # runs in the repository's examples/, shared by all workers
 def test_cli_dry_run_on_the_example_project():
     proc = subprocess.run(
         [sys.executable, "-m", "finfix", "apply", "--dry-run", "examples/"],

@@ -17,7 +17,7 @@ from matplotlib.patches import Rectangle  # noqa: E402
 
 sns = pytest.importorskip("seaborn")
 
-from finfix.codemods.plotting.seaborn_distplot import SeabornDistplot  # noqa: E402
+from finfix.codemods.plotting.distplot import SeabornDistplot  # noqa: E402
 from finfix.engine.core import fix_source  # noqa: E402
 
 RETURNS = np.random.default_rng(7).standard_t(df=4, size=400) * 0.01

@@ -8,6 +8,7 @@ import libcst as cst
 from libcst.metadata import QualifiedNameProvider
 
 from finfix.sdk.names import has_star_args, qualified_names, short_code
+from finfix.sdk.nodes import tight_equal
 from finfix.sdk.rule import Example, Rule, Safety
 
 #: Old positional order of each function (SciPy < 1.14) and how many leading arguments stay positional.
@@ -19,10 +20,6 @@ SIGNATURES = {
         ("numtaps", "bands", "desired", "weight", "Hz", "type", "maxiter", "grid_density", "fs"), 3),
 }
 _ATOMS = (cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.Integer, cst.Float)
-
-
-def _eq() -> cst.AssignEqual:
-    return cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
 
 
 def _number(expr: cst.BaseExpression) -> float | int | None:
@@ -85,6 +82,7 @@ class ScipyFirNyq(Rule):
     name = "scipy-fir-nyq"
     summary = "firwin/firwin2/firls(nyq=) and remez(Hz=) were removed in SciPy 1.14; use fs=."
     safety = Safety.SAFE
+    requires = ("scipy",)  # every import form names the library
     triggers = ("firwin", "firls", "remez")
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)
 
@@ -104,19 +102,18 @@ class ScipyFirNyq(Rule):
         Example("from scipy import signal\nb = signal.firwin(11, 0.2, None, 'hamming', True, True, 50.0)\n",
                 "from scipy import signal\nb = signal.firwin(11, 0.2, width=None, window='hamming', pass_zero=True, "
                 "scale=True, fs=100.0)\n"),
-        Example("from scipy import signal\nb = signal.firwin(11, 0.2, nyq=50, fs=100)\n", reported=True),
+        Example("from scipy import signal\nb = signal.firwin(11, 0.2, nyq=50, fs=100)\n",
+                message="`firwin` got both `nyq` and `fs`", line=2, safety=Safety.DETECT),
         Example("from scipy import signal\nb = signal.firwin(11, 0.2, nyq=1e308)\n",
                 "from scipy import signal\nb = signal.firwin(11, 0.2, fs=2 * 1e308)\n"),
-        Example("from scipy import signal\nb = signal.firwin(11, 0.2, *extra)\n", reported=True),
+        Example("from scipy import signal\nb = signal.firwin(11, 0.2, *extra)\n",
+                message="`firwin`: the arguments after the required ones are keyword-only since",
+                line=2, safety=Safety.DETECT),
         # must not touch: already modern, no nyq (the normalised default is unchanged), other libraries
         Example("from scipy import signal\nb = signal.firwin(11, 0.2, fs=100)\nc = signal.firwin(11, 0.2)\n"
                 "d = signal.firwin(11, 0.2, window='hann')\n"),
         Example("import mylib\nb = mylib.firwin(11, 0.2, nyq=50)\n"),
     )
-
-    @classmethod
-    def applies_to(cls, source: str) -> bool:
-        return "scipy" in source and super().applies_to(source)  # every import form names the library
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         names = qualified_names(self, original_node.func)
@@ -143,7 +140,7 @@ class ScipyFirNyq(Rule):
         args: list[cst.Arg] = []
         for index, arg in enumerate(updated_node.args):
             if arg.keyword is None and not arg.star and index >= required:
-                arg = arg.with_changes(keyword=cst.Name(params[index]), equal=_eq())
+                arg = arg.with_changes(keyword=cst.Name(params[index]), equal=tight_equal())
             if arg.keyword is not None and arg.keyword.value == old_kw:
                 value = twice(arg.value) if old_kw == "nyq" else arg.value
                 arg = arg.with_changes(keyword=cst.Name("fs"), value=value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from finfix.sdk.names import has_star_args, keyword, qualified_names, replace_callee, short_code
+from finfix.sdk.nodes import tight_equal
 from finfix.sdk.renames import NameRename, RenameRule
 from finfix.sdk.rule import Example, Safety
 
@@ -70,6 +71,7 @@ class ScipyMiscRemoved(RenameRule):
     name = "scipy-misc-removed"
     summary = "SciPy removed integrate.trapz/simps/romberg, signal.lsim2/bspline, stats.binom_test, misc.*."
     safety = Safety.SAFE
+    requires = ("scipy",)  # every import form names the library
     renames = RENAMES
     triggers = (*sorted({r.old_leaf for r in RENAMES}), "simps", "romberg", "quadrature", "binom_test")
 
@@ -83,32 +85,34 @@ class ScipyMiscRemoved(RenameRule):
                 "import scipy.integrate as si\na = si.simpson(y, None, dx=0.1, axis=0)\n", unsafe=True),
         Example("from scipy.integrate import simps\na = simps(y, x)\n",
                 "from scipy.integrate import simpson\na = simpson(y, x)\n", unsafe=True),
-        Example("import scipy.integrate as si\na = si.simps(y, x)\n", reported=True),
-        Example("import scipy.integrate as si\na = si.simps(y, x, even='first')\n", reported=True),
+        Example("import scipy.integrate as si\na = si.simps(y, x)\n",
+                message="`si.simps(y, x)` → `si.simpson(y, x)` (removed in SciPy 1.14)", line=2, safety=Safety.UNSAFE),
+        Example("import scipy.integrate as si\na = si.simps(y, x, even='first')\n",
+                message="`simps` was removed in SciPy 1.14", line=2, safety=Safety.DETECT),
         Example("from scipy import integrate\nv = integrate.romberg(f, 0, 1)\nw, err = integrate.quadrature(f, 0, 1)\n",
                 "from scipy import integrate\nv = integrate.quad(f, 0, 1)[0]\nw, err = integrate.quad(f, 0, 1)\n",
                 unsafe=True),
-        Example("from scipy import integrate\nv = integrate.romberg(f, 0, 1, tol=1e-10)\n", reported=True),
+        Example("from scipy import integrate\nv = integrate.romberg(f, 0, 1, tol=1e-10)\n",
+                message="`romberg` was removed in SciPy 1.15", line=2, safety=Safety.DETECT),
         Example("from scipy import signal\nt, y, x = signal.lsim2(sys, u, t)\n",
                 "from scipy import signal\nt, y, x = signal.lsim(sys, u, t)\n", unsafe=True),
-        Example("from scipy import signal\nb = signal.bspline(x, 3)\n", reported=True),
+        Example("from scipy import signal\nb = signal.bspline(x, 3)\n",
+                message="`signal.bspline` was removed in SciPy 1.13", line=2, safety=Safety.DETECT),
         Example("from scipy import stats\np = stats.binom_test(7, 20, 0.5, alternative='greater')\n",
                 "from scipy import stats\np = stats.binomtest(7, 20, 0.5, alternative='greater').pvalue\n"),
         Example("from scipy.stats import binom_test\np = binom_test(x=7, n=20)\n",
                 "from scipy.stats import binomtest\np = binomtest(k=7, n=20).pvalue\n"),
-        Example("from scipy import stats\np = stats.binom_test([7, 13])\n", reported=True),
+        Example("from scipy import stats\np = stats.binom_test([7, 13])\n",
+                message="`binom_test` was removed", line=2, safety=Safety.DETECT),
         Example("from scipy.misc import comb, derivative\nc = comb(5, 2)\n",
                 "from scipy.misc import derivative\nfrom scipy.special import comb\n\nc = comb(5, 2)\n"),
-        Example("from scipy import misc\nd = misc.derivative(f, 1.0)\n", reported=True),
+        Example("from scipy import misc\nd = misc.derivative(f, 1.0)\n",
+                message="`misc.derivative` was removed in SciPy 1.12", line=2, safety=Safety.DETECT),
         # must not touch: the current names, numpy's trapezoid, other objects
         Example("import numpy as np\nfrom scipy import integrate, signal, stats\n"
                 "a = integrate.trapezoid(y) + integrate.simpson(y) + np.trapezoid(y)\n"
                 "r = stats.binomtest(7, 20)\ns = signal.lsim(sys, u, t)\nq = model.simps(y)\n"),
     )
-
-    @classmethod
-    def applies_to(cls, source: str) -> bool:
-        return "scipy" in source and super().applies_to(source)  # every import form names the library
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         updated = super().leave_Call(original_node, updated_node)
@@ -192,8 +196,7 @@ def _keywords_from(args: list[cst.Arg], names: tuple[str, ...], first_keyword: i
         if arg.keyword is None and i >= first_keyword and i < len(names):
             arg = arg.with_changes(
                 keyword=cst.Name(names[i]),
-                equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
-                                      whitespace_after=cst.SimpleWhitespace("")),
+                equal=tight_equal(),
             )
         out.append(arg)
     return out

@@ -69,6 +69,7 @@ class ScipySignalWavelets(Rule):
     name = "scipy-signal-wavelets"
     summary = "scipy.signal.cwt/ricker/morlet/morlet2/daub/qmf/cascade were removed in SciPy 1.15."
     safety = Safety.UNSAFE
+    requires = ("scipy",)  # every import form names the library
     triggers = REMOVED
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)
 
@@ -78,18 +79,18 @@ class ScipySignalWavelets(Rule):
                 unsafe=True),
         Example("from scipy.signal import cwt, ricker, butter\nc = cwt(x, ricker, widths)\n",
                 "from scipy.signal import butter\nimport pywt\n\nc = pywt.cwt(x, widths, \"mexh\")[0]\n", unsafe=True),
-        Example("from scipy import signal\nc = signal.cwt(x, signal.ricker, widths)\n", reported=True),
-        Example("from scipy import signal\nc = signal.cwt(x, signal.morlet2, widths, w=6)\n", reported=True),
-        Example("import scipy.signal\nw = scipy.signal.ricker(100, 4.0)\n", reported=True),
-        Example("from scipy.signal import daub\nh = daub(4)\n", reported=True),
+        Example("from scipy import signal\nc = signal.cwt(x, signal.ricker, widths)\n",
+                message="`signal.cwt(x, signal.ricker, widths)`", line=2, safety=Safety.UNSAFE),
+        Example("from scipy import signal\nc = signal.cwt(x, signal.morlet2, widths, w=6)\n",
+                message="`scipy.signal.cwt` was removed in SciPy 1.15", line=2, safety=Safety.DETECT),
+        Example("import scipy.signal\nw = scipy.signal.ricker(100, 4.0)\n",
+                message="`scipy.signal.ricker` was removed in SciPy 1.15", line=2, safety=Safety.DETECT),
+        Example("from scipy.signal import daub\nh = daub(4)\n",
+                message="`scipy.signal.daub` was removed in SciPy 1.15", line=2, safety=Safety.DETECT),
         # must not touch: find_peaks_cwt, PyWavelets, other libraries
         Example("from scipy import signal\npeaks = signal.find_peaks_cwt(x, np.arange(1, 10))\n"),
         Example("import pywt\nc, f = pywt.cwt(x, scales, 'mexh')\nm = obj.ricker(3)\n"),
     )
-
-    @classmethod
-    def applies_to(cls, source: str) -> bool:
-        return "scipy" in source and super().applies_to(source)  # every import form names the library
 
     def __init__(self, session) -> None:
         super().__init__(session)

@@ -44,6 +44,7 @@ class ScipySignalWindows(RenameRule):
     name = "scipy-signal-window-namespace"
     summary = "Window functions moved to scipy.signal.windows (removed from scipy.signal in 1.13)."
     safety = Safety.SAFE
+    requires = ("scipy",)  # every import form names the library
     renames = (
         *(NameRename(f"scipy.signal.{w}", f"scipy.signal.windows.{w}", note=NOTE) for w in WINDOWS),
         NameRename("scipy.signal.hanning", "scipy.signal.windows.hann", note=NOTE),
@@ -65,14 +66,11 @@ class ScipySignalWindows(RenameRule):
                 "from scipy.signal import butter\nfrom scipy.signal.windows import hamming\n\nw = hamming(16)\n"),
         Example("from scipy.signal import blackman as bm\nw = bm(16)\n",
                 "from scipy.signal.windows import blackman as bm\n\nw = bm(16)\n"),
-        Example("from scipy import signal\nw = signal.slepian(64, 0.1)\n", reported=True),
+        Example("from scipy import signal\nw = signal.slepian(64, 0.1)\n",
+                message="`signal.slepian` was removed in SciPy 1.6", line=2, safety=Safety.DETECT),
         # must not touch
         Example("import numpy as np\nfrom scipy import signal\n"
                 "w = signal.get_window('hann', 64) + np.hanning(64) + np.kaiser(64, 8.6)\n"
                 "v = signal.windows.hann(64)\n"),
         Example("import torch\nw = torch.hann_window(64)\nx = obj.hann(3)\n"),
     )
-
-    @classmethod
-    def applies_to(cls, source: str) -> bool:
-        return "scipy" in source and super().applies_to(source)  # every import form names the library

@@ -38,6 +38,7 @@ class SklearnAgglomerativeAffinity(RenameRule):
     name = "sklearn-agglomerative-affinity"
     summary = "AgglomerativeClustering/FeatureAgglomeration(affinity=) was removed in scikit-learn 1.4; use metric=."
     safety = Safety.SAFE
+    requires = ("sklearn",)  # every import form names the library
     keyword_renames = (KeywordRename(CALLEES, "affinity", "metric", note="removed in scikit-learn 1.4"),)
 
     examples = (
@@ -54,7 +55,3 @@ class SklearnAgglomerativeAffinity(RenameRule):
                 "s = SpectralClustering(affinity='nearest_neighbors')\na = AffinityPropagation(affinity='precomputed')\n"),
         Example("from sklearn.cluster import AgglomerativeClustering\nm = AgglomerativeClustering(metric='l1')\n"),
     )
-
-    @classmethod
-    def applies_to(cls, source: str) -> bool:
-        return "sklearn" in source and super().applies_to(source)  # every import form names the library

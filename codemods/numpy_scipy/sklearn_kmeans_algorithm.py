@@ -37,6 +37,7 @@ class SklearnKmeansAlgorithm(RenameRule):
     name = "sklearn-kmeans-algorithm"
     summary = "KMeans(algorithm='full'/'auto') and n_jobs/precompute_distances were removed from scikit-learn."
     safety = Safety.SAFE
+    requires = ("sklearn",)  # every import form names the library
     keyword_renames = (
         KeywordRename(KMEANS, "algorithm", "algorithm", values={"full": "lloyd", "auto": "lloyd"},
                       note="only 'lloyd' and 'elkan' since scikit-learn 1.3"),
@@ -51,14 +52,11 @@ class SklearnKmeansAlgorithm(RenameRule):
                 'import sklearn.cluster\nkm = sklearn.cluster.KMeans(3, algorithm="lloyd")\n'),
         Example("from sklearn.cluster import KMeans as KM\nkm = KM(3, precompute_distances=True, n_init=10)\n",
                 "from sklearn.cluster import KMeans as KM\nkm = KM(3, n_init=10)\n"),
-        Example("from sklearn.cluster import KMeans\nkm = KMeans(3, algorithm=algo)\n", reported=True),
+        Example("from sklearn.cluster import KMeans\nkm = KMeans(3, algorithm=algo)\n",
+                message="`algorithm=` takes new values", line=2, safety=Safety.DETECT),
         # must not touch: valid values, other estimators, other libraries
         Example("from sklearn.cluster import KMeans, MiniBatchKMeans\nkm = KMeans(3, algorithm='elkan')\n"
                 "mb = MiniBatchKMeans(3)\nk2 = KMeans(3, algorithm='lloyd')\n"),
         Example("from sklearn.neighbors import NearestNeighbors\nnn = NearestNeighbors(algorithm='auto', n_jobs=4)\n"),
         Example("import faiss\nkm = faiss.Kmeans(64, 8, algorithm='full')\n"),
     )
-
-    @classmethod
-    def applies_to(cls, source: str) -> bool:
-        return "sklearn" in source and super().applies_to(source)  # every import form names the library

@@ -6,6 +6,7 @@ import libcst as cst
 from libcst.metadata import QualifiedNameProvider
 
 from finfix.sdk.names import keyword, qualified_names, short_code
+from finfix.sdk.nodes import keyword_arg
 from finfix.sdk.rule import Example, Rule, Safety
 
 #: estimator -> its n_init before scikit-learn 1.4
@@ -49,6 +50,7 @@ class SklearnKmeansNInit(Rule):
     name = "sklearn-kmeans-n-init"
     summary = "KMeans/MiniBatchKMeans n_init default changed to 'auto' in scikit-learn 1.4; pin it."
     safety = Safety.SAFE
+    requires = ("sklearn",)  # every import form names the library
     triggers = ("KMeans",)
     options = {"n-init": "legacy", "report-random-state": False}
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)
@@ -65,8 +67,8 @@ class SklearnKmeansNInit(Rule):
                 "from sklearn.cluster import KMeans\nkm = KMeans(\n    n_clusters=3,\n    random_state=0,\n    n_init=10,\n)\n"),
         Example("from sklearn.cluster import KMeans\nkm = KMeans(3)\n",
                 "from sklearn.cluster import KMeans\nkm = KMeans(3, n_init=\"auto\")\n", options={"n-init": "auto"}),
-        Example("from sklearn.cluster import KMeans\nkm = KMeans(3, n_init=10)\n", reported=True,
-                options={"report-random-state": True}),
+        Example("from sklearn.cluster import KMeans\nkm = KMeans(3, n_init=10)\n", options={"report-random-state": True},
+                message="`KMeans(3, n_init=10)` has no `random_state`", line=2, safety=Safety.DETECT),
         Example("from sklearn.cluster import KMeans\nkm = KMeans(3, n_init=10, random_state=0)\n",
                 options={"report-random-state": True}),
         # must not touch: n_init given, init="random", explicit centres, **kwargs, other estimators
@@ -76,10 +78,6 @@ class SklearnKmeansNInit(Rule):
                 "b = BisectingKMeans(3)\n"),
         Example("import faiss\nkm = faiss.Kmeans(64, 8)\n"),
     )
-
-    @classmethod
-    def applies_to(cls, source: str) -> bool:
-        return "sklearn" in source and super().applies_to(source)  # every import form names the library
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         names = qualified_names(self, original_node.func)
@@ -101,9 +99,7 @@ class SklearnKmeansNInit(Rule):
         else:
             value = cst.Integer(str(LEGACY[estimator]))
             why = "keep the restarts of scikit-learn < 1.4"
-        arg = cst.Arg(value=value, keyword=cst.Name("n_init"),
-                      equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
-                                            whitespace_after=cst.SimpleWhitespace("")))
+        arg = keyword_arg("n_init", value)
         args = list(updated_node.args)
         if args:
             last = args[-1]

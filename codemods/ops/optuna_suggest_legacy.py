@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import libcst as cst
+import libcst.matchers as m
 from libcst.metadata import Assignment, QualifiedNameProvider, ScopeProvider
 
 from finfix.sdk.names import assignments_of, keyword, qualified_names, replace_callee, short_code
+from finfix.sdk.nodes import append_arg, keyword_arg, tight_equal
 from finfix.sdk.rule import Example, Rule, Safety
 
 TRIAL_TYPES = {
@@ -30,23 +32,6 @@ DISTRIBUTIONS = {
 NOTE = "deprecated in optuna 3.0, removal planned for 6.0"
 
 
-def _eq() -> cst.AssignEqual:
-    return cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
-
-
-def _comma() -> cst.Comma:
-    return cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))
-
-
-def _append(args: list[cst.Arg], arg: cst.Arg) -> list[cst.Arg]:
-    if args and args[-1].comma is cst.MaybeSentinel.DEFAULT:
-        args = [*args[:-1], args[-1].with_changes(comma=_comma())]
-    elif args:  # a trailing comma: keep it after the new last argument
-        arg = arg.with_changes(comma=args[-1].comma)
-        args = [*args[:-1], args[-1].with_changes(comma=_comma())]
-    return [*args, arg]
-
-
 def _well_ordered(args: list[cst.Arg]) -> bool:
     """No positional argument after a keyword (a call with more positional arguments than the old API had)."""
     seen_keyword = False
@@ -63,7 +48,7 @@ def _to_keywords(args: list[cst.Arg], names: dict[int, str]) -> list[cst.Arg]:
     out = []
     for i, arg in enumerate(args):
         if arg.keyword is None and not arg.star and i in names:
-            arg = arg.with_changes(keyword=cst.Name(names[i]), equal=_eq())
+            arg = arg.with_changes(keyword=cst.Name(names[i]), equal=tight_equal())
         elif arg.keyword is not None and arg.keyword.value == "q":
             arg = arg.with_changes(keyword=cst.Name("step"))
         out.append(arg)
@@ -82,7 +67,7 @@ class _Objectives(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value == "optimize" and node.args):
+        if not node.args or not m.matches(func, m.Attribute(attr=m.Name("optimize"))):
             return
         target = node.args[0].value
         if isinstance(target, (cst.Name, cst.Attribute)):
@@ -91,8 +76,8 @@ class _Objectives(cst.CSTVisitor):
             param = target.params.params[0]
             self.trial_params.add(id(param))
             body = target.body
-            if isinstance(body, cst.Call) and isinstance(body.func, cst.Name) and body.args \
-                    and isinstance(body.args[0].value, cst.Name) and body.args[0].value.value == param.name.value:
+            # `lambda t: objective(t, ...)`: the called function receives the trial
+            if m.matches(body, m.Call(func=m.Name(), args=[m.Arg(m.Name(param.name.value)), m.ZeroOrMore()])):
                 self.objective_names.add(body.func.value)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
@@ -142,6 +127,7 @@ class OptunaSuggestLegacy(Rule):
     name = "optuna-suggest-legacy"
     summary = "trial.suggest_uniform/loguniform/discrete_uniform and the old distributions are deprecated; use suggest_float."
     safety = Safety.SAFE
+    requires = ("optuna",)  # every import form names the library
     triggers = ("suggest_", "Distribution")
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider)
 
@@ -200,7 +186,9 @@ class OptunaSuggestLegacy(Rule):
                 "from optuna.trial import Trial\ndef obj(trial: Trial):\n    return trial.suggest_float('a', 1, 10, log=True)\n"),
         Example("import optuna\ntrial = study.ask()\nx = trial.suggest_uniform('x', 0, 1)\n",
                 "import optuna\ntrial = study.ask()\nx = trial.suggest_float('x', 0, 1)\n"),
-        Example("import optuna\ndef helper(trial):\n    return trial.suggest_uniform('x', 0, 1)\n", reported=True),
+        Example("import optuna\ndef helper(trial):\n    return trial.suggest_uniform('x', 0, 1)\n",
+                message="`trial.suggest_uniform('x', 0, 1)` → `trial.suggest_float('x', 0, 1)`",
+                line=3, safety=Safety.UNSAFE),
         Example("import optuna\ndef helper(trial):\n    return trial.suggest_uniform('x', 0, 1)\n",
                 "import optuna\ndef helper(trial):\n    return trial.suggest_float('x', 0, 1)\n", unsafe=True),
         Example(
@@ -217,10 +205,6 @@ class OptunaSuggestLegacy(Rule):
         Example("from hyperopt import hp\nspace = hp.uniform('x', 0, 1)\nfrom ray import tune\nc = tune.loguniform(1e-4, 1e-1)\n"),
         Example("def helper(trial):\n    return trial.suggest_uniform('x', 0, 1)\n"),
     )
-
-    @classmethod
-    def applies_to(cls, source: str) -> bool:
-        return "optuna" in source and super().applies_to(source)  # every import form names the library
 
     def __init__(self, session) -> None:
         super().__init__(session)
@@ -296,7 +280,7 @@ class OptunaSuggestLegacy(Rule):
             if extra == "log":
                 if keyword(original, "log") is not None:
                     return updated
-                args = _append(args, cst.Arg(cst.Name("True"), keyword=cst.Name("log"), equal=_eq()))
+                args = append_arg(args, keyword_arg("log", cst.Name("True")))
         if not _well_ordered(args):
             return updated
         call = updated.with_changes(func=updated.func.with_changes(attr=cst.Name(new)), args=args)
@@ -320,7 +304,7 @@ class OptunaSuggestLegacy(Rule):
             return updated  # not a valid call: nothing to translate
         if old == "IntLogUniformDistribution":
             step = keyword(original, "step") or (positional[2] if len(positional) > 2 else None)
-            if step is not None and not (isinstance(step.value, cst.Integer) and step.value.value == "1"):
+            if step is not None and not m.matches(step.value, m.Integer("1")):
                 self.report(original, f"`{old}(..., step=...)`: `IntDistribution` cannot combine `log=True` with a step",
                             fix=Safety.DETECT)
                 return updated
@@ -331,7 +315,7 @@ class OptunaSuggestLegacy(Rule):
         else:
             args = list(updated.args)
         if extra == "log":
-            args = _append(args, cst.Arg(cst.Name("True"), keyword=cst.Name("log"), equal=_eq()))
+            args = append_arg(args, keyword_arg("log", cst.Name("True")))
         if not _well_ordered(args):
             return updated
         func = updated.func

@@ -7,6 +7,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import QualifiedNameProvider
 
 from finfix.sdk.names import keyword, qualified_names, short_code
+from finfix.sdk.nodes import append_arg, keyword_arg
 from finfix.sdk.rule import Example, Rule, Safety
 
 SAMPLERS = ("TPESampler", "RandomSampler", "CmaEsSampler", "NSGAIISampler", "NSGAIIISampler", "QMCSampler",
@@ -16,21 +17,6 @@ CREATE_STUDY = {"optuna.create_study", "optuna.study.create_study"}
 CAVEAT = ("reproducible only with n_jobs=1, a deterministic objective (seed its own RNGs too) and no concurrent "
           "workers on shared storage")
 REASON = "seeding changes which trials are sampled"
-
-
-def _eq() -> cst.AssignEqual:
-    return cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))
-
-
-def _append(args: list[cst.Arg], arg: cst.Arg) -> list[cst.Arg]:
-    if args:
-        last = args[-1]
-        if last.comma is cst.MaybeSentinel.DEFAULT:
-            args = [*args[:-1], last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))]
-        else:
-            arg = arg.with_changes(comma=last.comma)
-            args = [*args[:-1], last.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))]
-    return [*args, arg]
 
 
 class OptunaUnseededSampler(Rule):
@@ -65,12 +51,15 @@ class OptunaUnseededSampler(Rule):
     name = "optuna-unseeded-sampler"
     summary = "optuna study/sampler without a seed: runs are not reproducible."
     safety = Safety.DETECT
+    requires = ("optuna",)  # every import form names the library
     triggers = ("create_study", "Sampler")
     options = {"seed": None}
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)
 
     examples = (
-        Example("import optuna\nstudy = optuna.create_study(direction='maximize')\n", reported=True),
+        Example("import optuna\nstudy = optuna.create_study(direction='maximize')\n",
+                message="`optuna.create_study(direction='maximize')` uses an unseeded TPESampler",
+                line=2, safety=Safety.DETECT),
         Example("import optuna\nstudy = optuna.create_study(direction='maximize')\n",
                 "import optuna\nstudy = optuna.create_study(direction='maximize', sampler=optuna.samplers.TPESampler(seed=42))\n",
                 unsafe=True, options={"seed": 42}),
@@ -83,16 +72,13 @@ class OptunaUnseededSampler(Rule):
         Example("from optuna.samplers import TPESampler, RandomSampler\na = TPESampler(n_startup_trials=5)\nb = RandomSampler()\n",
                 "from optuna.samplers import TPESampler, RandomSampler\na = TPESampler(n_startup_trials=5, seed=3)\n"
                 "b = RandomSampler(seed=3)\n", unsafe=True, options={"seed": 3}),
-        Example("import optuna\ns = optuna.create_study(sampler=optuna.samplers.CmaEsSampler())\n", reported=True),
+        Example("import optuna\ns = optuna.create_study(sampler=optuna.samplers.CmaEsSampler())\n",
+                message="`optuna.samplers.CmaEsSampler()` has no seed", line=2, safety=Safety.DETECT),
         # must not touch: seeded samplers, a sampler from elsewhere, other libraries
         Example("import optuna\ns = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=0))\n"
                 "t = optuna.create_study(sampler=my_sampler)\nu = optuna.create_study(**cfg)\n"),
         Example("from sklearn.model_selection import ParameterSampler\np = ParameterSampler(grid, 10)\n"),
     )
-
-    @classmethod
-    def applies_to(cls, source: str) -> bool:
-        return "optuna" in source and super().applies_to(source)  # every import form names the library
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         names = qualified_names(self, original_node.func)
@@ -106,14 +92,14 @@ class OptunaUnseededSampler(Rule):
                 return updated_node
             sampler = self._tpe(updated_node.func, shown_seed)
             new = updated_node.with_changes(
-                args=_append(list(updated_node.args), cst.Arg(sampler, keyword=cst.Name("sampler"), equal=_eq())))
+                args=append_arg(updated_node.args, keyword_arg("sampler", sampler)))
             message = (f"`{short_code(original_node, 50)}` uses an unseeded TPESampler: pass "
                        f"`sampler={short_code(sampler, 60)}` ({CAVEAT})")
         elif names & SAMPLER_NAMES:
             if keyword(original_node, "seed") is not None or any(a.keyword is None for a in original_node.args):
                 return updated_node  # seeded, or RandomSampler(42): the seed is positional
-            seed_arg = cst.Arg(cst.parse_expression(shown_seed), keyword=cst.Name("seed"), equal=_eq())
-            new = updated_node.with_changes(args=_append(list(updated_node.args), seed_arg))
+            seed_arg = keyword_arg("seed", cst.parse_expression(shown_seed))
+            new = updated_node.with_changes(args=append_arg(updated_node.args, seed_arg))
             message = f"`{short_code(original_node, 50)}` has no seed: pass `seed={shown_seed}` ({CAVEAT})"
         else:
             return updated_node
@@ -133,4 +119,4 @@ class OptunaUnseededSampler(Rule):
                                     attr=cst.Name("TPESampler"))
         else:
             sampler = cst.Name("TPESampler")
-        return cst.Call(func=sampler, args=[cst.Arg(cst.parse_expression(seed), keyword=cst.Name("seed"), equal=_eq())])
+        return cst.Call(func=sampler, args=[keyword_arg("seed", cst.parse_expression(seed))])

@@ -194,9 +194,12 @@ class PsutilRenamedApis(RenameRule):
         ),
         Example("import psutil\nfree = psutil.avail_phymem()\n", "import psutil\nfree = psutil.virtual_memory().free\n",
                 unsafe=True),
-        Example("import psutil\ndef rss(proc):\n    return proc.get_memory_info().rss\n", reported=True),
+        Example("import psutil\ndef rss(proc):\n    return proc.get_memory_info().rss\n",
+                message="`.get_memory_info` looks like a psutil `Process` method removed in",
+                line=3, safety=Safety.DETECT),
         Example("import psutil\nfor part in psutil.disk_partitions():\n    print(part.maxfile)\n"
-                "n = psutil.disk_partitions()[0].maxpath\n", reported=True),
+                "n = psutil.disk_partitions()[0].maxpath\n",
+                message="`part.maxfile`: psutil 6.0 removed the `maxfile` field of", line=3, safety=Safety.DETECT),
         # must not touch: current APIs, non-psutil objects with the same attribute names
         Example("import psutil\np = psutil.Process()\nn = p.name()\nc = p.net_connections()\nk = psutil.cpu_count()\n"),
         Example("import multiprocessing\np = multiprocessing.Process(target=f)\nprint(p.name, p.get_children)\n"),

@@ -8,18 +8,12 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
 from finfix.codemods.pandas.offset_aliases import OFFSET, convert
-from finfix.sdk.names import code_of
+from finfix.sdk.names import code_of, is_dotted_name
 from finfix.sdk.pandas_types import PANDAS_MARKERS, METADATA, Kind, PandasTypes, Skip, gate
 from finfix.sdk.rule import Example, Rule, Safety
 
 # Fixed ("tick") offsets: a Timedelta says the same.
 _TICK = re.compile(r"^\d*(?:\.\d+)?(?:D|h|H|min|T|s|S|ms|L|us|U|ns|N)$")
-
-
-def _simple(expr: cst.BaseExpression) -> bool:
-    while isinstance(expr, cst.Attribute):
-        expr = expr.value
-    return isinstance(expr, cst.Name)
 
 
 class PandasFirstLast(Rule):
@@ -95,9 +89,9 @@ class PandasFirstLast(Rule):
         value = args[0].value
         shown = code_of(original_node)
         text = value.evaluated_value if isinstance(value, cst.SimpleString) else None
-        if not proved or text is None or not _TICK.match(text) or not _simple(func.value):
+        if not proved or text is None or not _TICK.match(text) or not is_dotted_name(func.value):
             reason = why if not proved else (
-                "a calendar offset anchors differently" if text is not None and _simple(func.value)
+                "a calendar offset anchors differently" if text is not None and is_dotted_name(func.value)
                 else "the offset is not a literal, or the receiver is not a simple name")
             self.report(original_node, f"`{shown}`: `{method}(offset)` was removed in pandas 3.0; select with "
                         f"`.loc` on the index", reason=reason)

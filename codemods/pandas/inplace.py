@@ -7,7 +7,7 @@ import re
 import libcst as cst
 from libcst.metadata import PositionProvider, ScopeProvider
 
-from finfix.sdk.names import code_of, is_false, is_true, keyword, remove_arg
+from finfix.sdk.names import code_of, is_dotted_name, is_false, is_true, keyword, remove_arg
 from finfix.sdk.pandas_types import LOOKALIKE_MODULES, METADATA, Kind, PandasTypes
 from finfix.sdk.rule import Example, Rule, Safety
 
@@ -271,7 +271,7 @@ class PandasInplace(Rule):
             return self._chained(original_node, updated_node, call, recv, method, shown)
         if isinstance(recv, cst.Name):
             fix, reason = self._name_safety(recv, original_node)
-        elif _is_attribute_chain(recv):
+        elif is_dotted_name(recv):
             fix, reason = Safety.UNSAFE, (
                 f"`{code_of(recv)}` is an attribute: any other reference to the frame it held no longer sees the change"
             )
@@ -495,12 +495,6 @@ class PandasInplace(Rule):
                 return True
             cur = self.types.parent(cur)
         return False
-
-
-def _is_attribute_chain(expr: cst.BaseExpression) -> bool:
-    while isinstance(expr, cst.Attribute):
-        expr = expr.value
-    return isinstance(expr, cst.Name)
 
 
 def _shown(call: cst.Call) -> str:

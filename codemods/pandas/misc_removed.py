@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from finfix.sdk.names import code_of, keyword, leaves_of, may_resolve_to, remove_arg
+from finfix.sdk.names import code_of, is_dotted_name, keyword, leaves_of, may_resolve_to, remove_arg
 from finfix.sdk.pandas_types import PANDAS_MARKERS, DATA_KINDS, METADATA, Kind, PandasTypes, Skip, gate
 from finfix.sdk.renames import KeywordRename, RenameRule
 from finfix.sdk.rule import Example, Safety
@@ -17,12 +17,6 @@ READERS = ("pandas.read_csv", "pandas.read_table", "pandas.read_fwf", "pandas.re
 SERIES_LIKE = frozenset({Kind.SERIES, Kind.PANDAS})
 #: The callees this rule recognises by qualified name (the others by method name and receiver).
 QUALIFIED_LEAVES = leaves_of(("pandas.Timestamp.utcnow", "pandas.Timestamp.utcfromtimestamp", *READERS))
-
-
-def _simple(expr: cst.BaseExpression) -> bool:
-    while isinstance(expr, cst.Attribute):
-        expr = expr.value
-    return isinstance(expr, cst.Name)
 
 
 class PandasMiscRemoved(RenameRule):
@@ -235,7 +229,7 @@ class PandasMiscRemoved(RenameRule):
             return None
         recv = code_of(updated_node.func.value)
         new = f"({recv} - {recv}.mean()).abs().mean()"
-        if not _simple(original_node.func.value):
+        if not is_dotted_name(original_node.func.value):
             proved, why = False, "the receiver is not a simple name (it would be evaluated twice)"
         if self._report(original_node, f"`.mad()` → `{new}` (removed in pandas 2.0)", proved, why):
             return cst.parse_expression(new)

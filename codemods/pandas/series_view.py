@@ -5,15 +5,9 @@ from __future__ import annotations
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
-from finfix.sdk.names import code_of
+from finfix.sdk.names import code_of, is_dotted_name
 from finfix.sdk.pandas_types import PANDAS_MARKERS, METADATA, Kind, PandasTypes, Skip, gate
 from finfix.sdk.rule import Example, Rule, Safety
-
-
-def _simple(expr: cst.BaseExpression) -> bool:
-    while isinstance(expr, cst.Attribute):
-        expr = expr.value
-    return isinstance(expr, cst.Name)
 
 
 class PandasSeriesView(Rule):
@@ -84,7 +78,7 @@ class PandasSeriesView(Rule):
             return updated_node
         shown = code_of(original_node)
         args = original_node.args
-        if not proved or len(args) != 1 or args[0].keyword or args[0].star or not _simple(func.value):
+        if not proved or len(args) != 1 or args[0].keyword or args[0].star or not is_dotted_name(func.value):
             self.report(original_node, f"`{shown}`: `Series.view` was removed in pandas 3.0; reinterpret the "
                         "numpy array: `s.to_numpy().view(dtype)`",
                         reason=why if not proved else "unusual arguments, or the receiver is not a simple name")

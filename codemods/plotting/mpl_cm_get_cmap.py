@@ -6,7 +6,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
-from finfix.sdk.names import code_of, may_resolve_to, qualified_names
+from finfix.sdk.names import code_of, is_none, may_resolve_to, qualified_names
 from finfix.sdk.receivers import bound_in_function
 from finfix.sdk.rule import Example, Rule, Safety
 
@@ -93,15 +93,18 @@ class MplCmGetCmap(Rule):
             "import matplotlib\nfrom matplotlib import cm\nc = matplotlib.colormaps.get_cmap(name).resampled(8)\n",
             unsafe=True,
         ),
-        Example("import matplotlib\nfrom matplotlib import cm\nc = cm.get_cmap(name, 8)\n", reported=True),
-        Example("from matplotlib import cm\ncm.register_cmap('x', c, override_builtin=True)\n", reported=True),
+        Example("import matplotlib\nfrom matplotlib import cm\nc = cm.get_cmap(name, 8)\n",
+                message="`cm.get_cmap` was removed in Matplotlib 3.9", line=3, safety=Safety.UNSAFE),
+        Example("from matplotlib import cm\ncm.register_cmap('x', c, override_builtin=True)\n",
+                message="`cm.register_cmap` was removed in Matplotlib 3.9", line=2, safety=Safety.DETECT),
         # Lazy imports: `matplotlib` bound in the function is used; otherwise a module-level import would
         # be needed, so the call is only reported.
         Example(
             "def f():\n    import matplotlib\n    from matplotlib import cm\n    return cm.get_cmap('viridis')\n",
             "def f():\n    import matplotlib\n    from matplotlib import cm\n    return matplotlib.colormaps['viridis']\n",
         ),
-        Example("def f():\n    from matplotlib import cm\n    return cm.get_cmap('viridis')\n", reported=True),
+        Example("def f():\n    from matplotlib import cm\n    return cm.get_cmap('viridis')\n",
+                message="`cm.get_cmap` was removed in Matplotlib 3.9", line=3, safety=Safety.DETECT),
         # Look-alikes: pyplot still has get_cmap; the registry's own methods.
         Example("import matplotlib.pyplot as plt\ncmap = plt.get_cmap('viridis')\n"),
         Example("import matplotlib\ncmap = matplotlib.colormaps.get_cmap('viridis')\n"),
@@ -133,7 +136,7 @@ class MplCmGetCmap(Rule):
                 self.report(original_node, message, reason="unexpected arguments")
                 return updated_node
             name, lut = bound.get("name"), bound.get("lut")
-            if name is None or (isinstance(name, cst.Name) and name.value == "None"):
+            if name is None or is_none(name):
                 new_src = f'{mpl}.colormaps[{mpl}.rcParams["image.cmap"]]'
             elif isinstance(name, cst.SimpleString):
                 new_src = f"{mpl}.colormaps[{code_of(name)}]"
@@ -143,7 +146,7 @@ class MplCmGetCmap(Rule):
                     fix, reason = Safety.UNSAFE, (
                         f"if `{code_of(name)}` is already a Colormap, get_cmap returned it unchanged, ignoring lut"
                     )
-            if lut is not None and not (isinstance(lut, cst.Name) and lut.value == "None"):
+            if lut is not None and not is_none(lut):
                 new_src += f".resampled({code_of(lut)})"
         elif which == "register_cmap":
             bound = _bind(args, ("name", "cmap"))

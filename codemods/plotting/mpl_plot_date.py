@@ -6,7 +6,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
-from finfix.sdk.names import code_of, is_false, is_true, may_resolve_to, qualified_names
+from finfix.sdk.names import code_of, is_false, is_none, is_true, may_resolve_to, qualified_names
 from finfix.sdk.receivers import AXES, bound_in_function, receiver_kind
 from finfix.sdk.rule import Example, Rule, Safety
 
@@ -111,10 +111,10 @@ class MplPlotDate(Rule):
         ),
         Example(
             "from matplotlib.axes import Axes\ndef draw(ax: Axes, d, v):\n    return ax.plot_date(d, v)[0]\n",
-            reported=True,
-        ),
+                message="`ax.plot_date` was removed in Matplotlib 3.11", line=3, safety=Safety.DETECT),
         # An unknown receiver: reported with the code to write, not rewritten.
-        Example("def draw(ax, d, v):\n    ax.plot_date(d, v)\n", reported=True),
+        Example("def draw(ax, d, v):\n    ax.plot_date(d, v)\n",
+                message="`ax.plot_date` was removed in Matplotlib 3.11", line=2, safety=Safety.DETECT),
         # Look-alikes.
         Example("import matplotlib.pyplot as plt\nplt.plot(d, v, 'o')\n"),
         Example("import matplotlib.dates as mdates\nn = mdates.date2num(d)\n"),
@@ -214,7 +214,7 @@ class MplPlotDate(Rule):
         xdate = _flag(bound.get("xdate"), True, "xdate")
         ydate = _flag(bound.get("ydate"), False, "ydate")
         tz = bound.get("tz")
-        tz_src = "" if tz is None or (isinstance(tz, cst.Name) and tz.value == "None") else code_of(tz)
+        tz_src = "" if tz is None or is_none(tz) else code_of(tz)
         fmt = code_of(bound["fmt"]) if "fmt" in bound else '"o"'
         if pyplot:
             if isinstance(func, cst.Attribute):

@@ -86,13 +86,16 @@ class PlotlyImageEngine(Rule):
         Example(
             "import plotly.graph_objects as go\ndef save(fig: go.Figure):\n    fig.write_image('a.eps')\n"
             "    fig.write_image('b.pdf', format='eps')\n",
-            reported=True,
+            message="Kaleido v1 (the only engine in plotly 7) cannot write EPS", line=3, safety=Safety.DETECT,
         ),
-        Example("import plotly.io as pio\npio.kaleido.scope.chromium_args = ()\n", reported=True),
+        Example("import plotly.io as pio\npio.kaleido.scope.chromium_args = ()\n",
+                message="`pio.kaleido.scope.chromium_args`", line=2, safety=Safety.DETECT),
         # Unknown receivers: reported, not rewritten.
-        Example("import plotly\ndef save(fig):\n    fig.write_image('a.png', engine='kaleido')\n", reported=True),
+        Example("import plotly\ndef save(fig):\n    fig.write_image('a.png', engine='kaleido')\n",
+                message="`engine='kaleido'` was removed in plotly 7.0", line=3, safety=Safety.DETECT),
         Example("def save(doc):\n    doc.write_image('a.png', engine='pdfium')\n"),  # no plotly in the module
-        Example("def save(fig):\n    import plotly.io\n    fig.write_image('a.png', engine='kaleido')\n", reported=True),
+        Example("def save(fig):\n    import plotly.io\n    fig.write_image('a.png', engine='kaleido')\n",
+                message="`engine='kaleido'` was removed in plotly 7.0", line=3, safety=Safety.DETECT),
         # Look-alikes.
         Example("from sqlalchemy import create_engine\nengine = create_engine(url)\n"),
         Example("import pandas as pd\ndf = pd.read_csv('a.csv', engine='pyarrow')\ndf.to_parquet('a.pq', engine='pyarrow')\n"),

@@ -1,7 +1,7 @@
 """Many files: a process pool of engine workers, yielding :class:`FileResult` values.
 
-Workers receive rule codes and :class:`Settings` once (at start-up, with the rules imported before the
-pool forks), then chunks of paths; they return results and never print or write. With one job, or one
+Workers receive the rule classes and :class:`Settings` once (at start-up, with the rules imported before
+the pool forks; classes pickle by reference where the pool spawns), then chunks of paths; they return results and never print or write. With one job, or one
 file, everything runs in this process.
 """
 
@@ -14,7 +14,6 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import replace
 from typing import Any, Callable, Iterator, Sequence
 
-from finfix import registry
 from finfix.engine import heap
 from finfix.engine.core import FileResult, Settings, process_file, process_source
 from finfix.sdk.rule import Rule
@@ -23,9 +22,9 @@ _worker_rules: tuple[type[Rule], ...] = ()
 _worker_settings: Settings = Settings()
 
 
-def _init_worker(codes: Sequence[str], settings: Settings, parse_lock: Any) -> None:
+def _init_worker(rules: Sequence[type[Rule]], settings: Settings, parse_lock: Any) -> None:
     global _worker_rules, _worker_settings
-    _worker_rules = registry.resolve(codes)
+    _worker_rules = tuple(rules)
     _worker_settings = settings
     heap.share_parse_lock(parse_lock)
 
@@ -84,7 +83,6 @@ def run(
             if on_done:
                 on_done(1)
         return
-    codes = [r.code for r in rules]
     chunks = _chunks(paths, jobs)
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -97,7 +95,7 @@ def run(
         gc.collect()
         gc.freeze()
     try:
-        yield from _run_pool(ctx, chunks, codes, settings, jobs, on_done)
+        yield from _run_pool(ctx, chunks, rules, settings, jobs, on_done)
     finally:
         if forking:
             gc.unfreeze()
@@ -106,14 +104,14 @@ def run(
 def _run_pool(
     ctx: Any,
     chunks: list[list[str]],
-    codes: Sequence[str],
+    rules: Sequence[type[Rule]],
     settings: Settings,
     jobs: int,
     on_done: Callable[[int], None] | None,
 ) -> Iterator[FileResult]:
     with ProcessPoolExecutor(
         max_workers=min(jobs, len(chunks)), mp_context=ctx, initializer=_init_worker,
-        initargs=(codes, settings, ctx.Lock()),
+        initargs=(tuple(rules), settings, ctx.Lock()),
     ) as pool:
         chunk_of: dict[Future[list[FileResult]], Sequence[str]] = {pool.submit(_run_chunk, c): c for c in chunks}
         pending: set[Future[list[FileResult]]] = set(chunk_of)

@@ -90,6 +90,18 @@ def is_docstring(stmt: cst.BaseStatement) -> bool:
     )
 
 
+def is_dotted_name(expr: cst.BaseExpression) -> bool:
+    """`pd.read_csv`, `np.zeros`, `x`: a name or a chain of attributes of names (no call or subscript)."""
+    while isinstance(expr, cst.Attribute):
+        expr = expr.value
+    return isinstance(expr, cst.Name)
+
+
+def is_none(expr: cst.BaseExpression | None) -> bool:
+    """Is ``expr`` the literal `None` (False for a missing argument, ``expr is None``)?"""
+    return isinstance(expr, cst.Name) and expr.value == "None"
+
+
 def is_true(expr: cst.BaseExpression) -> bool:
     return isinstance(expr, cst.Name) and expr.value == "True"
 

@@ -1,6 +1,6 @@
 """Is this expression a pandas object? The receiver-typing ladder every pandas rule shares.
 
-Without a type checker, finfix proves "pandas" from what it can see in the file (../shared/RULES.md §0.2):
+Without a type checker, finfix proves "pandas" from what it can see in the file (docs/rules-background.md, section 2):
 
 1. a name bound in its scope from ``pd.DataFrame(...)``, ``pd.Series(...)``, ``pd.read_*(...)``,
    ``pd.concat(...)``, ``pd.date_range(...)`` ... (every binding of the name must be one; a rebinding
@@ -30,7 +30,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from finfix.sdk.names import code_of, qualified_names
+from finfix.sdk.names import code_of, is_dotted_name, qualified_names
 from finfix.sdk.pandas_api import FRAME_SERIES_ATTRS
 from finfix.sdk.rule import Rule
 
@@ -148,7 +148,7 @@ _HEURISTIC = re.compile(r"^(?:df|ser|s|sr|frame|series|.*_df|df_.*|.*_frame|.*_s
 
 
 def looks_like_frame(expr: cst.BaseExpression) -> bool:
-    """The naming heuristic of RULES.md §0.2 (c): enough to report, never to rewrite."""
+    """The naming heuristic (docs/rules-background.md, section 2, step 3): enough to report, never to rewrite."""
     name = expr.attr.value if isinstance(expr, cst.Attribute) else getattr(expr, "value", None)
     return isinstance(name, str) and bool(_HEURISTIC.match(name))
 
@@ -334,7 +334,7 @@ class PandasTypes:
 
     def _infer_call(self, call: cst.Call) -> Typed:
         func = call.func
-        for q in self.qnames(func) if _is_dotted(func) else ():
+        for q in self.qnames(func) if is_dotted_name(func) else ():
             if q in CONSTRUCTORS:
                 return Typed(CONSTRUCTORS[q], f"bound from `{_short(call)}`", fresh=True)
             if q.startswith("pandas."):
@@ -429,13 +429,6 @@ def _short(node: cst.CSTNode) -> str:
     if isinstance(node, cst.Call):
         text = code_of(node.func) + "(...)"
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-def _is_dotted(expr: cst.BaseExpression) -> bool:
-    """`pd.read_csv`, `np.zeros`: a name or an attribute chain of names (no call or subscript inside)."""
-    while isinstance(expr, cst.Attribute):
-        expr = expr.value
-    return isinstance(expr, cst.Name)
 
 
 def _is_self(expr: cst.BaseExpression) -> bool:

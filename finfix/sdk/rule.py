@@ -25,11 +25,17 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Example:
-    """A rule example, run by the test suite.
+    """A rule example, run by the test suite (tests/test_rule_examples.py).
 
     ``after is None`` means the source must come out unchanged. ``reported`` says whether the rule must
-    report something on ``before``; it defaults to "yes" for rewrites and "no" for unchanged examples,
-    so a report-only example says ``reported=True``. ``unsafe=True`` runs it with unsafe fixes enabled.
+    report something on ``before``; it defaults to "yes" for rewrites, for examples that state a
+    ``message``, and to "no" otherwise, so a report-only example says ``reported=True`` or states its
+    message.
+
+    Like Fixit's ``Invalid(expected_message=..., range=...)``, an example can pin the finding it expects:
+    some finding must carry ``message`` as a substring of its message, sit on 1-based ``line`` of
+    ``before`` and have fix safety ``safety`` (each only checked when given, all on the same finding).
+    ``unsafe=True`` runs it with unsafe fixes enabled.
     """
 
     before: str
@@ -37,13 +43,27 @@ class Example:
     reported: bool | None = None
     unsafe: bool = False
     options: Mapping[str, Any] = field(default_factory=dict)
+    message: str | None = None
+    line: int | None = None
+    safety: Safety | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "before", _dedent(self.before))
         if self.after is not None:
             object.__setattr__(self, "after", _dedent(self.after))
+        pins = self.message is not None or self.line is not None or self.safety is not None
         if self.reported is None:
-            object.__setattr__(self, "reported", self.after is not None)
+            object.__setattr__(self, "reported", self.after is not None or pins)
+        if pins and not self.reported:
+            raise ValueError("an example that pins a finding (message, line, safety) must be reported")
+
+    def pinned(self, finding: Finding) -> bool:
+        """Does ``finding`` match everything this example states about its finding?"""
+        return (
+            (self.message is None or self.message in finding.message)
+            and (self.line is None or finding.line == self.line)
+            and (self.safety is None or finding.fix is self.safety)
+        )
 
 
 def _dedent(code: str) -> str:
