@@ -251,7 +251,7 @@ class NumpyRemovedAliases(RenameRule):
                 "from numpy.linalg import norm\nimport numpy.fft as h\n"),
         Example("import numpy as np\nnp.lookfor('fft')\n", reported=True),
         Example("import numpy as np\nfrom numpy import safe_eval\nv = safe_eval(s)\n",
-                "import numpy as np\nfrom ast import literal_eval\n\nv = literal_eval(s)\n"),
+                "from ast import literal_eval\n\nimport numpy as np\n\nv = literal_eval(s)\n"),
         # must not touch: already correct, other libraries' numpy, other objects
         Example("import numpy as np\nx = np.float64(np.nan) + np.inf\nr = np.round(x)\nt = np.trapezoid(y)\n"),
         Example("import math\nx = math.inf + math.nan\n"),

@@ -64,7 +64,7 @@ class PandasAppend(Rule):
         ),
         Example(
             "from pandas import DataFrame\ndef f(x: DataFrame, y: DataFrame):\n    return x.append(y)\n",
-            "from pandas import DataFrame\nimport pandas as pd\n\ndef f(x: DataFrame, y: DataFrame):\n"
+            "import pandas as pd\nfrom pandas import DataFrame\n\ndef f(x: DataFrame, y: DataFrame):\n"
             "    return pd.concat([x, y])\n",
         ),
         # A row or an unknown argument: unsafe.

@@ -28,6 +28,8 @@ from finfix.engine.heap import large_parse, release_free_memory
 from finfix.engine.linemap import LineMap
 from finfix.engine.metadata import on_demand
 from finfix.results import FileResult, Finding, Safety, Settings
+from finfix.sdk.import_order import add_member, first_block, insert_import
+from finfix.sdk.names import code_of
 from finfix.sdk.rule import Rule
 
 
@@ -353,11 +355,76 @@ def _import_edits_queued(context: CodemodContext) -> bool:
 
 def _apply_import_edits(tree: cst.Module, context: CodemodContext) -> cst.Module:
     scratch = context.scratch
-    if scratch.get(AddImportsVisitor.CONTEXT_KEY):
-        tree = AddImportsVisitor(context).transform_module(tree)
+    requests = scratch.get(AddImportsVisitor.CONTEXT_KEY)
+    if requests:
+        tree, rest = _add_imports_sorted(tree, requests)
+        scratch[AddImportsVisitor.CONTEXT_KEY] = rest
+        if rest:  # relative imports: LibCST's placement
+            tree = AddImportsVisitor(context).transform_module(tree)
     if scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
         tree = RemoveImportsVisitor(context).transform_module(tree)
     return tree
+
+
+def _add_imports_sorted(tree: cst.Module, requests: Sequence[Any]) -> tuple[cst.Module, list[Any]]:
+    """Add the imports fixes asked for where isort / ruff `I001` would put them (see
+    `finfix.sdk.import_order`); an import the module already has at its top level is not repeated.
+    Returns the new tree and the requests left to LibCST (relative imports)."""
+    body = list(tree.body)
+    rest: list[Any] = []
+    seen: set[tuple[str, str | None, str | None]] = set()
+    inserted = False  # a new import line: isort wants a blank line after the block
+    for item in requests:
+        key = (item.module, item.obj_name, item.alias)
+        if key in seen:
+            continue
+        seen.add(key)
+        if item.relative:
+            rest.append(item)
+            continue
+        if _has_import(body, item.module, item.obj_name, item.alias):
+            continue
+        if item.obj_name is None:
+            alias = f" as {item.alias}" if item.alias else ""
+            insert_import(body, cst.parse_statement(f"import {item.module}{alias}\n"))  # type: ignore[arg-type]
+            inserted = True
+            continue
+        start, end = first_block(body)
+        for index in range(start, end):
+            stmt = body[index]
+            node = stmt.body[0]  # type: ignore[attr-defined]
+            if (len(stmt.body) == 1 and isinstance(node, cst.ImportFrom) and not node.relative  # type: ignore[attr-defined]
+                    and node.module is not None and code_of(node.module) == item.module
+                    and not isinstance(node.names, cst.ImportStar)):
+                body[index] = add_member(stmt, item.obj_name, item.alias)  # type: ignore[arg-type]
+                break
+        else:
+            alias = f" as {item.alias}" if item.alias else ""
+            stmt = cst.parse_statement(f"from {item.module} import {item.obj_name}{alias}\n")
+            insert_import(body, stmt)  # type: ignore[arg-type]
+            inserted = True
+    if inserted:
+        start, end = first_block(body)
+        if start < end < len(body) and not body[end].leading_lines:  # isort: a blank line ends the block
+            body[end] = body[end].with_changes(leading_lines=[cst.EmptyLine()])
+    return tree.with_changes(body=body), rest
+
+
+def _has_import(body: Sequence[cst.BaseStatement], module: str, obj: str | None, alias: str | None) -> bool:
+    for stmt in body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if obj is None and isinstance(small, cst.Import):
+                if any(code_of(a.name) == module and (a.evaluated_alias == alias) for a in small.names):
+                    return True
+            elif obj is not None and isinstance(small, cst.ImportFrom) and not small.relative \
+                    and small.module is not None and code_of(small.module) == module:
+                if isinstance(small.names, cst.ImportStar):
+                    return True
+                if any(code_of(a.name) == obj and a.evaluated_alias == alias for a in small.names):
+                    return True
+    return False
 
 
 def process_source(
