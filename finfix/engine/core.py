@@ -382,7 +382,8 @@ def _add_imports_sorted(tree: cst.Module, requests: Sequence[Any]) -> tuple[cst.
         if item.relative:
             rest.append(item)
             continue
-        if _has_import(body, item.module, item.obj_name, item.alias):
+        # only the first import block counts: a late import runs after the code that now needs it
+        if _has_import(body[: first_block(body)[1]], item.module, item.obj_name, item.alias):
             continue
         if item.obj_name is None:
             alias = f" as {item.alias}" if item.alias else ""
