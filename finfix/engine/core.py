@@ -38,6 +38,13 @@ class SourceError(Exception):
 
 
 _SUPPRESS = re.compile(r"#\s*finfix:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+#: flake8 / ruff's `# noqa` (every rule) and `# noqa: CODE, CODE`.
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+#: Codes of the same checks in other linters, so code annotated for them is respected.
+PEER_CODES = {
+    "B006": "FX101", "PD002": "FX201", "PD011": "FX202", "NPY201": "FX401", "NPY001": "FX402",
+    "S110": "FX102", "DTZ003": "FX103", "DTZ004": "FX103",
+}
 
 
 @dataclass
@@ -235,36 +242,70 @@ class FileSession:
 
     def _comments(self) -> dict[int, str]:
         """Line -> comment text of the current code, tokenized once per version of the file."""
-        if getattr(self, "_comment_cache", None) is None or self._comment_cache[0] is not self._current_lines:
+        return self._tokens()[0]
+
+    def _signatures(self) -> list[tuple[int, int]]:
+        """``(def line, line of the closing ':')`` of every signature spanning several lines."""
+        return self._tokens()[1]
+
+    def _tokens(self) -> tuple[dict[int, str], list[tuple[int, int]]]:
+        if getattr(self, "_token_cache", None) is None or self._token_cache[0] is not self._current_lines:
             comments: dict[int, str] = {}
+            signatures: list[tuple[int, int]] = []
+            open_def: list[int] = []  # the def line, while its signature is read
+            depth = 0
             readline = iter(line + "\n" for line in self._current_lines).__next__
             try:
                 for tok in tokenize.generate_tokens(readline):
                     if tok.type == tokenize.COMMENT:
                         comments[tok.start[0]] = tok.string
+                    elif tok.type == tokenize.NAME and tok.string == "def" and not open_def:
+                        open_def, depth = [tok.start[0]], 0
+                    elif open_def and tok.type == tokenize.OP:
+                        if tok.string in "([{":
+                            depth += 1
+                        elif tok.string in ")]}":
+                            depth -= 1
+                        elif tok.string == ":" and depth == 0:
+                            if tok.start[0] > open_def[0]:
+                                signatures.append((open_def[0], tok.start[0]))
+                            open_def = []
             except (tokenize.TokenError, SyntaxError):
                 pass  # keep what was read; the file parsed, so this is an edge of the tokenizer
-            self._comment_cache = (self._current_lines, comments)
-        return self._comment_cache[1]
+            self._token_cache = (self._current_lines, (comments, signatures))
+        return self._token_cache[1]
 
     def _suppressed(self, code: str, first: int, last: int) -> bool:
-        for lineno in {first, last}:
-            if not 1 <= lineno <= len(self._current_lines):
+        lines = {first, last}
+        for def_line, colon_line in self._signatures():  # `def f(  # noqa` covers its parameters
+            if def_line <= first <= colon_line:
+                lines.update((def_line, colon_line))
+        comments = self._comments()
+        for lineno in lines:
+            comment = comments.get(lineno)
+            if comment is None:  # no comment there (a marker inside a string is not one)
                 continue
-            line = self._current_lines[lineno - 1]
-            if "#" not in line:
-                continue
-            comment = self._comments().get(lineno)
-            if comment is None:  # the marker is inside a string, not a comment
-                continue
-            for m in _SUPPRESS.finditer(comment):
-                codes = m.group("codes")
-                if codes is None:
-                    return True
-                wanted = {c.strip().upper() for c in codes.split(",") if c.strip()}
-                if code.upper() in wanted:
-                    return True
+            if _comment_suppresses(comment, code):
+                return True
         return False
+
+
+def _comment_suppresses(comment: str, code: str) -> bool:
+    code = code.upper()
+    for m in _SUPPRESS.finditer(comment):
+        codes = m.group("codes")
+        if codes is None:
+            return True
+        if code in {c.strip().upper() for c in codes.split(",") if c.strip()}:
+            return True
+    for m in _NOQA.finditer(comment):
+        codes = m.group("codes")
+        if codes is None:
+            return True
+        named = {c.upper() for c in re.split(r"[,\s]+", codes) if c}
+        if code in named or any(PEER_CODES.get(c) == code for c in named):
+            return True
+    return False
 
 
 class _Pos:
