@@ -11,8 +11,9 @@ from __future__ import annotations
 import libcst as cst
 
 from finfix.codemods.numpy_scipy.numpy_removed_calls import NumpyCallShapes
+from finfix.codemods.numpy_scipy.numpy_removed_guards import FallbackGuards
 from finfix.codemods.numpy_scipy.numpy_removed_tables import (
-    QUANTILES, R20, RENAMES, SPECIAL_TEXT, TEXT_ROWS,
+    CALL_SHAPED, CALL_SHAPED_REMOVED, QUANTILES, R20, RENAMES, SPECIAL_TEXT, TEXT_ROWS,
 )
 from finfix.sdk.names import code_of, has_star_args, qualified_names
 from finfix.sdk.prefilter import module_uses
@@ -20,7 +21,7 @@ from finfix.sdk.renames import KeywordRename, RenameRule
 from finfix.sdk.rule import Example, Safety
 
 
-class NumpyRemovedAliases(NumpyCallShapes, RenameRule):
+class NumpyRemovedAliases(FallbackGuards, NumpyCallShapes, RenameRule):
     """## What it does
     Rewrites the NumPy names removed in NumPy 2.0 and 2.4 (NEP 52) to their replacements:
     `np.NaN` → `np.nan`; `np.Inf`/`np.Infinity`/`np.infty`/`np.PINF` → `np.inf`; `np.NINF` → `-np.inf`
@@ -39,8 +40,17 @@ class NumpyRemovedAliases(NumpyCallShapes, RenameRule):
     `a.ptp()` → `np.ptp(a)`, `np.source(f)` → `print(inspect.getsource(f))`;
     `percentile`/`quantile`/`nanpercentile`/`nanquantile(interpolation=)` → `method=`,
     `np.reshape(a, newshape=s)` → `np.reshape(a, s)`, and `numpy.linalg.linalg`/`numpy.fft.helper` imports.
-    Names with no drop-in replacement (`np.lookfor`, `np.who`, `np.set_string_function`,
-    `np.deprecate`, `np.geterrobj`/`seterrobj`, `np.sctypes`, …) are reported.
+    `np.NAN` → `np.nan`; the exceptions and warnings that moved to `numpy.exceptions` (`np.AxisError` →
+    `np.exceptions.AxisError`, `ComplexWarning`, `VisibleDeprecationWarning`, `RankWarning`,
+    `ModuleDeprecationWarning`, `TooHardError`, `DTypePromotionError`); `np.chararray` →
+    `np.char.chararray`. Names with no drop-in replacement (`np.lookfor`, `np.who`, `np.compat`,
+    `np.set_string_function`, `np.deprecate`, `np.geterrobj`/`seterrobj`, `np.sctypes`, …) are reported,
+    and so are removed functions referenced without being called (`f = np.source`, `[np.in1d]`).
+
+    Compatibility fallbacks are left alone: the handlers of `try: ... except ImportError:` (or
+    `ModuleNotFoundError`, `AttributeError`, or a tuple with one of them), names bound by the imports of
+    such a `try`, and the branches of an `if` or conditional expression that tests `hasattr(np, ...)`,
+    `getattr(np, ...)` or `np.__version__`.
 
     ## Why is this bad?
     On NumPy 2.4 every one of these raises `AttributeError` (or `TypeError` for the keywords);
@@ -73,7 +83,10 @@ class NumpyRemovedAliases(NumpyCallShapes, RenameRule):
     `scipy.integrate.trapezoid` instead.
 
     ## Known problems
-    `jax.numpy` and `cupy` are not NumPy: their names are left alone.
+    `jax.numpy` and `cupy` are not NumPy: their names are left alone. Checked against NumPy 2.4's
+    `numpy._expired_attrs_2_0` and ruff's NPY201 table; not covered: the C API, `np.core` /
+    `np.lib` private sub-module moves other than `linalg.linalg` and `fft.helper`, the removed `np.ERR_*`,
+    `np.FPE_*`, `np.CLIP`-style constants, and value-based casting changes (NEP 50) that no name shows.
     """
 
     code = "FX401"
@@ -163,6 +176,15 @@ class NumpyRemovedAliases(NumpyCallShapes, RenameRule):
         Example("from numpy.linalg.linalg import norm\nimport numpy.fft.helper as h\n",
                 "from numpy.linalg import norm\nimport numpy.fft as h\n"),
         Example("import numpy as np\nnp.lookfor('fft')\n", reported=True),
+        Example("import numpy as np\nx = np.NAN\ntry:\n    f()\nexcept np.AxisError:\n    c = np.chararray(3)\n",
+                "import numpy as np\nx = np.nan\ntry:\n    f()\nexcept np.exceptions.AxisError:\n"
+                "    c = np.char.chararray(3)\n"),
+        Example("import numpy as np\nconvert = np.source\n", reported=True),
+        # compatibility fallbacks: the old name is used only where the new one is missing
+        Example("try:\n    from numpy import trapezoid\nexcept ImportError:\n    from numpy import trapz as trapezoid\n"),
+        Example("import numpy as np\ntrap = np.trapezoid if hasattr(np, 'trapezoid') else np.trapz\n"),
+        Example("import numpy as np\ntry:\n    E = np.exceptions.AxisError\nexcept (ImportError, AttributeError):\n"
+                "    E = np.AxisError\n"),
         Example("import numpy as np\nfrom numpy import safe_eval\nv = safe_eval(s)\n",
                 "from ast import literal_eval\n\nimport numpy as np\n\nv = literal_eval(s)\n"),
         # must not touch: already correct, other libraries' numpy, other objects
@@ -194,6 +216,7 @@ class NumpyRemovedAliases(NumpyCallShapes, RenameRule):
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
+        self._called: set[int] = set()  # ids of nodes called (`np.in1d(...)`) or subscripted (`np.cast[dt]`)
         for stmt in node.body:
             for small in getattr(stmt, "body", ()) if isinstance(stmt, cst.SimpleStatementLine) else ():
                 if isinstance(small, cst.Import):
@@ -254,6 +277,40 @@ class NumpyRemovedAliases(NumpyCallShapes, RenameRule):
             attr=cst.Name("itemsize"),
         )
         return self._fix(original_node, updated_node, replacement, R20)
+
+    # -- removed functions referenced without a call: `f = np.source` -----------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        self._called.add(id(node.func))
+        if isinstance(node.func, cst.Subscript):
+            self._called.add(id(node.func.value))
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        self._called.add(id(node.value))
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        result = super().leave_Attribute(original_node, updated_node)
+        if original_node.attr.value in CALL_SHAPED:
+            self._bare_reference(original_node)
+        return result
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        if self.guarded_binding(original_node):
+            return updated_node  # bound by a compatibility fallback import: the old name is the point
+        result = super().leave_Name(original_node, updated_node)
+        if not self.in_import and (original_node.value in CALL_SHAPED or original_node.value in self.session.as_names):
+            self._bare_reference(original_node)
+        return result
+
+    def _bare_reference(self, node: cst.BaseExpression) -> None:
+        if id(node) in self._called:
+            return
+        for name in qualified_names(self, node):
+            leaf = name[len("numpy."):] if name.startswith("numpy.") else ""
+            if leaf in CALL_SHAPED:
+                self.report(node, f"`{code_of(node)}` was removed in NumPy {CALL_SHAPED_REMOVED[leaf]} and is "
+                            f"referenced without a call here: replace it by hand (use {CALL_SHAPED[leaf]})",
+                            fix=Safety.DETECT)
+                return
 
     # -- calls whose replacement has another shape -----------------------------------------------------------
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:

@@ -21,9 +21,17 @@ def detect_row(old: str, advice: str) -> NameRename:
                       safety=Safety.DETECT)
 
 
+#: Exceptions and warnings that moved to `numpy.exceptions` (there since NumPy 1.25).
+EXCEPTIONS = ("AxisError", "ComplexWarning", "VisibleDeprecationWarning", "RankWarning",
+              "ModuleDeprecationWarning", "TooHardError", "DTypePromotionError")
+
 RENAMES: tuple[NameRename, ...] = (
-    *rows("numpy.nan", "NaN"),
-    *rows("numpy.inf", "Inf", "Infinity", "infty", "PINF"),
+    *rows("numpy.nan", "NaN", "NAN"),
+    *rows("numpy.inf", "Inf", "Infinity", "infty", "PINF", "INF"),
+    *(NameRename(f"numpy.{name}", f"numpy.exceptions.{name}", note="moved to `numpy.exceptions` in NumPy 2.0")
+      for name in EXCEPTIONS),
+    NameRename("numpy.chararray", "numpy.char.chararray",
+               note="deprecated in the main namespace; NumPy 2.4 warns"),
     NameRename("numpy.NINF", "numpy.inf", note=R20, template="-{}"),
     NameRename("numpy.PZERO", "0.0", note=R20, template="0.0"),
     NameRename("numpy.NZERO", "-0.0", note=R20, template="-0.0"),
@@ -71,7 +79,20 @@ RENAMES: tuple[NameRename, ...] = (
     detect_row("maximum_sctype", "choose a specific dtype"),
     detect_row("sctypes", "list the dtypes explicitly"),
     detect_row("get_array_wrap", "it was internal"),
+    detect_row("compat", "it held Python 2 helpers; use the standard library"),
 )
+
+#: Removed functions whose replacement is a call of another shape (`numpy_removed_calls`): a reference
+#: that is not such a call (`f = np.source`, `callbacks = [np.in1d]`) is reported with this advice.
+CALL_SHAPED = {
+    "in1d": "`np.isin(a, b).ravel()`", "msort": "`np.sort(a, axis=0)`", "asfarray": "`np.asarray(a, dtype=...)`",
+    "find_common_type": "`np.result_type`", "cast": "`np.asarray(a, dtype=dt)`", "obj2sctype": "`np.dtype(x).type`",
+    "sctype2char": "`np.dtype(x).char`", "recfromcsv": "`np.genfromtxt(..., delimiter=\",\")`",
+    "recfromtxt": "`np.genfromtxt`", "fastCopyAndTranspose": "`a.T.copy()`", "nbytes": "`np.dtype(dt).itemsize`",
+    "disp": "`print`", "source": "`inspect.getsource`",
+}
+#: The NumPy release that removed each of them.
+CALL_SHAPED_REMOVED = {name: "2.4" if name in ("in1d", "disp") else "2.0" for name in CALL_SHAPED}
 
 QUANTILES = tuple(f"numpy.{f}" for f in ("percentile", "quantile", "nanpercentile", "nanquantile"))
 
