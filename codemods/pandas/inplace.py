@@ -8,6 +8,7 @@ import libcst as cst
 from libcst.metadata import PositionProvider, ScopeProvider
 
 from finfix.sdk.names import code_of, is_false, is_true, keyword, remove_arg
+from finfix.sdk.realign import shift_aligned
 from finfix.sdk.pandas_types import LOOKALIKE_MODULES, METADATA, Kind, PandasTypes
 from finfix.sdk.rule import Example, Rule, Safety
 
@@ -293,6 +294,7 @@ class PandasInplace(Rule):
         if target is not None:
             value = value.with_changes(func=func.with_changes(value=target.deep_clone()))
         lhs = (target or func.value).deep_clone()
+        value = shift_aligned(value, len(code_of(lhs)) + len(code_of(value.func)) - len(code_of(func)) + 3)
         return cst.Assign(targets=[cst.AssignTarget(target=lhs)], value=value, semicolon=updated.semicolon)
 
     def _is_column_attribute(self, recv: cst.BaseExpression) -> bool:
