@@ -13,8 +13,7 @@ SAMPLERS = ("TPESampler", "RandomSampler", "CmaEsSampler", "NSGAIISampler", "NSG
             "GPSampler", "BruteForceSampler")
 SAMPLER_NAMES = {f"optuna.samplers.{s}" for s in SAMPLERS}
 CREATE_STUDY = {"optuna.create_study", "optuna.study.create_study"}
-CAVEAT = ("reproducible only with n_jobs=1, a deterministic objective (seed its own RNGs too) and no concurrent "
-          "workers on shared storage")
+CAVEAT = "reproducible with n_jobs=1, a seeded objective and no concurrent workers"
 REASON = "seeding changes which trials are sampled"
 
 
@@ -107,17 +106,18 @@ class OptunaUnseededSampler(Rule):
             sampler = self._tpe(updated_node.func, shown_seed)
             new = updated_node.with_changes(
                 args=_append(list(updated_node.args), cst.Arg(sampler, keyword=cst.Name("sampler"), equal=_eq())))
-            message = (f"`{short_code(original_node, 50)}` uses an unseeded TPESampler: pass "
-                       f"`sampler={short_code(sampler, 60)}` ({CAVEAT})")
+            message = (f"`{short_code(original_node, 30)}` uses an unseeded TPESampler: pass "
+                       f"`sampler={short_code(sampler, 40)}`")
         elif names & SAMPLER_NAMES:
             if keyword(original_node, "seed") is not None or any(a.keyword is None for a in original_node.args):
                 return updated_node  # seeded, or RandomSampler(42): the seed is positional
             seed_arg = cst.Arg(cst.parse_expression(shown_seed), keyword=cst.Name("seed"), equal=_eq())
             new = updated_node.with_changes(args=_append(list(updated_node.args), seed_arg))
-            message = f"`{short_code(original_node, 50)}` has no seed: pass `seed={shown_seed}` ({CAVEAT})"
+            message = f"`{short_code(original_node, 40)}` has no seed: pass `seed={shown_seed}`"
         else:
             return updated_node
-        if not self.report(original_node, message, fix=fix, reason=REASON if seed is not None else ""):
+        reason = f"{REASON}; {CAVEAT}" if seed is not None else CAVEAT  # the caveat: kept out of the one-line message
+        if not self.report(original_node, message, fix=fix, reason=reason):
             return updated_node
         if names & CREATE_STUDY and not isinstance(updated_node.func, cst.Attribute):
             AddImportsVisitor.add_needed_import(self.context, "optuna.samplers", "TPESampler")

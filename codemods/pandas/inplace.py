@@ -7,7 +7,7 @@ import re
 import libcst as cst
 from libcst.metadata import PositionProvider, ScopeProvider
 
-from finfix.sdk.names import code_of, is_false, is_true, keyword, remove_arg
+from finfix.sdk.names import code_of, is_false, is_true, keyword, remove_arg, short_code
 from finfix.sdk.realign import shift_aligned
 from finfix.sdk.pandas_types import LOOKALIKE_MODULES, METADATA, Kind, PandasTypes
 from finfix.sdk.rule import Example, Rule, Safety
@@ -311,7 +311,7 @@ class PandasInplace(Rule):
             self.report(
                 call,
                 f"`{shown}` acts on a `.loc`/`.iloc` selection, a temporary copy under copy-on-write; "
-                f"consider `{code_of(recv)} = {code_of(recv)}.{method}(...)` (check label alignment)",
+                f"assign the result back to `{short_code(recv, 30)}`",
                 reason="`.loc`/`.iloc` selection: assigning back re-aligns on labels",
             )
             return updated

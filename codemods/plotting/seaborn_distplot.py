@@ -11,6 +11,7 @@ from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProv
 from finfix.sdk.names import code_of, is_false, is_true, may_resolve_to, qualified_names
 from finfix.sdk.receivers import bound_in_function
 from finfix.sdk.rule import Example, Rule, Safety, TracksImports
+from finfix.sdk.snippets import snippet
 
 DISTPLOT = ("seaborn.distplot", "seaborn.distributions.distplot")
 # distplot's signature in seaborn 0.13.2, in order (all may be given positionally).
@@ -733,6 +734,5 @@ def _add_kwargs(src: str, kws: list[str]) -> str:
     return src[:-1] + "".join(f", {k}" for k in kws) + ")"
 
 
-def _short(src: str, limit: int = 90) -> str:
-    src = src.replace("__AX__", "")
-    return src if len(src) <= limit else src[: limit - 1] + "…"
+def _short(src: str, limit: int = 60) -> str:
+    return snippet(src.replace("__AX__", ""), limit)

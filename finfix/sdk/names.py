@@ -65,9 +65,10 @@ def code_of(node: cst.CSTNode) -> str:
 
 
 def short_code(node: cst.CSTNode, limit: int = 40) -> str:
-    """One-line source of ``node`` for messages: whitespace collapsed, cut at ``limit`` characters."""
-    text = " ".join(code_of(node).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """One-line source of ``node`` for messages (see `finfix.sdk.snippets.snippet`)."""
+    from finfix.sdk.snippets import snippet
+
+    return snippet(node, limit)
 
 
 def keyword(call: cst.Call, name: str) -> cst.Arg | None:
