@@ -506,8 +506,7 @@ def _is_attribute_chain(expr: cst.BaseExpression) -> bool:
 
 
 def _shown(call: cst.Call) -> str:
-    text = code_of(call)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return short_code(call, 60)
 
 
 def _short(node: cst.CSTNode) -> str:

@@ -38,7 +38,7 @@ class SourceError(Exception):
 
 
 _SUPPRESS = re.compile(r"#\s*finfix:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
-#: flake8 / ruff's `# noqa` (every rule) and `# noqa: CODE, CODE`.
+#: flake8 / ruff `noqa` comments: bare (every rule) or followed by `: CODE, CODE`.
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 #: Codes of the same checks in other linters, so code annotated for them is respected.
 PEER_CODES = {
@@ -277,7 +277,7 @@ class FileSession:
 
     def _suppressed(self, code: str, first: int, last: int) -> bool:
         lines = {first, last}
-        for def_line, colon_line in self._signatures():  # `def f(  # noqa` covers its parameters
+        for def_line, colon_line in self._signatures():  # a comment on `def f(` covers its parameters
             if def_line <= first <= colon_line:
                 lines.update((def_line, colon_line))
         comments = self._comments()
