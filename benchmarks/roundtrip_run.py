@@ -62,8 +62,9 @@ def apply(tree: Path, unsafe: bool) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=1800)
 
 
-def findings(tree: Path, unsafe: bool) -> list[dict]:
-    """The fixes `finfix apply` makes on ``tree`` (same engine, in memory): path, line range, safety."""
+def findings(tree: Path, unsafe: bool, write: bool = False) -> list[dict]:
+    """The fixes `finfix apply` makes on ``tree`` (its engine, in memory): path, line range, safety.
+    With ``write``, the fixed files are written too (what `finfix apply` writes, without its CLI)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from finfix import registry
     from finfix.engine.core import Settings, process_file
@@ -73,6 +74,8 @@ def findings(tree: Path, unsafe: bool) -> list[dict]:
     out = []
     for path in sorted(tree.rglob("*.py")):
         result = process_file(str(path), rules, settings)
+        if write and result.changed and result.new is not None:
+            path.write_bytes(result.new)
         for f in result.findings:
             if f.applied:
                 out.append({"path": str(path.relative_to(tree)), "line": f.line, "end": f.end_line or f.line,
@@ -139,15 +142,16 @@ def check_imports(package_dir: Path, unsafe: bool = False) -> ImportReport:
     before, after = work / "before", work / "after"
     shutil.copytree(package_dir, before, symlinks=True)
     shutil.copytree(package_dir, after, symlinks=True)
-    report.fixes = len(findings(after, unsafe))
-    apply(after, unsafe)
+    report.fixes = len(findings(after, unsafe, write=True))
     python = ensure_venv()
+    # the other corpus packages stay importable as they are (alphalens and pyfolio need empyrical)
+    others = [p.parent for d in sorted(CORPUS.iterdir()) if d != package_dir for p in top_packages(d)]
     for pkg_before in top_packages(before):
         pkg_after = after / pkg_before.relative_to(before)
         modules = modules_of(pkg_before)
         report.modules += len(modules)
-        old = import_all(python, [pkg_before.parent], modules, work)
-        new = import_all(python, [pkg_after.parent], modules, work)
+        old = import_all(python, [pkg_before.parent, *others], modules, work)
+        new = import_all(python, [pkg_after.parent, *others], modules, work)
         for name, status in old.items():
             if status == "ok":
                 report.imported_before += 1
