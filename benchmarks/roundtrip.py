@@ -6,8 +6,12 @@ written), check the output parses, run the engine again on the output and check 
     python benchmarks/roundtrip.py                 # pandas numpy scipy matplotlib seaborn + stdlib
     python benchmarks/roundtrip.py --jobs 2 --limit 500 path/to/tree ...
     python benchmarks/roundtrip.py --json out.json
+    python benchmarks/roundtrip.py --run-code      # run the fixed code too (see roundtrip_run.py)
+    python benchmarks/roundtrip.py --run-code --packages ffn ta --suites stockstats
 
-Exit status 1 when any output fails to parse, a fix is not idempotent, or a rule crashes.
+Exit status 1 when any output fails to parse, a fix is not idempotent, or a rule crashes; with
+--run-code, when a module stops importing, a test result changes under safe fixes, or an unsafe fix
+changes a result no finding announced.
 """
 
 from __future__ import annotations
@@ -119,7 +123,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show", type=int, default=20, help="problems to print in full")
     ap.add_argument("--budget", type=float, default=0, help="stop after this many seconds and report the files "
                     "done so far (labelled PARTIAL); files are taken in an order interleaving the roots")
+    ap.add_argument("--run-code", action="store_true", help="instead: import every corpus module and run real "
+                    "packages' test suites before and after the fixes (benchmarks/roundtrip_run.py)")
+    ap.add_argument("--packages", nargs="*", help="with --run-code: corpus packages to import (default: all)")
+    ap.add_argument("--suites", nargs="*", help="with --run-code: test suites to run (default: all)")
     args = ap.parse_args(argv)
+    if args.run_code:
+        import roundtrip_run
+
+        return roundtrip_run.main(args.packages, args.suites)
 
     roots = args.roots or default_roots()
     paths = collect(roots)

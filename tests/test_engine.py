@@ -160,7 +160,10 @@ def test_suppression_still_works_on_shifted_lines():
         ("# finfix: ignore[FX99]", False),  # a prefix is not a code
         ("# finfix: ignore[FX9911]", False),
         ("# finfix: ignore[FX101]", False),
-        ("# noqa", False),
+        ("# noqa", True),  # flake8 / ruff: every rule
+        ("# noqa: E501", False),
+        ("# noqa:FX991", True),
+        ("# noqa: E501, FX991", True),
         ("# finfix: ignore[]", False),
     ],
 )

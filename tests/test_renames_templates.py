@@ -127,7 +127,7 @@ def test_an_unapplied_fix_queues_no_import():
     out, findings = fix_source(source, [ElsewhereUnsafe])  # unsafe fixes not enabled
     assert out == source and findings and not findings[0].applied
     out, _ = fix_source(source, [ElsewhereUnsafe], unsafe=True)
-    assert out == "import scipy.misc\nimport scipy.datasets\n\nimg = scipy.datasets.face()\n"
+    assert out == "import scipy.datasets\nimport scipy.misc\n\nimg = scipy.datasets.face()\n"  # isort order
 
 
 def test_a_keyword_value_the_table_does_not_rename_is_not_reported():
@@ -185,7 +185,7 @@ class ToParent(RenameRule):
         ("def f():\n    import psutil as ps\n    try:\n        pass\n    except ps.error.NoSuchProcess:\n        pass\n",
          "def f():\n    import psutil as ps\n    try:\n        pass\n    except ps.NoSuchProcess:\n        pass\n"),
         ("from psutil import error\nE = error.NoSuchProcess\n",
-         "from psutil import error\nimport psutil\n\nE = psutil.NoSuchProcess\n"),
+         "import psutil\nfrom psutil import error\n\nE = psutil.NoSuchProcess\n"),
         ("from psutil.error import NoSuchProcess\nE = NoSuchProcess\n",
          "from psutil import NoSuchProcess\n\nE = NoSuchProcess\n"),
     ],

@@ -7,107 +7,21 @@ shape (`np.msort(a)` → `np.sort(a, axis=0)`, `np.in1d(a, b)` → `np.isin(a, b
 
 from __future__ import annotations
 
-import re
 
 import libcst as cst
-from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
-from finfix.sdk.names import code_of, has_star_args, keyword, qualified_names, short_code
-from finfix.sdk.renames import KeywordRename, NameRename, RenameRule
-from finfix.sdk.rule import Example, Safety
-from finfix.sdk.prefilter import module_uses
-
-R20 = "removed in NumPy 2.0"
-R24 = "removed in NumPy 2.4"
-
-
-def _rows(new: str, *olds: str, note: str = R20, **kw) -> tuple[NameRename, ...]:
-    return tuple(NameRename(f"numpy.{old}", new, note=note, **kw) for old in olds)
-
-
-def _detect(old: str, advice: str) -> NameRename:
-    return NameRename(f"numpy.{old}", "", note=f"was removed in NumPy 2.0 with no drop-in replacement: {advice}",
-                      safety=Safety.DETECT)
-
-
-RENAMES: tuple[NameRename, ...] = (
-    *_rows("numpy.nan", "NaN"),
-    *_rows("numpy.inf", "Inf", "Infinity", "infty", "PINF"),
-    NameRename("numpy.NINF", "numpy.inf", note=R20, template="-{}"),
-    NameRename("numpy.PZERO", "0.0", note=R20, template="0.0"),
-    NameRename("numpy.NZERO", "-0.0", note=R20, template="-0.0"),
-    *_rows("numpy.float64", "float_"),
-    *_rows("numpy.complex128", "complex_", "cfloat"),
-    *_rows("numpy.complex64", "singlecomplex"),
-    *_rows("numpy.longdouble", "longfloat"),
-    *_rows("numpy.clongdouble", "clongfloat", "longcomplex"),
-    *_rows("numpy.str_", "unicode_", "str0"),
-    *_rows("numpy.bytes_", "string_", "bytes0"),
-    *_rows("numpy.intp", "int0"),
-    *_rows("numpy.uintp", "uint0"),
-    *_rows("numpy.bool_", "bool8"),
-    *_rows("numpy.object_", "object0"),
-    *_rows("numpy.void", "void0"),
-    *_rows("numpy.prod", "product"),
-    *_rows("numpy.cumprod", "cumproduct"),
-    *_rows("numpy.all", "alltrue"),
-    *_rows("numpy.any", "sometrue"),
-    *_rows("numpy.round", "round_"),
-    *_rows("numpy.asmatrix", "mat"),
-    *_rows("builtins.issubclass", "issubclass_"),
-    *_rows("ast.literal_eval", "safe_eval"),
-    *_rows("numpy.lib.array_utils.byte_bounds", "byte_bounds"),
-    *_rows("numpy.char.compare_chararrays", "compare_chararrays"),
-    *_rows("numpy.rec.format_parser", "format_parser"),
-    *_rows("numpy.lib.npyio.DataSource", "DataSource"),
-    *_rows("numpy.lib.add_newdoc", "add_newdoc"),
-    *_rows("numpy.lib.add_docstring", "add_docstring"),
-    *_rows("numpy.lib.tracemalloc_domain", "tracemalloc_domain"),
-    NameRename("numpy.issubsctype", "numpy.issubdtype", note=R20, safety=Safety.UNSAFE,
-               reason="`issubsctype` also accepted arrays and unknown objects; `issubdtype` raises for them"),
-    NameRename("numpy.trapz", "numpy.trapezoid", note=R24),
-    NameRename("numpy.row_stack", "numpy.vstack", note="deprecated in NumPy 2.0"),
-    _detect("lookfor", "search NumPy's documentation"),
-    _detect("who", "use an IDE variable explorer or `locals()`"),
-    _detect("set_string_function", "use `np.set_printoptions(formatter=...)`"),
-    _detect("deprecate", "use `warnings.warn(..., DeprecationWarning)` or `typing_extensions.deprecated`"),
-    _detect("deprecate_with_doc", "use `warnings.warn(..., DeprecationWarning)`"),
-    _detect("geterrobj", "use the `np.errstate` context manager"),
-    _detect("seterrobj", "use the `np.errstate` context manager"),
-    _detect("set_numeric_ops", "define `__array_ufunc__` on an ndarray subclass"),
-    _detect("add_newdoc_ufunc", "it was internal"),
-    _detect("issctype", "use `issubclass(rep, np.generic)`"),
-    _detect("maximum_sctype", "choose a specific dtype"),
-    _detect("sctypes", "list the dtypes explicitly"),
-    _detect("get_array_wrap", "it was internal"),
+from finfix.codemods.numpy_scipy.numpy_removed_calls import NumpyCallShapes
+from finfix.codemods.numpy_scipy.numpy_removed_guards import FallbackGuards
+from finfix.codemods.numpy_scipy.numpy_removed_tables import (
+    CALL_SHAPED, CALL_SHAPED_REMOVED, QUANTILES, R20, RENAMES, SPECIAL_TEXT, TEXT_ROWS,
 )
-
-QUANTILES = tuple(f"numpy.{f}" for f in ("percentile", "quantile", "nanpercentile", "nanquantile"))
-
-#: dtypes known to be inexact (asfarray keeps them) or known not to be (asfarray used float64).
-_INEXACT = {
-    "builtins.float", "builtins.complex", *(f"numpy.{t}" for t in (
-        "float16", "float32", "float64", "longdouble", "half", "single", "double", "complex64", "complex128",
-        "clongdouble", "csingle", "cdouble", "floating", "inexact", "complexfloating"))
-}
-_EXACT = {
-    "builtins.int", "builtins.bool", "builtins.object", *(f"numpy.{t}" for t in (
-        "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "intp", "uintp", "int_",
-        "bool_", "bool", "object_", "str_", "bytes_", "integer", "signedinteger", "unsignedinteger"))
-}
-_INEXACT_CODES = {"f", "d", "g", "e", "F", "D", "G", "f2", "f4", "f8", "f16", "c8", "c16", "c32", "float", "double",
-                  "float16", "float32", "float64", "complex", "complex64", "complex128", "longdouble", "single"}
-_EXACT_CODES = {"i", "l", "q", "b", "B", "h", "H", "I", "L", "Q", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "int",
-                "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "bool", "?", "O", "object"}
-
-_ONE_D_MAKERS = {f"numpy.{f}" for f in ("arange", "linspace", "logspace", "geomspace", "flatnonzero")}
+from finfix.sdk.names import code_of, has_star_args, qualified_names
+from finfix.sdk.prefilter import module_uses
+from finfix.sdk.renames import KeywordRename, RenameRule
+from finfix.sdk.rule import Example, Safety
 
 
-_TEXT_ROWS = frozenset({"ptp", "interpolation", "newshape"})
-_SPECIAL_TEXT = re.compile(r"\.ptp\(|\b(?:interpolation|newshape)\s*=|linalg\.linalg|fft\.helper")
-
-
-class NumpyRemovedAliases(RenameRule):
+class NumpyRemovedAliases(FallbackGuards, NumpyCallShapes, RenameRule):
     """## What it does
     Rewrites the NumPy names removed in NumPy 2.0 and 2.4 (NEP 52) to their replacements:
     `np.NaN` → `np.nan`; `np.Inf`/`np.Infinity`/`np.infty`/`np.PINF` → `np.inf`; `np.NINF` → `-np.inf`
@@ -126,8 +40,17 @@ class NumpyRemovedAliases(RenameRule):
     `a.ptp()` → `np.ptp(a)`, `np.source(f)` → `print(inspect.getsource(f))`;
     `percentile`/`quantile`/`nanpercentile`/`nanquantile(interpolation=)` → `method=`,
     `np.reshape(a, newshape=s)` → `np.reshape(a, s)`, and `numpy.linalg.linalg`/`numpy.fft.helper` imports.
-    Names with no drop-in replacement (`np.lookfor`, `np.who`, `np.set_string_function`,
-    `np.deprecate`, `np.geterrobj`/`seterrobj`, `np.sctypes`, …) are reported.
+    `np.NAN` → `np.nan`; the exceptions and warnings that moved to `numpy.exceptions` (`np.AxisError` →
+    `np.exceptions.AxisError`, `ComplexWarning`, `VisibleDeprecationWarning`, `RankWarning`,
+    `ModuleDeprecationWarning`, `TooHardError`, `DTypePromotionError`); `np.chararray` →
+    `np.char.chararray`. Names with no drop-in replacement (`np.lookfor`, `np.who`, `np.compat`,
+    `np.set_string_function`, `np.deprecate`, `np.geterrobj`/`seterrobj`, `np.sctypes`, …) are reported,
+    and so are removed functions referenced without being called (`f = np.source`, `[np.in1d]`).
+
+    Compatibility fallbacks are left alone: the handlers of `try: ... except ImportError:` (or
+    `ModuleNotFoundError`, `AttributeError`, or a tuple with one of them), names bound by the imports of
+    such a `try`, and the branches of an `if` or conditional expression that tests `hasattr(np, ...)`,
+    `getattr(np, ...)` or `np.__version__`.
 
     ## Why is this bad?
     On NumPy 2.4 every one of these raises `AttributeError` (or `TypeError` for the keywords);
@@ -160,7 +83,10 @@ class NumpyRemovedAliases(RenameRule):
     `scipy.integrate.trapezoid` instead.
 
     ## Known problems
-    `jax.numpy` and `cupy` are not NumPy: their names are left alone.
+    `jax.numpy` and `cupy` are not NumPy: their names are left alone. Checked against NumPy 2.4's
+    `numpy._expired_attrs_2_0` and ruff's NPY201 table; not covered: the C API, `np.core` /
+    `np.lib` private sub-module moves other than `linalg.linalg` and `fft.helper`, the removed `np.ERR_*`,
+    `np.FPE_*`, `np.CLIP`-style constants, and value-based casting changes (NEP 50) that no name shows.
     """
 
     code = "FX401"
@@ -250,8 +176,17 @@ class NumpyRemovedAliases(RenameRule):
         Example("from numpy.linalg.linalg import norm\nimport numpy.fft.helper as h\n",
                 "from numpy.linalg import norm\nimport numpy.fft as h\n"),
         Example("import numpy as np\nnp.lookfor('fft')\n", reported=True),
+        Example("import numpy as np\nx = np.NAN\ntry:\n    f()\nexcept np.AxisError:\n    c = np.chararray(3)\n",
+                "import numpy as np\nx = np.nan\ntry:\n    f()\nexcept np.exceptions.AxisError:\n"
+                "    c = np.char.chararray(3)\n"),
+        Example("import numpy as np\nconvert = np.source\n", reported=True),
+        # compatibility fallbacks: the old name is used only where the new one is missing
+        Example("try:\n    from numpy import trapezoid\nexcept ImportError:\n    from numpy import trapz as trapezoid\n"),
+        Example("import numpy as np\ntrap = np.trapezoid if hasattr(np, 'trapezoid') else np.trapz\n"),
+        Example("import numpy as np\ntry:\n    E = np.exceptions.AxisError\nexcept (ImportError, AttributeError):\n"
+                "    E = np.AxisError\n"),
         Example("import numpy as np\nfrom numpy import safe_eval\nv = safe_eval(s)\n",
-                "import numpy as np\nfrom ast import literal_eval\n\nv = literal_eval(s)\n"),
+                "from ast import literal_eval\n\nimport numpy as np\n\nv = literal_eval(s)\n"),
         # must not touch: already correct, other libraries' numpy, other objects
         Example("import numpy as np\nx = np.float64(np.nan) + np.inf\nr = np.round(x)\nt = np.trapezoid(y)\n"),
         Example("import math\nx = math.inf + math.nan\n"),
@@ -270,8 +205,8 @@ class NumpyRemovedAliases(RenameRule):
         # rows (`a.ptp()`, `interpolation=`, `newshape=`) and the removed sub-modules need their own text.
         if "numpy" not in source:
             return False
-        names = [t for t in cls.triggers if t.isidentifier() and t not in _TEXT_ROWS]
-        return module_uses(source, "numpy", names) or _SPECIAL_TEXT.search(source) is not None
+        names = [t for t in cls.triggers if t.isidentifier() and t not in TEXT_ROWS]
+        return module_uses(source, "numpy", names) or SPECIAL_TEXT.search(source) is not None
 
     def __init__(self, session) -> None:
         super().__init__(session)
@@ -281,6 +216,7 @@ class NumpyRemovedAliases(RenameRule):
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
+        self._called: set[int] = set()  # ids of nodes called (`np.in1d(...)`) or subscripted (`np.cast[dt]`)
         for stmt in node.body:
             for small in getattr(stmt, "body", ()) if isinstance(stmt, cst.SimpleStatementLine) else ():
                 if isinstance(small, cst.Import):
@@ -342,6 +278,40 @@ class NumpyRemovedAliases(RenameRule):
         )
         return self._fix(original_node, updated_node, replacement, R20)
 
+    # -- removed functions referenced without a call: `f = np.source` -----------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        self._called.add(id(node.func))
+        if isinstance(node.func, cst.Subscript):
+            self._called.add(id(node.func.value))
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        self._called.add(id(node.value))
+
+    def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
+        result = super().leave_Attribute(original_node, updated_node)
+        if original_node.attr.value in CALL_SHAPED:
+            self._bare_reference(original_node)
+        return result
+
+    def leave_Name(self, original_node: cst.Name, updated_node: cst.Name) -> cst.BaseExpression:
+        if self.guarded_binding(original_node):
+            return updated_node  # bound by a compatibility fallback import: the old name is the point
+        result = super().leave_Name(original_node, updated_node)
+        if not self.in_import and (original_node.value in CALL_SHAPED or original_node.value in self.session.as_names):
+            self._bare_reference(original_node)
+        return result
+
+    def _bare_reference(self, node: cst.BaseExpression) -> None:
+        if id(node) in self._called:
+            return
+        for name in qualified_names(self, node):
+            leaf = name[len("numpy."):] if name.startswith("numpy.") else ""
+            if leaf in CALL_SHAPED:
+                self.report(node, f"`{code_of(node)}` was removed in NumPy {CALL_SHAPED_REMOVED[leaf]} and is "
+                            f"referenced without a call here: replace it by hand (use {CALL_SHAPED[leaf]})",
+                            fix=Safety.DETECT)
+                return
+
     # -- calls whose replacement has another shape -----------------------------------------------------------
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         updated_node = super().leave_Call(original_node, updated_node)
@@ -365,255 +335,6 @@ class NumpyRemovedAliases(RenameRule):
         ):
             return self._method_ptp(original_node, updated_node)
         return updated_node
-
-    # helpers
-    def _numpy_ref(self, func: cst.BaseExpression, leaf: str, old_leaf: str | None = None) -> cst.BaseExpression:
-        """`np.<leaf>` spelled like ``func`` (`np.in1d` → `np.isin`); for a from-imported name, the
-        module's numpy alias (or a new `import numpy`), and the from-import is dropped once unused."""
-        if isinstance(func, cst.Subscript):
-            func = func.value
-        if isinstance(func, cst.Attribute):
-            return func.with_changes(attr=cst.Name(leaf))
-        if isinstance(func, cst.Name) and old_leaf:
-            asname = func.value if func.value != old_leaf else None
-            self._pending.append(lambda: RemoveImportsVisitor.remove_unused_import(
-                self.context, "numpy", old_leaf, asname))
-        alias = self._np_alias
-        if alias is None:
-            self._pending.append(lambda: AddImportsVisitor.add_needed_import(self.context, "numpy"))
-            alias = "numpy"
-        return cst.Attribute(value=cst.parse_expression(alias), attr=cst.Name(leaf))
-
-    def _fix(self, original: cst.CSTNode, updated: cst.BaseExpression, replacement: cst.BaseExpression,
-             note: str, fix: Safety = Safety.SAFE, reason: str = "") -> cst.BaseExpression:
-        message = f"`{short_code(original)}` → `{short_code(replacement, 70)}` ({note})"
-        pending, self._pending = self._pending, []
-        if self.report(original, message, fix=fix, reason=reason):
-            for queue_import_edit in pending:  # only now that the fix is applied
-                queue_import_edit()
-            return replacement.with_changes(lpar=updated.lpar, rpar=updated.rpar)
-        return updated
-
-    def _detect(self, original: cst.CSTNode, updated: cst.BaseExpression, message: str) -> cst.BaseExpression:
-        self._pending = []
-        self.report(original, message, fix=Safety.DETECT)
-        return updated
-
-    @staticmethod
-    def _positional(call: cst.Call) -> list[cst.Arg]:
-        return [a for a in call.args if a.keyword is None]
-
-    def _call_in1d(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        if len(updated.args) < 2:
-            return self._detect(original, updated, "`np.in1d` was removed in NumPy 2.4: use `np.isin(a, b).ravel()`")
-        args = [
-            a.with_changes(keyword=cst.Name({"ar1": "element", "ar2": "test_elements"}[a.keyword.value]))
-            if a.keyword is not None and a.keyword.value in ("ar1", "ar2") else a
-            for a in updated.args
-        ]
-        call = updated.with_changes(func=self._numpy_ref(updated.func, "isin", "in1d"), args=args)
-        first = original.args[0].value if original.args else None
-        if first is not None and self._known_1d(first):
-            return self._fix(original, updated, call, R24)
-        if self.option("ravel-in1d"):
-            ravel = cst.Call(func=cst.Attribute(value=call, attr=cst.Name("ravel")))
-            return self._fix(original, updated, ravel, R24)
-        return self._fix(original, updated, call, R24, Safety.UNSAFE,
-                         "`in1d` always returned a flattened 1-D array; `isin` keeps the shape of its first argument")
-
-    def _known_1d(self, expr: cst.BaseExpression) -> bool:
-        if isinstance(expr, (cst.List, cst.Tuple)):
-            return all(
-                isinstance(e, cst.Element) and not isinstance(e.value, (cst.List, cst.Tuple, cst.ListComp))
-                and not isinstance(e, cst.StarredElement)
-                for e in expr.elements
-            )
-        if isinstance(expr, cst.Call):
-            return bool(qualified_names(self, expr.func) & _ONE_D_MAKERS)
-        return False
-
-    def _call_msort(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        if len(updated.args) != 1 or updated.args[0].keyword is not None:
-            return self._detect(original, updated, "`np.msort` was removed in NumPy 2.0: use `np.sort(a, axis=0)`")
-        arg = updated.args[0].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        call = updated.with_changes(func=self._numpy_ref(updated.func, "sort", "msort"),
-                                    args=[arg, _kwarg("axis", cst.Integer("0"))])
-        return self._fix(original, updated, call, R20)
-
-    def _call_asfarray(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        args = list(updated.args)
-        dtype_arg = keyword(updated, "dtype") or (args[1] if len(args) > 1 and args[1].keyword is None else None)
-        if not args or args[0].keyword is not None or len(args) > 2:
-            return self._detect(original, updated, "`np.asfarray` was removed in NumPy 2.0: use `np.asarray(a, dtype=...)`")
-        float64 = self._numpy_ref(updated.func, "float64", None)
-        fix, reason = Safety.SAFE, ""
-        if dtype_arg is None:
-            dtype = float64
-        else:
-            orig_dtype = original.args[list(updated.args).index(dtype_arg)].value
-            kind = self._inexact(orig_dtype)
-            if kind is True:
-                dtype = dtype_arg.value
-            elif kind is False:
-                dtype = float64
-            else:
-                dtype = dtype_arg.value
-                fix, reason = Safety.UNSAFE, "asfarray used float64 whenever the dtype was not a float or complex type"
-        new_args = [args[0].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
-                    _kwarg("dtype", dtype)]
-        call = updated.with_changes(func=self._numpy_ref(updated.func, "asarray", "asfarray"), args=new_args)
-        return self._fix(original, updated, call, R20, fix, reason)
-
-    def _inexact(self, expr: cst.BaseExpression) -> bool | None:
-        if isinstance(expr, cst.SimpleString):
-            value = expr.evaluated_value
-            value = value.lstrip("<>=|") if isinstance(value, str) else value
-            return True if value in _INEXACT_CODES else False if value in _EXACT_CODES else None
-        names = qualified_names(self, expr)
-        return True if names & _INEXACT else False if names & _EXACT else None
-
-    def _call_find_common_type(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        args = self._positional(updated)
-        if len(args) != 2 or len(updated.args) != 2:
-            return self._detect(original, updated, "`np.find_common_type` was removed in NumPy 2.0: use `np.result_type`")
-        array_types, scalar_types = args
-        empty = isinstance(scalar_types.value, (cst.List, cst.Tuple)) and not scalar_types.value.elements
-        star = [cst.Arg(array_types.value, star="*")]
-        fix, reason = Safety.SAFE, ""
-        if not empty:
-            star = [cst.Arg(array_types.value, star="*", comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
-                    cst.Arg(scalar_types.value, star="*")]
-            fix, reason = Safety.UNSAFE, "scalar types took part in value-based promotion, which NumPy 2 removed"
-        call = updated.with_changes(func=self._numpy_ref(updated.func, "result_type", "find_common_type"), args=star)
-        return self._fix(original, updated, call, R20, fix, reason)
-
-    def _cast(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        sub = updated.func
-        if len(updated.args) != 1 or updated.args[0].keyword is not None or len(sub.slice) != 1 \
-                or not isinstance(sub.slice[0].slice, cst.Index):
-            return self._detect(original, updated, "`np.cast` was removed in NumPy 2.0: use `np.asarray(a, dtype=dt)`")
-        dtype = sub.slice[0].slice.value
-        arg = updated.args[0].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        call = cst.Call(func=self._numpy_ref(sub, "asarray", "cast"), args=[arg, _kwarg("dtype", dtype)])
-        return self._fix(original, updated, call, R20)
-
-    def _dtype_attr(self, original: cst.Call, updated: cst.Call, old: str, attr: str) -> cst.BaseExpression:
-        if len(updated.args) != 1 or updated.args[0].keyword is not None:
-            return self._detect(original, updated, f"`np.{old}` was removed in NumPy 2.0: use `np.dtype(x).{attr}`")
-        value = updated.args[0].value
-        call = cst.Call(func=self._numpy_ref(updated.func, "dtype", old), args=[cst.Arg(value)])
-        replacement = cst.Attribute(value=call, attr=cst.Name(attr))
-        if self._inexact(original.args[0].value) is not None:
-            return self._fix(original, updated, replacement, R20)
-        return self._fix(original, updated, replacement, R20, Safety.UNSAFE,
-                         f"`np.{old}` also accepted arrays (and gave None for unknown objects); `np.dtype` raises for them")
-
-    def _call_obj2sctype(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        return self._dtype_attr(original, updated, "obj2sctype", "type")
-
-    def _call_sctype2char(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        return self._dtype_attr(original, updated, "sctype2char", "char")
-
-    def _recfrom(self, original: cst.Call, updated: cst.Call, old: str, defaults: dict[str, str]) -> cst.BaseExpression:
-        if keyword(updated, "usemask") is not None or len(self._positional(updated)) != 1:
-            return self._detect(original, updated, f"`np.{old}` was removed in NumPy 2.0: use `np.genfromtxt`")
-        args = list(updated.args)
-        for key, value in defaults.items():
-            if keyword(updated, key) is None:
-                args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-                args.append(_kwarg(key, cst.parse_expression(value)))
-        call = updated.with_changes(func=self._numpy_ref(updated.func, "genfromtxt", old), args=args)
-        recarray = self._numpy_ref(updated.func, "recarray", None)
-        view = cst.Call(func=cst.Attribute(value=call, attr=cst.Name("view")), args=[cst.Arg(recarray)])
-        return self._fix(original, updated, view, R20)
-
-    def _call_recfromcsv(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        defaults = {"delimiter": '","', "names": "True", "dtype": "None", "case_sensitive": '"lower"'}
-        return self._recfrom(original, updated, "recfromcsv", defaults)
-
-    def _call_recfromtxt(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        return self._recfrom(original, updated, "recfromtxt", {"dtype": "None"})
-
-    def _call_fastCopyAndTranspose(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        if len(updated.args) != 1 or updated.args[0].keyword is not None:
-            return self._detect(original, updated, "`np.fastCopyAndTranspose` was removed: use `a.T.copy()`")
-        asarray = cst.Call(func=self._numpy_ref(updated.func, "asarray", "fastCopyAndTranspose"),
-                           args=[cst.Arg(updated.args[0].value)])
-        replacement = cst.Call(func=cst.Attribute(value=cst.Attribute(value=asarray, attr=cst.Name("T")),
-                                                  attr=cst.Name("copy")))
-        return self._fix(original, updated, replacement, R20)
-
-    def _call_disp(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        positional = self._positional(updated)
-        device = keyword(updated, "device") or (positional[1] if len(positional) > 1 else None)
-        if len(positional) != 1 or len(updated.args) > 1 + (device is not None):
-            return self._detect(original, updated, "`np.disp` was removed in NumPy 2.4: use `print`")
-        args = [cst.Arg(positional[0].value)]
-        if device is not None:
-            args = [args[0].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" "))),
-                    _kwarg("file", device.value)]
-        if isinstance(updated.func, cst.Name):
-            self._pending.append(lambda: RemoveImportsVisitor.remove_unused_import(self.context, "numpy", "disp"))
-        return self._fix(original, updated, cst.Call(func=cst.Name("print"), args=args), R24)
-
-    def _call_sum(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        if len(updated.args) != 1 or not isinstance(updated.args[0].value, cst.GeneratorExp):
-            return updated
-        if self._sum_shadowed or isinstance(updated.func, cst.Name):
-            return self._detect(original, updated, "`np.sum(<generator>)` raises TypeError since NumPy 2.4: "
-                                "use the builtin `sum(...)`")
-        call = updated.with_changes(func=cst.Name("sum"))
-        return self._fix(original, updated, call, "a generator raises TypeError since NumPy 2.4")
-
-    def _call_source(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        if len(updated.args) != 1 or updated.args[0].keyword is not None:
-            return self._detect(original, updated, "`np.source` was removed in NumPy 2.0: use `inspect.getsource`")
-        self._pending.append(lambda: AddImportsVisitor.add_needed_import(self.context, "inspect"))
-        if isinstance(updated.func, cst.Name):
-            self._pending.append(lambda: RemoveImportsVisitor.remove_unused_import(self.context, "numpy", "source"))
-        getsource = cst.Call(func=cst.parse_expression("inspect.getsource"), args=[cst.Arg(updated.args[0].value)])
-        replacement = cst.Call(func=cst.Name("print"), args=[cst.Arg(getsource)])
-        return self._fix(original, updated, replacement, R20, Safety.UNSAFE,
-                         "`np.source` also printed an `In file: ...` header line")
-
-    def _call_reshape(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        newshape = keyword(updated, "newshape")
-        if newshape is None:
-            return updated
-        positional = self._positional(updated)
-        if len(positional) != 1 or updated.args[0].keyword is not None:
-            return self._detect(original, updated, "`newshape=` was removed in NumPy 2.4: pass the shape positionally")
-        rest = [a for a in updated.args[1:] if a is not newshape]
-        shape = cst.Arg(newshape.value, comma=newshape.comma if rest else cst.MaybeSentinel.DEFAULT)
-        first = updated.args[0].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        if rest and shape.comma is cst.MaybeSentinel.DEFAULT:
-            shape = shape.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        if rest:
-            rest[-1] = rest[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-        call = updated.with_changes(args=[first, shape, *rest])
-        return self._fix(original.args[list(original.args).index(_orig(original, "newshape"))], updated, call, R24)
-
-    def _method_ptp(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
-        func = updated.func
-        receiver = cst.Arg(func.value.with_changes(lpar=[], rpar=[]) if isinstance(func.value, cst.Name) else func.value)
-        args = list(updated.args)
-        if args:
-            receiver = receiver.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
-        call = cst.Call(func=cst.parse_expression(f"{self._np_alias}.ptp"), args=[receiver, *args])
-        return self._fix(original, updated, call, "the ndarray method was removed in NumPy 2.0", Safety.UNSAFE,
-                         "the receiver may not be a NumPy array")
-
-
-def _kwarg(name: str, value: cst.BaseExpression) -> cst.Arg:
-    return cst.Arg(value=value, keyword=cst.Name(name),
-                   equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
-                                         whitespace_after=cst.SimpleWhitespace("")))
-
-
-def _orig(call: cst.Call, name: str) -> cst.Arg:
-    found = keyword(call, name)
-    assert found is not None
-    return found
 
 
 def _binds_name(module: cst.Module, name: str) -> bool:

@@ -75,10 +75,10 @@ class ScipySignalWavelets(Rule):
 
     examples = (
         Example("import numpy as np\nfrom scipy import signal\nc = signal.cwt(x, signal.ricker, np.arange(1, 31))\n",
-                "import numpy as np\nfrom scipy import signal\nimport pywt\n\nc = pywt.cwt(x, np.arange(1, 31), \"mexh\")[0]\n",
+                "import numpy as np\nimport pywt\nfrom scipy import signal\n\nc = pywt.cwt(x, np.arange(1, 31), \"mexh\")[0]\n",
                 unsafe=True),
         Example("from scipy.signal import cwt, ricker, butter\nc = cwt(x, ricker, widths)\n",
-                "from scipy.signal import butter\nimport pywt\n\nc = pywt.cwt(x, widths, \"mexh\")[0]\n", unsafe=True),
+                "import pywt\nfrom scipy.signal import butter\n\nc = pywt.cwt(x, widths, \"mexh\")[0]\n", unsafe=True),
         Example("from scipy import signal\nc = signal.cwt(x, signal.ricker, widths)\n",
                 message="`signal.cwt(x, signal.ricker, widths)`", line=2, safety=Safety.UNSAFE),
         Example("from scipy import signal\nc = signal.cwt(x, signal.morlet2, widths, w=6)\n",

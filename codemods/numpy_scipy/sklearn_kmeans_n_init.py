@@ -98,7 +98,7 @@ class SklearnKmeansNInit(Rule):
             why = "accept the 1.4 default explicitly"
         else:
             value = cst.Integer(str(LEGACY[estimator]))
-            why = "keep the restarts of scikit-learn < 1.4"
+            why = "keep the old restarts"
         arg = keyword_arg("n_init", value)
         args = list(updated_node.args)
         if args:
@@ -111,7 +111,7 @@ class SklearnKmeansNInit(Rule):
                 arg = arg.with_changes(comma=last.comma)
         args.append(arg)
         leaf = estimator.rpartition(".")[2]
-        message = (f"`{short_code(original_node, 50)}`: the default `n_init` of {leaf} changed from "
+        message = (f"`{short_code(original_node, 30)}`: the default `n_init` of {leaf} changed from "
                    f"{LEGACY[estimator]} to 'auto' in scikit-learn 1.4; add `n_init={short_code(value)}` to {why}")
         if self.report(original_node, message, fix=Safety.SAFE):
             return updated_node.with_changes(args=args)

@@ -74,13 +74,15 @@ class TalibInputs(Rule):
         ),
         Example(
             "import talib\nimport pandas as pd\nbars = pd.read_csv('b.csv')\nrsi = talib.RSI(bars['close'], timeperiod=14)\n",
-            reported=True,
+            message="`bars['close']` is a pandas Series: a NaN inside it makes every later `talib.RSI` value NaN",
+            line=4, safety=Safety.UNSAFE,
         ),
         Example(
             "import numpy as np\nimport talib\nvolume = np.array(ticks, dtype=np.int64)\nv = talib.SMA(volume, 5)\n",
             "import numpy as np\nimport talib\nvolume = np.array(ticks, dtype=np.int64)\nv = talib.SMA(volume.astype(\"float64\"), 5)\n",
         ),
-        Example("import talib\nsma = talib.SMA([1.0, 2.0, 3.0], 2)\n", reported=True),
+        Example("import talib\nsma = talib.SMA([1.0, 2.0, 3.0], 2)\n",
+                message="`talib.SMA` takes float64 ndarrays: `[1.0, 2.0, 3.0]` raises TypeError", line=2),
         # must not touch: float64 arrays, a project's own SMA, an unknown receiver
         Example(
             """

@@ -11,8 +11,8 @@ from finfix.sdk.rule import Example, Rule, Safety
 #: GPUtil API -> its nvidia-ml-py (pynvml) equivalent
 PYNVML = {
     "GPUtil.getGPUs": "`nvmlDeviceGetHandleByIndex` with `nvmlDeviceGetMemoryInfo`",
-    "GPUtil.getAvailable": "`nvmlDeviceGetUtilizationRates` and `nvmlDeviceGetMemoryInfo` per device",
-    "GPUtil.getFirstAvailable": "`nvmlDeviceGetUtilizationRates` and `nvmlDeviceGetMemoryInfo` per device",
+    "GPUtil.getAvailable": "`nvmlDeviceGetUtilizationRates` per device",
+    "GPUtil.getFirstAvailable": "`nvmlDeviceGetUtilizationRates` per device",
     "GPUtil.showUtilization": "`nvmlDeviceGetUtilizationRates` per device",
 }
 
@@ -56,9 +56,11 @@ class GputilUnmaintained(Rule):
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)
 
     examples = (
-        Example("import GPUtil\nload = [g.load for g in GPUtil.getGPUs()]\n", reported=True),
-        Example("from GPUtil import getAvailable\nfree = getAvailable(limit=1, maxLoad=0.5)\n", reported=True),
-        Example("import GPUtil\n", reported=True),
+        Example("import GPUtil\nload = [g.load for g in GPUtil.getGPUs()]\n",
+                message="`GPUtil.getGPUs()` parses `nvidia-smi`", line=2),
+        Example("from GPUtil import getAvailable\nfree = getAvailable(limit=1, maxLoad=0.5)\n",
+                message="`GPUtil.getAvailable()` parses `nvidia-smi`", line=2),
+        Example("import GPUtil\n", message="GPUtil is unmaintained since 2018", line=1),
         # must not touch: pynvml, a project's own module that happens to say GPUtil in a string
         Example("import pynvml\npynvml.nvmlInit()\nprint('GPUtil was replaced')\n"),
     )
@@ -80,7 +82,7 @@ class GputilUnmaintained(Rule):
         if may_resolve_to(self, original_node.func, {q.rpartition(".")[2] for q in PYNVML}):
             for name in sorted(qualified_names(self, original_node.func) & set(PYNVML)):
                 self._calls += 1
-                self.report(original_node, f"`{name}()` parses `nvidia-smi` and GPUtil is unmaintained: use "
+                self.report(original_node, f"`{name}()` parses `nvidia-smi` (GPUtil is unmaintained): use "
                                            f"{PYNVML[name]} from `pynvml` (nvidia-ml-py)")
         return updated_node
 

@@ -14,8 +14,7 @@ SAMPLERS = ("TPESampler", "RandomSampler", "CmaEsSampler", "NSGAIISampler", "NSG
             "GPSampler", "BruteForceSampler")
 SAMPLER_NAMES = {f"optuna.samplers.{s}" for s in SAMPLERS}
 CREATE_STUDY = {"optuna.create_study", "optuna.study.create_study"}
-CAVEAT = ("reproducible only with n_jobs=1, a deterministic objective (seed its own RNGs too) and no concurrent "
-          "workers on shared storage")
+CAVEAT = "reproducible with n_jobs=1, a seeded objective and no concurrent workers"
 REASON = "seeding changes which trials are sampled"
 
 
@@ -58,7 +57,7 @@ class OptunaUnseededSampler(Rule):
 
     examples = (
         Example("import optuna\nstudy = optuna.create_study(direction='maximize')\n",
-                message="`optuna.create_study(direction='maximize')` uses an unseeded TPESampler",
+                message="uses an unseeded TPESampler: pass `sampler=optuna.samplers.TPESampler(seed=SEED)`",
                 line=2, safety=Safety.DETECT),
         Example("import optuna\nstudy = optuna.create_study(direction='maximize')\n",
                 "import optuna\nstudy = optuna.create_study(direction='maximize', sampler=optuna.samplers.TPESampler(seed=42))\n",
@@ -93,17 +92,18 @@ class OptunaUnseededSampler(Rule):
             sampler = self._tpe(updated_node.func, shown_seed)
             new = updated_node.with_changes(
                 args=append_arg(updated_node.args, keyword_arg("sampler", sampler)))
-            message = (f"`{short_code(original_node, 50)}` uses an unseeded TPESampler: pass "
-                       f"`sampler={short_code(sampler, 60)}` ({CAVEAT})")
+            message = (f"`{short_code(original_node, 30)}` uses an unseeded TPESampler: pass "
+                       f"`sampler={short_code(sampler, 40)}`")
         elif names & SAMPLER_NAMES:
             if keyword(original_node, "seed") is not None or any(a.keyword is None for a in original_node.args):
                 return updated_node  # seeded, or RandomSampler(42): the seed is positional
             seed_arg = keyword_arg("seed", cst.parse_expression(shown_seed))
             new = updated_node.with_changes(args=append_arg(updated_node.args, seed_arg))
-            message = f"`{short_code(original_node, 50)}` has no seed: pass `seed={shown_seed}` ({CAVEAT})"
+            message = f"`{short_code(original_node, 40)}` has no seed: pass `seed={shown_seed}`"
         else:
             return updated_node
-        if not self.report(original_node, message, fix=fix, reason=REASON if seed is not None else ""):
+        reason = f"{REASON}; {CAVEAT}" if seed is not None else CAVEAT  # the caveat: kept out of the one-line message
+        if not self.report(original_node, message, fix=fix, reason=reason):
             return updated_node
         if names & CREATE_STUDY and not isinstance(updated_node.func, cst.Attribute):
             AddImportsVisitor.add_needed_import(self.context, "optuna.samplers", "TPESampler")

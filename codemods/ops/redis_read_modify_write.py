@@ -18,7 +18,7 @@ PAIRS = {
     "lindex": ("lset",),
     "zscore": ("zadd",),
 }
-ATOMIC = "use `incrby`/`hincrby`, a WATCH/MULTI transaction or a Lua script"
+ATOMIC = "use `incrby`, a WATCH/MULTI transaction or a Lua script"
 #: callables whose result is a redis client
 CLIENTS = ("redis.Redis", "redis.StrictRedis", "redis.from_url", "redis.client.Redis", "redis.asyncio.Redis",
            "redis.asyncio.from_url", "redis.asyncio.client.Redis", "redis.cluster.RedisCluster",
@@ -97,7 +97,7 @@ class RedisReadModifyWrite(Rule):
                 fills = int(r.get("fills:BTC") or 0)
                 r.set("fills:BTC", fills + qty)
             """,
-            reported=True,
+            message='`r.get("fills:BTC")` then `r.set("fills:BTC", fills +…` can lose updates', line=6,
         ),
         Example(
             """
@@ -107,7 +107,7 @@ class RedisReadModifyWrite(Rule):
                 hits = await client.hget(key, "hits")
                 await client.hset(key, "hits", int(hits) + 1)
             """,
-            reported=True,
+            message='`client.hget(key, "hits")` then', line=5,
         ),
         # must not touch: an incr, a WATCH/MULTI pipeline, different keys, a dict's get
         Example(
@@ -190,8 +190,8 @@ class RedisReadModifyWrite(Rule):
                         if command in PAIRS[read.command] and read.receiver == receiver and self._same_key(read, args):
                             if read.variable is None or not _mentions(small, read.variable):
                                 continue  # `r.set(b, r.get(a))`-style copies and unrelated writes
-                            self.report(_unawait(call), f"`{short_code(read.node, 30)}` then "
-                                        f"`{short_code(_unawait(call), 36)}` can lose concurrent updates: {ATOMIC}")
+                            self.report(_unawait(call), f"`{short_code(read.node, 28)}` then "
+                                        f"`{short_code(_unawait(call), 30)}` can lose updates: {ATOMIC}")
                             reads.remove(read)
                             break
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
-from finfix.sdk.names import code_of
+from finfix.sdk.names import code_of, short_code
 from finfix.sdk.pandas_types import PANDAS_MARKERS, METADATA, Kind, PandasTypes, Skip, gate
 from finfix.sdk.rule import Example, Rule, Safety
 
@@ -64,7 +64,7 @@ class PandasAppend(Rule):
         ),
         Example(
             "from pandas import DataFrame\ndef f(x: DataFrame, y: DataFrame):\n    return x.append(y)\n",
-            "from pandas import DataFrame\nimport pandas as pd\n\ndef f(x: DataFrame, y: DataFrame):\n"
+            "import pandas as pd\nfrom pandas import DataFrame\n\ndef f(x: DataFrame, y: DataFrame):\n"
             "    return pd.concat([x, y])\n",
         ),
         # A row or an unknown argument: unsafe.
@@ -114,8 +114,7 @@ class PandasAppend(Rule):
             proved, why = gate(self.types, func.value, kinds=frozenset({Kind.FRAME, Kind.SERIES, Kind.PANDAS}))
         except Skip:
             return updated_node
-        shown = code_of(original_node)
-        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        shown = short_code(original_node, 60)
         positional = [a for a in original_node.args if a.keyword is None]
         extra = [a for a in original_node.args if a.keyword is not None and a.keyword.value not in CONCAT_KEYWORDS]
         if len(positional) != 1 or positional[0].star or extra:

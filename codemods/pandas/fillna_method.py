@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from finfix.sdk.names import code_of, keyword
+from finfix.sdk.names import code_of, keyword, short_code
 from finfix.sdk.pandas_types import PANDAS_MARKERS, DATA_KINDS, METADATA, Kind, PandasTypes, Skip, gate
 from finfix.sdk.rule import Example, Rule, Safety
 
@@ -122,7 +122,7 @@ class PandasFillnaMethod(Rule):
             proved, why = gate(self.types, func.value, kinds=DATA_KINDS | {Kind.GROUPBY}, distinctive=True)
         except Skip:
             return updated_node
-        shown = code_of(original_node)
+        shown = short_code(original_node, 60)
         if not isinstance(method_arg.value, cst.SimpleString) or method_arg.value.evaluated_value not in FORWARD:
             self.report(original_node, f"`{shown}`: `fillna(method=)` was removed in pandas 3.0; call "
                         "`.ffill()` or `.bfill()`", reason="`method` is not a known string literal")

@@ -8,7 +8,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
 from finfix.codemods.pandas.offset_aliases import OFFSET, convert
-from finfix.sdk.names import code_of, is_dotted_name
+from finfix.sdk.names import code_of, is_dotted_name, short_code
 from finfix.sdk.pandas_types import PANDAS_MARKERS, METADATA, Kind, PandasTypes, Skip, gate
 from finfix.sdk.rule import Example, Rule, Safety
 
@@ -87,7 +87,7 @@ class PandasFirstLast(Rule):
             return updated_node
         method = func.attr.value
         value = args[0].value
-        shown = code_of(original_node)
+        shown = short_code(original_node, 60)
         text = value.evaluated_value if isinstance(value, cst.SimpleString) else None
         if not proved or text is None or not _TICK.match(text) or not is_dotted_name(func.value):
             reason = why if not proved else (

@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from finfix.sdk.names import code_of, keyword, remove_arg
+from finfix.sdk.names import code_of, keyword, remove_arg, short_code
 from finfix.sdk.pandas_types import PANDAS_MARKERS, METADATA, Kind, PandasTypes, Skip, gate
 from finfix.sdk.rule import Example, Rule, Safety
 
@@ -94,7 +94,7 @@ class PandasGroupbyAxis(Rule):
             return updated_node
         method = func.attr.value
         axis = _axis(arg.value)
-        shown = code_of(arg)
+        shown = short_code(arg, 60)
         if axis == 0:
             message = f"`{method}({shown.rstrip(', ')})`: `axis` was removed in pandas 3.0; 0 was the default, drop it"
             if self.report(arg, message, fix=Safety.SAFE if proved else Safety.DETECT, reason="" if proved else why):

@@ -7,7 +7,8 @@ import re
 import libcst as cst
 from libcst.metadata import PositionProvider, ScopeProvider
 
-from finfix.sdk.names import code_of, is_dotted_name, is_false, is_true, keyword, remove_arg
+from finfix.sdk.names import code_of, is_dotted_name, is_false, is_true, keyword, remove_arg, short_code
+from finfix.sdk.realign import shift_aligned
 from finfix.sdk.pandas_types import LOOKALIKE_MODULES, METADATA, Kind, PandasTypes
 from finfix.sdk.rule import Example, Rule, Safety
 
@@ -293,6 +294,7 @@ class PandasInplace(Rule):
         if target is not None:
             value = value.with_changes(func=func.with_changes(value=target.deep_clone()))
         lhs = (target or func.value).deep_clone()
+        value = shift_aligned(value, len(code_of(lhs)) + len(code_of(value.func)) - len(code_of(func)) + 3)
         return cst.Assign(targets=[cst.AssignTarget(target=lhs)], value=value, semicolon=updated.semicolon)
 
     def _is_column_attribute(self, recv: cst.BaseExpression) -> bool:
@@ -309,7 +311,7 @@ class PandasInplace(Rule):
             self.report(
                 call,
                 f"`{shown}` acts on a `.loc`/`.iloc` selection, a temporary copy under copy-on-write; "
-                f"consider `{code_of(recv)} = {code_of(recv)}.{method}(...)` (check label alignment)",
+                f"assign the result back to `{short_code(recv, 30)}`",
                 reason="`.loc`/`.iloc` selection: assigning back re-aligns on labels",
             )
             return updated
@@ -498,8 +500,7 @@ class PandasInplace(Rule):
 
 
 def _shown(call: cst.Call) -> str:
-    text = code_of(call)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return short_code(call, 60)
 
 
 def _short(node: cst.CSTNode) -> str:

@@ -82,8 +82,9 @@ class PandasIx(Rule):
             "import pandas as pd\ns = pd.Series([1.0], index=['a'])\nv = s.ix[['a']]\n",
             "import pandas as pd\ns = pd.Series([1.0], index=['a'])\nv = s.loc[['a']]\n",
         ),
-        Example("import pandas as pd\ndf = pd.read_csv('p.csv')\nrow = df.ix[0]\n", reported=True),
-        Example("def first(frame):\n    return frame.ix[:, 'close']\n", reported=True),
+        Example("import pandas as pd\ndf = pd.read_csv('p.csv')\nrow = df.ix[0]\n",
+                message="`df.ix[0]`: `.ix` was removed in pandas 1.0; use `.loc` for labels or `.iloc`", line=3),
+        Example("def first(frame):\n    return frame.ix[:, 'close']\n", message="→ `.loc`", line=2, safety=Safety.DETECT),
         # must not touch: numpy's ix_, an attribute named ix on a list
         Example("import numpy as np\nsub = a[np.ix_([0, 1], [2])]\nrows = [1]\nrows_ix = rows\n"),
     )

@@ -28,6 +28,18 @@ CURRENT = frozenset(
     "M Q Y W D".split()
 )
 
+# What pandas 3.1 does with the old spellings: these units it still accepts, with a Pandas4Warning.
+WARNED_UNITS = frozenset({"H", "S", "d", "w"})
+
+
+def _status(text: str, table: dict[str, str]) -> str:
+    """What the installed pandas (3.x) does with ``text``, for the message."""
+    old = {unit for _, unit in _PIECE.findall(text) if unit in table}
+    if table in (UNIT, TIMEDELTA_STRING) and old and old <= WARNED_UNITS:
+        return "pandas 3 still accepts it with a Pandas4Warning; pandas 4 removes it"
+    return "rejected since pandas 3.0"
+
+
 _WHOLE = re.compile(r"^((?:[+-]?\d*(?:\.\d+)?[A-Za-z]+)+?)(-[A-Z]{3})?$")
 _PIECE = re.compile(r"([+-]?\d*(?:\.\d+)?)([A-Za-z]+)")
 
@@ -250,7 +262,7 @@ class PandasOffsetAliases(Rule):
                 continue
             quote = value.quote
             literal = f"{value.prefix}{quote}{new}{quote}"
-            if self.report(value, f"`{value.value}` → `{literal}` (rejected since pandas 3.0)", fix=Safety.SAFE):
+            if self.report(value, f"`{value.value}` → `{literal}` ({_status(text, use)})", fix=Safety.SAFE):
                 args[i] = args[i].with_changes(value=args[i].value.with_changes(value=literal))
                 changed = True
         return updated_node.with_changes(args=args) if changed else updated_node

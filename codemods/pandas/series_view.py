@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
-from finfix.sdk.names import code_of, is_dotted_name
+from finfix.sdk.names import code_of, is_dotted_name, short_code
 from finfix.sdk.pandas_types import PANDAS_MARKERS, METADATA, Kind, PandasTypes, Skip, gate
 from finfix.sdk.rule import Example, Rule, Safety
 
@@ -76,7 +76,7 @@ class PandasSeriesView(Rule):
             proved, why = gate(self.types, func.value, kinds=frozenset({Kind.SERIES, Kind.PANDAS}))
         except Skip:
             return updated_node
-        shown = code_of(original_node)
+        shown = short_code(original_node, 60)
         args = original_node.args
         if not proved or len(args) != 1 or args[0].keyword or args[0].star or not is_dotted_name(func.value):
             self.report(original_node, f"`{shown}`: `Series.view` was removed in pandas 3.0; reinterpret the "

@@ -68,7 +68,7 @@ class MplCmGetCmap(Rule):
     examples = (
         Example(
             "import matplotlib.cm as cm\ncmap = cm.get_cmap('viridis')\n",
-            "import matplotlib.cm as cm\nimport matplotlib\n\ncmap = matplotlib.colormaps['viridis']\n",
+            "import matplotlib\nimport matplotlib.cm as cm\n\ncmap = matplotlib.colormaps['viridis']\n",
         ),
         Example(
             "import matplotlib as mpl\nfrom matplotlib import cm\ncmap = cm.get_cmap('RdYlGn', 10)\n",

@@ -14,16 +14,16 @@ PLOT = frozenset({"mplfinance.plot", "mplfinance.plotting.plot"})
 
 #: what mplfinance needs -> (text that shows it for frame `{n}`, the line that establishes it)
 CHECKS = {
-    "numeric columns": (
+    "numeric": (
         r"\bpd\.to_numeric\b|\bto_numeric\(|{n}\b[^\n]*\.astype\(\s*(?:float|['\"]float(?:64)?['\"]|np\.float64)|"
         r"select_dtypes\(",
         "{n} = {n}.astype(float)"),
-    "a DatetimeIndex": (
+    "DatetimeIndex": (
         r"{n}\.index\s*=\s*pd\.(?:to_datetime|DatetimeIndex)\(|pd\.DatetimeIndex\(|parse_dates\s*=|"
         r"isinstance\(\s*{n}\.index\s*,\s*(?:pd\.)?DatetimeIndex|{n}\s*=\s*{n}\.set_index\(\s*pd\.to_datetime|"
         r"\.resample\(|date_range\(",
         "{n}.index = pd.DatetimeIndex({n}.index)"),
-    "a sorted index": (
+    "sorted": (
         r"{n}\b[^\n]*\.sort_index\(|is_monotonic_increasing|\.resample\(|date_range\(",
         "{n} = {n}.sort_index()"),
 }
@@ -80,7 +80,7 @@ class MplfinanceUnvalidatedFrame(Rule):
             def render(bars):
                 mpf.plot(bars, type="candle", savefig="chart.png")
             """,
-            reported=True,
+            message="`mpf.plot(bars)`: not shown numeric/DatetimeIndex/sorted; add `bars = bars.astype(float)", line=4,
         ),
         Example(
             """
@@ -91,7 +91,7 @@ class MplfinanceUnvalidatedFrame(Rule):
                 bars = pd.read_csv(path, index_col=0, parse_dates=True)
                 mpf.plot(bars.sort_index(), type="ohlc")
             """,
-            reported=True,  # the columns are not shown to be numeric
+            message="`mpf.plot(bars)`: not shown numeric; add `bars = bars.astype(float)`", line=6,
         ),
         # must not touch: a validated frame, another library's plot
         Example(
@@ -132,9 +132,9 @@ class MplfinanceUnvalidatedFrame(Rule):
             if not regex.search(scope_text) and not regex.search(shown):
                 missing.append((need, fix_line.format(n=name)))
         if missing:
-            needs = ", ".join(m[0] for m in missing)
+            needs = "/".join(m[0] for m in missing)
             snippet = "; ".join(m[1] for m in missing)
-            self.report(original_node, f"`mpf.plot({name})` without {needs} shown: add `{snippet}`")
+            self.report(original_node, f"`mpf.plot({name})`: not shown {needs}; add `{snippet}`")
         return updated_node
 
     def _enclosing(self, node: cst.CSTNode) -> cst.CSTNode:

@@ -51,9 +51,12 @@ class PythonDeprecatedStdlib(Rule):
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider)
 
     examples = (
-        Example("import locale\nlang, enc = locale.getdefaultlocale()\n", reported=True),
-        Example("from locale import getdefaultlocale\nlang = getdefaultlocale()[0]\n", reported=True),
-        Example("import itertools, pickle\nblob = pickle.dumps(itertools.count(5))\n", reported=True),
+        Example("import locale\nlang, enc = locale.getdefaultlocale()\n",
+                message="`locale.getdefaultlocale()` is deprecated and goes in Python 3.15", line=2),
+        Example("from locale import getdefaultlocale\nlang = getdefaultlocale()[0]\n",
+                message="use `locale.getlocale()`", line=2),
+        Example("import itertools, pickle\nblob = pickle.dumps(itertools.count(5))\n",
+                message="`pickle.dumps` of an `itertools.count` object raises TypeError on Python 3.14", line=2),
         Example(
             """
             import copy
@@ -63,7 +66,7 @@ class PythonDeprecatedStdlib(Rule):
                 rotation = cycle(symbols)
                 return copy.deepcopy(rotation)
             """,
-            reported=True,
+            message="`copy.deepcopy` of an `itertools.cycle` object", line=6,
         ),
         # must not touch: getlocale, pickling a list made from an iterator, a project's own `locale`
         Example(

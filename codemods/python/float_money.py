@@ -107,8 +107,10 @@ class FloatMoney(Rule):
     triggers = ("round(", "==")
 
     examples = (
-        Example("def fee(price, qty, rate):\n    return round(price * qty * rate, 2)\n", reported=True),
-        Example("def balanced(fees, cost, total):\n    return fees + cost == total\n", reported=True),
+        Example("def fee(price, qty, rate):\n    return round(price * qty * rate, 2)\n",
+                message="`round(price * qty * rate, 2)` rounds float money", line=2),
+        Example("def balanced(fees, cost, total):\n    return fees + cost == total\n",
+                message="`fees + cost == total` compares float money for equality", line=2),
         # must not touch: Decimal arithmetic, rounding a non-money value, comparing without arithmetic
         Example(
             """

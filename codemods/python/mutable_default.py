@@ -11,13 +11,25 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import (
     BuiltinAssignment,
     ClassScope,
-    ComprehensionScope,
     ImportAssignment,
     ParentNodeProvider,
     QualifiedNameProvider,
     ScopeProvider,
 )
 
+from finfix.codemods.python.mutable_default_nodes import (
+    admits_none,
+    all_params,
+    as_block,
+    flat_contents,
+    is_store_target,
+    is_stub_statement,
+    loaded_names,
+    none_block,
+    replace_params,
+    same_function,
+    split_docstring_line,
+)
 from finfix.sdk.names import code_of, is_docstring, qualified_names, resolves_to, short_code
 from finfix.sdk.rule import Example, Rule, Safety
 
@@ -49,7 +61,6 @@ READ_ARG_METHODS = frozenset(
 # Read methods whose result is (or holds) the container's own elements.
 ELEMENT_METHODS = frozenset({"get", "values", "items", "__getitem__"})
 MEMO_NAMES = frozenset({"_cache", "cache", "_memo", "memo", "_seen", "seen", "_registry", "registry"})
-_NONE = re.compile(r"\bNone\b|\bOptional\b|\bAny\b|\bobject\b")
 
 
 @dataclass
@@ -283,7 +294,7 @@ class MutableDefault(Rule):
             )
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
-        for param in _all_params(node.params):
+        for param in all_params(node.params):
             if param.default is not None and self._is_mutable(param.default):
                 self.report(
                     param,
@@ -293,7 +304,7 @@ class MutableDefault(Rule):
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef, updated_node: cst.FunctionDef) -> cst.FunctionDef:
         candidates = [
-            (i, p) for i, p in enumerate(_all_params(original_node.params))
+            (i, p) for i, p in enumerate(all_params(original_node.params))
             if p.default is not None and self._is_mutable(p.default)
         ]
         if not candidates:
@@ -320,18 +331,16 @@ class MutableDefault(Rule):
                     "consider functools.lru_cache instead",
                 )
                 continue
-            late = "" if use.harmful else self._late_name(original_node, param)
+            reasons = []
             if use.harmful:
-                fix, reason = Safety.UNSAFE, (
-                    f"`{name}` is {use.harmful}: each call now gets a fresh object instead of the shared one"
-                )
-            elif late:
-                fix, reason = Safety.UNSAFE, (
-                    f"the default reads `{late}`, which is now looked up at each call instead of once when "
-                    "the `def` ran"
-                )
-            else:
-                fix, reason = Safety.SAFE, ""
+                reasons.append(f"`{name}` is {use.harmful}: each call now gets a fresh object instead of the shared one")
+            late, loop = self._late_name(original_node, param)
+            if loop:  # every function made in the loop would see the loop's last value: never right
+                self.report(param, message, reason=late + "; create the default by hand")
+                continue
+            if late:
+                reasons.append(late)
+            fix, reason = (Safety.UNSAFE, "; ".join(reasons)) if reasons else (Safety.SAFE, "")
             if self.report(param, message, fix=fix, reason=reason):
                 to_fix.append(i)
         if not to_fix:
@@ -346,7 +355,7 @@ class MutableDefault(Rule):
         body = fn.body
         stmts = body.body if isinstance(body, (cst.IndentedBlock, cst.SimpleStatementSuite)) else ()
         simple = [s for s in stmts if not is_docstring(s)] if isinstance(body, cst.IndentedBlock) else list(stmts)
-        if all(_is_stub_statement(s) for s in simple):
+        if all(is_stub_statement(s) for s in simple):
             return "the body is a stub; fix the real implementation"
         return ""
 
@@ -373,7 +382,7 @@ class MutableDefault(Rule):
         deep = self._element_risk(param.default)
         for access in accesses:
             node = access.node
-            if not _same_function(access.scope, scope):
+            if not same_function(access.scope, scope):
                 use.harmful = use.harmful or "captured by a nested function or lambda"
                 continue
             verdict = self._classify(node, deep)
@@ -391,7 +400,7 @@ class MutableDefault(Rule):
         """Why the default cannot move into the body: a name in it means something else there."""
         inner = self.get_metadata(ScopeProvider, fn.body, None)
         outer = self.get_metadata(ScopeProvider, fn, None)
-        for name in sorted(_loaded_names(param.default)):
+        for name in sorted(loaded_names(param.default)):
             if inner is not None and inner.assignments[name]:
                 return (
                     f"the default uses `{name}`, which inside the function is a parameter or local variable; "
@@ -401,16 +410,37 @@ class MutableDefault(Rule):
                 return f"the default uses `{name}`, a class attribute the method body cannot see; create it by hand"
         return ""
 
-    def _late_name(self, fn: cst.FunctionDef, param: cst.Param) -> str:
-        """A name the default reads that may be rebound (not a builtin or an import), else ''."""
+    def _late_name(self, fn: cst.FunctionDef, param: cst.Param) -> tuple[str, bool]:
+        """Why reading the default's names at each call may differ from reading them once when the
+        `def` ran ('' when every name is an import or a builtin), and whether a name is a loop variable."""
         outer = self.get_metadata(ScopeProvider, fn, None)
         if outer is None:
-            return ""
-        for name in sorted(_loaded_names(param.default)):
+            return "", False
+        for name in sorted(loaded_names(param.default)):
             found = outer[name] if name in outer else set()
-            if not found or not all(isinstance(a, (ImportAssignment, BuiltinAssignment)) for a in found):
-                return name
-        return ""
+            if found and all(isinstance(a, (ImportAssignment, BuiltinAssignment)) for a in found):
+                continue
+            if any(self._is_loop_target(a) for a in found):
+                return (f"`{name}` is a loop variable: each `def` took the value it had then, after the fix "
+                        "every call would read its last value"), True
+            if len(found) > 1:
+                what = f"`{name}` is bound more than once: the `def` took the value it had then"
+            else:
+                what = f"the default reads `{name}` once, when the `def` runs"
+            return f"{what}; after the fix every call reads its value at call time", False
+        return "", False
+
+    def _is_loop_target(self, assignment) -> bool:
+        node = getattr(assignment, "node", None)
+        current = node
+        while current is not None:
+            parent = self.get_metadata(ParentNodeProvider, current, None)
+            if isinstance(parent, (cst.For, cst.CompFor)) and parent.target is current:
+                return True
+            if parent is None or isinstance(parent, (cst.BaseSuite, cst.BaseStatement)):
+                return False
+            current = parent
+        return False
 
     def _element_risk(self, default: cst.BaseExpression) -> str:
         """'' when the default's elements are immutable (or it has none), 'nested' when they may be mutable
@@ -421,9 +451,9 @@ class MutableDefault(Rule):
                 return "defaultdict"
             if qualified.startswith(("numpy.", "pandas.")):
                 return "nested"  # views: `a[0][1] = 5`, `df["c"].iloc[0] = 1`
-            flat = all(_flat_contents(arg.value) for arg in default.args)
+            flat = all(flat_contents(arg.value) for arg in default.args)
             return "" if flat else "nested"
-        return "" if _flat_contents(default) else "nested"
+        return "" if flat_contents(default) else "nested"
 
     def _statement_text(self, node: cst.CSTNode) -> str:
         """The first line of the simple statement around ``node``, for messages."""
@@ -451,11 +481,11 @@ class MutableDefault(Rule):
                 if deep and parent.attr.value in ELEMENT_METHODS:
                     return self._classify(grand, deep)  # `x.get(k).append(v)`
                 return ""
-            if _is_store_target(parent, grand):
+            if is_store_target(parent, grand):
                 return "mutated"
             return ""
         if isinstance(parent, cst.Subscript) and parent.value is node:
-            if _is_store_target(parent, grand):
+            if is_store_target(parent, grand):
                 return "mutated"
             if deep == "defaultdict":
                 return "mutated"  # reading a missing key inserts it
@@ -509,17 +539,17 @@ class MutableDefault(Rule):
 
     # -- rewriting ---------------------------------------------------------------------------------
     def _rewrite(self, fn: cst.FunctionDef, indices: list[int]) -> cst.FunctionDef:
-        params = list(_all_params(fn.params))
+        params = list(all_params(fn.params))
         chosen = sorted(indices)
         blocks: list[cst.BaseStatement] = []
         replacements: dict[int, cst.Param] = {}
         for i in chosen:
             p = params[i]
-            blocks.append(_none_block(p.name.value, p.default))
+            blocks.append(none_block(p.name.value, p.default))
             replacements[i] = p.with_changes(default=cst.Name("None"), annotation=self._optional(p.annotation))
-        new_params = _replace_params(fn.params, replacements)
-        body = _as_block(fn.body)
-        stmts = list(body.body)
+        new_params = replace_params(fn.params, replacements)
+        body = as_block(fn.body)
+        stmts = split_docstring_line(list(body.body))
         at = 1 if stmts and is_docstring(stmts[0]) else 0
         while at < len(stmts) and isinstance(stmts[at], cst.SimpleStatementLine) and all(
             isinstance(s, (cst.Global, cst.Nonlocal)) for s in stmts[at].body
@@ -532,7 +562,7 @@ class MutableDefault(Rule):
         if ann is None:
             return None
         expr = ann.annotation
-        if _admits_none(expr):
+        if admits_none(expr):
             return ann
         pipe = self.session.settings.target_python >= (3, 10) or self._has_future_annotations()
         if isinstance(expr, cst.SimpleString):
@@ -562,193 +592,3 @@ class MutableDefault(Rule):
             ):
                 return True
         return False
-
-
-def _last_name(expr: cst.BaseExpression) -> str:
-    if isinstance(expr, cst.Name):
-        return expr.value
-    if isinstance(expr, cst.Attribute):
-        return expr.attr.value
-    return ""
-
-
-def _admits_none(expr: cst.BaseExpression) -> bool:
-    """Does the annotation already accept None at its top level (`Optional[T]`, `T | None`, `Any`...)?
-
-    Only the outermost type counts: `list[Optional[int]]` does not accept None.
-    """
-    if isinstance(expr, (cst.Name, cst.Attribute)):
-        return _last_name(expr) in ("None", "Any", "object", "NoneType")
-    if isinstance(expr, cst.BinaryOperation) and isinstance(expr.operator, cst.BitOr):
-        return _admits_none(expr.left) or _admits_none(expr.right)
-    if isinstance(expr, cst.Subscript):
-        head = _last_name(expr.value)
-        items = [e.slice.value for e in expr.slice if isinstance(e.slice, cst.Index)]
-        if head == "Optional":
-            return True
-        if head == "Union":
-            return any(_admits_none(i) for i in items)
-        if head == "Annotated":
-            return bool(items) and _admits_none(items[0])
-        if head == "Literal":
-            return any(m.matches(i, m.Name("None")) for i in items)
-        return False
-    if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
-        text = expr.evaluated_value
-        if not isinstance(text, str):
-            return True  # bytes or an f-string: leave it alone
-        try:
-            return _admits_none(cst.parse_expression(text.strip()))
-        except cst.ParserSyntaxError:
-            return bool(_NONE.search(text))
-    return False
-
-
-def _is_constant(expr: cst.BaseExpression) -> bool:
-    """An immutable value: a number, string, None/True/False, or a tuple of those."""
-    if isinstance(expr, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString,
-                         cst.FormattedString, cst.Ellipsis)):
-        return True
-    if isinstance(expr, cst.Name):
-        return expr.value in ("None", "True", "False")
-    if isinstance(expr, cst.UnaryOperation):
-        return _is_constant(expr.expression)
-    if isinstance(expr, cst.BinaryOperation):
-        return _is_constant(expr.left) and _is_constant(expr.right)
-    if isinstance(expr, cst.Tuple):
-        return all(_is_constant(e.value) for e in expr.elements)
-    return False
-
-
-def _flat_contents(expr: cst.BaseExpression) -> bool:
-    """Are all elements of this container literal (or constructor argument) immutable?"""
-    if _is_constant(expr):
-        return True
-    if isinstance(expr, (cst.List, cst.Set, cst.Tuple)):
-        return all(_is_constant(e.value) for e in expr.elements)
-    if isinstance(expr, cst.Dict):
-        return all(
-            isinstance(e, cst.DictElement) and _is_constant(e.key) and _is_constant(e.value) for e in expr.elements
-        )
-    if isinstance(expr, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
-        return _comprehension_is_flat(expr.elt, expr.for_in)
-    if isinstance(expr, cst.DictComp):
-        return _comprehension_is_flat(expr.value, expr.for_in)
-    return False
-
-
-def _comprehension_is_flat(elt: cst.BaseExpression, for_in: cst.CompFor) -> bool:
-    """`[0 for _ in ...]` or `[i for i in range(n)]`: elements that are constants or range() integers."""
-    if _is_constant(elt):
-        return True
-    return (
-        isinstance(elt, cst.Name)
-        and m.matches(for_in, m.CompFor(target=m.Name(elt.value), iter=m.Call(func=m.Name("range"))))
-        and for_in.inner_for_in is None
-    )
-
-
-class _LoadedNames(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.loaded: set[str] = set()
-        self.bound: set[str] = set()
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.loaded.add(node.value)
-
-    def visit_Attribute(self, node: cst.Attribute) -> bool:
-        node.value.visit(self)  # not the attribute's own name
-        return False
-
-    def visit_Arg(self, node: cst.Arg) -> bool:
-        node.value.visit(self)  # not the keyword
-        return False
-
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self.bound.update(n.value for n in m.findall(node.target, m.Name()))  # type: ignore[union-attr]
-
-    def visit_Lambda(self, node: cst.Lambda) -> None:
-        self.bound.update(p.name.value for p in _all_params(node.params))
-
-
-def _loaded_names(expr: cst.BaseExpression) -> set[str]:
-    """Names an expression reads from its scope (not attributes, keywords, or its own comprehension variables)."""
-    collector = _LoadedNames()
-    expr.visit(collector)
-    return collector.loaded - collector.bound
-
-
-def _same_function(inner, outer) -> bool:
-    """Comprehensions run in place, so a use inside one is a use by the function itself."""
-    while isinstance(inner, ComprehensionScope):
-        inner = inner.parent
-    return inner is outer
-
-
-def _all_params(params: cst.Parameters) -> list[cst.Param]:
-    return [*params.posonly_params, *params.params, *params.kwonly_params]
-
-
-def _replace_params(params: cst.Parameters, replacements: dict[int, cst.Param]) -> cst.Parameters:
-    groups = ("posonly_params", "params", "kwonly_params")
-    offset = 0
-    changes = {}
-    for group in groups:
-        items = list(getattr(params, group))
-        for j in range(len(items)):
-            if offset + j in replacements:
-                items[j] = replacements[offset + j]
-        changes[group] = items
-        offset += len(items)
-    return params.with_changes(**changes)
-
-
-def _is_store_target(expr: cst.CSTNode, parent: cst.CSTNode | None) -> bool:
-    if isinstance(parent, cst.AssignTarget) and parent.target is expr:
-        return True
-    if isinstance(parent, (cst.AugAssign, cst.AnnAssign)) and parent.target is expr:
-        return True
-    if isinstance(parent, cst.Del):
-        return True
-    if isinstance(parent, (cst.Element, cst.StarredElement)):
-        return True  # conservatively: part of a tuple/list target
-    return False
-
-
-def _is_stub_statement(stmt: cst.BaseStatement) -> bool:
-    if not isinstance(stmt, (cst.SimpleStatementLine,)) and not isinstance(stmt, cst.BaseSmallStatement):
-        return False
-    smalls = stmt.body if isinstance(stmt, cst.SimpleStatementLine) else [stmt]
-    return all(
-        isinstance(s, cst.Pass) or (isinstance(s, cst.Expr) and isinstance(s.value, cst.Ellipsis)) for s in smalls
-    )
-
-
-def _none_block(name: str, default: cst.BaseExpression) -> cst.If:
-    return cst.If(
-        test=cst.Comparison(cst.Name(name), [cst.ComparisonTarget(cst.Is(), cst.Name("None"))]),
-        body=cst.IndentedBlock(
-            body=[cst.SimpleStatementLine(body=[cst.Assign([cst.AssignTarget(cst.Name(name))], default)])]
-        ),
-    )
-
-
-def _as_block(body: cst.BaseSuite) -> cst.IndentedBlock:
-    if isinstance(body, cst.IndentedBlock):
-        return body
-    assert isinstance(body, cst.SimpleStatementSuite)
-    last = len(body.body) - 1
-    lines = [
-        cst.SimpleStatementLine(body=[s.with_changes(semicolon=cst.MaybeSentinel.DEFAULT) if i == last else s
-                                      for s in [stmt]])
-        for i, stmt in enumerate(body.body)
-    ]
-    lines = [
-        cst.SimpleStatementLine(body=[line.body[0].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)])
-        for line in lines
-    ]
-    header = body.trailing_whitespace
-    if header.comment is not None and not header.whitespace.value:
-        # `return x;  # c`: the spaces before the comment belonged to the dropped semicolon
-        header = header.with_changes(whitespace=cst.SimpleWhitespace("  "))
-    return cst.IndentedBlock(body=lines, header=header)

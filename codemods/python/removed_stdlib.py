@@ -131,13 +131,13 @@ class PythonRemovedStdlib(RenameRule):
             cmd = quote(path)
             """,
         ),
-        Example("import cgi\nform = cgi.FieldStorage()\n", reported=True),
+        Example("import cgi\nform = cgi.FieldStorage()\n", message="`cgi` was removed in Python 3.13 (PEP 594)", line=1),
         Example("from distutils.version import LooseVersion\nok = LooseVersion(v) > LooseVersion('1.2')\n",
-                reported=True),
-        Example("import imp\nmod = imp.load_source('m', path)\n", reported=True),
+                message="`distutils` was removed in Python 3.12 (PEP 632)", line=1),
+        Example("import imp\nmod = imp.load_source('m', path)\n", message="`imp` was removed in Python 3.12", line=1),
         Example("from typing.io import TextIO\ndef dump(out: TextIO): ...\n",
                 "from typing import TextIO\n\ndef dump(out: TextIO): ...\n"),
-        Example("from typing.re import Pattern\n", reported=True),  # no use to rewrite: reported
+        Example("from typing.re import Pattern\n", message="`typing.re` was removed in Python 3.13", line=1),  # no use to rewrite: reported
         # must not touch: a compatibility fallback, modules that still exist, look-alike names
         Example(
             """

@@ -5,14 +5,25 @@ from __future__ import annotations
 import re
 
 import libcst as cst
+from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
-from finfix.sdk.names import code_of, is_docstring, qualified_names, resolves_to
+from finfix.sdk.names import code_of, qualified_names, resolves_to
 from finfix.sdk.rule import Example, Rule, Safety
+from finfix.codemods.python.silent_except_nodes import (
+    _after_imports, _imports_logging, _silent_body, _with_log,
+)
 
 BROAD = ("builtins.Exception", "builtins.BaseException")
 LOGGER_NAMES = ("logger", "log", "_logger", "_log", "LOGGER", "LOG", "_LOGGER", "_LOG")
 _SILENT_HANDLER = re.compile(r"\bexcept\b[^:]*:\s*(?:pass\b|\.\.\.|continue\b)")
+#: Levels Python's last-resort handler does not print (it prints WARNING and above to stderr).
+QUIET_LEVELS = ("debug", "info")
+LEVELS = (*QUIET_LEVELS, "warning", "error", "exception")
+LOUD_REASON = (
+    "with no logging configured, Python prints each `{level}` record and its traceback to stderr, "
+    "so the program's output changes whenever this handler runs"
+)
 NARROW_REASON = (
     "a bare `except:` also catches KeyboardInterrupt, SystemExit and GeneratorExit; "
     "`except Exception:` lets them through"
@@ -23,10 +34,13 @@ class SilentExcept(Rule):
     """## What it does
     Finds `try` handlers that swallow every error without a trace: a body of only `pass` (or `...`, or
     `continue`) under `except Exception:`, `except BaseException:` (also inside a tuple), `except Exception
-    as e:` or a bare `except:`. The fix logs the exception: `logger.exception("Ignored error in f()")`, or
-    `logger.debug(..., exc_info=True)` inside a loop (no log floods); a `continue` is kept. It reuses the
-    module's logger (`logger`, `log`, `_logger`, `LOGGER`, ... `= logging.getLogger(...)`); if there is
-    none it adds `import logging` and `logger = logging.getLogger(__name__)` after the imports.
+    as e:` or a bare `except:`. The fix logs the exception at debug level, with its traceback:
+    `logger.debug("Ignored error in f()", exc_info=True)`; a `continue` is kept. It reuses the module's
+    logger (`logger`, `log`, `_logger`, `LOGGER`, ... `= logging.getLogger(...)`); if there is none it
+    adds `logger = logging.getLogger(__name__)` after the module's imports, and `import logging` to its
+    import block unless the block has it already (a late `import logging` further down runs after the
+    logger line, so it does not count). The option `level` (`debug`, `info`, `warning`, `error`,
+    `exception`) asks for a louder call; inside a loop the call stays at debug level (no log floods).
 
     A bare `except:` becomes `except BaseException:` + log (safe: the same exceptions are caught); with
     unsafe fixes it becomes `except Exception:` + log, which is usually what was meant.
@@ -53,12 +67,16 @@ class SilentExcept(Rule):
         try:
             return psutil.cpu_percent()
         except Exception:
-            logger.exception("Ignored error in poll_cpu()")
+            logger.debug("Ignored error in poll_cpu()", exc_info=True)
     ```
 
     ## Fix safety
-    Safe: control flow is unchanged, only a log record is added (bare `except:` is kept as
-    `except BaseException:`). Narrowing a bare `except:` to `except Exception:` is unsafe: KeyboardInterrupt,
+    Safe: control flow is unchanged and nothing is printed: a debug record is dropped unless the
+    application configured logging to show it (with no handler configured, Python 3.11-3.14 print only
+    WARNING and above). Such handlers are often ordinary control flow (an `int(v)` fallback, a probe),
+    so a louder `level` (`warning`, `error`, `exception`) is an unsafe fix: with no logging configured,
+    every failure then prints an error and a traceback to stderr. A bare `except:` is kept as
+    `except BaseException:`. Narrowing a bare `except:` to `except Exception:` is unsafe: KeyboardInterrupt,
     SystemExit and GeneratorExit are no longer swallowed.
 
     ## Not touched
@@ -74,6 +92,7 @@ class SilentExcept(Rule):
     summary = "`except Exception: pass` / bare `except: pass` hides errors; log them."
     safety = Safety.SAFE
     triggers = ("except",)
+    options = {"level": "debug"}
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ParentNodeProvider, ScopeProvider)
 
     @classmethod
@@ -95,8 +114,9 @@ class SilentExcept(Rule):
                     pass
             """,
             """
-            import psutil
             import logging
+
+            import psutil
 
             logger = logging.getLogger(__name__)
 
@@ -105,7 +125,7 @@ class SilentExcept(Rule):
                 try:
                     return psutil.cpu_percent()
                 except Exception:
-                    logger.exception("Ignored error in poll_cpu()")
+                    logger.debug("Ignored error in poll_cpu()", exc_info=True)
             """,
         ),
         # A bare except keeps catching everything (safe) ...
@@ -130,7 +150,7 @@ class SilentExcept(Rule):
                     try:
                         self.send()
                     except BaseException:
-                        log.exception("Ignored error in Monitor.check()")
+                        log.debug("Ignored error in Monitor.check()", exc_info=True)
             """,
         ),
         # ... and is narrowed to Exception with unsafe fixes.
@@ -147,11 +167,26 @@ class SilentExcept(Rule):
             logger = logging.getLogger(__name__)
             def check():
                 try: send()
-                except Exception: logger.exception("Ignored error in check()")
+                except Exception: logger.debug("Ignored error in check()", exc_info=True)
             """,
             unsafe=True,
         ),
-        # In a loop: debug with exc_info, and `continue` is kept.
+        # A louder level prints to stderr when logging is not configured: unsafe, and only on request.
+        Example(
+            "import logging\nlogger = logging.getLogger(__name__)\ndef f():\n    try:\n        g()\n"
+            "    except Exception:\n        pass\n",
+            "import logging\nlogger = logging.getLogger(__name__)\ndef f():\n    try:\n        g()\n"
+            "    except Exception:\n        logger.exception(\"Ignored error in f()\")\n",
+            unsafe=True,
+            options={"level": "exception"},
+        ),
+        Example(
+            "import logging\nlogger = logging.getLogger(__name__)\ndef f():\n    try:\n        g()\n"
+            "    except Exception:\n        pass\n",
+            reported=True,
+            options={"level": "warning"},
+        ),
+        # In a loop: `continue` is kept.
         Example(
             """
             \"\"\"Prices.\"\"\"
@@ -198,16 +233,48 @@ class SilentExcept(Rule):
             import sys
             """,
             """
-            import os
             import logging
+            import os
 
             logger = logging.getLogger(__name__)
 
             try:
                 os.nice(1)
             except Exception:
-                logger.exception("Ignored error at module level")
+                logger.debug("Ignored error at module level", exc_info=True)
             import sys
+            """,
+        ),
+        # A late `import logging` runs after the logger line: the import block gets its own.
+        Example(
+            """
+            import os
+
+
+            def f():
+                try:
+                    os.nice(1)
+                except Exception:
+                    pass
+
+
+            import logging
+            """,
+            """
+            import logging
+            import os
+
+            logger = logging.getLogger(__name__)
+
+
+            def f():
+                try:
+                    os.nice(1)
+                except Exception:
+                    logger.debug("Ignored error in f()", exc_info=True)
+
+
+            import logging
             """,
         ),
         # Reported only: __del__, atexit callbacks.
@@ -269,7 +336,6 @@ class SilentExcept(Rule):
         self._frames: list[tuple[str, object]] = []  # ("def", name) | ("class", (name, is_logging)) | ("loop", None)
         self._atexit = self._atexit_callbacks(node)
         self._logger, self._logger_index = self._find_logger(node)
-        self._logging_imported = self._imports_logging(node)
         self._need_logger = False
         self._earliest_import_time: int | None = None  # top-level index of the first import-time fix
 
@@ -354,16 +420,6 @@ class SilentExcept(Rule):
             return name, found[name]
         return None, -1
 
-    def _imports_logging(self, module: cst.Module) -> bool:
-        for stmt in module.body:
-            if isinstance(stmt, cst.SimpleStatementLine):
-                for small in stmt.body:
-                    if isinstance(small, cst.Import) and any(
-                        code_of(a.name) == "logging" and a.asname is None for a in small.names
-                    ):
-                        return True
-        return False
-
     # -- the handlers ----------------------------------------------------------------------------
     def leave_ExceptHandler(
         self, original_node: cst.ExceptHandler, updated_node: cst.ExceptHandler
@@ -396,16 +452,21 @@ class SilentExcept(Rule):
             self.report(original_node, message, reason=why_not)
             return updated_node
 
+        level = str(self.option("level") or "debug").lower()
+        if level not in LEVELS or self._in_loop():
+            level = "debug"  # in a loop: one record per failure, so never louder than debug
+        loud = level not in QUIET_LEVELS
         narrow = bare and self.session.settings.unsafe_fixes
         if bare and not narrow:
-            message += "; log it (kept as `except BaseException:`; narrowing to `except Exception:` is an unsafe fix)"
-            fix, reason = Safety.SAFE, ""
+            message += "; log it (kept as `except BaseException:`)"
         elif narrow:
             message += "; narrow it to `except Exception:` and log it"
-            fix, reason = Safety.UNSAFE, NARROW_REASON
         else:
             message += "; log it"
-            fix, reason = Safety.SAFE, ""
+        reasons = [NARROW_REASON] if narrow else []
+        if loud:
+            reasons.append(LOUD_REASON.format(level=level.upper() if level != "exception" else "ERROR"))
+        fix, reason = (Safety.UNSAFE, "; ".join(reasons)) if reasons else (Safety.SAFE, "")
         if not self.report(original_node, message, fix=fix, reason=reason):
             return updated_node
 
@@ -417,10 +478,10 @@ class SilentExcept(Rule):
                     self._earliest_import_time = index
         classes = [info[0] for kind, info in self._frames if kind == "class"]  # type: ignore[index]
         where = f"in {function}()" if function else f"in class {classes[-1]}" if classes else "at module level"
-        if self._in_loop():
-            call = f'{logger}.debug("Ignored error {where}", exc_info=True)'
-        else:
+        if level == "exception":
             call = f'{logger}.exception("Ignored error {where}")'
+        else:
+            call = f'{logger}.{level}("Ignored error {where}", exc_info=True)'
         new = updated_node.with_changes(body=_with_log(updated_node.body, call))
         if bare:
             new = new.with_changes(
@@ -489,96 +550,14 @@ class SilentExcept(Rule):
         at = _after_imports(body)
         if self._earliest_import_time is not None:
             at = min(at, self._earliest_import_time)
-        new: list[cst.BaseStatement] = []
-        if not self._logging_imported:
-            new.append(cst.parse_statement("import logging\n"))
-            if at > 0 and not isinstance(body[at - 1], cst.SimpleStatementLine):  # after a try/if block
-                new[0] = new[0].with_changes(leading_lines=[cst.EmptyLine()])
-        new.append(
-            cst.parse_statement("logger = logging.getLogger(__name__)\n").with_changes(
-                leading_lines=[cst.EmptyLine()]
-            )
+        if not _imports_logging(body[:at]):
+            # the engine puts it in the module's first import block, which ends before `at`
+            AddImportsVisitor.add_needed_import(self.context, "logging")
+        logger = cst.parse_statement("logger = logging.getLogger(__name__)\n").with_changes(
+            leading_lines=[cst.EmptyLine()]
         )
         if at < len(body) and not any(line.comment is None for line in body[at].leading_lines):
             blank = 2 if isinstance(body[at], (cst.FunctionDef, cst.ClassDef)) else 1
             body[at] = body[at].with_changes(leading_lines=[cst.EmptyLine()] * blank + list(body[at].leading_lines))
-        body[at:at] = new
+        body.insert(at, logger)
         return updated_node.with_changes(body=body)
-
-
-def _silent_body(body: cst.BaseSuite) -> str | None:
-    """'pass' / '...' / 'continue' when the handler body does nothing else, else None."""
-    if isinstance(body, cst.SimpleStatementSuite):
-        smalls = list(body.body)
-    else:
-        smalls = []
-        for stmt in body.body:
-            if not isinstance(stmt, cst.SimpleStatementLine):
-                return None
-            smalls.extend(stmt.body)
-    kinds = []
-    for s in smalls:
-        if isinstance(s, cst.Pass):
-            kinds.append("pass")
-        elif isinstance(s, cst.Expr) and isinstance(s.value, cst.Ellipsis):
-            kinds.append("...")
-        elif isinstance(s, cst.Continue):
-            kinds.append("continue")
-        else:
-            return None
-    if not kinds:
-        return None
-    return "continue" if "continue" in kinds else kinds[0]
-
-
-def _with_log(body: cst.BaseSuite, call: str) -> cst.BaseSuite:
-    log = cst.parse_statement(call + "\n")
-    assert isinstance(log, cst.SimpleStatementLine)
-    keep_continue = any(
-        isinstance(s, cst.Continue)
-        for stmt in ([body] if isinstance(body, cst.SimpleStatementSuite) else body.body)
-        for s in stmt.body  # type: ignore[attr-defined]
-    )
-    if isinstance(body, cst.SimpleStatementSuite):
-        smalls: list[cst.BaseSmallStatement] = [log.body[0]]
-        if keep_continue:
-            smalls = [log.body[0].with_changes(semicolon=cst.Semicolon(
-                whitespace_after=cst.SimpleWhitespace(" "))), cst.Continue()]
-        return body.with_changes(body=smalls)
-    lines: list[cst.BaseStatement] = [log.with_changes(leading_lines=body.body[0].leading_lines)]
-    if keep_continue:
-        lines.append(cst.SimpleStatementLine(body=[cst.Continue()]))
-    return body.with_changes(body=lines)
-
-
-def _after_imports(body: list[cst.BaseStatement]) -> int:
-    """Index just after the module's leading docstring and import block."""
-    at = 0
-    for index, stmt in enumerate(body):
-        if index == 0 and is_docstring(stmt):
-            at = 1
-            continue
-        if isinstance(stmt, cst.SimpleStatementLine) and all(
-            isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body
-        ):
-            at = index + 1
-            continue
-        if isinstance(stmt, (cst.Try, cst.If)) and _only_imports(stmt):
-            at = index + 1
-            continue
-        break
-    return at
-
-
-def _only_imports(stmt: cst.CSTNode) -> bool:
-    class Check(cst.CSTVisitor):
-        ok = True
-
-        def visit_SimpleStatementLine(self, node: cst.SimpleStatementLine) -> bool:
-            if not all(isinstance(s, (cst.Import, cst.ImportFrom, cst.Pass, cst.Assign)) for s in node.body):
-                self.ok = False
-            return False
-
-    check = Check()
-    stmt.visit(check)
-    return check.ok

@@ -64,7 +64,7 @@ class DatetimeUtcnow(Rule):
     examples = (
         Example(
             "from datetime import datetime\nstamp = datetime.utcnow()\n",
-            "from datetime import timezone, datetime\nstamp = datetime.now(timezone.utc).replace(tzinfo=None)\n",
+            "from datetime import datetime, timezone\nstamp = datetime.now(timezone.utc).replace(tzinfo=None)\n",
         ),
         Example(
             "import datetime\nstamp = datetime.datetime.utcnow()\n",
@@ -81,7 +81,7 @@ class DatetimeUtcnow(Rule):
         ),
         Example(
             "from datetime import datetime\nstamp = datetime.utcnow()\n",
-            "from datetime import timezone, datetime\nstamp = datetime.now(timezone.utc)\n",
+            "from datetime import datetime, timezone\nstamp = datetime.now(timezone.utc)\n",
             options={"aware": True},
             unsafe=True,
         ),

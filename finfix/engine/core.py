@@ -28,6 +28,8 @@ from finfix.engine.heap import large_parse, release_free_memory
 from finfix.engine.linemap import LineMap
 from finfix.engine.metadata import on_demand
 from finfix.results import FileResult, Finding, Safety, Settings
+from finfix.sdk.import_order import add_member, first_block, insert_import
+from finfix.sdk.names import code_of
 from finfix.sdk.rule import Rule
 
 
@@ -36,6 +38,13 @@ class SourceError(Exception):
 
 
 _SUPPRESS = re.compile(r"#\s*finfix:\s*ignore(?:\[(?P<codes>[^\]]*)\])?", re.IGNORECASE)
+#: flake8 / ruff `noqa` comments: bare (every rule) or followed by `: CODE, CODE`.
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+#: Codes of the same checks in other linters, so code annotated for them is respected.
+PEER_CODES = {
+    "B006": "FX101", "PD002": "FX201", "PD011": "FX202", "NPY201": "FX401", "NPY001": "FX402",
+    "S110": "FX102", "DTZ003": "FX103", "DTZ004": "FX103",
+}
 
 
 @dataclass
@@ -236,36 +245,70 @@ class FileSession:
 
     def _comments(self) -> dict[int, str]:
         """Line -> comment text of the current code, tokenized once per version of the file."""
-        if getattr(self, "_comment_cache", None) is None or self._comment_cache[0] is not self._current_lines:
+        return self._tokens()[0]
+
+    def _signatures(self) -> list[tuple[int, int]]:
+        """``(def line, line of the closing ':')`` of every signature spanning several lines."""
+        return self._tokens()[1]
+
+    def _tokens(self) -> tuple[dict[int, str], list[tuple[int, int]]]:
+        if getattr(self, "_token_cache", None) is None or self._token_cache[0] is not self._current_lines:
             comments: dict[int, str] = {}
+            signatures: list[tuple[int, int]] = []
+            open_def: list[int] = []  # the def line, while its signature is read
+            depth = 0
             readline = iter(line + "\n" for line in self._current_lines).__next__
             try:
                 for tok in tokenize.generate_tokens(readline):
                     if tok.type == tokenize.COMMENT:
                         comments[tok.start[0]] = tok.string
+                    elif tok.type == tokenize.NAME and tok.string == "def" and not open_def:
+                        open_def, depth = [tok.start[0]], 0
+                    elif open_def and tok.type == tokenize.OP:
+                        if tok.string in "([{":
+                            depth += 1
+                        elif tok.string in ")]}":
+                            depth -= 1
+                        elif tok.string == ":" and depth == 0:
+                            if tok.start[0] > open_def[0]:
+                                signatures.append((open_def[0], tok.start[0]))
+                            open_def = []
             except (tokenize.TokenError, SyntaxError):
                 pass  # keep what was read; the file parsed, so this is an edge of the tokenizer
-            self._comment_cache = (self._current_lines, comments)
-        return self._comment_cache[1]
+            self._token_cache = (self._current_lines, (comments, signatures))
+        return self._token_cache[1]
 
     def _suppressed(self, code: str, first: int, last: int) -> bool:
-        for lineno in {first, last}:
-            if not 1 <= lineno <= len(self._current_lines):
+        lines = {first, last}
+        for def_line, colon_line in self._signatures():  # a comment on `def f(` covers its parameters
+            if def_line <= first <= colon_line:
+                lines.update((def_line, colon_line))
+        comments = self._comments()
+        for lineno in lines:
+            comment = comments.get(lineno)
+            if comment is None:  # no comment there (a marker inside a string is not one)
                 continue
-            line = self._current_lines[lineno - 1]
-            if "#" not in line:
-                continue
-            comment = self._comments().get(lineno)
-            if comment is None:  # the marker is inside a string, not a comment
-                continue
-            for m in _SUPPRESS.finditer(comment):
-                codes = m.group("codes")
-                if codes is None:
-                    return True
-                wanted = {c.strip().upper() for c in codes.split(",") if c.strip()}
-                if code.upper() in wanted:
-                    return True
+            if _comment_suppresses(comment, code):
+                return True
         return False
+
+
+def _comment_suppresses(comment: str, code: str) -> bool:
+    code = code.upper()
+    for m in _SUPPRESS.finditer(comment):
+        codes = m.group("codes")
+        if codes is None:
+            return True
+        if code in {c.strip().upper() for c in codes.split(",") if c.strip()}:
+            return True
+    for m in _NOQA.finditer(comment):
+        codes = m.group("codes")
+        if codes is None:
+            return True
+        named = {c.upper() for c in re.split(r"[,\s]+", codes) if c}
+        if code in named or any(PEER_CODES.get(c) == code for c in named):
+            return True
+    return False
 
 
 class _Pos:
@@ -356,11 +399,77 @@ def _import_edits_queued(context: CodemodContext) -> bool:
 
 def _apply_import_edits(tree: cst.Module, context: CodemodContext) -> cst.Module:
     scratch = context.scratch
-    if scratch.get(AddImportsVisitor.CONTEXT_KEY):
-        tree = AddImportsVisitor(context).transform_module(tree)
+    requests = scratch.get(AddImportsVisitor.CONTEXT_KEY)
+    if requests:
+        tree, rest = _add_imports_sorted(tree, requests)
+        scratch[AddImportsVisitor.CONTEXT_KEY] = rest
+        if rest:  # relative imports: LibCST's placement
+            tree = AddImportsVisitor(context).transform_module(tree)
     if scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
         tree = RemoveImportsVisitor(context).transform_module(tree)
     return tree
+
+
+def _add_imports_sorted(tree: cst.Module, requests: Sequence[Any]) -> tuple[cst.Module, list[Any]]:
+    """Add the imports fixes asked for where isort / ruff `I001` would put them (see
+    `finfix.sdk.import_order`); an import the module already has at its top level is not repeated.
+    Returns the new tree and the requests left to LibCST (relative imports)."""
+    body = list(tree.body)
+    rest: list[Any] = []
+    seen: set[tuple[str, str | None, str | None]] = set()
+    inserted = False  # a new import line: isort wants a blank line after the block
+    for item in requests:
+        key = (item.module, item.obj_name, item.alias)
+        if key in seen:
+            continue
+        seen.add(key)
+        if item.relative:
+            rest.append(item)
+            continue
+        # only the first import block counts: a late import runs after the code that now needs it
+        if _has_import(body[: first_block(body)[1]], item.module, item.obj_name, item.alias):
+            continue
+        if item.obj_name is None:
+            alias = f" as {item.alias}" if item.alias else ""
+            insert_import(body, cst.parse_statement(f"import {item.module}{alias}\n"))  # type: ignore[arg-type]
+            inserted = True
+            continue
+        start, end = first_block(body)
+        for index in range(start, end):
+            stmt = body[index]
+            node = stmt.body[0]  # type: ignore[attr-defined]
+            if (len(stmt.body) == 1 and isinstance(node, cst.ImportFrom) and not node.relative  # type: ignore[attr-defined]
+                    and node.module is not None and code_of(node.module) == item.module
+                    and not isinstance(node.names, cst.ImportStar)):
+                body[index] = add_member(stmt, item.obj_name, item.alias)  # type: ignore[arg-type]
+                break
+        else:
+            alias = f" as {item.alias}" if item.alias else ""
+            stmt = cst.parse_statement(f"from {item.module} import {item.obj_name}{alias}\n")
+            insert_import(body, stmt)  # type: ignore[arg-type]
+            inserted = True
+    if inserted:
+        start, end = first_block(body)
+        if start < end < len(body) and not body[end].leading_lines:  # isort: a blank line ends the block
+            body[end] = body[end].with_changes(leading_lines=[cst.EmptyLine()])
+    return tree.with_changes(body=body), rest
+
+
+def _has_import(body: Sequence[cst.BaseStatement], module: str, obj: str | None, alias: str | None) -> bool:
+    for stmt in body:
+        if not isinstance(stmt, cst.SimpleStatementLine):
+            continue
+        for small in stmt.body:
+            if obj is None and isinstance(small, cst.Import):
+                if any(code_of(a.name) == module and (a.evaluated_alias == alias) for a in small.names):
+                    return True
+            elif obj is not None and isinstance(small, cst.ImportFrom) and not small.relative \
+                    and small.module is not None and code_of(small.module) == module:
+                if isinstance(small.names, cst.ImportStar):
+                    return True
+                if any(code_of(a.name) == obj and a.evaluated_alias == alias for a in small.names):
+                    return True
+    return False
 
 
 def process_source(

@@ -65,9 +65,10 @@ def code_of(node: cst.CSTNode) -> str:
 
 
 def short_code(node: cst.CSTNode, limit: int = 40) -> str:
-    """One-line source of ``node`` for messages: whitespace collapsed, cut at ``limit`` characters."""
-    text = " ".join(code_of(node).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """One-line source of ``node`` for messages (see `finfix.sdk.snippets.snippet`)."""
+    from finfix.sdk.snippets import snippet
+
+    return snippet(node, limit)
 
 
 def keyword(call: cst.Call, name: str) -> cst.Arg | None:
@@ -110,14 +111,21 @@ def is_false(expr: cst.BaseExpression) -> bool:
     return isinstance(expr, cst.Name) and expr.value == "False"
 
 
-def remove_arg(args: Iterable[cst.Arg], target: cst.Arg) -> list[cst.Arg]:
-    """Drop ``target`` from an argument list and fix up the trailing comma of the new last argument."""
+def remove_arg(args: Iterable[cst.Arg], target: cst.Arg | None) -> list[cst.Arg]:
+    """Drop ``target`` from an argument list, leaving every other byte as it was.
+
+    When ``target`` is the last argument, the new last argument takes over its punctuation: its
+    trailing comma (or none) and the whitespace before the closing parenthesis, so `f(\n    a,\n
+    inplace=True,\n)` becomes `f(\n    a,\n)` and `f(a, inplace=True)` becomes `f(a)`.
+    """
+    args = list(args)
     kept = [a for a in args if a is not target]
-    if kept and target is not None:
-        last = kept[-1]
-        original_last = list(args)[-1]
-        if original_last is target and last.comma is not cst.MaybeSentinel.DEFAULT:
-            kept[-1] = last.with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    if target is None or not kept or len(kept) == len(args) or args[-1] is not target:
+        return kept
+    last = kept[-1]
+    if "#" in code_of(last.comma) if isinstance(last.comma, cst.Comma) else False:
+        return kept  # the comma's line holds a comment: keep it (a trailing comma is valid)
+    kept[-1] = last.with_changes(comma=target.comma, whitespace_after_arg=target.whitespace_after_arg)
     return kept
 
 

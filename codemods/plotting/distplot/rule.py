@@ -17,6 +17,7 @@ from finfix.sdk.names import code_of, may_resolve_to, qualified_names
 from finfix.sdk.nodes import arg_list, comma, keyword_arg
 from finfix.sdk.receivers import bound_in_function
 from finfix.sdk.rule import Example, Rule, Safety, TracksImports
+from finfix.sdk.snippets import snippet
 
 DISTPLOT = ("seaborn.distplot", "seaborn.distributions.distplot")
 # Grid methods that take a plotting function as their first argument.
@@ -461,6 +462,5 @@ def _module_of(names: set[str]) -> str:
     return "seaborn"
 
 
-def _short(call: cst.CSTNode, limit: int = 90) -> str:
-    src = code_of(call)
-    return src if len(src) <= limit else src[: limit - 1] + "…"
+def _short(call: cst.CSTNode, limit: int = 60) -> str:
+    return snippet(call, limit)
