@@ -108,7 +108,7 @@ def apply(
     ),
     jobs: Optional[int] = JobsOpt,
     interactive: bool = typer.Option(
-        False, "--interactive", "-i", help="Ask before applying each hunk (yes/no/all/quit); needs a terminal."
+        False, "--interactive", "-i", help="Ask before applying each fix (yes/no/all/quit); needs a terminal."
     ),
     verify: bool = typer.Option(
         False, "--verify", help="Run the differential harness first; apply only the rewrites whose functions verify."
@@ -117,15 +117,14 @@ def apply(
     shard: Optional[str] = ShardOpt,
 ) -> None:
     """Rewrite files with the selected rules' fixes (safe ones unless --unsafe-fixes)."""
+    from finfix import apply as applying
     from finfix import session
-    from finfix.report import diff
-    from finfix.report import text as report
-    from finfix.engine import writer
     from finfix.console import print_diff, stderr
+    from finfix.report import text as report
 
     if interactive and (dry_run or not sys.stdin.isatty()):
         raise _usage_error(
-            "--interactive asks about each hunk on a terminal"
+            "--interactive asks about each fix on a terminal"
             + (" and cannot be combined with --dry-run" if dry_run else ", but stdin is not one")
             + " (use --dry-run to see the diffs without writing)"
         )
@@ -136,44 +135,37 @@ def apply(
         )
     except session.UsageError as exc:
         raise _usage_error(str(exc))
-    summary, results = session.execute(plan, fix=True, jobs=jobs)
-    if verify:
-        results = _verify_before_apply(plan, results, summary)
-    if interactive:
-        from finfix import interactive as hunk_review
-
-        chosen = hunk_review.review(results, hunk_review.terminal_ask, print_diff, summary)
-        results = chosen.results
-        for path, why in chosen.rejected_files or ():
-            stderr().print(f"note: {path}: {why}", markup=False)
-    for r in results:
-        if not r.changed:
-            continue
-        summary.changed += 1
-        if dry_run:
-            print_diff(diff.unified(r.path, r.old or b"", r.new or b""))
-            continue
-        try:
-            writer.write_atomic(r.path, r.new or b"", r.old)
-        except writer.WriteError as exc:
-            summary.changed -= 1
-            summary.fixes.subtract(r.fixes_by_rule())  # nothing of this file was written
-            summary.errors.append((r.path, str(exc)))
-        except KeyboardInterrupt:
-            stderr().print(
-                f"interrupted: {summary.changed - 1} file(s) were written completely; {r.path} and the "
-                "files after it are untouched (no partial file is left). Run the command again to finish.",
-                markup=False,
-            )
-            raise typer.Exit(130)
-    summary.fixes = +summary.fixes  # drop rules whose count fell to zero
-    summary.sort()
-    _print_errors(summary.errors)
-    stderr().print(report.apply_footer(summary, dry_run=dry_run), markup=False)
-    if any(r.internal for r in results):
+    _, results = session.execute(plan, fix=True, jobs=jobs)
+    verdicts = applying.verify(plan, results, show=stderr().print) if verify else None
+    out = applying.apply(
+        results, verdicts=verdicts, review=_terminal_review(plan) if interactive else None,
+        dry_run=dry_run, show_diff=print_diff,
+    )
+    for path, why in out.notes:
+        stderr().print(f"note: {path}: {why}", markup=False)
+    if out.interrupted is not None:
+        stderr().print(applying.interrupted_message(out), markup=False)
+        raise typer.Exit(130)
+    _print_errors(out.summary.errors)
+    stderr().print(report.apply_footer(out.summary, dry_run=dry_run), markup=False)
+    if out.internal:
         raise typer.Exit(2)
-    failed = bool(summary.errors) or (dry_run and summary.changed > 0)
+    failed = bool(out.summary.errors) or (dry_run and out.summary.changed > 0)
     raise typer.Exit(1 if failed else 0)
+
+
+def _terminal_review(plan):
+    """`apply --interactive`: the review of :mod:`finfix.interactive`, asking on the terminal."""
+    from finfix import interactive, session
+    from finfix.console import print_diff
+
+    refix = interactive.engine_refix(plan.rules, session.settings_for(plan, fix=True))
+
+    def review(results):
+        chosen = interactive.review(results, interactive.terminal_ask, print_diff, refix)
+        return chosen.results, chosen.notes
+
+    return review
 
 
 @app.command("list")
@@ -271,26 +263,6 @@ def verify_cmd(
     raise typer.Exit(harness.exit_code(verdicts))
 
 
-def _verify_before_apply(plan, results, summary):
-    """`apply --verify`: keep only the rewrites whose functions verify; report the others."""
-    from finfix import harness
-    from finfix.console import stderr
-    from finfix.harness import sources
-
-    options = sources.settings_from_config(dict(plan.config.verify), examples=None, ulps=None, timeout=None)
-    verdicts = harness.verify_pairs(sources.pairs_from_results(results), project_root=plan.config.root, **options)
-    if verdicts:
-        stderr().print(harness.render_table(verdicts))
-    kept, rejected = sources.keep_verified(results, verdicts)
-    before, after = {r.path: r for r in results}, {r.path: r for r in kept}
-    for path, why in rejected:
-        summary.fixes.subtract(before[path].fixes_by_rule())
-        summary.fixes.update(after[path].fixes_by_rule())
-        stderr().print(f"note: {path}: {why}", markup=False)
-    summary.fixes = +summary.fixes  # drop the rules left with no fix
-    return kept
-
-
 @app.command()
 def pr(
     paths: Optional[List[str]] = PathsArg,
@@ -300,7 +272,9 @@ def pr(
     unsafe_fixes: Optional[bool] = typer.Option(
         None, "--unsafe-fixes/--no-unsafe-fixes", help="Also apply fixes that may change behaviour.", show_default=False
     ),
-    verify: bool = typer.Option(False, "--verify", help="Run the differential harness on the changed files."),
+    verify: bool = typer.Option(
+        False, "--verify", help="Run the differential harness first; commit only the rewrites whose functions verify."
+    ),
     body_file: Optional[str] = typer.Option(None, "--body-file", help="Write the PR body here (default: stdout)."),
     push: bool = typer.Option(False, "--push", help="Push the branch to origin."),
     open_pr: bool = typer.Option(False, "--open", help="Push, then open or update the PR with the `gh` CLI."),
@@ -325,6 +299,11 @@ def pr(
     try:
         outcome = pr_mod.run(request, log=log)
         _print_errors(sorted(outcome.errors.items()))
+        if outcome.interrupted is not None:
+            from finfix.apply import interrupted_message
+
+            log(interrupted_message(outcome.interrupted) + " The commits made so far are on the branch.")
+            raise typer.Exit(130)
         if not outcome.changed:
             print("nothing to do")
             raise typer.Exit(2 if outcome.internal else (1 if outcome.errors else 0))
