@@ -27,6 +27,10 @@ SelectOpt = typer.Option(None, "--select", help="Rules to run: codes, prefixes (
 IgnoreOpt = typer.Option(None, "--ignore", help="Rules to skip: codes, prefixes or names; comma-separated.")
 JobsOpt = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: one per core).")
 NoCacheOpt = typer.Option(False, "--no-cache", help="Neither read nor write the result cache (.finfix_cache/).")
+StdinFilenameOpt = typer.Option(
+    None, "--stdin-filename", metavar="PATH",
+    help="Read the source from stdin (path `-` or none), configured and reported as the file PATH.",
+)
 ShardOpt = typer.Option(
     None, "--shard", metavar="K/N", help="Process only shard K of N of the files (deterministic; for CI matrices)."
 )
@@ -63,17 +67,25 @@ def check(
     jobs: Optional[int] = JobsOpt,
     no_cache: bool = NoCacheOpt,
     shard: Optional[str] = ShardOpt,
+    stdin_filename: Optional[str] = StdinFilenameOpt,
 ) -> None:
     """Report findings as `path:line:col: CODE message [*]` ([*]: a fix is available)."""
     from finfix import session
     from finfix.report import text as report
 
     try:
-        # lazy_rules: a run served from the cache never imports the rules (nor LibCST)
-        plan = session.plan(
-            paths or [], select=select, ignore=ignore, shard=shard, cache=False if no_cache else None, lazy_rules=True
-        )
-        summary, results = session.execute(plan, fix=False, jobs=jobs)
+        stdin = _stdin_name(paths, stdin_filename)
+        if stdin is not None:
+            plan = session.plan_stdin(stdin, select=select, ignore=ignore)
+            results = [session.run_source(plan, sys.stdin.buffer.read(), fix=False)]
+            summary = _summary_of(results)
+        else:
+            # lazy_rules: a run served from the cache never imports the rules (nor LibCST)
+            plan = session.plan(
+                paths or [], select=select, ignore=ignore, shard=shard, cache=False if no_cache else None,
+                lazy_rules=True,
+            )
+            summary, results = session.execute(plan, fix=False, jobs=jobs)
     except session.UsageError as exc:
         raise _usage_error(str(exc))
     if output_format is CheckFormat.json:
@@ -115,8 +127,12 @@ def apply(
     ),
     no_cache: bool = NoCacheOpt,
     shard: Optional[str] = ShardOpt,
+    stdin_filename: Optional[str] = StdinFilenameOpt,
 ) -> None:
-    """Rewrite files with the selected rules' fixes (safe ones unless --unsafe-fixes)."""
+    """Rewrite files with the selected rules' fixes (safe ones unless --unsafe-fixes).
+
+    With `-` (or --stdin-filename), the source comes from stdin and the fixed source goes to stdout.
+    """
     from finfix import apply as applying
     from finfix import session
     from finfix.console import print_diff, stderr
@@ -129,6 +145,12 @@ def apply(
             + " (use --dry-run to see the diffs without writing)"
         )
     try:
+        stdin = _stdin_name(paths, stdin_filename)
+        if stdin is not None:
+            if interactive or verify:
+                raise session.UsageError("--interactive and --verify work on files, not on stdin")
+            plan = session.plan_stdin(stdin, select=select, ignore=ignore, unsafe_fixes=unsafe_fixes)
+            raise typer.Exit(_apply_stdin(plan, dry_run=dry_run))
         plan = session.plan(
             paths or [], select=select, ignore=ignore, unsafe_fixes=unsafe_fixes,
             shard=shard, cache=False if no_cache else None,
@@ -152,6 +174,53 @@ def apply(
         raise typer.Exit(2)
     failed = bool(out.summary.errors) or (dry_run and out.summary.changed > 0)
     raise typer.Exit(1 if failed else 0)
+
+
+def _stdin_name(paths: Optional[List[str]], stdin_filename: Optional[str]) -> Optional[str]:
+    """The name stdin's source goes by, or None when the run reads files."""
+    from finfix.session import UsageError
+
+    if paths and "-" in paths:
+        if len(paths) > 1:
+            raise UsageError("`-` (stdin) cannot be combined with other paths")
+        return stdin_filename or "-"
+    if stdin_filename and not paths:
+        return stdin_filename
+    if stdin_filename:
+        raise UsageError("--stdin-filename reads stdin: give `-` or no path")
+    return None
+
+
+def _summary_of(results):
+    from finfix.apply import summarize
+
+    return summarize(results)
+
+
+def _apply_stdin(plan, *, dry_run: bool) -> int:
+    """`finfix apply -`: the fixed source (or, --dry-run, the diff) on stdout; the footer on stderr.
+
+    The source comes back unchanged when it cannot be fixed, so an editor that replaces its buffer
+    with the output never loses it."""
+    from finfix import session
+    from finfix.console import print_diff, stderr
+    from finfix.report import diff
+    from finfix.report import text as report
+
+    raw = sys.stdin.buffer.read()
+    r = session.run_source(plan, raw, fix=True)
+    if dry_run:
+        if r.changed:
+            print_diff(diff.unified(r.path, raw, r.new or b""))
+    else:
+        sys.stdout.buffer.write(r.new if r.changed and r.new is not None else raw)
+        sys.stdout.flush()
+    summary = _summary_of([r])
+    _print_errors(summary.errors)
+    stderr().print(report.apply_footer(summary, dry_run=dry_run), markup=False)
+    if r.internal:
+        return 2
+    return 1 if r.error or (dry_run and r.changed) else 0
 
 
 def _terminal_review(plan):

@@ -87,16 +87,7 @@ def plan(
 ) -> Plan:
     targets = list(targets) or ["."]
     shard_kn = parse_shard(shard) if shard else None
-    try:
-        cfg = config_mod.load(Path(targets[0]))
-    except config_mod.ConfigError as exc:
-        raise UsageError(str(exc)) from None
-    cfg = cfg.with_cli(
-        select=config_mod.parse_codes(list(select) if select else None),
-        ignore=config_mod.parse_codes(list(ignore) if ignore else None),
-        unsafe_fixes=unsafe_fixes,
-        cache=cache,
-    )
+    cfg = _config(Path(targets[0]), select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, cache=cache)
     found = files.discover(
         targets,
         exclude=(*cfg.exclude, *extra_exclude),
@@ -113,6 +104,47 @@ def plan(
     if not lazy_rules:
         p.rules  # noqa: B018  (resolve now: selector errors before any work)
     return p
+
+
+def _config(
+    start: Path,
+    *,
+    select: Sequence[str] | None,
+    ignore: Sequence[str] | None,
+    unsafe_fixes: bool | None,
+    cache: bool | None = None,
+) -> config_mod.Config:
+    try:
+        cfg = config_mod.load(start)
+    except config_mod.ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    return cfg.with_cli(
+        select=config_mod.parse_codes(list(select) if select else None),
+        ignore=config_mod.parse_codes(list(ignore) if ignore else None),
+        unsafe_fixes=unsafe_fixes,
+        cache=cache,
+    )
+
+
+def plan_stdin(
+    filename: str,
+    *,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    unsafe_fixes: bool | None = None,
+) -> Plan:
+    """A run over source read from stdin, configured as the file ``filename`` would be (which need
+    not exist: an editor's unsaved buffer)."""
+    p = Plan(_config(Path(filename), select=select, ignore=ignore, unsafe_fixes=unsafe_fixes), (filename,))
+    p.rules  # noqa: B018  (resolve now: selector errors before any work)
+    return p
+
+
+def run_source(p: Plan, raw: bytes, *, fix: bool) -> FileResult:
+    """The plan's rules on ``raw``, the content of its one path (``finfix check -``)."""
+    from finfix.engine.core import process_source
+
+    return process_source(p.paths[0], raw, p.rules, settings_for(p, fix=fix))
 
 
 def parse_shard(text: str) -> tuple[int, int]:
