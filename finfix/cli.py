@@ -31,6 +31,10 @@ StdinFilenameOpt = typer.Option(
     None, "--stdin-filename", metavar="PATH",
     help="Read the source from stdin (path `-` or none), configured and reported as the file PATH.",
 )
+ConfigOpt = typer.Option(
+    None, "--config", metavar="PATH",
+    help="Use this pyproject.toml for every file (default: the nearest one above each file).",
+)
 ShardOpt = typer.Option(
     None, "--shard", metavar="K/N", help="Process only shard K of N of the files (deterministic; for CI matrices)."
 )
@@ -68,6 +72,7 @@ def check(
     no_cache: bool = NoCacheOpt,
     shard: Optional[str] = ShardOpt,
     stdin_filename: Optional[str] = StdinFilenameOpt,
+    config_file: Optional[str] = ConfigOpt,
 ) -> None:
     """Report findings as `path:line:col: CODE message [*]` ([*]: a fix is available)."""
     from finfix import session
@@ -76,14 +81,14 @@ def check(
     try:
         stdin = _stdin_name(paths, stdin_filename)
         if stdin is not None:
-            plan = session.plan_stdin(stdin, select=select, ignore=ignore)
+            plan = session.plan_stdin(stdin, select=select, ignore=ignore, config_file=config_file)
             results = [session.run_source(plan, sys.stdin.buffer.read(), fix=False)]
             summary = _summary_of(results)
         else:
             # lazy_rules: a run served from the cache never imports the rules (nor LibCST)
             plan = session.plan(
                 paths or [], select=select, ignore=ignore, shard=shard, cache=False if no_cache else None,
-                lazy_rules=True,
+                lazy_rules=True, config_file=config_file,
             )
             summary, results = session.execute(plan, fix=False, jobs=jobs)
     except session.UsageError as exc:
@@ -128,6 +133,7 @@ def apply(
     no_cache: bool = NoCacheOpt,
     shard: Optional[str] = ShardOpt,
     stdin_filename: Optional[str] = StdinFilenameOpt,
+    config_file: Optional[str] = ConfigOpt,
 ) -> None:
     """Rewrite files with the selected rules' fixes (safe ones unless --unsafe-fixes).
 
@@ -149,11 +155,13 @@ def apply(
         if stdin is not None:
             if interactive or verify:
                 raise session.UsageError("--interactive and --verify work on files, not on stdin")
-            plan = session.plan_stdin(stdin, select=select, ignore=ignore, unsafe_fixes=unsafe_fixes)
+            plan = session.plan_stdin(
+                stdin, select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, config_file=config_file
+            )
             raise typer.Exit(_apply_stdin(plan, dry_run=dry_run))
         plan = session.plan(
             paths or [], select=select, ignore=ignore, unsafe_fixes=unsafe_fixes,
-            shard=shard, cache=False if no_cache else None,
+            shard=shard, cache=False if no_cache else None, config_file=config_file,
         )
     except session.UsageError as exc:
         raise _usage_error(str(exc))
@@ -228,13 +236,31 @@ def _terminal_review(plan):
     from finfix import interactive, session
     from finfix.console import print_diff
 
-    refix = interactive.engine_refix(plan.rules, session.settings_for(plan, fix=True))
+    def refix(result, keys):
+        own = plan.for_path(result.path)  # configured as the file is
+        return interactive.engine_refix(own.rules, session.settings_for(own, fix=True))(result, keys)
 
     def review(results):
         chosen = interactive.review(results, interactive.terminal_ask, print_diff, refix)
         return chosen.results, chosen.notes
 
     return review
+
+
+@app.command("show-settings")
+def show_settings(
+    path: str = typer.Argument(..., help="A file (need not exist) or directory."),
+    config_file: Optional[str] = ConfigOpt,
+) -> None:
+    """The settings that apply to PATH, and the pyproject.toml they come from."""
+    from finfix import session
+    from finfix.report.settings import render
+
+    try:
+        plan = session.plan_stdin(path, config_file=config_file)
+    except session.UsageError as exc:
+        raise _usage_error(str(exc))
+    sys.stdout.write(render(path, plan.config, plan.rules))
 
 
 @app.command("list")
