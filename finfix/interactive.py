@@ -19,10 +19,13 @@ its import. Fixes of two functions are two units however close they are.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from finfix.report.diff import unified
 from finfix.results import FileResult, Finding, Safety, Settings
+
+if TYPE_CHECKING:
+    from finfix.session import Plan
 
 Key = tuple[str, int, int]
 #: ``refix(result, keys)``: the file of ``result`` fixed again with only the fixes of ``keys``.
@@ -151,3 +154,19 @@ def terminal_ask(prompt: str) -> str:
     from finfix.console import stdout
 
     return stdout().input(prompt, markup=False)
+
+
+def terminal_review(plan: Plan):
+    """`apply --interactive`: the review of :mod:`finfix.interactive`, asking on the terminal."""
+    from finfix import session
+    from finfix.console import print_diff
+
+    def refix(result: FileResult, keys: frozenset[Key]) -> FileResult:
+        own = plan.for_path(result.path)  # configured as the file is
+        return engine_refix(own.rules, session.settings_for(own, fix=True))(result, keys)
+
+    def on_terminal(results: list[FileResult]) -> tuple[list[FileResult], list[tuple[str, str]]]:
+        chosen = review(results, terminal_ask, print_diff, refix)
+        return chosen.results, chosen.notes
+
+    return on_terminal
