@@ -50,11 +50,12 @@ _FAILS = re.compile(r"\b(removed|raises?|no longer exists?|TypeError|AttributeEr
 
 
 def level(f: Finding) -> str:
-    """SARIF level by kind: report-only hygiene is a note; code that fails on current libraries (its
-    message says removed/raises) an error; a deprecation a warning. Judged from the message."""
-    if f.fix is Safety.DETECT:
-        return "note"
-    return "error" if _FAILS.search(f.message) else "warning"
+    """SARIF level by kind: code that fails on current libraries (its message says removed/raises) is
+    an error, whether finfix can fix it or not; other report-only findings (hygiene) are notes; the
+    rest (deprecations) warnings. Judged from the message: rules do not declare a kind yet."""
+    if _FAILS.search(f.message):
+        return "error"
+    return "note" if f.fix is Safety.DETECT else "warning"
 
 
 def _fingerprint(f: Finding, line: str | None, seen: Counter[str]) -> str:
