@@ -93,24 +93,51 @@ class Config:
 
 
 class Finder:
-    """The configuration of each file: the nearest pyproject.toml with ``[tool.finfix]`` above it.
+    """The configuration of each file: the nearest pyproject.toml with ``[tool.finfix]`` above it (else
+    the nearest pyproject.toml at all), as :func:`load` finds it.
 
-    Folders are looked up once each, so a run over thousands of files reads each pyproject.toml once.
+    Each folder is looked at once and each pyproject.toml read once, however many files a run covers,
+    and files configured by one pyproject.toml share one :class:`Config` object.
     """
 
-    def __init__(self) -> None:
-        self._by_dir: dict[Path, Config] = {}
+    _NONE: tuple[Path | None, dict[str, Any], Path | None, dict[str, Any]] = (None, {}, None, {})
 
-    def for_path(self, path: Path) -> Config:
-        try:
-            start = Path(os.path.abspath(path))
-            here = start if start.is_dir() else start.parent
-        except OSError:
-            here = Path.cwd()
+    def __init__(self) -> None:
+        self._by_dir: dict[str, Config] = {}
+        self._found: dict[Path, tuple[Path | None, dict[str, Any], Path | None, dict[str, Any]]] = {}
+        self._configs: dict[Path | None, Config] = {}
+
+    def for_file(self, path: str) -> Config:
+        """The configuration of the file ``path`` (a file: its folder is where the search starts)."""
+        here = os.path.dirname(os.path.abspath(path))
         found = self._by_dir.get(here)
         if found is None:
-            found = self._by_dir[here] = load(here)
+            try:
+                real = Path(os.path.realpath(here))
+            except OSError:
+                real = Path(here)
+            with_finfix, data, nearest, nearest_data = self._nearest(real)
+            source, table = (with_finfix, data) if with_finfix else (nearest, nearest_data)
+            found = self._configs.get(source)
+            if found is None:
+                found = self._configs[source] = _from_data(source, table) if source else Config()
+            self._by_dir[here] = found
         return found
+
+    def _nearest(self, directory: Path) -> tuple[Path | None, dict[str, Any], Path | None, dict[str, Any]]:
+        """(nearest with [tool.finfix], its data, nearest at all, its data), from ``directory`` up."""
+        known = self._found.get(directory)
+        if known is not None:
+            return known
+        candidate = directory / "pyproject.toml"
+        own = (candidate, _read_toml(candidate)) if candidate.is_file() else None
+        if own and "finfix" in own[1].get("tool", {}):
+            result = (own[0], own[1], own[0], own[1])
+        else:
+            up = self._nearest(directory.parent) if directory.parent != directory else self._NONE
+            result = (up[0], up[1], own[0], own[1]) if own else up
+        self._found[directory] = result
+        return result
 
 
 def find_pyproject(start: Path) -> tuple[Path | None, dict[str, Any]]:

@@ -46,7 +46,8 @@ class Plan:
         self.paths = tuple(paths)  # as shown to the user (relative to the cwd where possible)
         self._rules = tuple(rules) if rules is not None else None
         self._explicit = rules is not None  # narrowed to given rules, not chosen by the selection
-        self.configs = {p: c for p, c in (configs or {}).items() if p in set(self.paths) and c is not config}
+        mine = set(self.paths)
+        self.configs = {p: c for p, c in (configs or {}).items() if p in mine and c is not config}
 
     def config_of(self, path: str) -> config_mod.Config:
         return self.configs.get(path, self.config)
@@ -177,12 +178,12 @@ def _configs(
         base = primary
         if finder is not None:
             try:
-                raw = finder.for_path(Path(path))
+                raw = finder.for_file(path)
             except config_mod.ConfigError as exc:
                 raise UsageError(str(exc)) from None
             if raw.source != primary.source:
                 base = loaded.setdefault(id(raw), _with_cli(raw, **overrides))
-        own = base.for_file(Path(path))
+        own = base.for_file(Path(path)) if base.per_file_ignores else base
         if own is not base:  # one object per distinct ignore list, so groups stay few
             own = derived.setdefault((id(base), own.ignore), own)
         if own is not primary:
