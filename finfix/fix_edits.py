@@ -1,7 +1,7 @@
 """The edits of each fix, one fix at a time, for `check --format json|sarif` (and the language server
 to come): the file is fixed again with that fix alone (:attr:`Settings.fix_only`), so a fix's edits
-include the imports it adds. This re-runs the rules once per fixable finding: it is only done for the
-machine-readable formats."""
+include the imports it adds. This re-runs the finding's rule once per fixable finding: it is only
+done for the machine-readable formats."""
 
 from __future__ import annotations
 
@@ -38,7 +38,9 @@ def finding_edits(plan: Plan, results: Sequence[FileResult]) -> dict[tuple[str, 
         own = plan.for_path(r.path)
         settings = replace(session.settings_for(own, fix=True), unsafe_fixes=True)
         for key in keys:
-            alone = process_source(r.path, raw, own.rules, replace(settings, fix_only=frozenset({key})))
+            # only the finding's own rule: with one fix allowed, no other rule changes the tree it sees
+            rule = [rule for rule in own.rules if rule.code == key[0]]
+            alone = process_source(r.path, raw, rule, replace(settings, fix_only=frozenset({key})))
             if alone.changed and not alone.error and alone.new is not None:
                 out[(r.path, key)] = edits_between(text, decode(alone.new).text)
     return out

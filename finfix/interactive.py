@@ -57,7 +57,10 @@ def engine_refix(rules: Sequence[type], settings: Settings) -> Refix:
     from finfix.engine.core import process_source
 
     def refix(r: FileResult, keys: frozenset[Key]) -> FileResult:
-        return process_source(r.path, r.old or b"", rules, replace(settings, fix=True, fix_only=keys))
+        # one fix alone: only its rule needs to run (with one fix allowed, no other rule changes the tree)
+        codes = {code for code, _line, _col in keys}
+        chosen = [rule for rule in rules if rule.code in codes] if len(keys) == 1 else rules
+        return process_source(r.path, r.old or b"", chosen, replace(settings, fix=True, fix_only=keys))
 
     return refix
 
