@@ -372,7 +372,7 @@ def test_bad_input_json_lists_errors(project):
     assert run.exit_code == 1, run
     doc = json.loads(run.stdout)
     assert [e["path"] for e in doc["errors"]] == ["syntax.py"]
-    assert doc["summary"] == {"files": 2, "findings": 1, "fixable": 1, "errors": 1}
+    assert doc["summary"] == {"files": 2, "files_with_findings": 1, "findings": 1, "fixable": 1, "errors": 1}
 
 
 def test_unreadable_file_is_reported(project, monkeypatch):
@@ -548,7 +548,7 @@ def test_json_output_matches_the_documented_schema(project):
     lam = by_path["src/lam.py"]
     assert lam["fix"] is None and lam["reason"]
     assert doc["errors"] == [{"path": "src/broken.py", "message": "syntax error at line 1, column 7: invalid syntax"}]
-    assert doc["summary"] == {"files": 4, "findings": 2, "fixable": 1, "errors": 1}
+    assert doc["summary"] == {"files": 4, "files_with_findings": 2, "findings": 2, "fixable": 1, "errors": 1}
 
 
 # -- list / explain ----------------------------------------------------------------------------------------
