@@ -13,6 +13,9 @@ from enum import Enum
 from typing import List, Optional
 
 import typer
+from typer import core as _typer_core
+
+from finfix import __version__
 
 app = typer.Typer(
     name="finfix",
@@ -20,16 +23,71 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-PathsArg = typer.Argument(None, help="Files or directories (default: the current directory).", show_default=False)
-SelectOpt = typer.Option(None, "--select", help="Rules to run: codes, prefixes (FX2) or names; comma-separated.")
-IgnoreOpt = typer.Option(None, "--ignore", help="Rules to skip: codes, prefixes or names; comma-separated.")
-JobsOpt = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes (default: one per core).")
+
+def _metavar_only(self, ctx):  # noqa: ANN001
+    # Typer's help shows a type label per parameter (`<bool>`, `<list[str]>`, `<int range>`) that says
+    # nothing a user needs; show the metavar an option declares (`FILE`, `K/N`), else nothing.
+    return self.metavar
+
+
+_typer_core.TyperOption.display_type_rich = _metavar_only  # type: ignore[method-assign]
+_typer_core.TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"finfix {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False, "--version", "-V", callback=_version, is_eager=True, help="Print finfix's version and exit."
+    ),
+) -> None:
+    """Modernise scientific and financial Python code, and prove the numbers stay the same."""
+
+PathsArg = typer.Argument(
+    None, metavar="PATH", help="Files or directories (default: the current directory); `-`: stdin.",
+    show_default=False,
+)
+SelectOpt = typer.Option(
+    None, "--select", metavar="CODES", help="Rules to run: codes, prefixes (FX2) or names; comma-separated."
+)
+IgnoreOpt = typer.Option(None, "--ignore", metavar="CODES", help="Rules to skip: codes, prefixes or names; comma-separated.")
+JobsOpt = typer.Option(None, "--jobs", "-j", min=1, metavar="N", help="Worker processes (default: one per core).")
 NoCacheOpt = typer.Option(False, "--no-cache", help="Neither read nor write the result cache (.finfix_cache/).")
+StdinFilenameOpt = typer.Option(
+    None, "--stdin-filename", metavar="PATH",
+    help="Read the source from stdin (path `-` or none), configured and reported as the file PATH.",
+)
+ConfigOpt = typer.Option(
+    None, "--config", metavar="PATH",
+    help="Use this pyproject.toml for every file (default: the nearest one above each file).",
+)
 ShardOpt = typer.Option(
     None, "--shard", metavar="K/N", help="Process only shard K of N of the files (deterministic; for CI matrices)."
 )
+
+
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+QuietOpt = typer.Option(False, "--quiet", "-q", help="Print findings and errors only, no summary.")
+VerboseOpt = typer.Option(False, "--verbose", "-v", help="Also say which files and configuration the run uses.")
+ColorOpt = typer.Option(Color.auto, "--color", metavar="auto|always|never", help="Colours in the output.")
+
+
+class ApplyFormat(str, Enum):
+    text = "text"
+    json = "json"
 
 
 class CheckFormat(str, Enum):
@@ -47,11 +105,9 @@ def _usage_error(message: str) -> typer.Exit:
 
 
 def _print_errors(errors: list[tuple[str, str]]) -> None:
-    from finfix.console import stderr
-    from finfix.report.text import error_line
+    from finfix.console import print_errors
 
-    for path, message in errors:
-        stderr().print(error_line(path, message), markup=False, style="red")
+    print_errors(errors)
 
 
 @app.command()
@@ -59,42 +115,118 @@ def check(
     paths: Optional[List[str]] = PathsArg,
     select: Optional[List[str]] = SelectOpt,
     ignore: Optional[List[str]] = IgnoreOpt,
-    output_format: CheckFormat = typer.Option(CheckFormat.text, "--format", help="Output format."),
+    output_format: CheckFormat = typer.Option(
+        CheckFormat.text, "--format", metavar="text|json|sarif|github", help="Output format."
+    ),
+    output_file: Optional[str] = typer.Option(
+        None, "--output-file", "-o", metavar="FILE", help="Write the report to FILE instead of stdout."
+    ),
+    statistics: bool = typer.Option(False, "--statistics", help="Count the findings per rule instead of listing them."),
+    exit_zero: bool = typer.Option(False, "--exit-zero", help="Exit 0 even when there are findings."),
+    add_noqa: bool = typer.Option(
+        False, "--add-noqa", help="Add `# finfix: ignore[CODE]` to every line with a finding (adopt gradually)."
+    ),
     jobs: Optional[int] = JobsOpt,
     no_cache: bool = NoCacheOpt,
     shard: Optional[str] = ShardOpt,
+    stdin_filename: Optional[str] = StdinFilenameOpt,
+    config_file: Optional[str] = ConfigOpt,
+    quiet: bool = QuietOpt,
+    verbose: bool = VerboseOpt,
+    color: Color = ColorOpt,
 ) -> None:
     """Report findings as `path:line:col: CODE message [*]` ([*]: a fix is available)."""
+    import time
+
     from finfix import session
+    from finfix import stdin as stdin_mod
+    from finfix.apply import summarize
+    from finfix.console import set_color, stderr
+    from finfix.output import emit, source_lines
     from finfix.report import text as report
 
+    set_color(color.value)
+    started = time.perf_counter()
     try:
-        # lazy_rules: a run served from the cache never imports the rules (nor LibCST)
-        plan = session.plan(
-            paths or [], select=select, ignore=ignore, shard=shard, cache=False if no_cache else None, lazy_rules=True
-        )
-        summary, results = session.execute(plan, fix=False, jobs=jobs)
+        stdin = stdin_mod.stdin_name(paths, stdin_filename)
+        if stdin is not None:
+            if add_noqa:
+                raise session.UsageError("--add-noqa edits files, not stdin")
+            plan = session.plan_stdin(stdin, select=select, ignore=ignore, config_file=config_file)
+            results = [session.run_source(plan, sys.stdin.buffer.read(), fix=False)]
+            summary = summarize(results)
+        else:
+            # lazy_rules: a run served from the cache never imports the rules (nor LibCST)
+            plan = session.plan(
+                paths or [], select=select, ignore=ignore, shard=shard, cache=False if no_cache else None,
+                lazy_rules=True, config_file=config_file,
+            )
+            if verbose:
+                _describe(plan)
+            summary, results = session.execute(plan, fix=False, jobs=jobs)
     except session.UsageError as exc:
         raise _usage_error(str(exc))
-    if output_format is CheckFormat.json:
-        print(report.json_report(summary))
-    elif output_format in (CheckFormat.sarif, CheckFormat.github):
+    if add_noqa:
+        raise typer.Exit(_add_noqa(results, quiet=quiet))
+    if statistics:
+        emit(report.statistics(summary), output_file)
+    elif output_format is CheckFormat.json:
+        from finfix.fix_edits import finding_edits
+        from finfix.report.edits import json_report
+
+        edits = finding_edits(plan, results)
+        emit(json_report(summary.findings, summary.errors, summary.scanned, edits), output_file)
+    elif output_format is CheckFormat.sarif:
+        from finfix.fix_edits import finding_edits
         from finfix.report import ci as ci_formats
 
-        render = ci_formats.sarif if output_format is CheckFormat.sarif else ci_formats.github
-        print(render(summary, plan.rules))
-    else:
-        text = report.text_report(summary)
-        if text:
-            print(text)
-        from finfix.console import stderr
+        edits = finding_edits(plan, results)
+        emit(ci_formats.sarif(summary, plan.rules, source=source_lines(results), edits=edits), output_file)
+    elif output_format is CheckFormat.github:
+        from finfix.report import ci as ci_formats
 
+        emit(ci_formats.github(summary, plan.rules), output_file)
+    else:
+        text = report.text_report(summary, source=source_lines(results))
+        if text or output_file:
+            emit(text, output_file)
+    if output_format is CheckFormat.text and not quiet:
         stderr().print(report.check_footer(summary), markup=False)
-    if output_format is not CheckFormat.json:
+    if output_format is not CheckFormat.json or output_file:
         _print_errors(summary.errors)
+    if verbose:
+        stderr().print(f"finfix: done in {time.perf_counter() - started:.2f}s", markup=False)
     if any(r.internal for r in results):
         raise typer.Exit(2)
+    if exit_zero:
+        raise typer.Exit(0)
     raise typer.Exit(1 if summary.findings or summary.errors else 0)
+
+
+def _describe(plan) -> None:
+    """--verbose: what the run covers and where its configuration comes from."""
+    from finfix.console import stderr
+
+    sources = sorted({str(c.source) for c in (plan.config, *plan.configs.values()) if c.source})
+    stderr().print(
+        f"finfix {__version__}: {len(plan.paths)} file(s); configuration from "
+        + (", ".join(sources) if sources else "defaults (no pyproject.toml)"),
+        markup=False,
+    )
+
+
+def _add_noqa(results, *, quiet: bool) -> int:
+    from finfix.console import stderr
+    from finfix.noqa import add_noqa
+
+    added = add_noqa(results)
+    for path, why in added.skipped:
+        stderr().print(f"note: {path}: {why}", markup=False)
+    errors = [(r.path, r.error) for r in results if r.error]
+    _print_errors(errors)
+    if not quiet:
+        stderr().print(f"Added {added.comments} suppression comment(s) to {len(added.files)} file(s).", markup=False)
+    return 2 if any(r.internal for r in results) else (1 if errors else 0)
 
 
 @app.command()
@@ -108,72 +240,103 @@ def apply(
     ),
     jobs: Optional[int] = JobsOpt,
     interactive: bool = typer.Option(
-        False, "--interactive", "-i", help="Ask before applying each hunk (yes/no/all/quit); needs a terminal."
+        False, "--interactive", "-i", help="Ask before applying each fix (yes/no/all/quit); needs a terminal."
     ),
     verify: bool = typer.Option(
         False, "--verify", help="Run the differential harness first; apply only the rewrites whose functions verify."
     ),
     no_cache: bool = NoCacheOpt,
     shard: Optional[str] = ShardOpt,
+    stdin_filename: Optional[str] = StdinFilenameOpt,
+    config_file: Optional[str] = ConfigOpt,
+    exit_non_zero_on_fix: bool = typer.Option(
+        False, "--exit-non-zero-on-fix", help="Exit 1 when a file was changed (for pre-commit and CI)."
+    ),
+    output_format: ApplyFormat = typer.Option(
+        ApplyFormat.text, "--format", metavar="text|json",
+        help="json: the fixes made (or, --dry-run, to make), with their edits, on stdout.",
+    ),
+    quiet: bool = QuietOpt,
+    verbose: bool = VerboseOpt,
+    color: Color = ColorOpt,
 ) -> None:
-    """Rewrite files with the selected rules' fixes (safe ones unless --unsafe-fixes)."""
-    from finfix import session
-    from finfix.report import diff
-    from finfix.report import text as report
-    from finfix.engine import writer
-    from finfix.console import print_diff, stderr
+    """Rewrite files with the selected rules' fixes (safe ones unless --unsafe-fixes).
 
+    With `-` (or --stdin-filename), the source comes from stdin and the fixed source goes to stdout.
+    """
+    from finfix import apply as applying
+    from finfix import session
+    from finfix import stdin as stdin_mod
+    from finfix.console import print_diff, set_color, stderr
+    from finfix.interactive import terminal_review
+    from finfix.report import text as report
+
+    set_color(color.value)
+    as_json = output_format is ApplyFormat.json
+    if interactive and as_json:
+        raise _usage_error("--interactive and --format json cannot be combined")
     if interactive and (dry_run or not sys.stdin.isatty()):
         raise _usage_error(
-            "--interactive asks about each hunk on a terminal"
+            "--interactive asks about each fix on a terminal"
             + (" and cannot be combined with --dry-run" if dry_run else ", but stdin is not one")
             + " (use --dry-run to see the diffs without writing)"
         )
     try:
+        stdin = stdin_mod.stdin_name(paths, stdin_filename)
+        if stdin is not None:
+            if interactive or verify:
+                raise session.UsageError("--interactive and --verify work on files, not on stdin")
+            plan = session.plan_stdin(
+                stdin, select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, config_file=config_file
+            )
+            code, changed = stdin_mod.apply_stdin(plan, dry_run=dry_run, quiet=quiet)
+            raise typer.Exit(1 if code == 0 and exit_non_zero_on_fix and changed else code)
         plan = session.plan(
             paths or [], select=select, ignore=ignore, unsafe_fixes=unsafe_fixes,
-            shard=shard, cache=False if no_cache else None,
+            shard=shard, cache=False if no_cache else None, config_file=config_file,
         )
     except session.UsageError as exc:
         raise _usage_error(str(exc))
-    summary, results = session.execute(plan, fix=True, jobs=jobs)
-    if verify:
-        results = _verify_before_apply(plan, results, summary)
-    if interactive:
-        from finfix import interactive as hunk_review
+    if verbose:
+        _describe(plan)
+    _, results = session.execute(plan, fix=True, jobs=jobs)
+    verdicts = applying.verify(plan, results, show=stderr().print) if verify else None
+    out = applying.apply(
+        results, verdicts=verdicts, review=terminal_review(plan) if interactive else None,
+        dry_run=dry_run, show_diff=None if as_json else print_diff,
+    )
+    for path, why in out.notes:
+        stderr().print(f"note: {path}: {why}", markup=False)
+    if out.interrupted is not None:
+        stderr().print(applying.interrupted_message(out), markup=False)
+        raise typer.Exit(130)
+    if as_json:
+        from finfix.report.edits import json_apply_report
 
-        chosen = hunk_review.review(results, hunk_review.terminal_ask, print_diff, summary)
-        results = chosen.results
-        for path, why in chosen.rejected_files or ():
-            stderr().print(f"note: {path}: {why}", markup=False)
-    for r in results:
-        if not r.changed:
-            continue
-        summary.changed += 1
-        if dry_run:
-            print_diff(diff.unified(r.path, r.old or b"", r.new or b""))
-            continue
-        try:
-            writer.write_atomic(r.path, r.new or b"", r.old)
-        except writer.WriteError as exc:
-            summary.changed -= 1
-            summary.fixes.subtract(r.fixes_by_rule())  # nothing of this file was written
-            summary.errors.append((r.path, str(exc)))
-        except KeyboardInterrupt:
-            stderr().print(
-                f"interrupted: {summary.changed - 1} file(s) were written completely; {r.path} and the "
-                "files after it are untouched (no partial file is left). Run the command again to finish.",
-                markup=False,
-            )
-            raise typer.Exit(130)
-    summary.fixes = +summary.fixes  # drop rules whose count fell to zero
-    summary.sort()
-    _print_errors(summary.errors)
-    stderr().print(report.apply_footer(summary, dry_run=dry_run), markup=False)
-    if any(r.internal for r in results):
+        print(json_apply_report(out.results, dry_run=dry_run))
+    _print_errors(out.summary.errors)
+    if not quiet:
+        stderr().print(report.apply_footer(out.summary, dry_run=dry_run), markup=False)
+    if out.internal:
         raise typer.Exit(2)
-    failed = bool(summary.errors) or (dry_run and summary.changed > 0)
-    raise typer.Exit(1 if failed else 0)
+    failed = bool(out.summary.errors) or (dry_run and out.summary.changed > 0)
+    raise typer.Exit(1 if failed or (exit_non_zero_on_fix and out.summary.changed > 0) else 0)
+
+
+@app.command("show-settings")
+def show_settings(
+    path: str = typer.Argument(..., help="A file (need not exist) or directory."),
+    config_file: Optional[str] = ConfigOpt,
+) -> None:
+    """The settings that apply to PATH, and the pyproject.toml they come from."""
+    from finfix import session
+    from finfix.report.settings import render
+
+    try:
+        plan = session.plan_stdin(path, config_file=config_file)
+    except session.UsageError as exc:
+        raise _usage_error(str(exc))
+    sys.stdout.write(render(path, plan.config, plan.rules))
 
 
 @app.command("list")
@@ -184,9 +347,12 @@ def list_rules() -> None:
     from finfix import registry
     from finfix.console import stdout
 
+    from rich.text import Text
+
     table = Table("code", "name", "safety", "summary", box=None, pad_edge=False)
-    for r in registry.all_rules():
-        table.add_row(r.code, r.name, r.safety.value, r.summary)
+    for r in sorted(registry.all_rules(), key=lambda rule: rule.code):
+        # Text, not str: a summary such as FX204's `[df, other]` is not rich markup
+        table.add_row(*(Text(v) for v in (r.code, r.name, r.safety.value, r.summary)))
     stdout().print(table)
 
 
@@ -292,26 +458,6 @@ def record_cmd(
     raise typer.Exit(record.main(argv))
 
 
-def _verify_before_apply(plan, results, summary):
-    """`apply --verify`: keep only the rewrites whose functions verify; report the others."""
-    from finfix import harness
-    from finfix.console import stderr
-    from finfix.harness import sources
-
-    options = sources.settings_from_config(dict(plan.config.verify), examples=None, ulps=None, timeout=None)
-    verdicts = harness.verify_pairs(sources.pairs_from_results(results), project_root=plan.config.root, **options)
-    if verdicts:
-        stderr().print(harness.render_table(verdicts))
-    kept, rejected = sources.keep_verified(results, verdicts)
-    before, after = {r.path: r for r in results}, {r.path: r for r in kept}
-    for path, why in rejected:
-        summary.fixes.subtract(before[path].fixes_by_rule())
-        summary.fixes.update(after[path].fixes_by_rule())
-        stderr().print(f"note: {path}: {why}", markup=False)
-    summary.fixes = +summary.fixes  # drop the rules left with no fix
-    return kept
-
-
 @app.command()
 def pr(
     paths: Optional[List[str]] = PathsArg,
@@ -321,7 +467,9 @@ def pr(
     unsafe_fixes: Optional[bool] = typer.Option(
         None, "--unsafe-fixes/--no-unsafe-fixes", help="Also apply fixes that may change behaviour.", show_default=False
     ),
-    verify: bool = typer.Option(False, "--verify", help="Run the differential harness on the changed files."),
+    verify: bool = typer.Option(
+        False, "--verify", help="Run the differential harness first; commit only the rewrites whose functions verify."
+    ),
     body_file: Optional[str] = typer.Option(None, "--body-file", help="Write the PR body here (default: stdout)."),
     push: bool = typer.Option(False, "--push", help="Push the branch to origin."),
     open_pr: bool = typer.Option(False, "--open", help="Push, then open or update the PR with the `gh` CLI."),
@@ -346,6 +494,11 @@ def pr(
     try:
         outcome = pr_mod.run(request, log=log)
         _print_errors(sorted(outcome.errors.items()))
+        if outcome.interrupted is not None:
+            from finfix.apply import interrupted_message
+
+            log(interrupted_message(outcome.interrupted) + " The commits made so far are on the branch.")
+            raise typer.Exit(130)
         if not outcome.changed:
             print("nothing to do")
             raise typer.Exit(2 if outcome.internal else (1 if outcome.errors else 0))

@@ -10,9 +10,21 @@ exclude = ["legacy/", "*_pb2.py"]   # gitignore-style, relative to this file
 unsafe-fixes = false
 target-version = "py310"       # default: from project.requires-python, else py310
 
+extend-select = ["FX9"]        # added to `select` (to a narrowed selection; all rules are the default)
+per-file-ignores = {"tests/*" = ["FX101"], "legacy/**" = ["FX2"]}  # gitignore-style, relative to this file
+
 [tool.finfix.FX001]            # per-rule options
 sequentialize-all = true
+
+[tool.finfix.verify]           # `finfix verify` and `--verify`
+examples = 200
+ulps = 0
+timeout = 300
 ```
+
+Each file is configured by the nearest pyproject.toml with a ``[tool.finfix]`` table above it
+(:class:`Finder`), whatever the order of the paths on the command line; ``--config`` names one file
+for every path instead.
 """
 
 from __future__ import annotations
@@ -25,7 +37,17 @@ from pathlib import Path
 from typing import Any, Mapping
 
 _RULE_TABLE = re.compile(r"^FX\d{3}$", re.IGNORECASE)
-_KNOWN = {"select", "ignore", "exclude", "unsafe-fixes", "target-version", "respect-gitignore", "force-exclude", "verify", "cache"}
+_KNOWN = {
+    "select", "ignore", "exclude", "unsafe-fixes", "target-version", "respect-gitignore", "force-exclude", "verify",
+    "cache", "extend-select", "per-file-ignores",
+}
+#: [tool.finfix.verify]: key -> (type check, what it must be)
+_VERIFY: dict[str, tuple[Any, str]] = {
+    "examples": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1, "an integer >= 1"),
+    "ulps": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "an integer >= 0"),
+    "timeout": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0, "a number > 0"),
+    "strategies": (lambda v: isinstance(v, dict), "a table"),
+}
 
 
 class ConfigError(ValueError):
@@ -46,10 +68,76 @@ class Config:
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     verify: Mapping[str, Any] = field(default_factory=dict)
     cache: bool = True
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (pattern, codes), in file order
 
     def with_cli(self, **overrides: Any) -> Config:
         """Apply command-line values; ``None`` means "not given"."""
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+    def for_file(self, path: Path) -> Config:
+        """This configuration as it applies to ``path``: its per-file-ignores added to ``ignore``."""
+        if not self.per_file_ignores:
+            return self
+        import pathspec
+
+        try:
+            rel = Path(os.path.relpath(os.path.abspath(path), self.root)).as_posix()
+        except ValueError:
+            return self
+        extra: list[str] = []
+        for pattern, codes in self.per_file_ignores:
+            spec = pathspec.GitIgnoreSpec.from_lines([pattern])
+            if spec.match_file(rel) or spec.match_file(Path(rel).name):
+                extra += [c for c in codes if c not in extra and c not in self.ignore]
+        return replace(self, ignore=(*self.ignore, *extra)) if extra else self
+
+
+class Finder:
+    """The configuration of each file: the nearest pyproject.toml with ``[tool.finfix]`` above it (else
+    the nearest pyproject.toml at all), as :func:`load` finds it.
+
+    Each folder is looked at once and each pyproject.toml read once, however many files a run covers,
+    and files configured by one pyproject.toml share one :class:`Config` object.
+    """
+
+    _NONE: tuple[Path | None, dict[str, Any], Path | None, dict[str, Any]] = (None, {}, None, {})
+
+    def __init__(self) -> None:
+        self._by_dir: dict[str, Config] = {}
+        self._found: dict[Path, tuple[Path | None, dict[str, Any], Path | None, dict[str, Any]]] = {}
+        self._configs: dict[Path | None, Config] = {}
+
+    def for_file(self, path: str) -> Config:
+        """The configuration of the file ``path`` (a file: its folder is where the search starts)."""
+        here = os.path.dirname(os.path.abspath(path))
+        found = self._by_dir.get(here)
+        if found is None:
+            try:
+                real = Path(os.path.realpath(here))
+            except OSError:
+                real = Path(here)
+            with_finfix, data, nearest, nearest_data = self._nearest(real)
+            source, table = (with_finfix, data) if with_finfix else (nearest, nearest_data)
+            found = self._configs.get(source)
+            if found is None:
+                found = self._configs[source] = _from_data(source, table) if source else Config()
+            self._by_dir[here] = found
+        return found
+
+    def _nearest(self, directory: Path) -> tuple[Path | None, dict[str, Any], Path | None, dict[str, Any]]:
+        """(nearest with [tool.finfix], its data, nearest at all, its data), from ``directory`` up."""
+        known = self._found.get(directory)
+        if known is not None:
+            return known
+        candidate = directory / "pyproject.toml"
+        own = (candidate, _read_toml(candidate)) if candidate.is_file() else None
+        if own and "finfix" in own[1].get("tool", {}):
+            result = (own[0], own[1], own[0], own[1])
+        else:
+            up = self._nearest(directory.parent) if directory.parent != directory else self._NONE
+            result = (up[0], up[1], own[0], own[1]) if own else up
+        self._found[directory] = result
+        return result
 
 
 def find_pyproject(start: Path) -> tuple[Path | None, dict[str, Any]]:
@@ -78,6 +166,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 (invalid byte at offset {exc.start}); TOML files are UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
 
@@ -86,6 +176,17 @@ def load(start: Path | None = None) -> Config:
     path, data = find_pyproject(start or Path.cwd())
     if path is None:
         return Config()
+    return _from_data(path, data)
+
+
+def load_file(path: Path) -> Config:
+    """``--config PATH``: this pyproject.toml (or any TOML file with a ``[tool.finfix]`` table)."""
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such file")
+    return _from_data(path.resolve(), _read_toml(path))
+
+
+def _from_data(path: Path, data: dict[str, Any]) -> Config:
     table = data.get("tool", {}).get("finfix", {})
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.finfix] must be a table")
@@ -107,10 +208,14 @@ def from_table(
     if unknown:
         raise ConfigError(f"{source}: unknown [tool.finfix] key(s): {', '.join(sorted(unknown))}")
     target = _target_version(norm.get("target-version"), (project or {}).get("requires-python"), source)
+    select = _str_tuple(norm, "select", source)
+    extend = _str_tuple(norm, "extend-select", source)
+    if select and extend:
+        select = (*select, *(c for c in extend if c not in select))
     return Config(
         root=root,
         source=source,
-        select=_str_tuple(norm, "select", source),
+        select=select,
         ignore=_str_tuple(norm, "ignore", source),
         exclude=_str_tuple(norm, "exclude", source),
         unsafe_fixes=_bool(norm, "unsafe-fixes", False, source),
@@ -119,8 +224,35 @@ def from_table(
         cache=_bool(norm, "cache", True, source),
         target_python=target,
         rule_options=rule_options,
-        verify=dict(norm.get("verify", {})),
+        verify=_verify_table(norm.get("verify", {}), source),
+        per_file_ignores=_per_file_ignores(norm.get("per-file-ignores", {}), source),
     )
+
+
+def _verify_table(value: Any, source: Path | None) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: [tool.finfix.verify] must be a table")
+    table = {str(k).replace("_", "-"): v for k, v in value.items()}
+    for key, v in table.items():
+        if key not in _VERIFY:
+            raise ConfigError(f"{source}: [tool.finfix.verify]: unknown key {key} (valid: {', '.join(_VERIFY)})")
+        check, what = _VERIFY[key]
+        if not check(v):
+            raise ConfigError(f"{source}: [tool.finfix.verify] {key} must be {what}, not {v!r}")
+    return table
+
+
+def _per_file_ignores(value: Any, source: Path | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: per-file-ignores must be a table of pattern = [codes]")
+    out = []
+    for pattern, codes in value.items():
+        if isinstance(codes, str):
+            codes = [codes]
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise ConfigError(f"{source}: per-file-ignores {pattern!r} must be a list of codes")
+        out.append((str(pattern), tuple(codes)))
+    return tuple(out)
 
 
 def _str_tuple(table: Mapping[str, Any], key: str, source: Path | None) -> tuple[str, ...]:

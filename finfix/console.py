@@ -9,18 +9,43 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+_color = "auto"  # --color: "auto" (on a terminal, unless NO_COLOR is set), "always" or "never"
+
+
+def set_color(mode: str) -> None:
+    """``--color``; call before the first output (the consoles are made once)."""
+    global _color
+    _color = mode
+    stdout.cache_clear()
+    stderr.cache_clear()
+
+
+def _options() -> dict:
+    if _color == "always":
+        return {"force_terminal": True}
+    if _color == "never":
+        return {"color_system": None}
+    return {}
+
+
 @lru_cache(maxsize=None)
 def stdout() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True)
+    return Console(highlight=False, soft_wrap=True, **_options())
 
 
 @lru_cache(maxsize=None)
 def stderr() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(stderr=True, highlight=False, soft_wrap=True, **_options())
+
+
+def colored() -> bool:
+    """Whether stdout shows colours (a terminal, or --color always; never with --color never)."""
+    console = stdout()
+    return console.is_terminal and console.color_system is not None
 
 
 def print_diff(diff: str) -> None:
@@ -28,7 +53,7 @@ def print_diff(diff: str) -> None:
     import sys
 
     console = stdout()
-    if not console.is_terminal:
+    if not colored():
         sys.stdout.write(diff)
         sys.stdout.flush()
         return
@@ -38,3 +63,11 @@ def print_diff(diff: str) -> None:
     for line in diff.splitlines():
         style = next((s for prefix, s in styles.items() if line.startswith(prefix)), "")
         console.print(Text(line, style=style))
+
+
+def print_errors(errors: list[tuple[str, str]]) -> None:
+    """One line per file that could not be processed, on stderr."""
+    from finfix.report.text import error_line
+
+    for path, message in errors:
+        stderr().print(error_line(path, message), markup=False, style="red")

@@ -1,136 +1,128 @@
-"""`finfix apply --interactive`: review the fixes hunk by hunk, as Bowler and Fixit did.
+"""`finfix apply --interactive`: review the fixes one by one, as Bowler and Fixit did.
 
-For every changed file the fixes are split into the hunks of its unified diff (:func:`finfix.report.diff.hunks`);
-each hunk is shown and the user answers
+The unit of review is one fix together with the edits it needs elsewhere in the file (the
+``import logging`` and ``logger = ...`` that FX102 adds, the ``timezone`` import of FX103, the
+``if x is None:`` that FX101 puts in the body). Each unit is shown as the diff of the file with that
+fix alone, headed by its number, rule and message (``[3/12] FX102 silent-except: ...``), and the
+user answers
 
-  y  apply this hunk          n  skip this hunk
-  a  apply this hunk and every remaining one, in every file, without asking
-  q  quit: skip this hunk and all the remaining ones (the hunks already accepted are kept)
+  y  apply this fix          n  skip this fix
+  a  apply this fix and every remaining one, in every file, without asking
+  q  quit: skip this fix and all the remaining ones (the fixes already accepted are kept)
 
-A file whose accepted hunks do not parse together (two hunks of one fix, one of them declined) is left
-as it was, and the user is told why.
+The file is then fixed again by the engine with the accepted fixes only (:attr:`Settings.fix_only`),
+so what is written is what finfix writes for that choice of fixes, with exactly the import edits
+they need, checked to parse like any other fix: declining one fix can never leave another without
+its import. Fixes of two functions are two units however close they are.
 """
 
 from __future__ import annotations
 
-import ast
-from dataclasses import dataclass, replace
-from typing import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Callable, Sequence
 
-from finfix.report.diff import hunks
-from finfix.engine.core import FileResult, SourceError, decode
-from finfix.report.text import RunSummary
+from finfix.report.diff import unified
+from finfix.results import FileResult, Finding, Safety, Settings
 
-Opcode = tuple[str, int, int, int, int]
-Hunk = list[Opcode]
+if TYPE_CHECKING:
+    from finfix.session import Plan
 
-PROMPT = "Apply this hunk? [y]es, [n]o, [a]ll remaining, [q]uit: "
+Key = tuple[str, int, int]
+#: ``refix(result, keys)``: the file of ``result`` fixed again with only the fixes of ``keys``.
+Refix = Callable[[FileResult, frozenset[Key]], FileResult]
+
+PROMPT = "Apply this fix? [y]es, [n]o, [a]ll remaining, [q]uit: "
 ANSWERS = {"y": "yes", "yes": "yes", "n": "no", "no": "no", "a": "all", "all": "all", "q": "quit", "quit": "quit"}
-
-
-def apply_hunks(old: Sequence[str], new: Sequence[str], groups: Sequence[Hunk], accepted: set[int]) -> list[str]:
-    """``old`` with the changes of the accepted hunks (indices into ``groups``) applied."""
-    out: list[str] = []
-    pos = 0
-    for index, group in enumerate(groups):
-        if index not in accepted:
-            continue
-        for tag, i1, i2, j1, j2 in group:
-            if tag == "equal":
-                continue
-            out.extend(old[pos:i1])
-            out.extend(new[j1:j2])
-            pos = i2
-    out.extend(old[pos:])
-    return out
-
-
-def format_hunk(path: str, old: Sequence[str], new: Sequence[str], group: Hunk) -> str:
-    """One hunk as unified-diff text, with its ``--- a/`` ``+++ b/`` header."""
-    first, last = group[0], group[-1]
-    a_start, a_len = first[1], last[2] - first[1]
-    b_start, b_len = first[3], last[4] - first[3]
-    shown = path.replace("\\", "/").lstrip("/")
-    lines = [
-        f"--- a/{shown}\n",
-        f"+++ b/{shown}\n",
-        f"@@ -{_range(a_start, a_len)} +{_range(b_start, b_len)} @@\n",
-    ]
-    for tag, i1, i2, j1, j2 in group:
-        if tag == "equal":
-            lines += [" " + _line(x) for x in old[i1:i2]]
-            continue
-        lines += ["-" + _line(x) for x in old[i1:i2]]
-        lines += ["+" + _line(x) for x in new[j1:j2]]
-    return "".join(lines)
-
-
-def _range(start: int, length: int) -> str:
-    # the unified-diff convention: 1-based start, and the line before an empty range
-    if length == 0:
-        return f"{start},0"
-    return f"{start + 1}" if length == 1 else f"{start + 1},{length}"
-
-
-def _line(text: str) -> str:
-    return text.rstrip("\r\n") + "\n"
 
 
 @dataclass
 class Review:
-    """What the user chose: results with the accepted hunks only, and counts for the footer."""
+    """What the user chose: the results with the accepted fixes only, and why files were left."""
 
     results: list[FileResult]
-    hunks_total: int = 0
-    hunks_accepted: int = 0
-    rejected_files: list[tuple[str, str]] | None = None  # (path, why the accepted hunks were not used)
+    units_total: int = 0
+    units_accepted: int = 0
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+
+
+@dataclass
+class _Unit:
+    key: Key
+    finding: Finding
+    diff: str
+
+
+def engine_refix(rules: Sequence[type], settings: Settings) -> Refix:
+    """The :data:`Refix` of a run with these rules and settings."""
+    from finfix.engine.core import process_source
+
+    def refix(r: FileResult, keys: frozenset[Key]) -> FileResult:
+        # one fix alone: only its rule needs to run (with one fix allowed, no other rule changes the tree)
+        codes = {code for code, _line, _col in keys}
+        chosen = [rule for rule in rules if rule.code in codes] if len(keys) == 1 else rules
+        return process_source(r.path, r.old or b"", chosen, replace(settings, fix=True, fix_only=keys))
+
+    return refix
+
+
+def applied_keys(r: FileResult) -> list[Key]:
+    """The fixes of ``r``, in file order, each once."""
+    return list(dict.fromkeys(f.key for f in sorted(r.findings, key=lambda f: (f.line, f.col)) if f.applied))
 
 
 def review(
     results: Sequence[FileResult],
     ask: Callable[[str], str],
     show: Callable[[str], None],
-    summary: RunSummary | None = None,
+    refix: Refix,
 ) -> Review:
-    """Ask about every hunk of every changed result; ``ask(prompt)`` returns the user's answer.
-
-    Returns the results with ``new`` holding only the accepted hunks (``None`` when none was accepted).
-    When ``summary`` is given its fix counts are reduced to the findings whose line lies in an accepted hunk.
-    """
-    out = Review(results=[], rejected_files=[])
+    """Ask about every fix of every changed result; ``ask(prompt)`` returns the user's answer."""
+    out = Review(results=[])
+    total = sum(len(applied_keys(r)) for r in results if r.changed)
+    number = 0
     mode = "ask"  # "ask", "all" or "quit"
     for r in results:
         if not r.changed:
             out.results.append(r)
             continue
-        try:
-            old_d, new_d = decode(r.old or b""), decode(r.new or b"")
-        except SourceError:
-            out.results.append(r)
-            continue
-        old = old_d.text.splitlines(keepends=True)
-        new = new_d.text.splitlines(keepends=True)
-        groups = hunks(old, new)
-        out.hunks_total += len(groups)
-        accepted: set[int] = set()
-        for index, group in enumerate(groups):
+        units = _units(r, refix, out)
+        total -= len(applied_keys(r)) - len(units)  # fixes that change nothing alone are not asked about
+        accepted: set[Key] = set()
+        for unit in units:
+            number += 1
             if mode == "ask":
-                show(format_hunk(r.path, old, new, group))
-                mode_answer = _ask(ask)
-                if mode_answer == "quit":
-                    mode = "quit"
-                elif mode_answer == "all":
-                    mode = "all"
-                elif mode_answer == "yes":
-                    accepted.add(index)
+                show(_header(number, total, unit.finding) + unit.diff)
+                answer = _ask(ask)
+                if answer == "yes":
+                    accepted.add(unit.key)
+                elif answer in ("all", "quit"):
+                    mode = answer
             if mode == "all":
-                accepted.add(index)
+                accepted.add(unit.key)
             if mode == "quit":
                 break
-        out.results.append(_partial(r, old, new, groups, accepted, old_d.encoding, out))
-    if summary is not None:
-        _recount(summary, out.results)
+        out.units_total += len(units)
+        out.results.append(_chosen(r, units, accepted, refix, out))
     return out
+
+
+def _units(r: FileResult, refix: Refix, out: Review) -> list[_Unit]:
+    findings = {f.key: f for f in r.findings if f.applied}
+    units = []
+    for key in applied_keys(r):
+        alone = refix(r, frozenset({key}))
+        if alone.error or not alone.changed:
+            continue  # this fix does nothing (or nothing that parses) without another one
+        units.append(_Unit(key, findings[key], unified(r.path, r.old or b"", alone.new or b"")))
+    if not units:  # changes that no finding names (edits the rules queued on their own): one unit
+        whole = Finding(r.path, 1, 1, "", "", "changes to this file", Safety.SAFE)
+        units.append(_Unit(("", 0, 0), whole, unified(r.path, r.old or b"", r.new or b"")))
+    return units
+
+
+def _header(number: int, total: int, f: Finding) -> str:
+    what = f"{f.code} {f.name}: {f.message}" if f.code else f.message
+    return f"[{number}/{total}] {f.path}:{f.line}: {what}\n"
 
 
 def _ask(ask: Callable[[str], str]) -> str:
@@ -143,40 +135,41 @@ def _ask(ask: Callable[[str], str]) -> str:
             return ANSWERS[answer]
 
 
-def _partial(
-    r: FileResult, old: list[str], new: list[str], groups: list[Hunk], accepted: set[int], encoding: str, out: Review
-) -> FileResult:
+def _chosen(r: FileResult, units: list[_Unit], accepted: set[Key], refix: Refix, out: Review) -> FileResult:
+    unapplied = replace(r, new=None, findings=tuple(replace(f, applied=False) for f in r.findings))
     if not accepted:
-        return replace(r, new=None, findings=tuple(replace(f, applied=False) for f in r.findings))
-    out.hunks_accepted += len(accepted)
-    if len(accepted) == len(groups):
+        return unapplied
+    if len(accepted) == len(units):
+        out.units_accepted += len(accepted)
         return r
-    text = "".join(apply_hunks(old, new, groups, accepted))
-    try:
-        ast.parse(text)
-    except (SyntaxError, ValueError) as exc:
-        out.hunks_accepted -= len(accepted)
-        assert out.rejected_files is not None
-        out.rejected_files.append((r.path, f"the accepted hunks do not parse without the others ({exc.msg if isinstance(exc, SyntaxError) else exc}); file left unchanged"))
-        return replace(r, new=None, findings=tuple(replace(f, applied=False) for f in r.findings))
-    spans = [(g[0][1], g[-1][2]) for i, g in enumerate(groups) if i in accepted]
-    findings = tuple(
-        f if not f.applied or any(a < f.line <= max(b, a + 1) for a, b in spans) else replace(f, applied=False)
-        for f in r.findings
-    )
-    return replace(r, new=text.encode(encoding), findings=findings)
-
-
-def _recount(summary: RunSummary, results: Sequence[FileResult]) -> None:
-    summary.fixes.clear()
-    summary.findings = [f for r in results for f in r.findings]
-    for r in results:
-        for code, n in r.fixes_by_rule().items():
-            summary.fixes[code] += n
-    summary.sort()
+    chosen = refix(r, frozenset(accepted))
+    if chosen.error or not chosen.changed:
+        why = chosen.error or "no change"
+        out.notes.append(
+            (r.path, f"the accepted fixes cannot be applied without the others ({why}); file left unchanged")
+        )
+        return unapplied
+    out.units_accepted += len(accepted)
+    return replace(chosen, stamp=r.stamp)
 
 
 def terminal_ask(prompt: str) -> str:
     from finfix.console import stdout
 
     return stdout().input(prompt, markup=False)
+
+
+def terminal_review(plan: Plan):
+    """`apply --interactive`: the review of :mod:`finfix.interactive`, asking on the terminal."""
+    from finfix import session
+    from finfix.console import print_diff
+
+    def refix(result: FileResult, keys: frozenset[Key]) -> FileResult:
+        own = plan.for_path(result.path)  # configured as the file is
+        return engine_refix(own.rules, session.settings_for(own, fix=True))(result, keys)
+
+    def on_terminal(results: list[FileResult]) -> tuple[list[FileResult], list[tuple[str, str]]]:
+        chosen = review(results, terminal_ask, print_diff, refix)
+        return chosen.results, chosen.notes
+
+    return on_terminal

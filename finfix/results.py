@@ -44,6 +44,11 @@ class Finding:
         return str(json.loads(self.witness).get("text", self.witness)) if self.witness else ""
 
     @property
+    def key(self) -> tuple[str, int, int]:
+        """Names the finding across runs of one file (see :attr:`Settings.fix_only`)."""
+        return (self.code, self.line, self.col)
+
+    @property
     def fixable(self) -> bool:
         return self.fix is not Safety.DETECT
 
@@ -73,6 +78,10 @@ class Settings:
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     #: Lowest Python version the user's code supports (for `X | None` annotations and the like).
     target_python: tuple[int, int] = (3, 10)
+    #: Apply only the fixes of these findings, each ``(code, line, col)`` as reported; None: every fix
+    #: the other settings allow. Interactive review re-runs a file with the fixes the user accepted,
+    #: so each fix comes with exactly the import edits it needs.
+    fix_only: frozenset[tuple[str, int, int]] | None = None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from finfix import config as config_mod
 from finfix.engine import files
@@ -26,17 +26,31 @@ class UsageError(Exception):
 class Plan:
     """What a run covers: the configuration, the files and (looked up when first needed) the rules.
 
+    Each file is configured by the nearest pyproject.toml above it: ``configs`` holds the files whose
+    configuration is not ``config`` (the first path's, which also places the cache and roots
+    `verify`); :meth:`groups` splits such a plan into one plan per configuration.
+
     The rules are resolved lazily because resolving them imports every rule and LibCST, which a run
     served entirely from the cache never needs. Selector and option errors raise UsageError then.
     """
 
     def __init__(
-        self, config: config_mod.Config, paths: Sequence[str], rules: Sequence[type[Rule]] | None = None
+        self,
+        config: config_mod.Config,
+        paths: Sequence[str],
+        rules: Sequence[type[Rule]] | None = None,
+        *,
+        configs: Mapping[str, config_mod.Config] | None = None,
     ) -> None:
         self.config = config
         self.paths = tuple(paths)  # as shown to the user (relative to the cwd where possible)
         self._rules = tuple(rules) if rules is not None else None
         self._explicit = rules is not None  # narrowed to given rules, not chosen by the selection
+        mine = set(self.paths)
+        self.configs = {p: c for p, c in (configs or {}).items() if p in mine and c is not config}
+
+    def config_of(self, path: str) -> config_mod.Config:
+        return self.configs.get(path, self.config)
 
     @property
     def selection(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -47,23 +61,58 @@ class Plan:
 
     @property
     def rules(self) -> tuple[type[Rule], ...]:
+        """The rules of the run; with several configurations, every rule one of them selects."""
         if self._rules is None:
-            from finfix import registry
+            rules = _select(self.config)
+            if self.configs:
+                chosen = set(rules).union(*(_select(c) for c in self.configs.values()))
+                from finfix import registry
 
-            try:
-                self._rules = registry.select(self.config.select, self.config.ignore)
-            except registry.UnknownRule as exc:
-                raise UsageError(str(exc)) from None
-            _check_rule_options(self.config)
+                rules = tuple(r for r in registry.all_rules() if r in chosen)
+            self._rules = rules
         return self._rules
+
+    def groups(self) -> list[Plan]:
+        """One single-configuration plan per configuration, in the order of their first file."""
+        if not self.configs:
+            return [self]
+        by_config: dict[int, tuple[config_mod.Config, list[str]]] = {}
+        for path in self.paths:
+            cfg = self.config_of(path)
+            by_config.setdefault(id(cfg), (cfg, []))[1].append(path)
+        out = []
+        for cfg, paths in by_config.values():
+            rules = None
+            if self._explicit:
+                own = set(_select(cfg))
+                rules = [r for r in self.rules if r in own]
+            out.append(Plan(cfg, paths, rules))
+        return out
+
+    def for_path(self, path: str) -> Plan:
+        """The single-configuration plan of one file (interactive review re-runs files one by one)."""
+        return next(g for g in self.narrowed(paths=[path]).groups())
 
     def narrowed(
         self, *, paths: Sequence[str] | None = None, rules: Sequence[type[Rule]] | None = None
     ) -> Plan:
         """The same run over fewer files or rules (`finfix pr` runs one rule at a time)."""
+        paths = self.paths if paths is None else paths
         if rules is None and not self._explicit:
-            return Plan(self.config, self.paths if paths is None else paths)
-        return Plan(self.config, self.paths if paths is None else paths, self.rules if rules is None else rules)
+            return Plan(self.config, paths, configs=self.configs)
+        return Plan(self.config, paths, self.rules if rules is None else rules, configs=self.configs)
+
+
+def _select(cfg: config_mod.Config) -> tuple[type[Rule], ...]:
+    from finfix import registry
+
+    try:
+        rules = registry.select(cfg.select, cfg.ignore)
+    except registry.UnknownRule as exc:
+        where = f"{cfg.source}: " if cfg.source else ""
+        raise UsageError(f"{where}{exc}") from None
+    _check_rule_options(cfg)
+    return rules
 
 
 def display_path(path: Path) -> str:
@@ -84,19 +133,21 @@ def plan(
     shard: str | None = None,
     cache: bool | None = None,
     lazy_rules: bool = False,
+    config_file: str | None = None,
 ) -> Plan:
     targets = list(targets) or ["."]
     shard_kn = parse_shard(shard) if shard else None
-    try:
-        cfg = config_mod.load(Path(targets[0]))
-    except config_mod.ConfigError as exc:
-        raise UsageError(str(exc)) from None
-    cfg = cfg.with_cli(
-        select=config_mod.parse_codes(list(select) if select else None),
-        ignore=config_mod.parse_codes(list(ignore) if ignore else None),
-        unsafe_fixes=unsafe_fixes,
-        cache=cache,
-    )
+    overrides = dict(select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, cache=cache)
+    if config_file is not None:
+        try:
+            fixed = config_mod.load_file(Path(config_file))
+        except config_mod.ConfigError as exc:
+            raise UsageError(str(exc)) from None
+        cfg = _with_cli(fixed, **overrides)
+        finder = None
+    else:
+        cfg = _config(Path(targets[0]), **overrides)
+        finder = config_mod.Finder()
     found = files.discover(
         targets,
         exclude=(*cfg.exclude, *extra_exclude),
@@ -109,10 +160,89 @@ def plan(
     shown = tuple(display_path(p) for p in found.files)
     if shard_kn:
         shown = take_shard(shown, *shard_kn, root=cfg.root)
-    p = Plan(cfg, shown)
+    p = Plan(cfg, shown, configs=_configs(shown, cfg, finder, overrides))
     if not lazy_rules:
         p.rules  # noqa: B018  (resolve now: selector errors before any work)
     return p
+
+
+def _configs(
+    paths: Sequence[str], primary: config_mod.Config, finder: config_mod.Finder | None, overrides: dict[str, Any]
+) -> dict[str, config_mod.Config]:
+    """Each file's configuration where it is not ``primary``: another pyproject.toml's (nearer the
+    file), or ``primary`` with the file's per-file-ignores."""
+    loaded: dict[int, config_mod.Config] = {}  # id of a loaded config -> it with the CLI's overrides
+    derived: dict[tuple[int, tuple[str, ...]], config_mod.Config] = {}
+    out: dict[str, config_mod.Config] = {}
+    for path in paths:
+        base = primary
+        if finder is not None:
+            try:
+                raw = finder.for_file(path)
+            except config_mod.ConfigError as exc:
+                raise UsageError(str(exc)) from None
+            if raw.source != primary.source:
+                base = loaded.setdefault(id(raw), _with_cli(raw, **overrides))
+        own = base.for_file(Path(path)) if base.per_file_ignores else base
+        if own is not base:  # one object per distinct ignore list, so groups stay few
+            own = derived.setdefault((id(base), own.ignore), own)
+        if own is not primary:
+            out[path] = own
+    return out
+
+
+def _config(
+    start: Path,
+    *,
+    select: Sequence[str] | None,
+    ignore: Sequence[str] | None,
+    unsafe_fixes: bool | None,
+    cache: bool | None = None,
+) -> config_mod.Config:
+    try:
+        cfg = config_mod.load(start)
+    except config_mod.ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    return _with_cli(cfg, select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, cache=cache)
+
+
+def _with_cli(cfg: config_mod.Config, *, select: Any, ignore: Any, unsafe_fixes: Any, cache: Any) -> config_mod.Config:
+    return cfg.with_cli(
+        select=config_mod.parse_codes(list(select) if select else None),
+        ignore=config_mod.parse_codes(list(ignore) if ignore else None),
+        unsafe_fixes=unsafe_fixes,
+        cache=cache,
+    )
+
+
+def plan_stdin(
+    filename: str,
+    *,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    unsafe_fixes: bool | None = None,
+    config_file: str | None = None,
+) -> Plan:
+    """A run over source read from stdin, configured as the file ``filename`` would be (which need
+    not exist: an editor's unsaved buffer)."""
+    overrides = dict(select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, cache=None)
+    if config_file is not None:
+        try:
+            cfg = _with_cli(config_mod.load_file(Path(config_file)), **overrides)
+        except config_mod.ConfigError as exc:
+            raise UsageError(str(exc)) from None
+    else:
+        cfg = _config(Path(filename), **overrides)
+    p = Plan(cfg.for_file(Path(filename)), (filename,))
+    p.rules  # noqa: B018  (resolve now: selector errors before any work)
+    return p
+
+
+def run_source(p: Plan, raw: bytes, *, fix: bool) -> FileResult:
+    """The plan's rules on ``raw``, the content of its one path (``finfix check -``)."""
+    from finfix.engine.core import process_source
+
+    return process_source(p.paths[0], raw, p.rules, settings_for(p, fix=fix))
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -155,6 +285,32 @@ def _check_rule_options(cfg: config_mod.Config) -> None:
             raise UsageError(
                 f"{where}: [tool.finfix.{code}]: unknown option(s) {', '.join(unknown)} (valid: {valid})"
             )
+        defaults = {k.replace("_", "-"): v for k, v in rule.options.items()}
+        for key, value in options.items():
+            kind = _option_kind(defaults[key.replace("_", "-")])
+            if kind is not None and not _is_kind(value, kind):
+                raise UsageError(f"{where}: [tool.finfix.{code}] {key} must be {kind}, not {value!r}")
+
+
+def _option_kind(default: Any) -> str | None:
+    """What an option must be, judged by its default (None: anything goes, the rule checks)."""
+    for kind, types in (("true or false", bool), ("an integer", int), ("a number", float), ("a string", str),
+                        ("a list", (list, tuple))):
+        if isinstance(default, types):
+            return kind
+    return None
+
+
+def _is_kind(value: Any, kind: str) -> bool:
+    if kind == "true or false":
+        return isinstance(value, bool)
+    if kind == "an integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "a number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == "a string":
+        return isinstance(value, str)
+    return isinstance(value, (list, tuple))
 
 
 def settings_for(p: Plan, *, fix: bool) -> Settings:
@@ -175,6 +331,16 @@ def execute(
     progress: bool | None = None,
 ) -> tuple[RunSummary, list[FileResult]]:
     """Run the plan; returns the summary and the results, sorted by path."""
+    if p.configs:  # files configured differently: each configuration's files with its own rules
+        results = []
+        for group in p.groups():
+            results += execute(group, fix=fix, jobs=jobs, on_result=on_result, progress=progress)[1]
+        results.sort(key=lambda r: r.path)
+        summary = RunSummary()
+        for r in results:
+            summary.add(r)
+        summary.sort()
+        return summary, results
     summary = RunSummary()
     results: list[FileResult] = []
     settings = settings_for(p, fix=fix)

@@ -372,7 +372,7 @@ def test_bad_input_json_lists_errors(project):
     assert run.exit_code == 1, run
     doc = json.loads(run.stdout)
     assert [e["path"] for e in doc["errors"]] == ["syntax.py"]
-    assert doc["summary"] == {"files": 2, "findings": 1, "fixable": 1, "errors": 1}
+    assert doc["summary"] == {"files": 2, "files_with_findings": 1, "findings": 1, "fixable": 1, "errors": 1}
 
 
 def test_unreadable_file_is_reported(project, monkeypatch):
@@ -522,26 +522,33 @@ def test_json_output_matches_the_documented_schema(project):
     run = project.cli("check", *SEL, "--format", "json", "src")
     assert run.exit_code == 1, run
     doc = json.loads(run.stdout)
-    assert set(doc) == {"version", "findings", "errors", "summary"}
+    assert set(doc) == {"schema_version", "version", "findings", "errors", "summary"}
+    assert doc["schema_version"] == 2
     assert isinstance(doc["version"], str) and re.fullmatch(r"\d+\.\d+\.\d+.*", doc["version"])
-    keys = {"path", "line", "column", "end_line", "end_column", "code", "name", "message", "fix", "reason", "applied"}
+    keys = {
+        "path", "line", "column", "end_line", "end_column", "code", "name", "message", "fix", "reason", "applied",
+        "docs",
+    }
     for f in doc["findings"]:
         assert set(f) == keys
         for k in ("line", "column", "end_line", "end_column"):
             assert isinstance(f[k], int) and f[k] >= 1
         assert (f["end_line"], f["end_column"]) >= (f["line"], f["column"])
-        assert f["fix"] in ("safe", "unsafe", None)
+        assert f["fix"] is None or f["fix"]["safety"] in ("safe", "unsafe")
+        assert f["docs"] == f"finfix explain {f['code']}"
         assert f["reason"] is None or isinstance(f["reason"], str)
         assert f["applied"] is False  # check never applies
     by_path = {f["path"]: f for f in doc["findings"]}
     ex = by_path["src/exchange.py"]
     assert (ex["line"], ex["column"], ex["end_line"], ex["end_column"]) == (1, 19, 1, 28)
-    assert (ex["code"], ex["name"], ex["fix"]) == ("FX101", "mutable-default", "unsafe")
+    assert (ex["code"], ex["name"], ex["fix"]["safety"]) == ("FX101", "mutable-default", "unsafe")
+    (edit,) = ex["fix"]["edits"]  # applying the edit gives the fixed file (checked in test_output_formats)
+    assert edit["content"].startswith("None") and edit["start"] == {"line": 1, "column": 26}
     assert "params" in ex["message"] and "mutated" in ex["reason"]
     lam = by_path["src/lam.py"]
     assert lam["fix"] is None and lam["reason"]
     assert doc["errors"] == [{"path": "src/broken.py", "message": "syntax error at line 1, column 7: invalid syntax"}]
-    assert doc["summary"] == {"files": 4, "findings": 2, "fixable": 1, "errors": 1}
+    assert doc["summary"] == {"files": 4, "files_with_findings": 2, "findings": 2, "fixable": 1, "errors": 1}
 
 
 # -- list / explain ----------------------------------------------------------------------------------------

@@ -1,7 +1,10 @@
-"""`finfix apply --interactive`: partial application of hunks, the prompt loop, and the terminal check."""
+"""`finfix apply --interactive`: one question per fix (with the import edits it needs), the prompt loop,
+and the terminal check. The results of a partial review are executed: declining one fix must never
+leave another without its import (NameError at run time)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -10,28 +13,69 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from finfix import registry
 from finfix.cli import app
-from finfix.report.diff import hunks
-from finfix.engine.core import FileResult
-from finfix.interactive import PROMPT, apply_hunks, format_hunk, review
-from finfix.report.text import RunSummary
-from finfix.sdk.rule import Finding, Safety
+from finfix.engine.core import FileResult, process_source
+from finfix.interactive import PROMPT, engine_refix, review
+from finfix.results import Settings
 
-FILLER = [f"k{i} = {i}\n" for i in range(10)]
-OLD = ["a = 1\n", *FILLER, "b = 2\n"]
-NEW = ["a = 10\n", *FILLER, "b = 20\n"]
+RULES = registry.resolve(["FX101", "FX102", "FX103"])
+SETTINGS = Settings(fix=True, unsafe_fixes=True)
+REFIX = engine_refix(RULES, SETTINGS)
 
-
-def result(path: str, old: list[str], new: list[str], findings=()) -> FileResult:
-    return FileResult(path, old="".join(old).encode(), new="".join(new).encode(), findings=tuple(findings))
+# the first fix and the import it needs fall in one diff hunk; the second fix needs that import too
+UTCNOW = """\
+from datetime import datetime
 
 
-def fix_at(path: str, line: int) -> Finding:
-    return Finding(path, line, 1, "FX998", "test", "old", Safety.SAFE, applied=True)
+def stamp():
+    return datetime.utcnow()
+
+
+def load(path):
+    return path
+
+
+def epoch():
+    return datetime.utcfromtimestamp(0)
+"""
+
+SILENT = """\
+import os
+
+
+def first(path):
+    try:
+        return os.stat(path).st_size
+    except Exception:
+        pass
+
+
+def second(path):
+    try:
+        return os.stat(path).st_mtime
+    except Exception:
+        pass
+"""
+
+# two fixes of two functions, two lines apart: one diff hunk, but two questions
+ADJACENT = "def f(x=[]):\n    x.append(1)\n    return x\ndef g(y=[]):\n    y.append(1)\n    return y\n"
+
+
+def fixed(path: str, source: str) -> FileResult:
+    r = process_source(path, source.encode(), RULES, SETTINGS)
+    assert r.changed, r.error
+    return r
+
+
+def run_module(text: str) -> dict:
+    namespace: dict = {"__name__": "reviewed"}
+    exec(compile(text, "reviewed.py", "exec"), namespace)
+    return namespace
 
 
 class Answers:
-    """A fake terminal: hands out answers in order and records the prompts and hunks shown."""
+    """A fake terminal: hands out answers in order and records the prompts and the units shown."""
 
     def __init__(self, *answers: str) -> None:
         self.answers = list(answers)
@@ -48,97 +92,97 @@ class Answers:
         self.shown.append(text)
 
 
-def test_apply_hunks_each_subset():
-    groups = hunks(OLD, NEW)
-    assert len(groups) == 2
-    assert apply_hunks(OLD, NEW, groups, set()) == OLD
-    assert apply_hunks(OLD, NEW, groups, {0, 1}) == NEW
-    assert apply_hunks(OLD, NEW, groups, {0}) == ["a = 10\n", *FILLER, "b = 2\n"]
-    assert apply_hunks(OLD, NEW, groups, {1}) == ["a = 1\n", *FILLER, "b = 20\n"]
-
-
-def test_apply_hunks_insertions_and_deletions():
-    old = ["x = 1\n", *FILLER, "y = 2\n", "z = 3\n"]
-    new = ["import os\n", "x = 1\n", *FILLER, "z = 3\n"]
-    groups = hunks(old, new)
-    assert len(groups) == 2
-    assert apply_hunks(old, new, groups, {0}) == ["import os\n", "x = 1\n", *FILLER, "y = 2\n", "z = 3\n"]
-    assert apply_hunks(old, new, groups, {1}) == ["x = 1\n", *FILLER, "z = 3\n"]
-
-
-def test_format_hunk_is_a_unified_diff_hunk():
-    groups = hunks(OLD, NEW)
-    text = format_hunk("pkg/m.py", OLD, NEW, groups[1])
-    assert text.splitlines()[:3] == ["--- a/pkg/m.py", "+++ b/pkg/m.py", "@@ -9,4 +9,4 @@"]
-    assert "-b = 2\n+b = 20\n" in text
-
-
-def test_no_then_yes_applies_the_second_hunk_only():
+def test_declining_the_fix_that_carries_the_import_keeps_the_others_runnable():
     fake = Answers("n", "y")
-    summary = RunSummary(scanned=1)
-    summary.findings = [fix_at("m.py", 1), fix_at("m.py", 12)]
-    summary.fixes["FX998"] = 2
-    out = review([result("m.py", OLD, NEW, summary.findings)], fake.ask, fake.show, summary)
+    out = review([fixed("m.py", UTCNOW)], fake.ask, fake.show, REFIX)
     (r,) = out.results
-    assert r.new == "".join(["a = 1\n", *FILLER, "b = 20\n"]).encode()
+    text = r.new.decode()
+    assert "return datetime.utcnow()" in text  # declined
+    assert "fromtimestamp(0, tz=timezone.utc)" in text  # accepted, with the import it needs
+    ns = run_module(text)
+    assert ns["epoch"]() == dt.datetime(1970, 1, 1)
+    assert isinstance(ns["stamp"](), dt.datetime)
+    assert [f.applied for f in sorted(r.findings, key=lambda f: f.line)] == [False, True]
+    assert (out.units_total, out.units_accepted) == (2, 1)
+
+
+def test_each_unit_shows_number_rule_message_and_its_import_edit():
+    fake = Answers("n", "n")
+    review([fixed("m.py", UTCNOW)], fake.ask, fake.show, REFIX)
+    first, second = fake.shown
+    assert first.startswith("[1/2] m.py:5: FX103 datetime-utcnow: ")
+    assert second.startswith("[2/2] m.py:13: FX103 datetime-utcnow: ")
+    # the second fix alone still shows the import it needs
+    assert "+from datetime import" in second and "timezone" in second.split("+from datetime import")[1]
+    assert "-    return datetime.utcnow()" not in second  # nor the other fix
     assert fake.prompts == [PROMPT, PROMPT]
-    assert len(fake.shown) == 2 and "-a = 1" in fake.shown[0] and "-b = 2" in fake.shown[1]
-    assert (out.hunks_total, out.hunks_accepted) == (2, 1)
-    # only the fix inside the accepted hunk still counts as applied
-    assert [f.applied for f in r.findings] == [False, True]
-    assert summary.fixes["FX998"] == 1
+
+
+def test_silent_except_second_handler_alone_gets_logging_and_logger():
+    fake = Answers("n", "y")
+    (r,) = review([fixed("m.py", SILENT)], fake.ask, fake.show, REFIX).results
+    text = r.new.decode()
+    assert text.count("pass\n") == 1  # the first handler was declined
+    ns = run_module(text)
+    assert ns["first"]("/no/such/file") is None
+    assert ns["second"]("/no/such/file") is None  # runs the logger call: no NameError
+
+
+def test_nearby_fixes_of_two_functions_are_two_questions():
+    fake = Answers("n", "y")
+    (r,) = review([fixed("m.py", ADJACENT)], fake.ask, fake.show, REFIX).results
+    assert len(fake.prompts) == 2
+    assert "FX101" in fake.shown[0] and "f(x=[])" in fake.shown[0]
+    ns = run_module(r.new.decode())
+    assert ns["f"]() == [1] and ns["f"]() == [1, 1]  # declined: still shares its default
+    assert ns["g"]() == [1] and ns["g"]() == [1]  # accepted
 
 
 def test_all_applies_the_rest_of_every_file_without_asking():
     fake = Answers("n", "a")
-    results = [result("one.py", OLD, NEW), result("two.py", OLD, NEW)]
-    out = review(results, fake.ask, fake.show)
+    results = [fixed("one.py", UTCNOW), fixed("two.py", UTCNOW)]
+    out = review(results, fake.ask, fake.show, REFIX)
     assert len(fake.prompts) == 2
-    assert out.results[0].new == "".join(["a = 1\n", *FILLER, "b = 20\n"]).encode()
-    assert out.results[1].new == "".join(NEW).encode()
+    assert fake.shown[1].startswith("[2/4] ")
+    assert "datetime.utcnow()" in out.results[0].new.decode()
+    assert out.results[1].new == results[1].new
+    run_module(out.results[0].new.decode())["epoch"]()
 
 
 def test_quit_keeps_what_was_accepted_and_skips_the_rest():
     fake = Answers("y", "q")
-    results = [result("one.py", OLD, NEW), result("two.py", OLD, NEW)]
-    out = review(results, fake.ask, fake.show)
+    results = [fixed("one.py", UTCNOW), fixed("two.py", UTCNOW)]
+    out = review(results, fake.ask, fake.show, REFIX)
     assert len(fake.prompts) == 2
-    assert out.results[0].new == "".join(["a = 10\n", *FILLER, "b = 2\n"]).encode()
+    text = out.results[0].new.decode()
+    assert "datetime.utcfromtimestamp(0)" in text and "datetime.now(timezone.utc)" in text
+    assert run_module(text)["stamp"]().tzinfo is None
     assert not out.results[1].changed
+    assert not any(f.applied for f in out.results[1].findings)
 
 
 def test_unknown_answers_ask_again_and_eof_quits():
     fake = Answers("maybe", "", "YES")
-    out = review([result("m.py", OLD, NEW)], fake.ask, fake.show)
-    assert len(fake.prompts) == 4  # maybe, "", YES (hunk 1), then EOF on hunk 2 = quit
-    assert out.results[0].new == "".join(["a = 10\n", *FILLER, "b = 2\n"]).encode()
+    out = review([fixed("m.py", UTCNOW)], fake.ask, fake.show, REFIX)
+    assert len(fake.prompts) == 4  # maybe, "", YES (fix 1), then EOF on fix 2 = quit
+    text = out.results[0].new.decode()
+    assert "datetime.utcfromtimestamp(0)" in text and "utcnow" not in text
 
 
 def test_unchanged_results_pass_through_untouched():
     same = FileResult("same.py", old=b"x = 1\n")
     fake = Answers()
-    out = review([same], fake.ask, fake.show)
+    out = review([same], fake.ask, fake.show, REFIX)
     assert out.results == [same] and fake.prompts == []
 
 
-def test_accepted_hunks_that_do_not_parse_alone_leave_the_file_unchanged():
-    plus = ["+0\n"] * 8
-    old = ["a = 1\n", *plus, "b = 2\n"]
-    new = ["a = (1\n", *plus, ")\n", "b = 2\n"]  # the opening and the closing bracket are two hunks
-    fake = Answers("y", "n")
-    out = review([result("m.py", old, new)], fake.ask, fake.show)
-    assert not out.results[0].changed
-    (path, why), = out.rejected_files
-    assert path == "m.py" and "do not parse" in why
-
-
 def test_crlf_and_bom_survive_a_partial_application():
-    old = "\ufeffa = 1\r\n" + "".join(line.replace("\n", "\r\n") for line in FILLER) + "b = 2\r\n"
-    new = old.replace("a = 1", "a = 10").replace("b = 2", "b = 20")
-    r = FileResult("m.py", old=old.encode("utf-8"), new=new.encode("utf-8"))  # "\ufeff" becomes the BOM
+    source = "\ufeff" + UTCNOW.replace("\n", "\r\n")
+    r = process_source("m.py", source.encode("utf-8"), RULES, SETTINGS)
     fake = Answers("n", "y")
-    (out,) = review([r], fake.ask, fake.show).results
-    assert out.new == old.replace("b = 2", "b = 20").encode("utf-8")
+    (out,) = review([r], fake.ask, fake.show, REFIX).results
+    assert out.new.startswith(b"\xef\xbb\xbf") and b"\r\n" in out.new and b"\n" not in out.new.replace(b"\r\n", b"")
+    assert b"return datetime.utcnow()" in out.new
 
 
 def test_cli_refuses_when_stdin_is_not_a_terminal(tmp_path: Path, monkeypatch):
@@ -155,9 +199,8 @@ def test_cli_refuses_when_stdin_is_not_a_terminal(tmp_path: Path, monkeypatch):
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_cli_on_a_terminal(tmp_path: Path):
-    source = "def f(x=[]):\n    return len(x)\n" + "\n" * 12 + "def g(y=[]):\n    return len(y)\n"
     (tmp_path / "pyproject.toml").write_text("[tool.finfix]\n")
-    (tmp_path / "a.py").write_text(source)
+    (tmp_path / "a.py").write_text(UTCNOW)
     primary, secondary = os.openpty()
     try:
         os.write(primary, b"n\ny\n")
@@ -171,6 +214,7 @@ def test_cli_on_a_terminal(tmp_path: Path):
         os.close(primary)
     assert proc.returncode == 0, proc.stderr
     text = (tmp_path / "a.py").read_text()
-    assert text.startswith("def f(x=[]):\n")  # first hunk declined
-    assert "def g(y=None):\n    if y is None:\n        y = []\n" in text  # second accepted
-    assert b"changed 1; fixes: FX101 x1" in proc.stderr
+    assert "return datetime.utcnow()" in text  # first fix declined
+    assert run_module(text)["epoch"]() == dt.datetime(1970, 1, 1)  # second accepted, import included
+    assert b"[1/2] a.py:5: FX103" in proc.stdout
+    assert b"changed 1; fixes: FX103 x1" in proc.stderr

@@ -17,6 +17,8 @@ import libcst as cst
 import pytest
 from typer.testing import CliRunner
 
+import finfix.harness.changes  # noqa: F401  (hold_back needs these; loaded before tests fake the harness)
+import finfix.harness.sources  # noqa: F401
 from finfix.codemods.python.mutable_default import MutableDefault
 from finfix import pr as pr_mod
 from finfix import registry
@@ -253,7 +255,7 @@ def test_verify_passes_changed_files_to_the_harness(repo: Path, tmp_path: Path, 
 
     def verify_pairs(pairs, *, examples=200, **kw):
         calls.append((list(pairs), examples))
-        return [types.SimpleNamespace(verdict="equivalent")]
+        return [types.SimpleNamespace(path="pkg/b.py", function="h", verdict="equivalent")]
 
     fake.verify_pairs = verify_pairs
     fake.render_markdown = lambda results: "| function | verdict |\n|---|---|\n| `h` | equivalent |\n"
@@ -271,16 +273,27 @@ def test_verify_passes_changed_files_to_the_harness(repo: Path, tmp_path: Path, 
     assert "--verify" in text.split("### Reproduce")[1]
 
 
-def test_verify_difference_exits_1_and_warns(repo: Path, tmp_path: Path, monkeypatch):
+def test_verify_holds_back_what_does_not_verify_like_apply(repo: Path, tmp_path: Path, monkeypatch):
     fake = types.ModuleType("finfix.harness")
-    fake.verify_pairs = lambda pairs, **kw: [types.SimpleNamespace(verdict="different")]
+    fake.verify_pairs = lambda pairs, **kw: [
+        types.SimpleNamespace(path="pkg/a.py", function="g", verdict="different"),
+        types.SimpleNamespace(path="pkg/a.py", function="f", verdict="equivalent"),
+        types.SimpleNamespace(path="pkg/b.py", function="h", verdict="equivalent"),
+    ]
     fake.render_markdown = lambda results: "TABLE"
     monkeypatch.setitem(sys.modules, "finfix.harness", fake)
     body = tmp_path / "body.md"
     res = run("--verify", "--body-file", str(body), "pkg")
-    assert res.exit_code == 1
-    assert "**The harness found differences" in body.read_text()
-    assert len(subjects(repo)) == 2  # the branch is still there for review
+    assert res.exit_code == 1  # a difference was found, even though it is not on the branch
+    text = body.read_text()
+    assert "**The harness found differences" in text and "Held back" in text and "g (different)" in text
+    assert subjects(repo) == [
+        "finfix: FX101 mutable-default (1 fix in 1 file)",  # f only: g did not verify
+        "finfix: FX998 test-rename (3 fixes in 1 file)",
+    ]
+    fixed = (repo / "pkg" / "a.py").read_text()
+    assert "def f(x=None):" in fixed and "def g(y={}):" in fixed
+    assert "note: pkg/a.py: left as they were: g (different)" in res.stderr
 
 
 def _bare_remote(repo: Path, tmp_path: Path) -> Path:
@@ -325,7 +338,9 @@ def test_open_uses_gh(repo: Path, tmp_path: Path, monkeypatch):
 
 
 def test_open_without_gh_is_refused_before_anything(repo: Path, monkeypatch):
-    monkeypatch.setattr(pr_mod.shutil, "which", lambda name: None)
+    import shutil
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     res = run("--open", "pkg")
     assert res.exit_code == 2
     assert "needs the GitHub CLI `gh`" in res.stderr
@@ -351,7 +366,9 @@ def test_reproduce_command_is_relative_to_the_repository_root(repo: Path, monkey
 
 
 def test_long_lists_are_capped(repo: Path, tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(pr_mod, "LIST_LIMIT", 1)
+    from finfix.pr import body as pr_body
+
+    monkeypatch.setattr(pr_body, "LIST_LIMIT", 1)
     (repo / "pkg" / "c.py").write_text("def m(z={}):\n    z[1] = 2\n    return z\n")
     git(repo, "add", "pkg/c.py")
     git(repo, "commit", "-q", "-m", "c")

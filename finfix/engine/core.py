@@ -191,13 +191,15 @@ class FileSession:
         suppressed = self._suppressed(rule.code, start.line, end.line)
         if suppressed:
             return False
-        apply = self._fix_allowed(fix)
+        col = self._column(start.line, line, start.column) + 1
+        only = self.settings.fix_only
+        apply = self._fix_allowed(fix) and (only is None or (rule.code, line, col) in only)
         end_line = self._to_original(end.line)
         self.findings.append(
             Finding(
                 path=self.path,
                 line=line,
-                col=self._column(start.line, line, start.column) + 1,
+                col=col,
                 code=rule.code,
                 name=rule.name,
                 message=message,

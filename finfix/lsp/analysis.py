@@ -47,7 +47,7 @@ class Analyser:
 
     def plan(self, path: Path) -> session.Plan:
         cfg = config_mod.load(path.parent)
-        return session.Plan(cfg, [str(path)])
+        return session.Plan(cfg.for_file(path), [str(path)])  # its per-file-ignores too
 
     def analyse(self, path: Path, text: str) -> Analysis:
         try:

@@ -5,10 +5,13 @@ Pure functions: a run summary and the rules that ran in, a string out.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
+from collections import Counter
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import quote
 
 from finfix import __version__
@@ -36,12 +39,55 @@ def _rule_descriptor(rule: type[Rule]) -> dict:
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": what},
         "help": {"text": help_md or rule.summary, "markdown": help_md or rule.summary},
-        "defaultConfiguration": {"level": "warning"},
+        "defaultConfiguration": {"level": "note" if rule.safety is Safety.DETECT else "warning"},
+        "messageStrings": {"finding": {"text": "{0}"}},
         "properties": {"fixSafety": rule.safety.value, "tags": ["finfix", rule.safety.value]},
     }
 
 
-def _result(f: Finding, index: dict[str, int]) -> dict:
+#: Words of a message that say the original code fails on current libraries (an error, not a warning).
+_FAILS = re.compile(r"\b(removed|raises?|no longer exists?|TypeError|AttributeError|ImportError)\b", re.IGNORECASE)
+
+
+def level(f: Finding) -> str:
+    """SARIF level by kind: code that fails on current libraries (its message says removed/raises) is
+    an error, whether finfix can fix it or not; other report-only findings (hygiene) are notes; the
+    rest (deprecations) warnings. Judged from the message: rules do not declare a kind yet."""
+    if _FAILS.search(f.message):
+        return "error"
+    return "note" if f.fix is Safety.DETECT else "warning"
+
+
+def _fingerprint(f: Finding, line: str | None, seen: Counter[str]) -> str:
+    """Stable across edits elsewhere in the file: rule, path and the finding's line text (not its
+    number), with an occurrence count for identical lines."""
+    text = " ".join((line or "").split())
+    digest = hashlib.sha256(f"{f.code}\0{f.path}\0{text}".encode()).hexdigest()[:16]
+    seen[digest] += 1
+    return f"{digest}:{seen[digest]}"
+
+
+def _fix(f: Finding, edits: Sequence[Mapping[str, Any]], location: dict) -> dict:
+    replacements = [
+        {
+            "deletedRegion": {
+                "startLine": e["start"]["line"], "startColumn": e["start"]["column"],
+                "endLine": e["end"]["line"], "endColumn": e["end"]["column"],
+            },
+            "insertedContent": {"text": e["content"]},
+        }
+        for e in edits
+    ]
+    return {
+        "description": {"text": f"{f.fix.value} fix (finfix apply{' --unsafe-fixes' if f.fix is Safety.UNSAFE else ''})"},
+        "artifactChanges": [{"artifactLocation": location, "replacements": replacements}],
+    }
+
+
+def _result(
+    f: Finding, index: dict[str, int], *, line: str | None = None, seen: Counter[str] | None = None,
+    edits: Sequence[Mapping[str, Any]] | None = None,
+) -> dict:
     uri, base = _uri(f.path)
     location: dict = {"uri": uri}
     if base:
@@ -56,18 +102,29 @@ def _result(f: Finding, index: dict[str, int]) -> dict:
         message += f" ({'unsafe fix' if f.fix is Safety.UNSAFE else 'note'}: {f.reason})"
     result: dict = {
         "ruleId": f.code,
-        "level": "warning",
-        "message": {"text": message},
+        "level": level(f),
+        "message": {"id": "finding", "arguments": [message], "text": message},
         "locations": [{"physicalLocation": {"artifactLocation": location, "region": region}}],
+        "partialFingerprints": {"primaryLocationLineHash": _fingerprint(f, line, seen if seen is not None else Counter())},
         "properties": {"fix": None if f.fix is Safety.DETECT else f.fix.value, "applied": f.applied},
     }
+    if edits:
+        result["fixes"] = [_fix(f, edits, dict(location))]
     if f.code in index:
         result["ruleIndex"] = index[f.code]
     return result
 
 
-def sarif(summary: RunSummary, rules: Sequence[type[Rule]]) -> str:
-    """One SARIF 2.1.0 log with one run; file errors become tool execution notifications."""
+def sarif(
+    summary: RunSummary,
+    rules: Sequence[type[Rule]],
+    *,
+    source: Callable[[str, int], str | None] | None = None,
+    edits: Mapping[tuple[str, tuple[str, int, int]], Sequence[Mapping[str, Any]]] | None = None,
+) -> str:
+    """One SARIF 2.1.0 log with one run; file errors become tool execution notifications.
+
+    ``source(path, line)`` gives the line text the fingerprints hash; ``edits`` the fixes' edits."""
     ran = list(rules)
     known = {r.code for r in ran}
     # a finding from a rule the caller did not list still needs a descriptor
@@ -76,6 +133,7 @@ def sarif(summary: RunSummary, rules: Sequence[type[Rule]]) -> str:
     extra = {f.code for f in summary.findings} - known
     ran += [r for r in registry.all_rules() if r.code in extra]
     index = {r.code: i for i, r in enumerate(ran)}
+    seen: Counter[str] = Counter()
     notifications = []
     for path, message in summary.errors:
         uri, base = _uri(path)
@@ -106,7 +164,13 @@ def sarif(summary: RunSummary, rules: Sequence[type[Rule]]) -> str:
             }
         ],
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, index) for f in summary.findings],
+        "results": [
+            _result(
+                f, index, line=source(f.path, f.line) if source else None, seen=seen,
+                edits=(edits or {}).get((f.path, f.key)),
+            )
+            for f in summary.findings
+        ],
     }
     return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2)
 

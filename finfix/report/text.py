@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from finfix import __version__
 from finfix.results import FileResult, Finding
@@ -39,10 +38,16 @@ def finding_line(f: Finding) -> str:
     return f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}{mark}"
 
 
-def text_report(summary: RunSummary, *, show_reasons: bool = True) -> str:
+def text_report(
+    summary: RunSummary, *, show_reasons: bool = True, source: Callable[[str, int], str | None] | None = None
+) -> str:
+    """Each finding on one line, then (``source(path, line)`` given) its source line with a caret."""
     lines = []
     for f in summary.findings:
         lines.append(finding_line(f))
+        text = source(f.path, f.line) if source else None
+        if text is not None:
+            lines += ["    " + part for part in excerpt(f, text)]
         if show_reasons and f.reason:
             lines.append(f"    {'unsafe fix' if f.fix.value == 'unsafe' else 'note'}: {f.reason}")
         if show_reasons and f.witness:
@@ -50,39 +55,46 @@ def text_report(summary: RunSummary, *, show_reasons: bool = True) -> str:
     return "\n".join(lines)
 
 
-def json_report(summary: RunSummary) -> str:
-    fixable = sum(f.fixable for f in summary.findings)
-    doc = {
-        "version": __version__,
-        "findings": [f.to_json() for f in summary.findings],
-        "errors": [{"path": p, "message": m} for p, m in summary.errors],
-        "summary": {
-            "files": summary.scanned,
-            "findings": len(summary.findings),
-            "fixable": fixable,
-            "errors": len(summary.errors),
-        },
-    }
-    return json.dumps(doc, indent=2)
-
-
 def error_line(path: str, message: str) -> str:
     return f"error: {path}: {message}"
 
 
 def check_footer(summary: RunSummary) -> str:
+    """One short line: counts only (`--statistics` has them per rule)."""
     n = len(summary.findings)
     errors = f" {len(summary.errors)} file(s) could not be checked." if summary.errors else ""
     if not n:
         return f"No findings in {summary.scanned} file(s).{errors}"
+    files = len({f.path for f in summary.findings})
     fixable = sum(f.fixable for f in summary.findings)
-    safe = sum(f.fix.value == "safe" for f in summary.findings)
-    by_rule = Counter(f.code for f in summary.findings)
-    rules = ", ".join(f"{c} x{k}" for c, k in sorted(by_rule.items()))
+    unsafe = sum(f.fix.value == "unsafe" for f in summary.findings)
+    need = f" ({unsafe} need --unsafe-fixes)" if unsafe else ""
     return (
-        f"Found {n} finding(s) in {summary.scanned} file(s) ({rules}); "
-        f"{fixable} fixable with `finfix apply` ({safe} safe, {fixable - safe} need --unsafe-fixes).{errors}"
+        f"Found {n} finding(s) in {files} file(s) of {summary.scanned}; "
+        f"{fixable} fixable with `finfix apply`{need}.{errors}"
     )
+
+
+def statistics(summary: RunSummary) -> str:
+    """`--statistics`: findings per rule, most frequent first (`[*]`: fixable)."""
+    counts = Counter((f.code, f.name) for f in summary.findings)
+    fixable = {(f.code, f.name) for f in summary.findings if f.fixable}
+    rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))
+    width = max((len(str(n)) for _k, n in rows), default=1)
+    return "\n".join(
+        f"{n:>{width}}  {code}  {name}{' [*]' if (code, name) in fixable else ''}" for (code, name), n in rows
+    )
+
+
+def excerpt(f: Finding, line: str) -> list[str]:
+    """The finding's source line and a caret under its span (to the end of the line when it goes on)."""
+    text = line.rstrip("\r\n").expandtabs(1)  # a tab is one column, as in the finding's column
+    number = str(f.line)
+    start = max(f.col - 1, 0)
+    stop = f.end_col - 1 if f.end_line == f.line and f.end_col > f.col else len(text)
+    width = max(1, min(stop, len(text)) - start)
+    pad = " " * len(number)
+    return [f"{number} | {text}", f"{pad} | {' ' * start}{'^' * width}"]
 
 
 def apply_footer(summary: RunSummary, *, dry_run: bool) -> str:
