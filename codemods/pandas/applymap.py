@@ -5,13 +5,13 @@ from __future__ import annotations
 import libcst as cst
 
 from finfix.sdk.names import code_of
-from finfix.sdk.pandas_types import METADATA, Kind, PandasTypes, Skip, gate
+from finfix.sdk.pandas_types import Kind, PandasRule, Skip
 from finfix.sdk.rule import Example, Rule, Safety
 
 RENAMES = {"applymap": "map", "applymap_index": "map_index"}
 
 
-class PandasApplymap(Rule):
+class PandasApplymap(PandasRule, Rule):
     """## What it does
     Renames `DataFrame.applymap(func, ...)` to `DataFrame.map(func, ...)`, and the Styler's
     `df.style.applymap(...)` / `.applymap_index(...)` to `.map(...)` / `.map_index(...)`.
@@ -40,7 +40,6 @@ class PandasApplymap(Rule):
     summary = "`df.applymap(f)` → `df.map(f)` (removed in pandas 3.0)."
     safety = Safety.SAFE
     triggers = ("applymap",)
-    METADATA_DEPENDENCIES = METADATA
 
     examples = (
         Example(
@@ -57,9 +56,6 @@ class PandasApplymap(Rule):
         Example("grid.applymap(f)\n"),
     )
 
-    def visit_Module(self, node: cst.Module) -> None:
-        self.types = PandasTypes(self, node)
-
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
         if not isinstance(func, cst.Attribute) or func.attr.value not in RENAMES:
@@ -72,7 +68,7 @@ class PandasApplymap(Rule):
             if old != "applymap":
                 return updated_node
             try:
-                proved, why = gate(self.types, recv, kinds=frozenset({Kind.FRAME, Kind.PANDAS}), distinctive=False)
+                proved, why = self.gate(recv, kinds=frozenset({Kind.FRAME, Kind.PANDAS}), distinctive=False)
             except Skip:
                 return updated_node
         new = RENAMES[old]

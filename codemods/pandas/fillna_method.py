@@ -7,13 +7,13 @@ import re
 import libcst as cst
 
 from finfix.sdk.names import code_of, keyword
-from finfix.sdk.pandas_types import PANDAS_MARKERS, DATA_KINDS, METADATA, Kind, PandasTypes, Skip, gate
+from finfix.sdk.pandas_types import DATA_KINDS, PANDAS_MARKERS, Kind, PandasRule, Skip
 from finfix.sdk.rule import Example, Rule, Safety
 
 FORWARD = {"ffill": "ffill", "pad": "ffill", "bfill": "bfill", "backfill": "bfill"}
 
 
-class PandasFillnaMethod(Rule):
+class PandasFillnaMethod(PandasRule, Rule):
     """## What it does
     Rewrites `obj.fillna(method="ffill"|"pad")` to `obj.ffill()` and `method="bfill"|"backfill"` to
     `obj.bfill()`, keeping `limit=`, `axis=` and `inplace=`; also the old positional form
@@ -50,7 +50,6 @@ class PandasFillnaMethod(Rule):
     safety = Safety.SAFE
     requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     triggers = (re.compile(r"\bmethod\s*=|\.pad\(|\.backfill\(|\.fillna\("),)
-    METADATA_DEPENDENCIES = METADATA
 
     examples = (
         Example(
@@ -87,9 +86,6 @@ class PandasFillnaMethod(Rule):
         Example("import numpy as np\nx = np.pad(a, 2)\ny = text.pad()\n"),
     )
 
-    def visit_Module(self, node: cst.Module) -> None:
-        self.types = PandasTypes(self, node)
-
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
         if not isinstance(func, cst.Attribute):
@@ -99,7 +95,7 @@ class PandasFillnaMethod(Rule):
             return self._alias(original_node, updated_node, name)
         if name == "replace" and keyword(original_node, "method") is not None:
             try:
-                proved, _ = gate(self.types, func.value)
+                proved, _ = self.gate(func.value)
             except Skip:
                 return updated_node
             self.report(original_node, f"`{code_of(original_node)}`: `replace(method=)` was removed in pandas 3.0; "
@@ -119,7 +115,7 @@ class PandasFillnaMethod(Rule):
         if len(positional) > 2 or any(a.star for a in original_node.args):
             return updated_node if self._report_odd(original_node) else updated_node
         try:
-            proved, why = gate(self.types, func.value, kinds=DATA_KINDS | {Kind.GROUPBY}, distinctive=True)
+            proved, why = self.gate(func.value, kinds=DATA_KINDS | {Kind.GROUPBY}, distinctive=True)
         except Skip:
             return updated_node
         shown = code_of(original_node)
@@ -156,7 +152,7 @@ class PandasFillnaMethod(Rule):
 
     def _alias(self, original_node: cst.Call, updated_node: cst.Call, name: str) -> cst.BaseExpression:
         try:
-            proved, why = gate(self.types, original_node.func.value, kinds=DATA_KINDS | {Kind.GROUPBY})
+            proved, why = self.gate(original_node.func.value, kinds=DATA_KINDS | {Kind.GROUPBY})
         except Skip:
             return updated_node
         new_name = FORWARD[name]

@@ -8,7 +8,7 @@ import libcst as cst
 from libcst.metadata import PositionProvider, ScopeProvider
 
 from finfix.sdk.names import code_of, is_false, is_true, keyword, remove_arg
-from finfix.sdk.pandas_types import LOOKALIKE_MODULES, METADATA, Kind, PandasTypes
+from finfix.sdk.pandas_types import LOOKALIKE_MODULES, Kind, PandasRule
 from finfix.sdk.rule import Example, Rule, Safety
 
 #: pandas 3.1 deprecates `inplace=` on these (PDEP-8); with `inplace=True` they return None.
@@ -26,7 +26,7 @@ _READERS = frozenset({"len", "print", "repr", "str", "isinstance", "type", "id",
                       "sorted", "enumerate", "zip", "iter", "sum", "min", "max", "any", "all", "hash"})
 
 
-class PandasInplace(Rule):
+class PandasInplace(PandasRule, Rule):
     """## What it does
     Rewrites the statement `RECV.method(..., inplace=True)` to `RECV = RECV.method(...)` for the pandas
     methods that take `inplace` (`drop`, `dropna`, `drop_duplicates`, `rename`, `rename_axis`,
@@ -75,7 +75,6 @@ class PandasInplace(Rule):
     summary = "`df.method(..., inplace=True)` → `df = df.method(...)` (deprecated in pandas 3.1; a no-op when chained)."
     safety = Safety.UNSAFE
     triggers = ("inplace",)
-    METADATA_DEPENDENCIES = (*METADATA, PositionProvider)
 
     examples = (
         Example(
@@ -188,7 +187,7 @@ class PandasInplace(Rule):
         return _INPLACE.search(source) is not None
 
     def visit_Module(self, node: cst.Module) -> None:
-        self.types = PandasTypes(self, node)
+        super().visit_Module(node)
         self._statements: set[cst.Call] = set()
 
     def visit_Expr(self, node: cst.Expr) -> None:

@@ -6,7 +6,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
 from finfix.sdk.names import code_of
-from finfix.sdk.pandas_types import PANDAS_MARKERS, METADATA, Kind, PandasTypes, Skip, gate
+from finfix.sdk.pandas_types import PANDAS_MARKERS, Kind, PandasRule, Skip
 from finfix.sdk.rule import Example, Rule, Safety
 
 
@@ -16,7 +16,7 @@ def _simple(expr: cst.BaseExpression) -> bool:
     return isinstance(expr, cst.Name)
 
 
-class PandasSeriesView(Rule):
+class PandasSeriesView(PandasRule, Rule):
     """## What it does
     Rewrites `s.view(dtype)` on a Series to
     `pd.Series(s.to_numpy().view(dtype), index=s.index, name=s.name)`: the same bit reinterpretation.
@@ -49,7 +49,6 @@ class PandasSeriesView(Rule):
     safety = Safety.UNSAFE
     requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     triggers = (".view(",)
-    METADATA_DEPENDENCIES = METADATA
 
     examples = (
         Example(
@@ -71,15 +70,12 @@ class PandasSeriesView(Rule):
         ),
     )
 
-    def visit_Module(self, node: cst.Module) -> None:
-        self.types = PandasTypes(self, node)
-
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
         if not isinstance(func, cst.Attribute) or func.attr.value != "view":
             return updated_node
         try:
-            proved, why = gate(self.types, func.value, kinds=frozenset({Kind.SERIES, Kind.PANDAS}))
+            proved, why = self.gate(func.value, kinds=frozenset({Kind.SERIES, Kind.PANDAS}))
         except Skip:
             return updated_node
         shown = code_of(original_node)
