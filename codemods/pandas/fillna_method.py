@@ -7,6 +7,7 @@ import re
 import libcst as cst
 
 from finfix.sdk.names import code_of, keyword
+from finfix.sdk.evidence.kinds import Level, Typed
 from finfix.sdk.pandas_types import DATA_KINDS, PANDAS_MARKERS, Kind, PandasRule, Skip
 from finfix.sdk.rule import Example, Rule, Safety
 
@@ -36,7 +37,10 @@ class PandasFillnaMethod(PandasRule, Rule):
     ## Fix safety
     Safe: `ffill`/`bfill` are what `fillna(method=)` called. With `downcast=` the fix appends
     `.infer_objects()` and is unsafe (the dtype inference differs). The receiver must be provably a
-    pandas object or GroupBy (finfix's receiver ladder); otherwise the call is reported only.
+    pandas object or GroupBy by finfix's evidence; a receiver it cannot type is still pandas by the
+    call's API shape (only pandas objects and pandas-API clones accept `fillna(method=...)`), which makes
+    the fix unsafe, naming that evidence; in a module that imports a look-alike library (dask, xarray,
+    polars ...) such a call is reported only. Tested with pandas 3.1.1.
 
     ## Not rewritten
     `method=` that is not a string literal, `fillna` with both a value and a method (an error
@@ -75,6 +79,8 @@ class PandasFillnaMethod(PandasRule, Rule):
         ),
         # Report only: unknown receiver, non-literal method, replace(method=).
         Example("def f(df):\n    return df.fillna(method='ffill')\n", reported=True),
+        Example("def f(df):\n    return df.fillna(method='ffill')\n", "def f(df):\n    return df.ffill()\n", unsafe=True),
+        Example("import xarray as xr\ndef f(df):\n    return df.fillna(method='ffill')\n", reported=True, unsafe=True),
         Example("import pandas as pd\ndf = pd.read_csv('x')\ndf = df.fillna(method=how)\n", reported=True),
         Example("import pandas as pd\ns = pd.Series([1])\ns = s.replace(0, method='ffill')\n", reported=True),
         # Must not touch: other `method=` parameters, other libraries.
@@ -118,6 +124,11 @@ class PandasFillnaMethod(PandasRule, Rule):
             proved, why = self.gate(func.value, kinds=DATA_KINDS | {Kind.GROUPBY}, distinctive=True)
         except Skip:
             return updated_node
+        if not proved and not self.types.imports_lookalike:
+            # API shape: only pandas objects (and pandas-API clones) accept `fillna(method=...)`.
+            self.types.verdict = Typed(Kind.PANDAS, "only pandas objects accept `fillna(method=...)` (API shape)",
+                                       level=Level.INFERRED)
+            proved, why = True, self.types.verdict.why
         shown = code_of(original_node)
         if not isinstance(method_arg.value, cst.SimpleString) or method_arg.value.evaluated_value not in FORWARD:
             self.report(original_node, f"`{shown}`: `fillna(method=)` was removed in pandas 3.0; call "
