@@ -64,6 +64,8 @@ class Settings:
     rule_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     #: Lowest Python version the user's code supports (for `X | None` annotations and the like).
     target_python: tuple[int, int] = (3, 10)
+    #: Project-wide evidence (finfix.sdk.evidence.project.ProjectFacts), gathered once per run in the parent.
+    project: Any = None
 
 
 @dataclass(frozen=True)

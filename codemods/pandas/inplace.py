@@ -348,7 +348,8 @@ class PandasInplace(PandasRule, Rule):
             return updated_node
         target = code_of(recv)
         if fix is Safety.DETECT:  # a helper that mutates its argument: `reason` says how to fix it
-            self.report(call, f"`{shown}`: {reason}", reason="rebinding a parameter never changes the caller's object")
+            self.report(call, f"`{shown}`: {reason.replace('<method>', method)}",
+                        reason="rebinding a parameter never changes the caller's object")
             return updated_node
         return self._finish(call, updated_node, new_call, recv, method, shown, deprecation, fix, reason, evidence)
 

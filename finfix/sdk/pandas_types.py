@@ -303,6 +303,8 @@ class PandasTypes:
             return UNKNOWN
         method = func.attr.value
         recv = self.infer(func.value)
+        if recv.kind is Kind.OTHER:
+            return recv  # a polars frame's methods give polars objects
         if recv.kind is Kind.GROUPBY:
             return _from(recv, Kind.PANDAS, fresh=True) if method in GROUP_RESULT else UNKNOWN
         if recv.kind is Kind.ACCESSOR:
