@@ -123,6 +123,12 @@ class PandasTypes:
             result = self._infer(expr)
             if result.kind is None:
                 result = sources.observed(self, expr) or sources.checker(self, expr) or result
+            elif result.level is Level.INFERRED:
+                seen = sources.observed(self, expr)  # what ran beats what was inferred; a conflict is unknown
+                if seen is not None:
+                    agree = seen.kind is result.kind or (seen.is_pandas and result.is_pandas)
+                    result = seen if agree else Typed(None, level=Level.UNKNOWN, settle=(
+                        f"the evidence conflicts ({result.why}; but {seen.why})"))
         finally:
             self._active.discard(expr)
         self._memo[expr] = result
