@@ -181,7 +181,7 @@ class PandasMiscRemoved(PandasRule, RenameRule):
         args = original_node.args
         if method == "iteritems" and not args:
             return self._simple_call(original_node, updated_node, "items", "`.iteritems()` → `.items()` (removed in pandas 2.0)",
-                                     kinds=DATA_KINDS - {Kind.INDEX})
+                                     kinds=DATA_KINDS - {Kind.INDEX}, distinctive=True)
         if method == "mad" and not args:
             return self._mad(original_node, updated_node)
         if method in ("bool", "ravel") and (method == "ravel" or not args):
@@ -217,9 +217,9 @@ class PandasMiscRemoved(PandasRule, RenameRule):
             return updated_node
         return None
 
-    def _simple_call(self, original_node, updated_node, new, message, *, kinds):
+    def _simple_call(self, original_node, updated_node, new, message, *, kinds, distinctive=False):
         try:
-            proved, why = self.gate(original_node.func.value, kinds=kinds)
+            proved, why = self.gate(original_node.func.value, kinds=kinds, distinctive=distinctive)
         except Skip:
             return None
         if self._report(original_node, message, proved, why):

@@ -36,8 +36,37 @@ class _Project:
             stars={n: tuple(m.stars) for n, m in modules.items()},
             defined={n: frozenset(m.defined - set(m.imports)) for n, m in modules.items()},
         )
-        self.evaluator = Evaluator(self.facts.get, self.resolve, self.is_project_class)
+        self.evaluator = Evaluator(self.lookup, self.resolve, self.is_project_class)
         self.class_names = {f"{m.name}.{q}" for m in modules.values() for q in m.classes}
+        self.bases: dict[str, tuple[str, ...]] = {}
+        for m in modules.values():
+            for q, cls in m.classes.items():
+                found = []
+                for base in cls.bases:
+                    parts = dotted(base)
+                    target = self.resolve(m, parts) if parts else None
+                    if target in self.class_names:
+                        found.append(target)
+                self.bases[f"{m.name}.{q}"] = tuple(found)
+
+    def lookup(self, key: str) -> Fact | None:
+        """A fact; attributes and `self` also through the project base classes (``A:``/``S:`` keys)."""
+        fact = self.facts.get(key)
+        if fact is not None or key[:2] not in ("A:", "S:"):
+            return fact
+        owner, sep, attr = key[2:].partition(":")
+        seen = {owner}
+        todo = list(self.bases.get(owner, ()))
+        while todo:
+            base = todo.pop(0)
+            if base in seen:
+                continue
+            seen.add(base)
+            fact = self.facts.get(f"{key[:2]}{base}{sep}{attr}")
+            if fact is not None:
+                return fact
+            todo.extend(self.bases.get(base, ()))
+        return None
 
     # -- names ------------------------------------------------------------------------------------
     def resolve(self, module: Module, parts: list[str]) -> str | None:
@@ -145,6 +174,14 @@ class _Project:
                                 f"({n} assignment{'s' if n > 1 else ''}, first at {where[key]})")
         for mod in self.modules.values():
             for qual, cls in mod.classes.items():
+                for base in cls.bases:
+                    parts = dotted(base)
+                    target = self.resolve(mod, parts) if parts else None
+                    if target in ("pandas.DataFrame", "pandas.core.frame.DataFrame", "pandas.Series",
+                                  "pandas.core.series.Series"):
+                        kind = "DataFrame" if target.endswith("DataFrame") else "Series"
+                        out[f"S:{mod.name}.{qual}"] = Fact(kind, "proven", f"`self` is a `{qual}`, a subclass of "
+                                                           f"`pd.{kind}` ({self._rel(mod.path)}:{cls.lineno})")
                 for stmt in cls.body:
                     names = []
                     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -203,8 +240,8 @@ class _Project:
                 if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load) \
                         and id(node) not in callees:
                     target = self._callee(scope, node)
-                    if target is not None and target in functions:
-                        escaped.add(target)
+                    if target is not None and target in functions and not target.endswith(".__init__"):
+                        escaped.add(target)  # a reference to the class itself does not leak `__init__`
         return functions, sites, escaped, called_names
 
     def _callee(self, scope: Scope, func: ast.expr) -> str | None:
@@ -325,6 +362,7 @@ def gather(paths: Iterable[str], root: str | os.PathLike[str] = ".", *, checker=
         modules=project.shell.modules, packages=project.shell.packages, exports=project.shell.exports,
         stars=project.shell.stars, defined=project.shell.defined, values=dict(project.facts),
         unknown=dict(project.unknown), checker=dict(checker_answers or {}), observed=dict(observed or {}),
+        bases=project.bases,
     )
     return _with_digests(facts, modules)
 

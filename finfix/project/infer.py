@@ -217,7 +217,9 @@ class Evaluator:
             ann = self.annotation(arg.annotation, scope)
             if ann is not None:
                 return ann
-        if name in ("self", "cls") and scope.owner is not None:
+        if name == "self" and scope.owner is not None:
+            return self.lookup(f"S:{scope.owner}")  # a subclass of pd.DataFrame / pd.Series
+        if name == "cls" and scope.owner is not None:
             return None
         return self.lookup(f"P:{scope.module.name}.{scope.qual}:{name}")
 
@@ -307,7 +309,9 @@ class Evaluator:
     # -- attributes and subscripts --------------------------------------------------------------------
     def _attribute(self, attr: ast.Attribute, scope: Scope, depth: int) -> Fact | None:
         if isinstance(attr.value, ast.Name) and attr.value.id == "self" and scope.owner is not None:
-            return self.lookup(f"A:{scope.owner}:{attr.attr}")
+            fact = self.lookup(f"A:{scope.owner}:{attr.attr}")
+            if fact is not None or self.lookup(f"S:{scope.owner}") is None:
+                return fact
         base = self.kind(attr.value, scope, depth)
         if base is None:
             parts = dotted(attr)

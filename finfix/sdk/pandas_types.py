@@ -210,8 +210,13 @@ class PandasTypes:
         return Typed(kind, f"an arithmetic result of a pandas object ({data[0].why})", fresh=True, level=level)
 
     def _infer_name(self, name: cst.Name) -> Typed:
-        if name.value in ("self", "cls"):
+        if name.value == "self":
+            return sources.self_kind(self, name) or UNKNOWN
+        if name.value == "cls":
             return UNKNOWN
+        narrowed = sources.narrowed(self, name)
+        if narrowed is not None:
+            return narrowed
         found = self.bindings(name)
         if not found:
             return sources.project_global(self, name) or UNKNOWN
@@ -362,7 +367,9 @@ class PandasTypes:
     def _infer_attribute(self, attr: cst.Attribute) -> Typed:
         name = attr.attr.value
         if _is_self(attr.value):
-            return sources.class_attribute(self, attr) or UNKNOWN
+            found = sources.class_attribute(self, attr)
+            if found is not None or sources.self_kind(self, attr.value) is None:
+                return found or UNKNOWN
         base = self.infer(attr.value)
         if base.kind in (Kind.NOT, Kind.OTHER):
             return replace(base, why=base.why)

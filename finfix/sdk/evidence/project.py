@@ -43,6 +43,7 @@ class ProjectFacts:
     checker: Mapping[tuple[str, int, int], str] = field(default_factory=dict)
     #: (absolute path, line, receiver source) -> {runtime type: count}, from `finfix record`.
     observed: Mapping[tuple[str, int, str], Mapping[str, int]] = field(default_factory=dict)
+    bases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # project class -> project bases
     #: absolute path -> digest of every fact the file's findings may depend on (cache key part).
     digests: Mapping[str, str] = field(default_factory=dict)
 
@@ -114,7 +115,22 @@ class ProjectFacts:
 
     # -- values -----------------------------------------------------------------------------------
     def fact(self, key: str) -> Fact | None:
-        return self.values.get(key)
+        """A fact; ``A:`` (attributes) and ``S:`` (`self` of a pandas subclass) also through project bases."""
+        found = self.values.get(key)
+        if found is not None or key[:2] not in ("A:", "S:"):
+            return found
+        owner, sep, attr = key[2:].partition(":")
+        seen, todo = {owner}, list(self.bases.get(owner, ()))
+        while todo:
+            base = todo.pop(0)
+            if base in seen:
+                continue
+            seen.add(base)
+            found = self.values.get(f"{key[:2]}{base}{sep}{attr}")
+            if found is not None:
+                return found
+            todo.extend(self.bases.get(base, ()))
+        return None
 
 
 EMPTY = ProjectFacts()

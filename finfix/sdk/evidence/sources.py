@@ -113,11 +113,21 @@ def project_call(types: PandasTypes, call: cst.Call) -> Typed | None:
 
 
 def class_attribute(types: PandasTypes, attr: cst.Attribute) -> Typed | None:
-    """``self.close``: what the class assigns to it (inferred), or the class's own attribute (not pandas)."""
+    """``self.close``: what the class (or a project base class) assigns to it (inferred), or the class's own
+    attribute (not pandas)."""
     owner = _enclosing_class(types, attr)
     if owner is None:
         return None
     fact = types.project.fact(f"A:{owner}:{attr.attr.value}")
+    return fact.typed() if fact is not None else None
+
+
+def self_kind(types: PandasTypes, name: cst.Name) -> Typed | None:
+    """``self`` in a method of a project subclass of ``pd.DataFrame``/``pd.Series``."""
+    owner = _enclosing_class(types, name)
+    if owner is None:
+        return None
+    fact = types.project.fact(f"S:{owner}")
     return fact.typed() if fact is not None else None
 
 
@@ -199,3 +209,69 @@ def checker(types: PandasTypes, expr: cst.BaseExpression) -> Typed | None:
     if kind is None:
         return None
     return Typed(kind, f"the type checker types it `{text}`", level=Level.INFERRED)
+
+
+_ISINSTANCE_KINDS = {
+    "pandas.DataFrame": Kind.FRAME, "pandas.core.frame.DataFrame": Kind.FRAME,
+    "pandas.Series": Kind.SERIES, "pandas.core.series.Series": Kind.SERIES,
+    "pandas.Index": Kind.INDEX, "pandas.DatetimeIndex": Kind.INDEX,
+}
+
+
+def narrowed(types: PandasTypes, name: cst.Name) -> Typed | None:
+    """``if isinstance(x, pd.DataFrame): ... x ...`` (or the ``else`` of ``if not isinstance(...)``): proven
+    inside the branch, when nothing in the branch rebinds ``x``."""
+    child: cst.CSTNode = name
+    cur = types.parent(name)
+    while cur is not None and not isinstance(cur, (cst.FunctionDef, cst.ClassDef, cst.Module, cst.Lambda)):
+        if isinstance(cur, (cst.If, cst.IfExp)):
+            branch = None
+            if child is cur.body:
+                branch = True
+            elif child is cur.orelse:
+                branch = False
+            if branch is not None:
+                kind = _isinstance_test(types, cur.test, name.value, branch)
+                if kind is not None and not _rebound_inside(types, name, child):
+                    shown = "the `if isinstance(...)` branch" if branch else "the `else` of `if not isinstance(...)`"
+                    return Typed(kind, f"`{name.value}` is a {kind.value} in {shown}")
+        child, cur = cur, types.parent(cur)
+    return None
+
+
+def _isinstance_test(types: PandasTypes, test: cst.BaseExpression, name: str, branch: bool) -> Kind | None:
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return _isinstance_test(types, test.expression, name, not branch)
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And) and branch:
+        return _isinstance_test(types, test.left, name, branch) or _isinstance_test(types, test.right, name, branch)
+    if not branch or not isinstance(test, cst.Call) or len(test.args) != 2:
+        return None
+    if not (isinstance(test.func, cst.Name) and test.func.value == "isinstance"):
+        return None
+    subject, classes = test.args[0].value, test.args[1].value
+    if not (isinstance(subject, cst.Name) and subject.value == name):
+        return None
+    options = [e.value for e in classes.elements] if isinstance(classes, cst.Tuple) else [classes]
+    kinds = set()
+    for option in options:
+        found = {_ISINSTANCE_KINDS[q] for q in types.qnames(option) if q in _ISINSTANCE_KINDS}
+        if len(found) != 1:
+            return None
+        kinds |= found
+    if not kinds:
+        return None
+    return kinds.pop() if len(kinds) == 1 else (Kind.PANDAS if kinds <= {Kind.FRAME, Kind.SERIES} else None)
+
+
+def _rebound_inside(types: PandasTypes, name: cst.Name, branch: cst.CSTNode) -> bool:
+    scope = types.rule.get_metadata(cst.metadata.ScopeProvider, name, None)
+    if scope is None:
+        return True
+    for assignment in scope[name.value]:
+        node = getattr(assignment, "node", None)
+        cur = node
+        while cur is not None:
+            if cur is branch:
+                return True
+            cur = types.parent(cur)
+    return False
