@@ -9,7 +9,7 @@ from libcst.metadata import PositionProvider, ScopeProvider
 
 from finfix.codemods.pandas.fillna_method import FORWARD
 from finfix.sdk.evidence.kinds import Level, Typed
-from finfix.sdk.names import code_of, is_false, is_true, keyword, remove_arg
+from finfix.sdk.names import code_of, is_false, is_true, keyword, remove_arg, short_code
 from finfix.sdk.pandas_types import LOOKALIKE_MODULES, Kind, PandasRule, evidence_policy, unproven
 from finfix.sdk.rule import Example, Rule, Safety
 
@@ -674,8 +674,7 @@ def _is_attribute_chain(expr: cst.BaseExpression) -> bool:
 
 
 def _shown(call: cst.Call) -> str:
-    text = code_of(call)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return short_code(call, 60)
 
 
 def _short(node: cst.CSTNode) -> str:

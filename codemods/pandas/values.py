@@ -6,7 +6,7 @@ import re
 
 import libcst as cst
 
-from finfix.sdk.names import code_of
+from finfix.sdk.names import short_code
 from finfix.sdk.pandas_types import Kind, PandasRule, evidence_policy, looks_like_frame, unproven
 from finfix.sdk.rule import Example, Rule, Safety
 
@@ -130,14 +130,14 @@ class PandasValues(PandasRule, Rule):
             return updated_node  # `.values()`: a mapping's method
         recv = original_node.value
         typed = self.types.infer(recv)
-        shown = code_of(original_node)
+        shown = short_code(original_node, 60)
         if typed.foreign or typed.kind is not None and not typed.is_pandas:
             return updated_node
         if typed.kind is None:
             if self._worth_reporting(recv):
                 self.report(
                     original_node,
-                    f"`{shown}`: if `{code_of(recv)}` is a pandas object, use `.to_numpy()` (or `.array`)",
+                    f"`{shown}`: if `{short_code(recv)}` is a pandas object, use `.to_numpy()` (or `.array`)",
                     reason=unproven(recv, typed),
                 )
             return updated_node
@@ -161,7 +161,7 @@ class PandasValues(PandasRule, Rule):
                 "`.to_numpy()` gives an object/float ndarray; use `.array` where the ExtensionArray is wanted"
             )
         fix, reason = evidence_policy(typed, fix, reason)
-        replacement = code_of(recv) + ".to_numpy()"
+        replacement = short_code(recv, 60) + ".to_numpy()"
         message = f"`{shown}` → `{replacement if len(replacement) < 50 else '....to_numpy()'}` ({typed.why})"
         if Rule.report(self, original_node, message, fix=fix, reason=reason):  # the policy is applied above
             return cst.Call(func=updated_node.with_changes(attr=cst.Name("to_numpy")))

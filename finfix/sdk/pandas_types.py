@@ -42,7 +42,7 @@ from finfix.sdk.evidence.tables import (
     GROUPING, INDEXERS, ITER_KEYWORDS, LOOKALIKE_MODULES, NOT_PANDAS_BUILTINS, NUMERIC_DTYPES, PANDAS_RESULT,
     SAME_KIND, UNKNOWN_READERS,
 )
-from finfix.sdk.names import code_of, qualified_names
+from finfix.sdk.names import code_of, qualified_names, short_code
 from finfix.sdk.pandas_api import FRAME_SERIES_ATTRS
 from finfix.sdk.rule import Rule, Safety
 
@@ -395,10 +395,10 @@ class PandasTypes:
 
 
 def _short(node: cst.CSTNode) -> str:
-    text = code_of(node)
+    """One line of source for messages (whitespace collapsed, at most 40 characters)."""
     if isinstance(node, cst.Call):
-        text = code_of(node.func) + "(...)"
-    return text if len(text) <= 40 else text[:37] + "..."
+        return short_code(node.func, 36) + "(...)"
+    return short_code(node, 40)
 
 
 def _is_dotted(expr: cst.BaseExpression) -> bool:
