@@ -52,7 +52,8 @@ class PandasFillnaMethod(PandasRule, Rule):
     name = "pandas-fillna-method"
     summary = "`fillna(method='ffill')` → `ffill()` (removed in pandas 3.0)."
     safety = Safety.SAFE
-    requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
+    # pandas markers, or the call itself: `x.fillna(method=...)` on a frame from another module is never silent
+    requires = (*PANDAS_MARKERS, ".fillna(")
     triggers = (re.compile(r"\bmethod\s*=|\.pad\(|\.backfill\(|\.fillna\("),)
 
     examples = (

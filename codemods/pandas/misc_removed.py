@@ -64,7 +64,8 @@ class PandasMiscRemoved(PandasRule, RenameRule):
     name = "pandas-misc-removed"
     summary = "Smaller pandas removals: iteritems, is_monotonic, mad, bool, ravel, dt.week, utcnow, copy= ..."
     safety = Safety.SAFE
-    requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
+    # pandas markers, or a distinctive removed method (a frame from another module: never silent)
+    requires = (*PANDAS_MARKERS, ".iteritems(")
     triggers = ("iteritems", "is_monotonic", ".mad(", ".bool(", ".ravel(", "week", "utcnow", "utcfromtimestamp",
                 "infer_datetime_format", "copy=", "lookup", "date_parser", "pct_change")
     keyword_renames = (
