@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from finfix.sdk.evidence.kinds import FACT_KINDS, Kind, Level, Typed
+from finfix.sdk.evidence.kinds import FACT_KINDS, Level, Typed
 
 
 @dataclass(frozen=True)
