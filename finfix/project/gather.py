@@ -29,6 +29,7 @@ class _Project:
         self.root = root
         self.facts: dict[str, Fact] = {}
         self.unknown: dict[str, str] = {}
+        self._scopes: list[Scope] | None = None
         self.shell = ProjectFacts(
             modules={m.path: m.name for m in modules.values()},
             packages=frozenset(n for n, m in modules.items() if m.is_package),
@@ -102,16 +103,20 @@ class _Project:
         return True
 
     # -- scopes -----------------------------------------------------------------------------------
-    def scopes(self) -> Iterable[Scope]:
-        for mod in self.modules.values():
-            yield Scope(mod, None, "", None)
-            for qual, func in mod.functions.items():
-                owner_qual = qual.rpartition(".")[0]
-                owner = f"{mod.name}.{owner_qual}" if owner_qual in mod.classes else None
-                yield Scope(mod, func, qual, owner)
+    def scopes(self) -> list[Scope]:
+        """Every function's scope and each module body's, built (and walked) once."""
+        if self._scopes is None:
+            self._scopes = []
+            for mod in self.modules.values():
+                self._scopes.append(Scope(mod, None, "", None))
+                for qual, func in mod.functions.items():
+                    owner_qual = qual.rpartition(".")[0]
+                    owner = f"{mod.name}.{owner_qual}" if owner_qual in mod.classes else None
+                    self._scopes.append(Scope(mod, func, qual, owner))
+        return self._scopes
 
     def solve(self) -> None:
-        scopes = list(self.scopes())
+        scopes = self.scopes()
         calls = self._call_sites(scopes)
         for _ in range(_ROUNDS):
             before = dict(self.facts)
@@ -132,7 +137,7 @@ class _Project:
                 continue
             values = []
             generator = False
-            for node in _own(scope.func):
+            for node in scope.nodes:
                 if isinstance(node, ast.Return):
                     values.append(node.value)
                 elif isinstance(node, (ast.Yield, ast.YieldFrom)):
@@ -149,7 +154,7 @@ class _Project:
         for scope in scopes:
             if scope.owner is None:
                 continue
-            for node in _own(scope.func):
+            for node in scope.nodes:
                 targets = node.targets if isinstance(node, ast.Assign) else (
                     [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else [])
                 for t in targets:
@@ -225,9 +230,9 @@ class _Project:
         escaped: set[str] = set()
         called_names: dict[str, int] = defaultdict(int)  # method name -> calls on receivers finfix cannot type
         for scope in scopes:
-            body = scope.func if scope.func is not None else scope.module.tree
+            nodes = scope.nodes if scope.func is not None else list(_module_level(scope.module.tree))
             callees = set()
-            for node in (_own(body) if scope.func is not None else _module_level(body)):
+            for node in nodes:
                 if isinstance(node, ast.Call):
                     callees.add(id(node.func))
                     target = self._callee(scope, node.func)
@@ -236,7 +241,7 @@ class _Project:
                         sites[target].append((scope, node, where))
                     elif isinstance(node.func, ast.Attribute):
                         called_names[node.func.attr] += 1
-            for node in (_own(body) if scope.func is not None else _module_level(body)):
+            for node in nodes:
                 if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load) \
                         and id(node) not in callees:
                     target = self._callee(scope, node)
@@ -327,12 +332,6 @@ def _a(kind: str) -> str:
     return {"DataFrame": "a DataFrame", "Series": "a Series", "Index": "an Index", "pandas": "a pandas object",
             "GroupBy": "a GroupBy", "class": "an instance of a project class", "other": "another library's object",
             }.get(kind, f"a {kind}")
-
-
-def _own(func: ast.AST):
-    from finfix.project.infer import _own_nodes
-
-    return _own_nodes(func)
 
 
 def _module_level(tree: ast.Module):

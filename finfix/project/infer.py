@@ -64,6 +64,7 @@ class Scope:
         self.owner = owner  # `pkg.mod.C` for a method
         self.bindings: dict[str, list[ast.expr | None]] = {}
         self.params: dict[str, ast.arg] = {}
+        self.nodes: list[ast.AST] = []  # the scope's own nodes, walked once
         if func is None:
             for name, values in module.assigned.items():
                 self.bindings[name] = list(values)
@@ -74,7 +75,8 @@ class Scope:
         for a in (args.vararg, args.kwarg):
             if a is not None:
                 self.bindings[a.arg] = [None]
-        for node in _own_nodes(func):
+        self.nodes = list(_own_nodes(func))
+        for node in self.nodes:
             if isinstance(node, ast.Assign):
                 for t in node.targets:
                     self._bind(t, node.value)

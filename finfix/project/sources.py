@@ -26,11 +26,10 @@ OBSERVED_FILE = Path(".finfix") / "observed.json"
 
 def candidate_sites(project: _Project) -> Iterator[tuple[str, Scope, ast.expr, str]]:
     """(path, scope, receiver, why) for every receiver a pandas rule will ask about."""
-    for scope in project.scopes():
-        body = scope.func if scope.func is not None else scope.module.tree
-        from finfix.project.gather import _module_level, _own
+    from finfix.project.gather import _module_level
 
-        nodes = _own(body) if scope.func is not None else _module_level(body)
+    for scope in project.scopes():
+        nodes = scope.nodes if scope.func is not None else _module_level(scope.module.tree)
         for node in nodes:
             if isinstance(node, ast.Attribute) and node.attr == "values" and isinstance(node.ctx, ast.Load) \
                     and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
