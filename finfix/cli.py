@@ -382,6 +382,16 @@ class VerifyFormat(str, Enum):
     markdown = "markdown"
 
 
+@app.command(
+    "record", context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def record_cmd(ctx: typer.Context) -> None:
+    """Run a script or `-m pytest ...` and record numba signatures and runtime types at candidate sites (executes your code)."""
+    from finfix.harness import record
+
+    raise typer.Exit(record.main(list(ctx.args)))
+
+
 @app.command("verify")
 def verify_cmd(
     paths: Optional[List[str]] = PathsArg,

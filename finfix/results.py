@@ -82,6 +82,8 @@ class Settings:
     #: the other settings allow. Interactive review re-runs a file with the fixes the user accepted,
     #: so each fix comes with exactly the import edits it needs.
     fix_only: frozenset[tuple[str, int, int]] | None = None
+    #: Project-wide evidence (finfix.sdk.evidence.project.ProjectFacts), gathered once per run in the parent.
+    project: Any = None
 
 
 @dataclass(frozen=True)

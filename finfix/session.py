@@ -344,6 +344,10 @@ def execute(
     summary = RunSummary()
     results: list[FileResult] = []
     settings = settings_for(p, fix=fix)
+    if p.paths:
+        from finfix.project import evidence_for
+
+        settings = evidence_for(p.paths, p.config.root, settings)  # project facts, gathered once, for every worker
     todo: Sequence[str] = p.paths
     store = None
     if p.config.cache and todo:

@@ -48,9 +48,11 @@ def kinds(source: str) -> list[str]:
         ("import pandas as pd\ndf = pd.read_csv('x')\nprobe(df.close)\n", "PANDAS"),  # a column attribute
         ("import pandas as pd\ndf = pd.read_csv('x')\nprobe(df.groupby('k').sum())\n", "PANDAS"),
         ("import pandas as pd\ndf = pd.read_csv('x')\nprobe(df.index - df.index[0])\n", "INDEX"),
-        ("import pandas as pd\ndef f(frame):\n    probe(frame['close'])\n", "PANDAS"),  # rung 4
+        # A subscript of an untyped object is not evidence (it may be a list in a dict) ...
+        ("import pandas as pd\ndef f(frame):\n    probe(frame['close'])\n", "UNKNOWN"),
+        ("import pandas as pd\ndef f(frame):\n    probe(frame[frame.px > 0])\n", "UNKNOWN"),
+        # ... but a list key is (inferred: no mapping takes an unhashable key).
         ("import pandas as pd\ndef f(frame):\n    probe(frame[['a', 'b']])\n", "FRAME"),
-        ("import pandas as pd\ndef f(frame):\n    probe(frame[frame.px > 0])\n", "PANDAS"),
         ("import pandas as pd\ndef f(mgr):\n    probe(mgr.blocks[0])\n", "UNKNOWN"),  # a list item, not a column
         ("import pandas as pd\ns = pd.Series([1])\nprobe(s[0])\n", "UNKNOWN"),  # an element
         # Not proved, or proved not pandas.

@@ -6,13 +6,13 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
 from finfix.sdk.names import code_of, short_code
-from finfix.sdk.pandas_types import PANDAS_MARKERS, METADATA, Kind, PandasTypes, Skip, gate
+from finfix.sdk.pandas_types import PANDAS_MARKERS, Kind, PandasRule, Skip
 from finfix.sdk.rule import Example, Rule, Safety
 
 CONCAT_KEYWORDS = frozenset({"ignore_index", "verify_integrity", "sort"})
 
 
-class PandasAppend(Rule):
+class PandasAppend(PandasRule, Rule):
     """## What it does
     Rewrites `obj.append(other, ...)` on a DataFrame or Series to `pd.concat([obj, other], ...)`,
     splicing a list argument (`df.append([a, b])` → `pd.concat([df, a, b])`) and keeping
@@ -49,7 +49,6 @@ class PandasAppend(Rule):
     safety = Safety.SAFE
     requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     triggers = (".append(",)
-    METADATA_DEPENDENCIES = METADATA
 
     examples = (
         Example(
@@ -84,7 +83,7 @@ class PandasAppend(Rule):
     )
 
     def visit_Module(self, node: cst.Module) -> None:
-        self.types = PandasTypes(self, node)
+        super().visit_Module(node)
         self._loop_depth = 0
 
     def visit_For(self, node: cst.For) -> None:
@@ -111,7 +110,7 @@ class PandasAppend(Rule):
         if base is not func.value and self.types.infer(base).kind is Kind.INDEX:
             return updated_node
         try:
-            proved, why = gate(self.types, func.value, kinds=frozenset({Kind.FRAME, Kind.SERIES, Kind.PANDAS}))
+            proved, why = self.gate(func.value, kinds=frozenset({Kind.FRAME, Kind.SERIES, Kind.PANDAS}))
         except Skip:
             return updated_node
         shown = short_code(original_node, 60)

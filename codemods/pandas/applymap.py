@@ -5,13 +5,14 @@ from __future__ import annotations
 import libcst as cst
 
 from finfix.sdk.names import code_of
-from finfix.sdk.pandas_types import METADATA, Kind, PandasTypes, Skip, gate
+from finfix.sdk.evidence.kinds import Level, Typed
+from finfix.sdk.pandas_types import Kind, PandasRule, Skip
 from finfix.sdk.rule import Example, Rule, Safety
 
 RENAMES = {"applymap": "map", "applymap_index": "map_index"}
 
 
-class PandasApplymap(Rule):
+class PandasApplymap(PandasRule, Rule):
     """## What it does
     Renames `DataFrame.applymap(func, ...)` to `DataFrame.map(func, ...)`, and the Styler's
     `df.style.applymap(...)` / `.applymap_index(...)` to `.map(...)` / `.map_index(...)`.
@@ -30,8 +31,11 @@ class PandasApplymap(Rule):
     ```
 
     ## Fix safety
-    Safe: same arguments (`na_action=`, `**kwargs`), same result. Needs pandas ≥ 2.1. The receiver must
-    be provably a DataFrame (or its `.style`); otherwise the call is reported only.
+    Safe: same arguments (`na_action=`, `**kwargs`), same result. Needs pandas ≥ 2.1 (tested with 3.1.1).
+    Safe when the receiver is proven a DataFrame (or its `.style`). A receiver finfix cannot type is
+    still pandas by the call's API shape: `applymap` exists only on `DataFrame` and `Styler`, and both
+    renamed it `map`; such a fix is unsafe and names that evidence. In a module that imports a look-alike
+    library (dask, modin ...) an unknown receiver is reported only.
     `Series.map`, `Series.apply`, `DataFrame.apply` and `Index.map` are different methods and never touched.
     """
 
@@ -40,7 +44,6 @@ class PandasApplymap(Rule):
     summary = "`df.applymap(f)` → `df.map(f)` (removed in pandas 3.0)."
     safety = Safety.SAFE
     triggers = ("applymap",)
-    METADATA_DEPENDENCIES = METADATA
 
     examples = (
         Example(
@@ -54,11 +57,10 @@ class PandasApplymap(Rule):
         Example("def f(df):\n    return df.applymap(str)\n", reported=True),
         # Must not touch: Series.map/apply, DataFrame.apply, unrelated objects.
         Example("import pandas as pd\ns = pd.Series([1])\na = s.map(str)\nb = s.apply(str)\nc = pd.DataFrame().apply(len)\n"),
-        Example("grid.applymap(f)\n"),
+        Example("grid.applymap(f)\n", reported=True),
+        Example("grid.applymap(f)\n", "grid.map(f)\n", unsafe=True),
+        Example("import dask.dataframe as dd\ngrid.applymap(f)\n", reported=True, unsafe=True),
     )
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self.types = PandasTypes(self, node)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
@@ -72,9 +74,14 @@ class PandasApplymap(Rule):
             if old != "applymap":
                 return updated_node
             try:
-                proved, why = gate(self.types, recv, kinds=frozenset({Kind.FRAME, Kind.PANDAS}), distinctive=False)
+                proved, why = self.gate(recv, kinds=frozenset({Kind.FRAME, Kind.PANDAS}), distinctive=True)
             except Skip:
                 return updated_node
+            if not proved and not self.types.imports_lookalike:
+                # API shape: DataFrame.applymap and Styler.applymap both became `.map` (pandas 2.1 / 3.0).
+                self.types.verdict = Typed(Kind.PANDAS, "`.applymap(...)` is pandas' API shape (DataFrame and "
+                                           "Styler both have `.map`)", level=Level.INFERRED)
+                proved, why = True, self.types.verdict.why
         new = RENAMES[old]
         message = f"`{code_of(recv)}.{old}(...)` → `.{new}(...)` (removed in pandas 3.0)"
         if self.report(func.attr, message, fix=Safety.SAFE if proved else Safety.DETECT, reason="" if proved else why):

@@ -7,13 +7,14 @@ import re
 import libcst as cst
 
 from finfix.sdk.names import code_of, keyword, short_code
-from finfix.sdk.pandas_types import PANDAS_MARKERS, DATA_KINDS, METADATA, Kind, PandasTypes, Skip, gate
+from finfix.sdk.evidence.kinds import Level, Typed
+from finfix.sdk.pandas_types import DATA_KINDS, PANDAS_MARKERS, Kind, PandasRule, Skip
 from finfix.sdk.rule import Example, Rule, Safety
 
 FORWARD = {"ffill": "ffill", "pad": "ffill", "bfill": "bfill", "backfill": "bfill"}
 
 
-class PandasFillnaMethod(Rule):
+class PandasFillnaMethod(PandasRule, Rule):
     """## What it does
     Rewrites `obj.fillna(method="ffill"|"pad")` to `obj.ffill()` and `method="bfill"|"backfill"` to
     `obj.bfill()`, keeping `limit=`, `axis=` and `inplace=`; also the old positional form
@@ -36,7 +37,10 @@ class PandasFillnaMethod(Rule):
     ## Fix safety
     Safe: `ffill`/`bfill` are what `fillna(method=)` called. With `downcast=` the fix appends
     `.infer_objects()` and is unsafe (the dtype inference differs). The receiver must be provably a
-    pandas object or GroupBy (finfix's receiver ladder); otherwise the call is reported only.
+    pandas object or GroupBy by finfix's evidence; a receiver it cannot type is still pandas by the
+    call's API shape (only pandas objects and pandas-API clones accept `fillna(method=...)`), which makes
+    the fix unsafe, naming that evidence; in a module that imports a look-alike library (dask, xarray,
+    polars ...) such a call is reported only. Tested with pandas 3.1.1.
 
     ## Not rewritten
     `method=` that is not a string literal, `fillna` with both a value and a method (an error
@@ -48,9 +52,9 @@ class PandasFillnaMethod(Rule):
     name = "pandas-fillna-method"
     summary = "`fillna(method='ffill')` → `ffill()` (removed in pandas 3.0)."
     safety = Safety.SAFE
-    requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
+    # pandas markers, or the call itself: `x.fillna(method=...)` on a frame from another module is never silent
+    requires = (*PANDAS_MARKERS, ".fillna(")
     triggers = (re.compile(r"\bmethod\s*=|\.pad\(|\.backfill\(|\.fillna\("),)
-    METADATA_DEPENDENCIES = METADATA
 
     examples = (
         Example(
@@ -76,6 +80,8 @@ class PandasFillnaMethod(Rule):
         ),
         # Report only: unknown receiver, non-literal method, replace(method=).
         Example("def f(df):\n    return df.fillna(method='ffill')\n", reported=True),
+        Example("def f(df):\n    return df.fillna(method='ffill')\n", "def f(df):\n    return df.ffill()\n", unsafe=True),
+        Example("import xarray as xr\ndef f(df):\n    return df.fillna(method='ffill')\n", reported=True, unsafe=True),
         Example("import pandas as pd\ndf = pd.read_csv('x')\ndf = df.fillna(method=how)\n", reported=True),
         Example("import pandas as pd\ns = pd.Series([1])\ns = s.replace(0, method='ffill')\n", reported=True),
         # Must not touch: other `method=` parameters, other libraries.
@@ -87,9 +93,6 @@ class PandasFillnaMethod(Rule):
         Example("import numpy as np\nx = np.pad(a, 2)\ny = text.pad()\n"),
     )
 
-    def visit_Module(self, node: cst.Module) -> None:
-        self.types = PandasTypes(self, node)
-
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
         if not isinstance(func, cst.Attribute):
@@ -99,7 +102,7 @@ class PandasFillnaMethod(Rule):
             return self._alias(original_node, updated_node, name)
         if name == "replace" and keyword(original_node, "method") is not None:
             try:
-                proved, _ = gate(self.types, func.value)
+                proved, _ = self.gate(func.value)
             except Skip:
                 return updated_node
             self.report(original_node, f"`{code_of(original_node)}`: `replace(method=)` was removed in pandas 3.0; "
@@ -119,9 +122,14 @@ class PandasFillnaMethod(Rule):
         if len(positional) > 2 or any(a.star for a in original_node.args):
             return updated_node if self._report_odd(original_node) else updated_node
         try:
-            proved, why = gate(self.types, func.value, kinds=DATA_KINDS | {Kind.GROUPBY}, distinctive=True)
+            proved, why = self.gate(func.value, kinds=DATA_KINDS | {Kind.GROUPBY}, distinctive=True)
         except Skip:
             return updated_node
+        if not proved and not self.types.imports_lookalike:
+            # API shape: only pandas objects (and pandas-API clones) accept `fillna(method=...)`.
+            self.types.verdict = Typed(Kind.PANDAS, "only pandas objects accept `fillna(method=...)` (API shape)",
+                                       level=Level.INFERRED)
+            proved, why = True, self.types.verdict.why
         shown = short_code(original_node, 60)
         if not isinstance(method_arg.value, cst.SimpleString) or method_arg.value.evaluated_value not in FORWARD:
             self.report(original_node, f"`{shown}`: `fillna(method=)` was removed in pandas 3.0; call "
@@ -156,7 +164,7 @@ class PandasFillnaMethod(Rule):
 
     def _alias(self, original_node: cst.Call, updated_node: cst.Call, name: str) -> cst.BaseExpression:
         try:
-            proved, why = gate(self.types, original_node.func.value, kinds=DATA_KINDS | {Kind.GROUPBY})
+            proved, why = self.gate(original_node.func.value, kinds=DATA_KINDS | {Kind.GROUPBY})
         except Skip:
             return updated_node
         new_name = FORWARD[name]

@@ -9,14 +9,14 @@ from libcst.codemod.visitors import AddImportsVisitor
 
 from finfix.codemods.pandas.offset_aliases import OFFSET, convert
 from finfix.sdk.names import code_of, is_dotted_name, short_code
-from finfix.sdk.pandas_types import PANDAS_MARKERS, METADATA, Kind, PandasTypes, Skip, gate
+from finfix.sdk.pandas_types import PANDAS_MARKERS, Kind, PandasRule, Skip
 from finfix.sdk.rule import Example, Rule, Safety
 
 # Fixed ("tick") offsets: a Timedelta says the same.
 _TICK = re.compile(r"^\d*(?:\.\d+)?(?:D|h|H|min|T|s|S|ms|L|us|U|ns|N)$")
 
 
-class PandasFirstLast(Rule):
+class PandasFirstLast(PandasRule, Rule):
     """## What it does
     Rewrites `obj.first("3D")` to `obj.loc[obj.index < obj.index[0] + pd.Timedelta("3D")]` and
     `obj.last("3D")` to `obj.loc[obj.index > obj.index[-1] - pd.Timedelta("3D")]`, for a provably
@@ -52,7 +52,6 @@ class PandasFirstLast(Rule):
     safety = Safety.UNSAFE
     requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     triggers = (".first(", ".last(")
-    METADATA_DEPENDENCIES = METADATA
 
     examples = (
         Example(
@@ -71,9 +70,6 @@ class PandasFirstLast(Rule):
         ),
     )
 
-    def visit_Module(self, node: cst.Module) -> None:
-        self.types = PandasTypes(self, node)
-
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
         if not isinstance(func, cst.Attribute) or func.attr.value not in ("first", "last"):
@@ -82,7 +78,7 @@ class PandasFirstLast(Rule):
         if len(args) != 1 or args[0].star or (args[0].keyword and args[0].keyword.value != "offset"):
             return updated_node
         try:
-            proved, why = gate(self.types, func.value, kinds=frozenset({Kind.FRAME, Kind.SERIES, Kind.PANDAS}))
+            proved, why = self.gate(func.value, kinds=frozenset({Kind.FRAME, Kind.SERIES, Kind.PANDAS}))
         except Skip:
             return updated_node
         method = func.attr.value

@@ -7,7 +7,7 @@ import re
 import libcst as cst
 
 from finfix.sdk.names import code_of, keyword, remove_arg, short_code
-from finfix.sdk.pandas_types import PANDAS_MARKERS, METADATA, Kind, PandasTypes, Skip, gate
+from finfix.sdk.pandas_types import PANDAS_MARKERS, Kind, PandasRule, Skip
 from finfix.sdk.rule import Example, Rule, Safety
 
 WINDOWED = frozenset({"groupby", "resample", "rolling", "expanding", "ewm"})
@@ -22,7 +22,7 @@ def _axis(expr: cst.BaseExpression) -> int | None:
     return None
 
 
-class PandasGroupbyAxis(Rule):
+class PandasGroupbyAxis(PandasRule, Rule):
     """## What it does
     Drops `axis=0` / `axis="index"` from `groupby`, `resample`, `rolling`, `expanding` and `ewm`, and
     rewrites `df.groupby(key, axis=1).agg(f)` to `df.T.groupby(key).agg(f).T`.
@@ -53,7 +53,6 @@ class PandasGroupbyAxis(Rule):
     requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     # both a grouping/window method and an `axis=` keyword somewhere in the file
     triggers = (re.compile(r"\A(?=.*?\b(?:groupby|resample|rolling|expanding|ewm)\()(?=.*?\baxis\s*=)", re.S),)
-    METADATA_DEPENDENCIES = METADATA
 
     examples = (
         Example(
@@ -74,7 +73,7 @@ class PandasGroupbyAxis(Rule):
     )
 
     def visit_Module(self, node: cst.Module) -> None:
-        self.types = PandasTypes(self, node)
+        super().visit_Module(node)
         self._transpose: set[cst.Call] = set()
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
@@ -89,7 +88,7 @@ class PandasGroupbyAxis(Rule):
         if arg is None:
             return updated_node
         try:
-            proved, why = gate(self.types, func.value, kinds=frozenset({Kind.FRAME, Kind.SERIES, Kind.PANDAS}))
+            proved, why = self.gate(func.value, kinds=frozenset({Kind.FRAME, Kind.SERIES, Kind.PANDAS}))
         except Skip:
             return updated_node
         method = func.attr.value

@@ -7,13 +7,13 @@ import re
 import libcst as cst
 
 from finfix.sdk.names import code_of, is_false, keyword
-from finfix.sdk.pandas_types import PANDAS_MARKERS, METADATA, Kind, PandasTypes
+from finfix.sdk.pandas_types import PANDAS_MARKERS, Kind, PandasRule
 from finfix.sdk.rule import Example, Rule, Safety
 
 INDEX_HAS_NO = {"idxmax": "`idx[idx.argmax()]` or `idx.max()`", "idxmin": "`idx[idx.argmin()]` or `idx.min()`"}
 
 
-class PandasIdxNa(Rule):
+class PandasIdxNa(PandasRule, Rule):
     """## What it does
     Reports three pandas 3 failures around `idxmin`/`idxmax` and time deltas:
     `idxmax(skipna=False)` / `idxmin(skipna=False)` on a Series/DataFrame (raises `ValueError` on any NA
@@ -52,7 +52,6 @@ class PandasIdxNa(Rule):
             re.S,
         ),
     )
-    METADATA_DEPENDENCIES = METADATA
 
     examples = (
         Example("import pandas as pd\ndf = pd.read_csv('x')\nage = (df.index - df.index[0]).dt.days\n", reported=True),
@@ -61,9 +60,6 @@ class PandasIdxNa(Rule):
         # Must not touch: Series .dt, plain idxmax.
         Example("import pandas as pd\ns = pd.Series(pd.date_range('2024', periods=3))\nd = s.dt.days\nm = s.idxmax()\n"),
     )
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self.types = PandasTypes(self, node)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if node.attr.value == "dt" and self.types.infer(node.value).kind is Kind.INDEX:

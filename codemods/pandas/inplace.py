@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 
 import libcst as cst
-from libcst.metadata import PositionProvider, ScopeProvider
 
+from finfix.codemods.pandas.fillna_method import FORWARD
+from finfix.codemods.pandas.inplace_safety import ReboundSafety
+from finfix.sdk.evidence.kinds import Level, Typed
 from finfix.sdk.names import code_of, is_dotted_name, is_false, is_true, keyword, remove_arg, short_code
+from finfix.sdk.pandas_types import LOOKALIKE_MODULES, Kind, PandasRule, evidence_policy, unproven
 from finfix.sdk.realign import shift_aligned
-from finfix.sdk.pandas_types import LOOKALIKE_MODULES, METADATA, Kind, PandasTypes
 from finfix.sdk.rule import Example, Rule, Safety
 
 #: pandas 3.1 deprecates `inplace=` on these (PDEP-8); with `inplace=True` they return None.
@@ -20,14 +22,16 @@ DEPRECATED = frozenset(
 #: can be assigned back: `df["a"] = df["a"].fillna(0)`.
 _INPLACE = re.compile(r"\binplace\s*=")
 SHAPE_PRESERVING = frozenset("fillna ffill bfill replace interpolate where mask clip".split())
-METHODS = DEPRECATED | SHAPE_PRESERVING
+#: pandas 2.0 removed `inplace=` from these: the call raises TypeError, assigning the result is the fix.
+REMOVED = frozenset(
+    "set_categories rename_categories add_categories remove_categories reorder_categories "
+    "remove_unused_categories as_ordered as_unordered set_axis set_levels set_codes".split()
+)
+#: `Index.set_names` / `Index.rename` keep a working `inplace=` on pandas 3.1: nothing to change.
+INDEX_KEEPS = frozenset({"set_names", "rename"})
+METHODS = DEPRECATED | SHAPE_PRESERVING | REMOVED
 
-# Calls that read a frame without keeping a reference to it.
-_READERS = frozenset({"len", "print", "repr", "str", "isinstance", "type", "id", "bool", "list", "tuple",
-                      "sorted", "enumerate", "zip", "iter", "sum", "min", "max", "any", "all", "hash"})
-
-
-class PandasInplace(Rule):
+class PandasInplace(ReboundSafety, PandasRule, Rule):
     """## What it does
     Rewrites the statement `RECV.method(..., inplace=True)` to `RECV = RECV.method(...)` for the pandas
     methods that take `inplace` (`drop`, `dropna`, `drop_duplicates`, `rename`, `rename_axis`,
@@ -54,8 +58,18 @@ class PandasInplace(Rule):
     df["volume"] = df["volume"].fillna(0)
     ```
 
+    `Categorical`/`.cat` methods and `set_axis`/`set_levels`/`set_codes`, whose `inplace=` pandas 2.0
+    removed (a TypeError), become `s = s.cat.set_categories(...)`. `df.fillna(method="ffill",
+    inplace=True)` becomes `df = df.ffill()` in one step, so FX201 and FX203 always compose into code
+    that runs on pandas 3.
+
     ## Fix safety
-    Safe when the receiver is a local name the function created or copied (bound from a pandas
+    The receiver must be pandas by finfix's evidence: proven (the file, a project function's return,
+    `finfix record`), or inferred (call sites, class attributes, duck typing, a checker, or the call's
+    own API shape: a pandas method name with `inplace=`, which only pandas and its API clones accept,
+    in a module that imports no look-alike library). Inferred receivers get unsafe fixes that name the
+    evidence; polars, xarray, dask objects and lists/dicts are left alone. Then:
+    safe when the receiver is a local name the function created or copied (bound from a pandas
     constructor, reader, `pd.concat`, `.copy()` or another pandas method) and not handed to anything
     that may keep it. Unsafe, and the finding says why, when another reference may still see the old
     object: a parameter (the caller's frame is no longer modified), a global, a loop variable, a name
@@ -67,8 +81,12 @@ class PandasInplace(Rule):
     The call's value is used (`x = df.dropna(inplace=True)` is None); `inplace=` is not a literal;
     `*args`/`**kwargs` may pass it; `.loc[...]`/`.iloc[...]` receivers (label alignment); a chained
     non-shape-preserving method (`df["a"].dropna(inplace=True)` never changed `df`: a dead statement);
-    `inplace=True` on methods that are not in pandas' list above (`Index.set_names`, `obj.ReLU(...)`).
-    Calls that resolve to another library (`torch.nn.ReLU(inplace=True)`) are left alone.
+    `inplace=True` on methods that are not in pandas' list above (`obj.ReLU(...)`); a helper whose job is
+    to mutate its parameter (it returns nothing, or something else): `frame = frame.set_index(...)` would
+    make it a no-op for its callers, so the finding says how to fix it (return the frame and update the
+    callers, or use a mutating API that remains). `Index.set_names(inplace=True)` and
+    `Index.rename(inplace=True)` still work on pandas 3.1 and are left alone, as are calls that resolve
+    to another library (`torch.nn.ReLU(inplace=True)`). Tested with pandas 3.1.1.
     """
 
     code = "FX201"
@@ -76,7 +94,6 @@ class PandasInplace(Rule):
     summary = "`df.method(..., inplace=True)` → `df = df.method(...)` (deprecated in pandas 3.1; a no-op when chained)."
     safety = Safety.UNSAFE
     triggers = ("inplace",)
-    METADATA_DEPENDENCIES = (*METADATA, PositionProvider)
 
     examples = (
         Example(
@@ -110,6 +127,7 @@ class PandasInplace(Rule):
                 df = df.dropna(subset=cols)
                 return df
             """,
+            unsafe=True,  # `df` is pandas only by the call's API shape (inferred)
         ),
         Example(
             """
@@ -124,14 +142,36 @@ class PandasInplace(Rule):
                 df = df.sort_values("t")
                 return df
             """,
+            unsafe=True,
         ),
+        Example("def clean(raw):\n    df = raw.copy()\n    df.sort_values('t', inplace=True)\n    return df\n",
+                reported=True),
         Example(
             "import pandas as pd\ndf = pd.DataFrame({'a': [1.0, None]})\ndf.fillna(0, inplace=False)\n",
             "import pandas as pd\ndf = pd.DataFrame({'a': [1.0, None]})\ndf.fillna(0)\n",
         ),
-        # A parameter: the caller relied on the mutation. Rewritten only with --unsafe-fixes.
-        Example("def clean(df):\n    df.dropna(inplace=True)\n", reported=True),
-        Example("def clean(df):\n    df.dropna(inplace=True)\n", "def clean(df):\n    df = df.dropna()\n", unsafe=True),
+        # A parameter the function returns: the caller may also rely on the mutation (unsafe).
+        Example("def clean(df):\n    df.dropna(inplace=True)\n    return df\n", reported=True),
+        Example(
+            "def clean(df):\n    df.dropna(inplace=True)\n    return df\n",
+            "def clean(df):\n    df = df.dropna()\n    return df\n",
+            unsafe=True,
+        ),
+        # A helper whose job is to mutate its argument: never turned into a no-op, reported with the way out.
+        Example("def clean(df):\n    df.dropna(inplace=True)\n", reported=True, unsafe=True),
+        # Composed with FX203: working pandas 3 code in one step.
+        Example(
+            "import pandas as pd\ndf = pd.read_csv('x')\ndf.fillna(method='ffill', inplace=True)\n",
+            "import pandas as pd\ndf = pd.read_csv('x')\ndf = df.ffill()\n",
+        ),
+        # inplace= removed from Categorical methods in pandas 2.0 (a TypeError).
+        Example(
+            "import pandas as pd\ns = pd.Series(['a'], dtype='category')\ns.cat.set_categories(['a', 'b'], inplace=True)\n",
+            "import pandas as pd\ns = pd.Series(['a'], dtype='category')\ns = s.cat.set_categories(['a', 'b'])\n",
+        ),
+        # Another library's object, and Index methods whose inplace= still works: left alone.
+        Example("import polars as pl\ndf = pl.read_csv('x')\ndf.drop(['a'], inplace=True)\n"),
+        Example("import pandas as pd\nidx = pd.Index([1])\nidx.set_names(['a'], inplace=True)\n"),
         # Chained column: a no-op under copy-on-write; the fix restores the intended effect (unsafe).
         Example(
             """
@@ -176,7 +216,8 @@ class PandasInplace(Rule):
         Example("df.dropna(inplace=True, **kw)\n", reported=True),
         Example("import pandas as pd\ndf = pd.read_csv('x')\ndf['a'].dropna(inplace=True)\n", reported=True),
         Example("import pandas as pd\ndf = pd.read_csv('x')\ndf.loc[m, 'a'].fillna(0, inplace=True)\n", reported=True),
-        Example("idx.set_names(['a'], inplace=True)\n", reported=True),
+        Example("idx.set_names(['a'], inplace=True)\n"),
+        Example("import xarray as xr\ndef f(ds):\n    ds.dropna('t', inplace=True)\n", reported=True, unsafe=True),
         Example("layer = model.ReLU(inplace=True)\n", reported=True),
         # Resolved to another library, or no inplace at all: untouched and not reported.
         Example("import torch.nn as nn\nlayer = nn.ReLU(inplace=True)\n"),
@@ -189,7 +230,7 @@ class PandasInplace(Rule):
         return _INPLACE.search(source) is not None
 
     def visit_Module(self, node: cst.Module) -> None:
-        self.types = PandasTypes(self, node)
+        super().visit_Module(node)
         self._statements: set[cst.Call] = set()
 
     def visit_Expr(self, node: cst.Expr) -> None:
@@ -209,6 +250,8 @@ class PandasInplace(Rule):
             return updated_node
         if original_node in self._statements:
             return updated_node  # the statement is rewritten in leave_Expr
+        if self._left_alone(original_node.func.value, method):
+            return updated_node
         shown = _shown(original_node)
         if is_false(arg.value):
             if self.report(arg, f"`inplace=False` is the default: drop it (`{shown}`)", fix=Safety.SAFE):
@@ -234,8 +277,8 @@ class PandasInplace(Rule):
 
     def _lookalike(self, call: cst.Call, method: str | None) -> None:
         arg = keyword(call, "inplace")
-        if arg is None or is_false(arg.value):
-            return
+        if arg is None or is_false(arg.value) or method == "set_names":
+            return  # `Index.set_names(inplace=True)` still works on pandas 3.1
         for q in self.types.qnames(call.func):
             if q.split(".")[0] in LOOKALIKE_MODULES and not q.startswith("pandas"):
                 return  # torch.nn.ReLU & co: provably another library
@@ -260,14 +303,32 @@ class PandasInplace(Rule):
         assert isinstance(new_call, cst.Call) and isinstance(new_call.func, cst.Attribute)
         recv = call.func.value
         shown = _shown(call)
+        if self._left_alone(recv, method):
+            return updated_node
         if any(a.star for a in call.args):
             self.report(call, f"`{shown}`: `*args`/`**kwargs` may also pass `inplace`; rewrite by hand",
                         reason="`*args`/`**kwargs` in the call")
             return updated_node
-        deprecation = (
-            "`inplace` is deprecated in pandas 3.1 (PDEP-8)" if method in DEPRECATED
-            else "assigning the result is the form that works with copy-on-write"
-        )
+        evidence = self._evidence(recv, method)
+        if evidence.kind is None:
+            self.report(call, f"`{shown}`: if `{code_of(recv)}` is a pandas object, assign the result instead "
+                        f"(`x = x.{method}(...)`)", reason=unproven(recv, evidence))
+            return updated_node
+        if method in REMOVED:
+            deprecation = f"pandas 2.0 removed `inplace` from `{method}` (a TypeError)"
+        elif method in DEPRECATED:
+            deprecation = "`inplace` is deprecated in pandas 3.1 (PDEP-8)"
+        else:
+            deprecation = "assigning the result is the form that works with copy-on-write"
+        if method in REMOVED and isinstance(recv, cst.Attribute) and recv.attr.value == "cat":
+            holder = recv.value  # `s.cat.set_categories(..., inplace=True)`: `s = s.cat.set_categories(...)`
+            if not isinstance(holder, cst.Name):
+                self.report(call, f"`{shown}`: {deprecation}; assign `{code_of(recv)}.{method}(...)` back by hand",
+                            reason="the categorical is not held by a plain name")
+                return updated_node
+            fix, reason = self._name_safety(holder, original_node)
+            return self._finish(call, updated_node, new_call, holder, method, shown, deprecation, fix, reason,
+                                evidence, lhs=holder)
         if isinstance(recv, cst.Subscript) or self._is_column_attribute(recv):
             return self._chained(original_node, updated_node, call, recv, method, shown)
         if isinstance(recv, cst.Name):
@@ -280,11 +341,75 @@ class PandasInplace(Rule):
             self.report(call, f"`{shown}` works on a temporary object, so it has no lasting effect; "
                         f"assign `{code_of(recv)}.{method}(...)` to a name", reason="the receiver is a temporary")
             return updated_node
-        target = code_of(recv)
-        message = f"`{shown}` → `{target} = {target}.{method}(...)`: {deprecation}"
-        if self.report(call, message, fix=fix, reason=reason):
-            return self._assign(updated_node, new_call)
+        if fix is Safety.DETECT:  # a helper that mutates its argument: `reason` says how to fix it
+            self.report(call, f"`{shown}`: {reason.replace('<method>', method)}",
+                        reason="rebinding a parameter never changes the caller's object")
+            return updated_node
+        return self._finish(call, updated_node, new_call, recv, method, shown, deprecation, fix, reason, evidence)
+
+    def _finish(self, call, updated_node, new_call, recv, method, shown, deprecation, fix, reason, evidence,
+                lhs=None):
+        target = code_of(lhs if lhs is not None else recv)
+        value = self._composed(new_call)
+        new_method = value.func.attr.value if isinstance(value.func, cst.Attribute) else method
+        message = f"`{shown}` → `{target} = {code_of(recv)}.{new_method}(...)`: {deprecation}"
+        if new_method != method:
+            message += f"; `fillna(method=)` was removed in pandas 3.0, so `.{new_method}()` it is"
+        fix, reason = evidence_policy(evidence, fix, reason)
+        if Rule.report(self, call, message, fix=fix, reason=reason):  # the evidence policy is applied above
+            inplace = keyword(value, "inplace")
+            value = value.with_changes(args=remove_arg(value.args, inplace))
+            left = (lhs if lhs is not None else value.func.value).deep_clone()
+            return cst.Assign(targets=[cst.AssignTarget(target=left)], value=value, semicolon=updated_node.semicolon)
         return updated_node
+
+    def _composed(self, call: cst.Call) -> cst.Call:
+        """`fillna(method="ffill")` → `ffill()`: FX203's rewrite done here, so the statement FX201 writes runs on
+        pandas 3 whatever FX203 later decides about the receiver."""
+        func = call.func
+        if not isinstance(func, cst.Attribute) or func.attr.value != "fillna":
+            return call
+        method_arg = keyword(call, "method")
+        positional = [a for a in call.args if a.keyword is None and not a.star]
+        value_arg = keyword(call, "value") or (positional[0] if positional else None)
+        if method_arg is None and len(positional) == 2:
+            method_arg, value_arg = positional[1], positional[0]
+        if method_arg is None or not isinstance(method_arg.value, cst.SimpleString) or keyword(call, "downcast"):
+            return call
+        new_name = FORWARD.get(method_arg.value.evaluated_value)
+        if new_name is None or len(positional) > 2:
+            return call
+        if value_arg is not None and not (isinstance(value_arg.value, cst.Name) and value_arg.value.value == "None"):
+            return call
+        drop = {id(a) for a in (method_arg, value_arg) if a is not None}
+        args = [a for a in call.args if id(a) not in drop]
+        if args:
+            args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return call.with_changes(func=func.with_changes(attr=cst.Name(new_name)), args=args)
+
+    def _left_alone(self, recv: cst.BaseExpression, method: str) -> bool:
+        """Another library's object, a list or dict, or an Index whose `inplace=` still works."""
+        root = recv
+        while isinstance(root, cst.Subscript) or (isinstance(root, cst.Attribute) and root.attr.value == "cat"):
+            root = root.value
+        typed = self.types.infer(root)
+        if typed.foreign:
+            return True
+        return typed.kind is Kind.INDEX and method in INDEX_KEEPS
+
+    def _evidence(self, recv: cst.BaseExpression, method: str) -> Typed:
+        """What the receiver is; an unknown one is inferred pandas from the call's API shape unless the module
+        imports a look-alike library."""
+        root = recv
+        while isinstance(root, cst.Subscript) or (isinstance(root, cst.Attribute) and root.attr.value == "cat"):
+            root = root.value
+        typed = self.types.infer(root)
+        if typed.kind is not None:
+            return typed
+        if self.types.imports_lookalike:
+            return typed
+        return Typed(Kind.PANDAS, f"`.{method}(..., inplace=True)` is pandas' API shape (only pandas and its API "
+                     "clones take `inplace=` there)", level=Level.INFERRED)
 
     def _assign(self, updated: cst.Expr, new_call: cst.Call, target: cst.BaseExpression | None = None) -> cst.Assign:
         inplace = keyword(new_call, "inplace")
@@ -353,156 +478,6 @@ class PandasInplace(Rule):
             return self._assign(updated, updated.value, target)
         return updated
 
-    # -- is rebinding the name invisible to everyone else? --------------------------------------------
-    def _name_safety(self, name: cst.Name, stmt: cst.Expr) -> tuple[Safety, str]:
-        n = name.value
-        use_scope = self.get_metadata(ScopeProvider, name, None)
-        found = self.types.bindings(name)
-        if use_scope is None or not found:
-            return Safety.UNSAFE, f"`{n}` is not bound in this file: it may be shared"
-        since = self._dominating(found, stmt, use_scope)
-        if since is not None:  # `df = df.copy()` at the top of the body: earlier bindings no longer matter
-            found = [(a, b) for a, b in found if b is not None and self._pos(b) >= since]
-        for assignment, binder in found:
-            if getattr(assignment, "scope", None) is not use_scope:
-                return Safety.UNSAFE, f"`{n}` is a global or enclosing-scope name: other code sees the frame it names"
-            if binder is None:
-                owner = self._binding_statement(assignment)
-                if isinstance(owner, (cst.For, cst.CompFor)):
-                    return Safety.UNSAFE, f"`{n}` is a loop variable: the frame in the container is no longer modified"
-                return Safety.UNSAFE, f"`{n}` is bound by `{type(owner).__name__ if owner else 'an import'}`, which may share it"
-            if isinstance(binder, cst.Param):
-                return Safety.UNSAFE, (
-                    f"`{n}` is a parameter: the caller's frame is no longer modified (return `{n}` and "
-                    "update the call sites)"
-                )
-            if isinstance(binder, cst.AugAssign):
-                continue
-            value = binder.value if isinstance(binder, (cst.Assign, cst.AnnAssign, cst.NamedExpr)) else None
-            if value is None:
-                continue
-            if isinstance(value, (cst.Name, cst.Attribute)) and not isinstance(value, cst.Call):
-                if not (isinstance(value, cst.Attribute) and self.types.infer(value).fresh):
-                    return Safety.UNSAFE, f"`{n}` is another name for `{code_of(value)}`, which would keep the old frame"
-            typed = self.types.infer(value)
-            if typed.view:
-                return Safety.UNSAFE, (
-                    f"`{n}` is a selection of another frame (`{code_of(value)}`): on pandas < 3 the in-place "
-                    "call also changed that frame"
-                )
-            if not typed.fresh and not (
-                isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "copy"
-            ):
-                return Safety.UNSAFE, (
-                    f"`{n}` is bound from `{_short(value)}`, which may return a frame that is also referenced elsewhere"
-                )
-        escape = self._escape_before(name, stmt, use_scope, since)
-        if escape is not None:
-            return Safety.UNSAFE, f"`{n}` is also held by `{escape}`, which would keep the old frame"
-        return Safety.SAFE, ""
-
-    def _binding_statement(self, assignment) -> cst.CSTNode | None:
-        node = getattr(assignment, "node", None)
-        while node is not None and not isinstance(node, (cst.For, cst.CompFor, cst.With, cst.ExceptHandler,
-                                                           cst.Import, cst.ImportFrom, cst.Assign, cst.BaseSmallStatement)):
-            node = self.types.parent(node)
-        return node
-
-    def _pos(self, node: cst.CSTNode) -> tuple[int, int]:
-        start = self.get_metadata(PositionProvider, node).start
-        return start.line, start.column
-
-    def _dominating(self, found, stmt: cst.Expr, scope) -> tuple[int, int] | None:
-        """Where the last binding that surely runs before ``stmt`` starts: an assignment that is a
-        statement of the function (or module) body itself, not nested in a branch or loop."""
-        here = self._pos(stmt)
-        best = None
-        for assignment, binder in found:
-            if not isinstance(binder, (cst.Assign, cst.AnnAssign)) or getattr(assignment, "scope", None) is not scope:
-                continue
-            line = self.types.parent(binder)
-            block = self.types.parent(line) if isinstance(line, cst.SimpleStatementLine) else None
-            owner = self.types.parent(block) if isinstance(block, cst.IndentedBlock) else block
-            if not (isinstance(owner, cst.FunctionDef) and isinstance(block, cst.IndentedBlock)
-                    or isinstance(block, cst.Module)):
-                continue
-            pos = self._pos(binder)
-            if pos < here and (best is None or pos > best):
-                best = pos
-        return best
-
-    def _escape_before(self, name: cst.Name, stmt: cst.Expr, scope, since=None) -> str | None:
-        """Another use of the name, before the statement (or in the same loop), that may keep the object."""
-        here = self.get_metadata(PositionProvider, stmt).start
-        loops = self._loops(stmt)
-        bound_in_loop_before = False
-        for assignment in scope.assignments[name.value]:
-            node = getattr(assignment, "node", None)
-            if node is not None and loops and self._inside(node, loops[0]):
-                pos = self.get_metadata(PositionProvider, node).start
-                if (pos.line, pos.column) < (here.line, here.column):
-                    bound_in_loop_before = True
-        for access in scope.accesses[name.value]:
-            node = access.node
-            if node is name:
-                continue
-            pos = self.get_metadata(PositionProvider, node).start
-            if since is not None and (pos.line, pos.column) < since:
-                continue  # refers to the object bound before the dominating binding
-            before = (pos.line, pos.column) < (here.line, here.column)
-            if not before and not (loops and not bound_in_loop_before and self._inside(node, loops[0])):
-                continue
-            holder = self._holder(node)
-            if holder is not None:
-                return holder
-        return None
-
-    def _holder(self, node: cst.Name) -> str | None:
-        parent = self.types.parent(node)
-        if isinstance(parent, (cst.Attribute, cst.Subscript)) and parent.value is node:
-            return None
-        if isinstance(parent, (cst.Return, cst.Comparison, cst.ComparisonTarget, cst.BinaryOperation,
-                               cst.UnaryOperation, cst.FormattedStringExpression, cst.If, cst.While, cst.Assert)):
-            return None
-        if isinstance(parent, cst.Arg):
-            call = self.types.parent(parent)
-            if isinstance(call, cst.Call):
-                func = call.func
-                if isinstance(func, cst.Name) and func.value in _READERS:
-                    return None
-                if any(q.startswith("pandas.") or q.startswith("builtins.") and q[9:] in _READERS
-                       for q in self.types.qnames(func)):
-                    return None
-                if isinstance(func, cst.Attribute) and self.types.is_pandas(func.value):
-                    return None
-                return code_of(call.func) + "(...)"
-        if isinstance(parent, cst.AssignTarget):
-            return None
-        shown = code_of(parent) if parent is not None else node.value
-        return shown if len(shown) <= 40 else shown[:37] + "..."
-
-    def _loops(self, node: cst.CSTNode) -> list[cst.CSTNode]:
-        loops = []
-        cur = self.types.parent(node)
-        while cur is not None and not isinstance(cur, (cst.FunctionDef, cst.Module, cst.ClassDef)):
-            if isinstance(cur, (cst.For, cst.While)):
-                loops.append(cur)
-            cur = self.types.parent(cur)
-        return loops[::-1]  # outermost first
-
-    def _inside(self, node: cst.CSTNode, ancestor: cst.CSTNode) -> bool:
-        cur = node
-        while cur is not None:
-            if cur is ancestor:
-                return True
-            cur = self.types.parent(cur)
-        return False
-
 
 def _shown(call: cst.Call) -> str:
     return short_code(call, 60)
-
-
-def _short(node: cst.CSTNode) -> str:
-    text = code_of(node.func) + "(...)" if isinstance(node, cst.Call) else code_of(node)
-    return text if len(text) <= 40 else text[:37] + "..."

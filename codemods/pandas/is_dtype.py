@@ -6,7 +6,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from finfix.sdk.names import code_of
-from finfix.sdk.pandas_types import METADATA, Kind, PandasTypes
+from finfix.sdk.pandas_types import Kind, PandasRule
 from finfix.sdk.rule import Example, Rule, Safety
 
 MODULES = ("pandas.api.types", "pandas.core.dtypes.common", "pandas.core.dtypes.api", "pandas.core.arrays.sparse")
@@ -20,7 +20,7 @@ DTYPES = {
 INT64 = "is_int64_dtype"
 
 
-class PandasIsDtypeFuncs(Rule):
+class PandasIsDtypeFuncs(PandasRule, Rule):
     """## What it does
     Replaces the deprecated dtype predicates with `isinstance` checks:
     `is_categorical_dtype(s)` → `isinstance(s.dtype, pd.CategoricalDtype)`, and likewise
@@ -59,7 +59,6 @@ class PandasIsDtypeFuncs(Rule):
     summary = "`is_categorical_dtype(x)` & co → `isinstance(x.dtype, pd.CategoricalDtype)` (deprecated)."
     safety = Safety.SAFE
     triggers = tuple(DTYPES) + (INT64,)
-    METADATA_DEPENDENCIES = METADATA
 
     examples = (
         Example(
@@ -85,9 +84,6 @@ class PandasIsDtypeFuncs(Rule):
         ),
         Example("def is_categorical_dtype(x):\n    return False\nis_categorical_dtype(1)\n"),
     )
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self.types = PandasTypes(self, node)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         leaf = None

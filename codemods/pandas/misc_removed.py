@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from finfix.sdk.names import code_of, is_dotted_name, keyword, leaves_of, may_resolve_to, remove_arg
-from finfix.sdk.pandas_types import PANDAS_MARKERS, DATA_KINDS, METADATA, Kind, PandasTypes, Skip, gate
+from finfix.sdk.pandas_types import DATA_KINDS, PANDAS_MARKERS, Kind, PandasRule, Skip
 from finfix.sdk.renames import KeywordRename, RenameRule
 from finfix.sdk.rule import Example, Safety
 
@@ -19,7 +19,7 @@ SERIES_LIKE = frozenset({Kind.SERIES, Kind.PANDAS})
 QUALIFIED_LEAVES = leaves_of(("pandas.Timestamp.utcnow", "pandas.Timestamp.utcfromtimestamp", *READERS))
 
 
-class PandasMiscRemoved(RenameRule):
+class PandasMiscRemoved(PandasRule, RenameRule):
     """## What it does
     Fixes the smaller pandas removals:
     `obj.iteritems()` → `obj.items()`; `idx.is_monotonic` → `idx.is_monotonic_increasing`;
@@ -58,10 +58,10 @@ class PandasMiscRemoved(RenameRule):
     name = "pandas-misc-removed"
     summary = "Smaller pandas removals: iteritems, is_monotonic, mad, bool, ravel, dt.week, utcnow, copy= ..."
     safety = Safety.SAFE
-    requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
+    # pandas markers, or a distinctive removed method (a frame from another module: never silent)
+    requires = (*PANDAS_MARKERS, ".iteritems(")
     triggers = ("iteritems", "is_monotonic", ".mad(", ".bool(", ".ravel(", "week", "utcnow", "utcfromtimestamp",
                 "infer_datetime_format", "copy=", "lookup", "date_parser", "pct_change")
-    METADATA_DEPENDENCIES = METADATA
     keyword_renames = (
         KeywordRename(READERS, "infer_datetime_format", None, note="strict inference is the default since pandas 2.0"),
     )
@@ -106,7 +106,6 @@ class PandasMiscRemoved(RenameRule):
 
     def visit_Module(self, node: cst.Module) -> None:
         super().visit_Module(node)
-        self.types = PandasTypes(self, node)
 
     # -- attributes ---------------------------------------------------------------------------------
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
@@ -117,7 +116,7 @@ class PandasMiscRemoved(RenameRule):
         called = isinstance(parent, cst.Call) and parent.func is original_node
         if attr == "is_monotonic" and not called:
             try:
-                proved, why = gate(self.types, original_node.value, kinds=DATA_KINDS)
+                proved, why = self.gate(original_node.value, kinds=DATA_KINDS)
             except Skip:
                 return super().leave_Attribute(original_node, updated_node)
             if self._report(original_node, "`.is_monotonic` → `.is_monotonic_increasing` (removed in pandas 2.0)",
@@ -126,7 +125,7 @@ class PandasMiscRemoved(RenameRule):
         elif attr in ("weekofyear", "week") and not called and isinstance(original_node.value, cst.Attribute) \
                 and original_node.value.attr.value == "dt":
             try:
-                proved, why = gate(self.types, original_node.value.value, kinds=SERIES_LIKE, distinctive=True)
+                proved, why = self.gate(original_node.value.value, kinds=SERIES_LIKE, distinctive=True)
             except Skip:
                 return super().leave_Attribute(original_node, updated_node)
             if self._report(original_node, f"`.dt.{attr}` → `.dt.isocalendar().week` (removed in pandas 2.0)",
@@ -177,14 +176,14 @@ class PandasMiscRemoved(RenameRule):
         args = original_node.args
         if method == "iteritems" and not args:
             return self._simple_call(original_node, updated_node, "items", "`.iteritems()` → `.items()` (removed in pandas 2.0)",
-                                     kinds=DATA_KINDS - {Kind.INDEX})
+                                     kinds=DATA_KINDS - {Kind.INDEX}, distinctive=True)
         if method == "mad" and not args:
             return self._mad(original_node, updated_node)
         if method in ("bool", "ravel") and (method == "ravel" or not args):
             return self._bool_ravel(original_node, updated_node, method)
         if method == "lookup":
             try:
-                gate(self.types, recv, kinds=frozenset({Kind.FRAME}))
+                self.gate(recv, kinds=frozenset({Kind.FRAME}))
             except Skip:
                 return None
             self.report(original_node, "`df.lookup(rows, cols)` was removed in pandas 2.0; use "
@@ -193,7 +192,7 @@ class PandasMiscRemoved(RenameRule):
             return updated_node
         if method == "pct_change" and keyword(original_node, "fill_method") is None:
             try:
-                proved, _ = gate(self.types, recv, kinds=frozenset({Kind.FRAME, Kind.SERIES, Kind.PANDAS}))
+                proved, _ = self.gate(recv, kinds=frozenset({Kind.FRAME, Kind.SERIES, Kind.PANDAS}))
             except Skip:
                 return None
             if proved:
@@ -203,7 +202,7 @@ class PandasMiscRemoved(RenameRule):
             return updated_node
         if method in COPY_METHODS and keyword(original_node, "copy") is not None:
             try:
-                proved, why = gate(self.types, recv, kinds=DATA_KINDS)
+                proved, why = self.gate(recv, kinds=DATA_KINDS)
             except Skip:
                 return None
             arg = keyword(original_node, "copy")
@@ -213,9 +212,9 @@ class PandasMiscRemoved(RenameRule):
             return updated_node
         return None
 
-    def _simple_call(self, original_node, updated_node, new, message, *, kinds):
+    def _simple_call(self, original_node, updated_node, new, message, *, kinds, distinctive=False):
         try:
-            proved, why = gate(self.types, original_node.func.value, kinds=kinds)
+            proved, why = self.gate(original_node.func.value, kinds=kinds, distinctive=distinctive)
         except Skip:
             return None
         if self._report(original_node, message, proved, why):
@@ -224,7 +223,7 @@ class PandasMiscRemoved(RenameRule):
 
     def _mad(self, original_node, updated_node):
         try:
-            proved, why = gate(self.types, original_node.func.value, kinds=frozenset({Kind.FRAME, Kind.SERIES, Kind.PANDAS}))
+            proved, why = self.gate(original_node.func.value, kinds=frozenset({Kind.FRAME, Kind.SERIES, Kind.PANDAS}))
         except Skip:
             return None
         recv = code_of(updated_node.func.value)
@@ -237,7 +236,7 @@ class PandasMiscRemoved(RenameRule):
 
     def _bool_ravel(self, original_node, updated_node, method):
         try:
-            proved, why = gate(self.types, original_node.func.value, kinds=SERIES_LIKE)
+            proved, why = self.gate(original_node.func.value, kinds=SERIES_LIKE)
         except Skip:
             return None
         kind = self.types.infer(original_node.func.value).kind

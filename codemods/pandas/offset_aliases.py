@@ -7,7 +7,7 @@ import re
 import libcst as cst
 
 from finfix.sdk.names import code_of, leaves_of, may_resolve_to
-from finfix.sdk.pandas_types import PANDAS_MARKERS, LOOKALIKE_MODULES, METADATA, PandasTypes
+from finfix.sdk.pandas_types import LOOKALIKE_MODULES, PANDAS_MARKERS, PandasRule
 from finfix.sdk.rule import Example, Rule, Safety
 
 # Offset aliases renamed in pandas 2.2, rejected by 3.0 (`ValueError: Invalid frequency`).
@@ -114,7 +114,7 @@ def is_old_alias(text: str) -> bool:
     return convert(text, OFFSET) is not None or convert(text, PERIOD) is not None
 
 
-class PandasOffsetAliases(Rule):
+class PandasOffsetAliases(PandasRule, Rule):
     """## What it does
     Renames the frequency aliases pandas 3 rejects, in string literals at known frequency
     positions only: `'H'`→`'h'`, `'T'`→`'min'`, `'S'`→`'s'`, `'L'`→`'ms'`, `'U'`→`'us'`,
@@ -156,7 +156,6 @@ class PandasOffsetAliases(Rule):
     name = "pandas-offset-aliases"
     summary = "Frequency aliases pandas 3 rejects: `'H'`→`'h'`, `'T'`→`'min'`, `'M'`→`'ME'` ..."
     safety = Safety.SAFE
-    METADATA_DEPENDENCIES = METADATA
     # pandas-only method names count as markers too: `px.asfreq("M")` is pandas whatever `px` is called
     requires = (*PANDAS_MARKERS, "asfreq", "resample", "date_range", "Grouper", "to_offset", "Period")
     triggers = ("resample", "date_range", "freq", "asfreq", "rolling", "round", "floor", "ceil", "Period",
@@ -202,9 +201,6 @@ class PandasOffsetAliases(Rule):
         return super().applies_to(source) and any(
             "\\" in m.group(2) or _converts(m.group(2)) for m in _SHORT_LITERAL.finditer(source)
         )
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self.types = PandasTypes(self, node)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if not any(_old_alias_string(a.value) for a in original_node.args) or not may_resolve_to(

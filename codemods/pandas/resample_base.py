@@ -9,7 +9,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 
 from finfix.codemods.pandas.offset_aliases import OFFSET, convert
 from finfix.sdk.names import code_of, keyword, remove_arg
-from finfix.sdk.pandas_types import PANDAS_MARKERS, GROUP_RESULT, METADATA, Kind, PandasTypes, Skip, gate
+from finfix.sdk.pandas_types import GROUP_RESULT, PANDAS_MARKERS, Kind, PandasRule, Skip
 from finfix.sdk.rule import Example, Rule, Safety
 
 _TICK = re.compile(r"^(\d*)(D|h|min|s|ms|us|ns)$")
@@ -23,7 +23,7 @@ def _base_offset(rule: str, base: str) -> str | None:
     return f"{int(base)}{m.group(2)}"
 
 
-class PandasResampleBase(Rule):
+class PandasResampleBase(PandasRule, Rule):
     """## What it does
     Rewrites `resample(rule, base=b)` (and `pd.Grouper(freq=..., base=b)`) to `offset=` with `b`
     units of the rule's frequency: `resample("5min", base=2)` → `resample("5min", offset="2min")`.
@@ -58,7 +58,6 @@ class PandasResampleBase(Rule):
     safety = Safety.SAFE
     requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     triggers = (re.compile(r"\b(?:base|loffset)\s*="),)
-    METADATA_DEPENDENCIES = METADATA
 
     examples = (
         Example(
@@ -78,7 +77,7 @@ class PandasResampleBase(Rule):
     )
 
     def visit_Module(self, node: cst.Module) -> None:
-        self.types = PandasTypes(self, node)
+        super().visit_Module(node)
         self._statement: set[cst.Call] = set()
 
     def _resample(self, call: cst.Call) -> tuple[cst.BaseExpression | None, str] | None:
@@ -86,7 +85,7 @@ class PandasResampleBase(Rule):
         func = call.func
         if isinstance(func, cst.Attribute) and func.attr.value == "resample":
             try:
-                proved, why = gate(self.types, func.value, kinds=frozenset({Kind.FRAME, Kind.SERIES, Kind.PANDAS}))
+                proved, why = self.gate(func.value, kinds=frozenset({Kind.FRAME, Kind.SERIES, Kind.PANDAS}))
             except Skip:
                 return None
             positional = [a for a in call.args if a.keyword is None]

@@ -6,11 +6,11 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
 from finfix.sdk.names import code_of, is_dotted_name, short_code
-from finfix.sdk.pandas_types import PANDAS_MARKERS, METADATA, Kind, PandasTypes, Skip, gate
+from finfix.sdk.pandas_types import PANDAS_MARKERS, Kind, PandasRule, Skip
 from finfix.sdk.rule import Example, Rule, Safety
 
 
-class PandasSeriesView(Rule):
+class PandasSeriesView(PandasRule, Rule):
     """## What it does
     Rewrites `s.view(dtype)` on a Series to
     `pd.Series(s.to_numpy().view(dtype), index=s.index, name=s.name)`: the same bit reinterpretation.
@@ -43,7 +43,6 @@ class PandasSeriesView(Rule):
     safety = Safety.UNSAFE
     requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     triggers = (".view(",)
-    METADATA_DEPENDENCIES = METADATA
 
     examples = (
         Example(
@@ -65,15 +64,12 @@ class PandasSeriesView(Rule):
         ),
     )
 
-    def visit_Module(self, node: cst.Module) -> None:
-        self.types = PandasTypes(self, node)
-
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
         if not isinstance(func, cst.Attribute) or func.attr.value != "view":
             return updated_node
         try:
-            proved, why = gate(self.types, func.value, kinds=frozenset({Kind.SERIES, Kind.PANDAS}))
+            proved, why = self.gate(func.value, kinds=frozenset({Kind.SERIES, Kind.PANDAS}))
         except Skip:
             return updated_node
         shown = short_code(original_node, 60)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import libcst as cst
 
 from finfix.sdk.names import code_of
-from finfix.sdk.pandas_types import METADATA, Kind, PandasTypes, Skip, gate
+from finfix.sdk.pandas_types import Kind, PandasRule, Skip
 from finfix.sdk.rule import Example, Rule, Safety
 
 AXES = {"0": 0, "1": 1, "index": 0, "rows": 0, "columns": 1}
@@ -19,7 +19,7 @@ def _axis(expr: cst.BaseExpression) -> int | None:
     return None
 
 
-class PandasSwapaxes(Rule):
+class PandasSwapaxes(PandasRule, Rule):
     """## What it does
     Rewrites `df.swapaxes(0, 1)` (or `("index", "columns")`) to `df.T`, and `obj.swapaxes(0, 0)` to `obj`.
 
@@ -46,7 +46,6 @@ class PandasSwapaxes(Rule):
     summary = "`df.swapaxes(0, 1)` → `df.T` (removed in pandas 3.0)."
     safety = Safety.SAFE
     triggers = ("swapaxes",)
-    METADATA_DEPENDENCIES = METADATA
 
     examples = (
         Example(
@@ -63,15 +62,12 @@ class PandasSwapaxes(Rule):
         Example("import numpy as np\na = np.zeros((2, 3))\nb = a.swapaxes(0, 1)\nc = np.swapaxes(a, 0, 1)\n"),
     )
 
-    def visit_Module(self, node: cst.Module) -> None:
-        self.types = PandasTypes(self, node)
-
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         func = original_node.func
         if not isinstance(func, cst.Attribute) or func.attr.value != "swapaxes":
             return updated_node
         try:
-            proved, why = gate(self.types, func.value, kinds=frozenset({Kind.FRAME, Kind.SERIES, Kind.PANDAS}))
+            proved, why = self.gate(func.value, kinds=frozenset({Kind.FRAME, Kind.SERIES, Kind.PANDAS}))
         except Skip:
             return updated_node
         shown = code_of(original_node)

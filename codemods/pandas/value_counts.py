@@ -6,14 +6,14 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from finfix.sdk.names import code_of
-from finfix.sdk.pandas_types import METADATA, Kind, PandasTypes
+from finfix.sdk.pandas_types import Kind, PandasRule
 from finfix.sdk.rule import Example, Rule, Safety
 
 QUALIFIED = ("pandas.value_counts", "pandas.core.algorithms.value_counts")
 POSITIONAL = ("sort", "ascending", "normalize", "bins", "dropna")
 
 
-class PandasTopValueCounts(Rule):
+class PandasTopValueCounts(PandasRule, Rule):
     """## What it does
     Rewrites the top-level `pd.value_counts(values, ...)` to `pd.Series(values).value_counts(...)`, or
     to `values.value_counts(...)` when `values` is provably a Series. Positional options (`sort`,
@@ -41,7 +41,6 @@ class PandasTopValueCounts(Rule):
     summary = "`pd.value_counts(x)` → `pd.Series(x).value_counts()` (removed in pandas 3.0)."
     safety = Safety.SAFE
     triggers = ("value_counts",)
-    METADATA_DEPENDENCIES = METADATA
 
     examples = (
         Example(
@@ -60,9 +59,6 @@ class PandasTopValueCounts(Rule):
         Example("import pandas as pd\ns = pd.Series([1])\na = s.value_counts()\nb = pd.DataFrame().value_counts()\n"),
         Example("from collections import Counter\nc = Counter(x).most_common()\nvalue_counts(x)\n"),
     )
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self.types = PandasTypes(self, node)
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if not self.types.qnames(original_node.func) & set(QUALIFIED):

@@ -6,21 +6,22 @@ import re
 
 import libcst as cst
 
-from finfix.sdk.names import code_of
-from finfix.sdk.pandas_types import METADATA, Kind, PandasTypes, looks_like_frame
+from finfix.sdk.names import short_code
+from finfix.sdk.pandas_types import Kind, PandasRule, evidence_policy, looks_like_frame, unproven
 from finfix.sdk.rule import Example, Rule, Safety
 
 _VALUES = re.compile(r"\.\s*values\b(?!\s*\()")
 
 
-class PandasValues(Rule):
+class PandasValues(PandasRule, Rule):
     """## What it does
-    Rewrites the attribute `.values` of a pandas object to `.to_numpy()`, when the receiver is
-    provably pandas (finfix's receiver ladder, `finfix/sdk/pandas_types.py`): a name bound in its scope
-    from `pd.DataFrame/Series/read_*/concat(...)`, a name annotated as a pandas type, a subscript /
-    `.loc` / `.iloc` / column attribute / known method result of such an object, or a subscript of
-    any object in a module that imports pandas (and no look-alike library such as xarray or polars):
-    `df["close"].values`, `frame[["a", "b"]].values`.
+    Rewrites the attribute `.values` of a pandas object to `.to_numpy()`, when finfix's evidence
+    service (`finfix/sdk/pandas_types.py`) knows the receiver is pandas: proven by the file (a name
+    bound from `pd.DataFrame/Series/read_*/concat(...)`, a pandas annotation, a subscript / `.loc` /
+    column / method result of such an object), by the project (what a project function returns) or
+    by `finfix record`; or inferred (every call site passes a frame, the class assigns a frame to
+    `self.close`, the name is also used with `.iloc`/`.groupby(`, a list-of-columns subscript
+    `frame[["a", "b"]]`, a type checker's answer).
 
     ## Why is this bad?
     `.values` returns an ndarray or an ExtensionArray depending on the dtype: with the pandas 3
@@ -40,17 +41,20 @@ class PandasValues(Rule):
     ```
 
     ## Fix safety
-    Safe for a DataFrame (`.values` and `.to_numpy()` give the same 2-D ndarray) and for a Series
-    whose dtype is provably numpy-native (`.astype(float)`, `pd.to_numeric(...)`). Unsafe otherwise:
+    Safe for a proven DataFrame (`.values` and `.to_numpy()` give the same 2-D ndarray) and for a proven
+    Series whose dtype is numpy-native (`.astype(float)`, `pd.to_numeric(...)`). Unsafe when the
+    receiver is only inferred pandas (the reason names the evidence), and otherwise:
     if the dtype is an extension type, the result changes from an ExtensionArray to an ndarray
     (nullable integers become float with NaN, tz-aware datetimes become object Timestamps instead of
     naive UTC `datetime64`, categories and strings become object arrays).
 
     ## Not rewritten
-    `.values()` calls (dict, Counter, ...), `self.values`, enums, custom classes, numpy, xarray and
-    polars objects: anything not proved pandas. An unproved receiver named like a frame (`df`,
-    `*_df`, `ser`, `s`) is reported only, as is an assignment *to* `.values` (broken under
-    copy-on-write in any form).
+    `.values()` calls (dict, Counter, ...), enums, lists, dicts, sets, a user class that defines
+    `values`, numpy, xarray, polars and dask objects. An unknown receiver named like a frame (`df`,
+    `*_df`, `ser`, `s`) or subscripted with a string in a module that imports pandas
+    (`frame["close"].values`) is reported only, saying what would settle it (an annotation, a call
+    site, `finfix record`); so is an assignment *to* `.values` (broken under copy-on-write in any form).
+    Tested with pandas 3.1.1.
     """
 
     code = "FX202"
@@ -58,16 +62,24 @@ class PandasValues(Rule):
     summary = "`.values` on a pandas object → `.to_numpy()` (an ndarray whatever the dtype)."
     safety = Safety.UNSAFE
     triggers = (".values",)
-    METADATA_DEPENDENCIES = METADATA
 
     examples = (
         Example(
             'import pandas as pd\ndf = pd.read_csv("px.csv")\nm = df.values.mean()\n',
             'import pandas as pd\ndf = pd.read_csv("px.csv")\nm = df.to_numpy().mean()\n',
         ),
+        # Inferred (a list of columns): unsafe, the evidence named.
+        Example("import pandas as pd\ndef f(frame):\n    return frame[['a', 'b']].values\n", reported=True),
         Example(
             "import pandas as pd\ndef f(frame):\n    return frame[['a', 'b']].values\n",
             "import pandas as pd\ndef f(frame):\n    return frame[['a', 'b']].to_numpy()\n",
+            unsafe=True,
+        ),
+        # Duck evidence: `px` is also used with `.iloc`.
+        Example(
+            "import pandas as pd\ndef f(px):\n    first = px.iloc[0]\n    return px.values - first.values\n",
+            "import pandas as pd\ndef f(px):\n    first = px.iloc[0]\n    return px.to_numpy() - first.to_numpy()\n",
+            unsafe=True,
         ),
         Example(
             "import pandas as pd\ndef f(px: pd.DataFrame):\n    return px.dropna().values\n",
@@ -79,11 +91,9 @@ class PandasValues(Rule):
         ),
         # A column of unknown dtype: unsafe (could be an extension dtype).
         Example("import pandas as pd\ndef f(frame):\n    return frame['close'].values\n", reported=True),
-        Example(
-            "import pandas as pd\ndef f(frame):\n    return frame['close'].values\n",
-            "import pandas as pd\ndef f(frame):\n    return frame['close'].to_numpy()\n",
-            unsafe=True,
-        ),
+        # A list in a dict is never pandas: reported at most, never rewritten.
+        Example("import pandas as pd\nclass B:\n    def f(self):\n        return self.history['dt'].values\n",
+                reported=True, unsafe=True),
         Example(
             "import pandas as pd\ns = pd.Series([1, 2])\nidx = s.index.values\n",
             "import pandas as pd\ns = pd.Series([1, 2])\nidx = s.index.to_numpy()\n",
@@ -103,15 +113,14 @@ class PandasValues(Rule):
         Example("import numpy as np\na = np.zeros(3)\nb = a.values\n"),
         Example("import polars as pl\ndf = pl.read_csv('x.csv')\nv = df['a'].values\n"),
         Example("import pandas as pd\nclass Cfg:\n    values = (1, 2)\ncfg = Cfg()\nx = cfg.values\n"),
+        Example("import pandas as pd\nhist = {'dt': []}\nx = hist['dt'].values\n", reported=True, unsafe=True),
+        Example("import dask.dataframe as dd\nddf = dd.read_csv('x')\nv = ddf['a'].values\n"),
     )
 
     @classmethod
     def applies_to(cls, source: str) -> bool:
         """Only files with a `.values` that is not a call (`d.values()` is never ours)."""
         return _VALUES.search(source) is not None
-
-    def visit_Module(self, node: cst.Module) -> None:
-        self.types = PandasTypes(self, node)
 
     def leave_Attribute(self, original_node: cst.Attribute, updated_node: cst.Attribute) -> cst.BaseExpression:
         if original_node.attr.value != "values":
@@ -121,15 +130,15 @@ class PandasValues(Rule):
             return updated_node  # `.values()`: a mapping's method
         recv = original_node.value
         typed = self.types.infer(recv)
-        shown = code_of(original_node)
-        if typed.kind is Kind.NOT:
+        shown = short_code(original_node, 60)
+        if typed.foreign or typed.kind is not None and not typed.is_pandas:
             return updated_node
-        if not typed.is_pandas:
-            if looks_like_frame(recv) and not (isinstance(recv, cst.Name) and recv.value in ("self", "cls")):
+        if typed.kind is None:
+            if self._worth_reporting(recv):
                 self.report(
                     original_node,
-                    f"`{shown}`: if `{code_of(recv)}` is a pandas object, use `.to_numpy()` (or `.array`)",
-                    reason=f"`{code_of(recv)}` is not provably a pandas object",
+                    f"`{shown}`: if `{short_code(recv)}` is a pandas object, use `.to_numpy()` (or `.array`)",
+                    reason=unproven(recv, typed),
                 )
             return updated_node
         if self._assigned_to(original_node):
@@ -151,11 +160,25 @@ class PandasValues(Rule):
                 "tz-aware): `.values` gave an ExtensionArray (naive UTC datetime64 for tz-aware), "
                 "`.to_numpy()` gives an object/float ndarray; use `.array` where the ExtensionArray is wanted"
             )
-        replacement = code_of(recv) + ".to_numpy()"
+        fix, reason = evidence_policy(typed, fix, reason)
+        replacement = short_code(recv, 60) + ".to_numpy()"
         message = f"`{shown}` → `{replacement if len(replacement) < 50 else '....to_numpy()'}` ({typed.why})"
-        if self.report(original_node, message, fix=fix, reason=reason):
+        if Rule.report(self, original_node, message, fix=fix, reason=reason):  # the policy is applied above
             return cst.Call(func=updated_node.with_changes(attr=cst.Name("to_numpy")))
         return updated_node
+
+    def _worth_reporting(self, recv: cst.BaseExpression) -> bool:
+        """An unknown receiver whose `.values` is probably pandas': named like a frame, or a string-keyed
+        subscript in a module that imports pandas and no look-alike library."""
+        if isinstance(recv, cst.Name) and recv.value in ("self", "cls"):
+            return False
+        if looks_like_frame(recv):
+            return True
+        return (
+            isinstance(recv, cst.Subscript) and self.types.imports_pandas and not self.types.imports_lookalike
+            and len(recv.slice) == 1 and isinstance(recv.slice[0].slice, cst.Index)
+            and isinstance(recv.slice[0].slice.value, (cst.SimpleString, cst.ConcatenatedString))
+        )
 
     def _assigned_to(self, node: cst.CSTNode) -> bool:
         cur = node

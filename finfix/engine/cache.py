@@ -124,10 +124,18 @@ class Cache:
         self.entries: dict[str, dict[str, Any]] = {}  # digest -> {"f": findings, "e": error, "n": new}
         self.hits = 0
         self._dirty = False
+        self.evidence: dict[str, str] = {}  # absolute path -> digest of the project facts it depends on
+
+    def _entry_key(self, path: str, digest: str) -> str:
+        extra = self.evidence.get(os.path.abspath(path))
+        return f"{digest}:{extra}" if extra else digest
 
     @classmethod
     def open(cls, root: Path, select: Sequence[str], ignore: Sequence[str], settings: Settings) -> Cache:
         cache = cls(Path(root) / DIR_NAME / f"results-{run_key(select, ignore, settings)}.json")
+        # A file's findings also depend on project facts (other files' call sites, returns, re-exports):
+        # their digest for the file is part of its entry's key, so another file's edit invalidates it.
+        cache.evidence = dict(getattr(settings.project, "digests", None) or {})
         try:
             with open(cache.file, "rb") as fh:
                 doc = json.load(fh)
@@ -174,7 +182,7 @@ class Cache:
             if digest != rec[2]:
                 return None
             self._stamp(key, st, digest)
-        entry = self.entries.get(digest)
+        entry = self.entries.get(self._entry_key(path, digest))
         if entry is None:
             return None
         new = base64.b64decode(entry["n"]) if entry.get("n") else None
@@ -197,7 +205,7 @@ class Cache:
             if r.stamp is None or r.internal:
                 continue
             mtime, size, digest = r.stamp
-            self.entries[digest] = {
+            self.entries[self._entry_key(r.path, digest)] = {
                 "f": [_finding_to_list(f) for f in r.findings],
                 "e": r.error,
                 "n": base64.b64encode(r.new).decode("ascii") if r.changed and r.new is not None else None,
@@ -221,7 +229,7 @@ class Cache:
             return
         live = {row[2] for row in self.index.values()}
         doc = {"format": FORMAT, "index": self.index,
-               "entries": {d: e for d, e in self.entries.items() if d in live}}
+               "entries": {d: e for d, e in self.entries.items() if d.split(":", 1)[0] in live}}
         directory = self.file.parent
         try:
             directory.mkdir(parents=True, exist_ok=True)

@@ -6,18 +6,32 @@ Names are resolved with LibCST's QualifiedNameProvider, never by text, so ``np.f
 
 from __future__ import annotations
 
+import os
 from typing import Collection, Iterable
 
 import libcst as cst
 from libcst.metadata import QualifiedNameProvider, ScopeProvider
 
+from finfix.sdk.evidence.project import facts_of
 from finfix.sdk.rule import Rule
 
 _EMPTY_MODULE = cst.Module(body=[])
 
 
 def qualified_names(rule: Rule, node: cst.CSTNode) -> set[str]:
-    return {q.name for q in rule.get_metadata(QualifiedNameProvider, node, set())}
+    """LibCST's qualified names of ``node``, plus where project re-exports lead (``from . import _sns as sns``
+    where ``_sns.py`` does ``from seaborn import *``: ``sns.distplot`` is also ``seaborn.distplot``)."""
+    found = {q.name for q in rule.get_metadata(QualifiedNameProvider, node, set())}
+    project = facts_of(rule)
+    if found and project.defined:
+        module = project.module_of(os.path.abspath(rule.session.path))
+        if module is not None:
+            for q in list(found):
+                if "<locals>" not in q:
+                    canonical = project.canonical(project.absolute(module, q))
+                    if canonical != q:
+                        found.add(canonical)
+    return found
 
 
 def may_resolve_to(rule: Rule, node: cst.CSTNode, leaves: Collection[str]) -> bool:

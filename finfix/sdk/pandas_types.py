@@ -1,148 +1,59 @@
-"""Is this expression a pandas object? The receiver-typing ladder every pandas rule shares.
+"""Is this expression a pandas object? The evidence service every pandas and plotting rule asks.
 
-Without a type checker, finfix proves "pandas" from what it can see in the file (docs/rules-background.md, section 2):
+:class:`PandasTypes` answers "what is this expression?" with a :class:`Typed`: a kind (DataFrame,
+Series, Index, GroupBy, another library's object, not pandas, or unknown), a level (proven, inferred,
+unknown) and one plain line of why. Sources, strongest first:
 
-1. a name bound in its scope from ``pd.DataFrame(...)``, ``pd.Series(...)``, ``pd.read_*(...)``,
-   ``pd.concat(...)``, ``pd.date_range(...)`` ... (every binding of the name must be one; a rebinding
-   such as ``df = df.dropna()`` counts through the method);
-2. a name annotated as a pandas type (parameter or ``x: pd.DataFrame = ...``);
-3. a subscript, ``.loc[...]``/``.iloc[...]``, column attribute (``df.close``) or known-method result
-   (``df.dropna()``, ``df.groupby(k).sum()``) of such an object;
-4. a subscript of any object in a module that imports pandas and no look-alike library
-   (xarray, polars, ...): ``frame["close"]``, ``data[["a", "b"]]``.
+1. **the file** (proven): a name bound in its scope from ``pd.DataFrame(...)``, ``pd.read_*(...)``,
+   ``pd.concat(...)`` ... (every binding must be one), a pandas annotation, a subscript / ``.loc`` /
+   column attribute / known method result of such an object; a literal, numpy or a look-alike library
+   proves the opposite;
+2. **the project** (:mod:`finfix.sdk.evidence.project`, gathered once per run by ``finfix.project``):
+   returns of project functions and re-exports (proven), attributes assigned in the class and parameters
+   from every call site (inferred, with the count in the reason);
+3. **duck evidence** in the same scope: a name also used with ``.iloc``, ``.groupby(`` ... (inferred);
+4. **observed** types recorded by ``finfix record`` (proven when only pandas objects were seen);
+5. **a type checker's answer** (inferred).
 
-Anything else is unknown (``None``); an object bound from numpy, xarray, polars, torch, a dict or a
-list literal is provably *not* pandas (:attr:`Kind.NOT`). :func:`looks_like_frame` is the naming
-heuristic (``df``, ``*_df``, ``ser``, ``s``) that rules may use to *report*, never to rewrite.
+A subscript of an object nobody typed is unknown: "a string-literal subscript of any object in a module
+that imports pandas" is not evidence (``self.history["dt"]`` is a list in a dict). :func:`looks_like_frame`
+is the naming heuristic (``df``, ``*_df``) rules may use to *report*, never to rewrite.
 """
 
 from __future__ import annotations
 
-import enum
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import libcst as cst
 from libcst.metadata import (
     Assignment,
     ParentNodeProvider,
+    PositionProvider,
     QualifiedNameProvider,
     ScopeProvider,
 )
 
-from finfix.sdk.names import code_of, is_dotted_name, qualified_names
+from finfix.sdk.evidence import sources
+from finfix.sdk.evidence.kinds import DATA_KINDS, UNKNOWN, Kind, Level, Typed
+from finfix.sdk.evidence.project import facts_of
+from finfix.sdk.evidence.tables import (
+    ACCESSORS, ANNOTATION_TEXT, ANNOTATIONS, CONSTRUCTORS, FOREIGN_LIBRARIES, FRAME_READERS, GROUP_RESULT,
+    GROUPING, INDEXERS, ITER_KEYWORDS, LOOKALIKE_MODULES, NOT_PANDAS_BUILTINS, NUMERIC_DTYPES, PANDAS_RESULT,
+    SAME_KIND, UNKNOWN_READERS,
+)
+from finfix.sdk.names import code_of, is_dotted_name, qualified_names, short_code
 from finfix.sdk.pandas_api import FRAME_SERIES_ATTRS
-from finfix.sdk.rule import Rule
+from finfix.sdk.rule import Rule, Safety
 
-#: What a rule using :class:`PandasTypes` must list in ``METADATA_DEPENDENCIES``.
-METADATA = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
+#: What a rule using :class:`PandasTypes` must list in ``METADATA_DEPENDENCIES`` (positions are computed
+#: only when a checker answer or an observation is looked up).
+METADATA = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider, PositionProvider)
 
-
-class Kind(enum.Enum):
-    FRAME = "DataFrame"
-    SERIES = "Series"
-    INDEX = "Index"
-    PANDAS = "pandas object"  # a DataFrame or a Series, which one is not known
-    GROUPBY = "GroupBy/Resampler/Window"
-    INDEXER = "indexer"  # `.loc` / `.iloc` / `.at` / `.iat`
-    ACCESSOR = "accessor"  # `.dt` / `.str` / `.cat`
-    NOT = "not pandas"
+__all__ = ["DATA_KINDS", "UNKNOWN", "Kind", "Level", "Typed", "LOOKALIKE_MODULES", "GROUP_RESULT", "METADATA",
+           "PandasTypes", "PandasRule", "looks_like_frame", "gate", "Skip", "PANDAS_MARKERS", "evidence_policy"]
 
 
-#: Kinds whose `.values`, `.append`, ... are the pandas methods.
-DATA_KINDS = frozenset({Kind.FRAME, Kind.SERIES, Kind.INDEX, Kind.PANDAS})
-
-
-@dataclass(frozen=True)
-class Typed:
-    kind: Kind | None  # None: unknown
-    why: str = ""  # how it was proved, for messages: "bound from `pd.read_csv(...)`"
-    numeric: bool = False  # a Series whose dtype is provably numpy-native (`.astype(float)`)
-    fresh: bool = False  # a new object nobody else refers to (constructor, reader, copy, method result)
-    view: bool = False  # a column / `.loc` selection of another frame (a view on pandas < 3)
-
-    @property
-    def is_pandas(self) -> bool:
-        return self.kind in DATA_KINDS
-
-
-UNKNOWN = Typed(None)
-
-CONSTRUCTORS = {
-    "pandas.DataFrame": Kind.FRAME,
-    "pandas.core.frame.DataFrame": Kind.FRAME,
-    "pandas.Series": Kind.SERIES,
-    "pandas.core.series.Series": Kind.SERIES,
-    "pandas.concat": Kind.PANDAS,
-    "pandas.merge": Kind.FRAME,
-    "pandas.merge_asof": Kind.FRAME,
-    "pandas.merge_ordered": Kind.FRAME,
-    "pandas.pivot_table": Kind.FRAME,
-    "pandas.crosstab": Kind.FRAME,
-    "pandas.get_dummies": Kind.FRAME,
-    "pandas.json_normalize": Kind.FRAME,
-    "pandas.Index": Kind.INDEX,
-    "pandas.DatetimeIndex": Kind.INDEX,
-    "pandas.TimedeltaIndex": Kind.INDEX,
-    "pandas.PeriodIndex": Kind.INDEX,
-    "pandas.MultiIndex.from_tuples": Kind.INDEX,
-    "pandas.MultiIndex.from_product": Kind.INDEX,
-    "pandas.MultiIndex.from_arrays": Kind.INDEX,
-    "pandas.date_range": Kind.INDEX,
-    "pandas.bdate_range": Kind.INDEX,
-    "pandas.period_range": Kind.INDEX,
-    "pandas.timedelta_range": Kind.INDEX,
-}
-# Readers that return one DataFrame (unless `chunksize=`/`iterator=`, or `sheet_name=` for Excel).
-FRAME_READERS = frozenset(
-    "read_csv read_table read_fwf read_parquet read_feather read_excel read_sql read_sql_query "
-    "read_sql_table read_stata read_sas read_spss read_orc read_xml read_clipboard".split()
-)
-UNKNOWN_READERS = frozenset({"read_json", "read_hdf"})  # a DataFrame or a Series
-ITER_KEYWORDS = frozenset({"chunksize", "iterator", "sheet_name"})
-
-ANNOTATIONS = {
-    "pandas.DataFrame": Kind.FRAME,
-    "pandas.core.frame.DataFrame": Kind.FRAME,
-    "pandas.Series": Kind.SERIES,
-    "pandas.core.series.Series": Kind.SERIES,
-    "pandas.Index": Kind.INDEX,
-    "pandas.DatetimeIndex": Kind.INDEX,
-}
-_ANNOTATION_TEXT = re.compile(r"^(?:pd|pandas)\.(DataFrame|Series|Index|DatetimeIndex)$")
-
-#: Libraries whose objects look like pandas ones (`.values`, subscripts) but are not.
-LOOKALIKE_MODULES = ("numpy", "xarray", "polars", "torch", "tensorflow", "jax", "dask", "modin", "pyspark", "cudf")
-NOT_PANDAS_BUILTINS = frozenset({"builtins.dict", "builtins.list", "builtins.set", "builtins.tuple"})
-
-# Methods of a DataFrame/Series that return an object of the same kind.
-SAME_KIND = frozenset(
-    "copy dropna fillna ffill bfill sort_values sort_index rename rename_axis drop drop_duplicates "
-    "astype head tail abs round clip where mask replace interpolate shift diff pct_change cumsum cumprod "
-    "cummax cummin rank reindex reindex_like truncate tz_localize tz_convert asfreq infer_objects "
-    "convert_dtypes set_axis sample isna notna isnull notnull between_time at_time add_prefix "
-    "add_suffix filter take nlargest nsmallest sort_index swaplevel droplevel reorder_levels "
-    "append applymap swapaxes pad backfill first last to_timestamp to_period "
-    "add sub mul div truediv floordiv mod pow radd rsub rmul rdiv rtruediv explode squeeze".split()
-)
-# ... that return some pandas object (a frame or a series).
-PANDAS_RESULT = frozenset(
-    "assign query merge join pivot pivot_table melt stack unstack set_index reset_index to_frame "
-    "transpose describe corr cov value_counts apply map agg aggregate transform combine_first "
-    "update idxmax idxmin sum mean median std var min max count nunique prod quantile mode "
-    "any all isin duplicated first_valid_index".split()
-) - {"first_valid_index", "update"}
-GROUPING = frozenset({"groupby", "resample", "rolling", "expanding", "ewm"})
-GROUP_RESULT = frozenset(
-    "sum mean median std var min max count size first last nth ohlc agg aggregate apply transform "
-    "ffill bfill cumsum cumprod cummax cummin prod sem nunique quantile diff shift pct_change rank "
-    "corr cov interpolate asfreq filter head tail".split()
-)
-NUMERIC_DTYPES = frozenset(
-    "float int float64 float32 int64 int32 int16 int8 uint8 uint16 uint32 uint64 bool f8 f4 i8 i4".split()
-)
-INDEXERS = frozenset({"loc", "iloc", "at", "iat"})
-ACCESSORS = frozenset({"dt", "str", "cat"})
 
 _HEURISTIC = re.compile(r"^(?:df|ser|s|sr|frame|series|.*_df|df_.*|.*_frame|.*_ser|.*_series)$")
 
@@ -158,23 +69,31 @@ def _combine(types: list[Typed]) -> Typed:
         return UNKNOWN
     kinds = {t.kind for t in types}
     if None in kinds:
-        return UNKNOWN
-    if kinds == {Kind.NOT}:
-        return Typed(Kind.NOT, types[0].why)
-    if Kind.NOT in kinds or not kinds <= DATA_KINDS | {Kind.GROUPBY}:
+        unknown = next(t for t in types if t.kind is None)
+        return unknown
+    level = Level.PROVEN if all(t.level is Level.PROVEN for t in types) else Level.INFERRED
+    if len(kinds) == 1 and kinds <= {Kind.NOT, Kind.OTHER, Kind.MODULE}:
+        return replace(types[0], level=level)
+    if not kinds <= DATA_KINDS | {Kind.GROUPBY}:
         return UNKNOWN if len(kinds) > 1 else types[0]
     kind = kinds.pop() if len(kinds) == 1 else Kind.PANDAS
     return Typed(
         kind,
-        types[0].why if len(types) == 1 else "every binding is a pandas object",
+        types[0].why if len({t.why for t in types}) == 1 else "every binding is a pandas object",
         numeric=all(t.numeric for t in types),
         fresh=all(t.fresh for t in types),
         view=any(t.view for t in types),
+        level=level,
     )
 
 
+def _from(base: Typed, kind: Kind, **extra) -> Typed:
+    """A kind derived from ``base`` (a column of a frame, a method's result): as strong as ``base``."""
+    return Typed(kind, extra.pop("why", base.why), level=base.level, **extra)
+
+
 class PandasTypes:
-    """Infers the pandas kind of expressions of the module ``rule`` is visiting (memoised).
+    """Infers the kind of expressions of the module ``rule`` is visiting (memoised).
 
     ``rule`` must depend on :data:`METADATA`. Create one per rule run, in ``visit_Module``.
     """
@@ -186,8 +105,12 @@ class PandasTypes:
         imports = _Imports()
         module.visit(imports)
         self.imports_pandas = "pandas" in imports.roots
-        self.imports_lookalike = bool(imports.roots & set(LOOKALIKE_MODULES) - {"numpy"})
+        self.imports_lookalike = bool(imports.roots & FOREIGN_LIBRARIES)
         self.pandas_alias = imports.pandas_alias
+        self.project = facts_of(rule)
+        self.path = sources.absolute_path(rule)
+        self.module_name = self.project.module_of(self.path)
+        self.verdict: Typed | None = None  # the last gate's answer, for PandasRule.report
 
     # -- public -------------------------------------------------------------------------------------
     def infer(self, expr: cst.BaseExpression) -> Typed:
@@ -198,6 +121,14 @@ class PandasTypes:
         self._active.add(expr)
         try:
             result = self._infer(expr)
+            if result.kind is None:
+                result = sources.observed(self, expr) or sources.checker(self, expr) or result
+            elif result.level is Level.INFERRED:
+                seen = sources.observed(self, expr)  # what ran beats what was inferred; a conflict is unknown
+                if seen is not None:
+                    agree = seen.kind is result.kind or (seen.is_pandas and result.is_pandas)
+                    result = seen if agree else Typed(None, level=Level.UNKNOWN, settle=(
+                        f"the evidence conflicts ({result.why}; but {seen.why})"))
         finally:
             self._active.discard(expr)
         self._memo[expr] = result
@@ -207,7 +138,7 @@ class PandasTypes:
         return self.infer(expr).is_pandas
 
     def is_not_pandas(self, expr: cst.BaseExpression) -> bool:
-        return self.infer(expr).kind is Kind.NOT
+        return self.infer(expr).foreign
 
     def qnames(self, node: cst.CSTNode) -> set[str]:
         try:
@@ -235,10 +166,18 @@ class PandasTypes:
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.rule.get_metadata(ParentNodeProvider, node, None)
 
+    def position(self, node: cst.CSTNode) -> tuple[int, int] | None:
+        pos = self.rule.get_metadata(PositionProvider, node, None)
+        return (pos.start.line, pos.start.column) if pos is not None else None
+
     # -- the ladder ---------------------------------------------------------------------------------
     def _infer(self, expr: cst.BaseExpression) -> Typed:
-        if isinstance(expr, (cst.Dict, cst.List, cst.Set, cst.Tuple, cst.DictComp, cst.ListComp, cst.SetComp,
-                             cst.SimpleString, cst.Integer, cst.Float, cst.FormattedString)):
+        if isinstance(expr, (cst.Dict, cst.DictComp)):
+            return Typed(Kind.NOT, "a dict literal")
+        if isinstance(expr, (cst.List, cst.ListComp)):
+            return Typed(Kind.NOT, "a list literal")
+        if isinstance(expr, (cst.Set, cst.Tuple, cst.SetComp, cst.SimpleString, cst.Integer, cst.Float,
+                             cst.FormattedString)):
             return Typed(Kind.NOT, "a literal")
         if isinstance(expr, cst.Name):
             return self._infer_name(expr)
@@ -253,34 +192,44 @@ class PandasTypes:
         return UNKNOWN
 
     def _infer_arithmetic(self, expr: cst.BinaryOperation) -> Typed:
-        kinds = [self.infer(side).kind for side in (expr.left, expr.right)]
-        if Kind.NOT in kinds and not any(k in DATA_KINDS for k in kinds):
+        sides = [self.infer(side) for side in (expr.left, expr.right)]
+        kinds = [t.kind for t in sides]
+        data = [t for t in sides if t.kind in DATA_KINDS]
+        if not data or any(t.kind in (Kind.OTHER, Kind.GROUPBY) for t in sides):
             return UNKNOWN
-        data = [k for k in kinds if k in DATA_KINDS]
-        if not data:
-            return UNKNOWN
-        if Kind.FRAME in data:
+        data_kinds = [t.kind for t in data]
+        if Kind.FRAME in data_kinds:
             kind = Kind.FRAME
         elif len(data) == 1 and Kind.NOT in kinds:
-            kind = data[0]  # with a scalar or an array: `idx - idx[0]` is an Index
-        elif len(data) == 2 and data[0] is data[1]:
-            kind = data[0]  # Index - Index is an Index, Series + Series a Series
+            kind = data_kinds[0]  # with a scalar or an array: `idx - idx[0]` is an Index
+        elif len(data) == 2 and data_kinds[0] is data_kinds[1]:
+            kind = data_kinds[0]  # Index - Index is an Index, Series + Series a Series
         else:
             kind = Kind.PANDAS
-        return Typed(kind, "an arithmetic result of a pandas object", fresh=True)
+        level = Level.PROVEN if all(t.level is Level.PROVEN for t in data) else Level.INFERRED
+        return Typed(kind, f"an arithmetic result of a pandas object ({data[0].why})", fresh=True, level=level)
 
     def _infer_name(self, name: cst.Name) -> Typed:
-        if name.value in ("self", "cls"):
+        if name.value == "self":
+            return sources.self_kind(self, name) or UNKNOWN
+        if name.value == "cls":
             return UNKNOWN
+        narrowed = sources.narrowed(self, name)
+        if narrowed is not None:
+            return narrowed
         found = self.bindings(name)
         if not found:
-            return UNKNOWN
+            return sources.project_global(self, name) or UNKNOWN
         types = []
         for assignment, binder in found:
             if binder is None:
-                return UNKNOWN
+                types.append(sources.imported(self, name, assignment) or UNKNOWN)
+                continue
             types.append(self._binding_type(assignment, binder))
-        return _combine([t for t in types if t.why != "cycle"] or types)
+        typed = _combine([t for t in types if t.why != "cycle"] or types)
+        if typed.kind is None:
+            return sources.duck(self, name) or typed
+        return typed
 
     def _binder(self, node: cst.CSTNode) -> cst.CSTNode | None:
         if isinstance(node, cst.Param):
@@ -295,8 +244,10 @@ class PandasTypes:
     def _binding_type(self, assignment: Assignment, binder: cst.CSTNode) -> Typed:
         if isinstance(binder, cst.Param):
             if binder.annotation is not None:
-                return self._annotation(binder.annotation.annotation)
-            return UNKNOWN
+                typed = self._annotation(binder.annotation.annotation)
+                if typed.kind is not None:
+                    return typed
+            return sources.parameter(self, binder)
         if isinstance(binder, cst.AnnAssign):
             typed = self._annotation(binder.annotation.annotation)
             if typed.kind is not None or binder.value is None:
@@ -311,7 +262,8 @@ class PandasTypes:
             if len(binder.targets) != 1:
                 return UNKNOWN
             typed = self.infer(binder.value)
-            if typed.kind is not None and typed.why not in ("cycle",) and isinstance(binder.value, cst.Call):
+            if typed.kind is not None and typed.why not in ("cycle",) and isinstance(binder.value, cst.Call) \
+                    and typed.level is Level.PROVEN and typed.why.startswith("bound from"):
                 return replace(typed, why=f"bound from `{_short(binder.value)}`")
             return typed
         if isinstance(binder, cst.NamedExpr):
@@ -320,7 +272,7 @@ class PandasTypes:
 
     def _annotation(self, ann: cst.BaseExpression) -> Typed:
         if isinstance(ann, cst.SimpleString):
-            m = _ANNOTATION_TEXT.match(ann.evaluated_value.strip())
+            m = ANNOTATION_TEXT.match(ann.evaluated_value.strip())
             if m:
                 kind = Kind.INDEX if m.group(1).endswith("Index") else Kind[m.group(1).upper().replace("DATAFRAME", "FRAME")]
                 return Typed(kind, f"annotated `{ann.evaluated_value}`")
@@ -328,7 +280,10 @@ class PandasTypes:
         for q in self.qnames(ann):
             if q in ANNOTATIONS:
                 return Typed(ANNOTATIONS[q], f"annotated `{code_of(ann)}`")
-            if q.split(".")[0] in LOOKALIKE_MODULES or q in NOT_PANDAS_BUILTINS:
+            root = q.split(".")[0]
+            if root in FOREIGN_LIBRARIES:
+                return Typed(Kind.OTHER, f"annotated `{code_of(ann)}` ({root})")
+            if root in LOOKALIKE_MODULES or q in NOT_PANDAS_BUILTINS:
                 return Typed(Kind.NOT, f"annotated `{code_of(ann)}`")
         return UNKNOWN
 
@@ -348,87 +303,102 @@ class PandasTypes:
                     return Typed(Kind.SERIES, "from `pd.to_numeric(...)`", numeric=True, fresh=True)
                 return UNKNOWN
             root = q.split(".")[0]
+            if root in FOREIGN_LIBRARIES:
+                return Typed(Kind.OTHER, f"`{q}(...)` ({root})")
             if root in LOOKALIKE_MODULES or q in NOT_PANDAS_BUILTINS:
                 return Typed(Kind.NOT, f"`{q}(...)`")
+        project = sources.project_call(self, call)
+        if project is not None:
+            return project
         if not isinstance(func, cst.Attribute):
             return UNKNOWN
         method = func.attr.value
         recv = self.infer(func.value)
+        if recv.kind is Kind.OTHER:
+            return recv  # a polars frame's methods give polars objects
         if recv.kind is Kind.GROUPBY:
-            return Typed(Kind.PANDAS, recv.why, fresh=True) if method in GROUP_RESULT else UNKNOWN
+            return _from(recv, Kind.PANDAS, fresh=True) if method in GROUP_RESULT else UNKNOWN
         if recv.kind is Kind.ACCESSOR:
-            return Typed(Kind.SERIES, recv.why, fresh=True)
+            return _from(recv, Kind.SERIES, fresh=True)
         if recv.kind not in DATA_KINDS:
             return UNKNOWN
         if method in GROUPING:
-            return Typed(Kind.GROUPBY, recv.why)
+            return _from(recv, Kind.GROUPBY)
         if method == "astype":
             numeric = bool(call.args) and _numeric_dtype(call.args[0].value)
-            return Typed(recv.kind, recv.why, numeric=numeric, fresh=True)
+            return _from(recv, recv.kind, numeric=numeric, fresh=True)
         if method == "to_frame":
-            return Typed(Kind.FRAME, recv.why, fresh=True)
+            return _from(recv, Kind.FRAME, fresh=True)
         if method in SAME_KIND:
             if any(a.keyword and a.keyword.value == "inplace" for a in call.args):
                 return UNKNOWN  # may return None
-            return Typed(recv.kind, recv.why, fresh=True)
+            return _from(recv, recv.kind, fresh=True)
         if method in PANDAS_RESULT and recv.kind is not Kind.INDEX:
             if any(a.keyword and a.keyword.value == "inplace" for a in call.args):
                 return UNKNOWN
-            return Typed(Kind.PANDAS, recv.why, fresh=True)
+            return _from(recv, Kind.PANDAS, fresh=True)
         return UNKNOWN
 
     def _infer_subscript(self, sub: cst.Subscript) -> Typed:
         base = self.infer(sub.value)
         if base.kind is Kind.INDEXER:
-            return Typed(Kind.PANDAS, base.why, view=True)
+            return _from(base, Kind.PANDAS, view=True)
         if base.kind is Kind.FRAME:
             if _is_list_key(sub):
-                return Typed(Kind.FRAME, base.why, fresh=True)
+                return _from(base, Kind.FRAME, fresh=True)
             if _is_label_key(sub):
-                return Typed(Kind.PANDAS, base.why, view=True)  # a column (or a sub-frame)
-            return Typed(Kind.PANDAS, base.why)
+                return _from(base, Kind.PANDAS, view=True)  # a column (or a sub-frame)
+            return _from(base, Kind.PANDAS)
         if base.kind in (Kind.SERIES, Kind.PANDAS):
             if _is_position(sub) or (base.kind is Kind.SERIES and _is_label_key(sub)):
                 return UNKNOWN  # an element: `s[0]`, `s["2024-01-02"]`
-            return Typed(Kind.SERIES if base.kind is Kind.SERIES else Kind.PANDAS, base.why, view=True)
+            return _from(base, Kind.SERIES if base.kind is Kind.SERIES else Kind.PANDAS, view=True)
         if base.kind is Kind.INDEX and _is_position(sub):
             return Typed(Kind.NOT, "an element of an Index")
-        if base.kind is not None:
-            return UNKNOWN if base.kind is not Kind.NOT else Typed(Kind.NOT, base.why)
-        if self.imports_pandas and not self.imports_lookalike and not _is_self(sub.value):
-            if _is_list_key(sub):  # a list is unhashable: no mapping takes it as a key
-                return Typed(Kind.FRAME, "a column selection in a module that imports pandas", fresh=True)
-            if _is_column_key(sub):  # `frame["close"]`, `frame[frame.px > 0]`; not `blocks[0]`
-                return Typed(Kind.PANDAS, "a subscript in a module that imports pandas", view=True)
+        if base.kind in (Kind.OTHER, Kind.NOT) and base.why.startswith(("`", "annotated")):
+            return replace(base, why=f"an item of {base.why}") if base.kind is Kind.OTHER else UNKNOWN
+        if base.kind is None and _is_list_key(sub) and self.imports_pandas and not self.imports_lookalike \
+                and not _is_self(sub.value):
+            # A list is unhashable, so no mapping takes it as a key; ndarrays and frames do.
+            return Typed(Kind.FRAME, f"`{_short(sub)}` selects a list of columns (a mapping cannot take a list "
+                         "key), in a module that imports pandas", fresh=True, level=Level.INFERRED)
         return UNKNOWN
 
     def _infer_attribute(self, attr: cst.Attribute) -> Typed:
         name = attr.attr.value
+        if _is_self(attr.value):
+            found = sources.class_attribute(self, attr)
+            if found is not None or sources.self_kind(self, attr.value) is None:
+                return found or UNKNOWN
         base = self.infer(attr.value)
-        if base.kind is Kind.NOT:
-            return Typed(Kind.NOT, base.why)
+        if base.kind in (Kind.NOT, Kind.OTHER):
+            return replace(base, why=base.why)
+        if base.kind is Kind.MODULE:
+            return UNKNOWN
         if base.kind is Kind.ACCESSOR:
-            return Typed(Kind.SERIES, base.why) if name not in FRAME_SERIES_ATTRS else UNKNOWN
+            return _from(base, Kind.SERIES) if name not in FRAME_SERIES_ATTRS else UNKNOWN
         if base.kind not in DATA_KINDS:
+            if base.kind is None:
+                return sources.object_attribute(self, attr) or UNKNOWN
             return UNKNOWN
         if name in INDEXERS and base.kind is not Kind.INDEX:
-            return Typed(Kind.INDEXER, base.why)
+            return _from(base, Kind.INDEXER)
         if name in ACCESSORS:
-            return Typed(Kind.ACCESSOR, base.why)
+            return _from(base, Kind.ACCESSOR)
         if name in ("index", "columns") and base.kind is not Kind.INDEX:
-            return Typed(Kind.INDEX, base.why)
+            return _from(base, Kind.INDEX)
         if name == "T" and base.kind is Kind.FRAME:
-            return Typed(Kind.FRAME, base.why, fresh=True)
+            return _from(base, Kind.FRAME, fresh=True)
         if base.kind is Kind.FRAME and name not in FRAME_SERIES_ATTRS:
-            return Typed(Kind.PANDAS, f"column `{name}` of a DataFrame {base.why}", view=True)
+            return _from(base, Kind.PANDAS, why=f"column `{name}` of a DataFrame {base.why}", view=True)
         return UNKNOWN
 
 
 def _short(node: cst.CSTNode) -> str:
-    text = code_of(node)
+    """One line of source for messages (whitespace collapsed, at most 40 characters)."""
     if isinstance(node, cst.Call):
-        text = code_of(node.func) + "(...)"
-    return text if len(text) <= 40 else text[:37] + "..."
+        return short_code(node.func, 36) + "(...)"
+    return short_code(node, 40)
 
 
 def _is_self(expr: cst.BaseExpression) -> bool:
@@ -526,25 +496,69 @@ def gate(
     kinds: frozenset[Kind] = DATA_KINDS,
     distinctive: bool = False,
 ) -> tuple[bool, str]:
-    """May a method rule act on ``recv``? Returns (proved, why) or raises :class:`Skip`.
+    """May a method rule act on ``recv``? Returns (fixable, why) or raises :class:`Skip`.
 
-    Proved pandas (of one of ``kinds``): ``(True, how)``, the rule may fix. Unknown: ``(False, reason)``,
-    the rule reports only, and only when the method name is ``distinctive`` of pandas (``applymap``,
-    ``iteritems``) or the receiver is named like a frame (``df.append``); otherwise, or when the
-    receiver is provably something else (a list, an ndarray, an ``Index`` for ``.append``), :class:`Skip`.
+    Pandas (of one of ``kinds``), proven or inferred: ``(True, how)``, the rule may fix; an inferred
+    receiver makes :class:`PandasRule` report the fix as unsafe, naming the evidence. Unknown:
+    ``(False, reason)`` saying what would settle it; the rule reports only, and only when the method
+    name is ``distinctive`` of pandas (``applymap``, ``iteritems``, ``fillna(method=)``) or the receiver
+    is named like a frame (``df.append``). Provably something else (a list, an ndarray, a polars frame,
+    an ``Index`` for ``.append``): :class:`Skip`.
     """
     typed = types.infer(recv)
+    types.verdict = typed
     if typed.kind in kinds:
         return True, typed.why
     if typed.kind is not None:
         raise Skip
     if distinctive or looks_like_frame(recv):
-        return False, f"`{code_of(recv)}` is not provably a pandas object (report only)"
+        return False, unproven(recv, typed)
     raise Skip
+
+
+def unproven(recv: cst.BaseExpression, typed: Typed) -> str:
+    """Why an unknown receiver gets no fix, and what would settle it."""
+    settle = typed.settle or "annotate it or run `finfix record -m pytest`"
+    return f"`{_short(recv)}` is not known to be a pandas object; {settle}"
 
 
 class Skip(Exception):
     """Raised by :func:`gate`: not a pandas receiver, leave the call alone."""
+
+
+class PandasRule:
+    """Mixin for rules about pandas objects (``class MyRule(PandasRule, Rule)``): the shared prologue.
+
+    Sets ``self.types`` (the evidence service) for each module, declares the metadata it needs, gives
+    :meth:`gate`, and applies the evidence policy in :meth:`report`: a fix whose receiver is only
+    *inferred* pandas (call sites, class attributes, duck typing, a checker) is reported unsafe, with the
+    evidence named in the reason. Rules that define ``visit_Module`` call ``super().visit_Module(node)``.
+    """
+
+    METADATA_DEPENDENCIES = METADATA
+    types: PandasTypes
+
+    def visit_Module(self, node: cst.Module) -> bool | None:
+        self.types = PandasTypes(self, node)  # type: ignore[arg-type]
+        after = getattr(super(), "visit_Module", None)
+        return after(node) if after is not None else None
+
+    def gate(self, recv: cst.BaseExpression, *, kinds: frozenset[Kind] = DATA_KINDS,
+             distinctive: bool = False) -> tuple[bool, str]:
+        return gate(self.types, recv, kinds=kinds, distinctive=distinctive)
+
+    def report(self, node: cst.CSTNode, message: str, *, fix: Safety = Safety.DETECT, reason: str = "") -> bool:
+        verdict, self.types.verdict = self.types.verdict, None
+        fix, reason = evidence_policy(verdict, fix, reason)
+        return super().report(node, message, fix=fix, reason=reason)  # type: ignore[misc]
+
+
+def evidence_policy(typed: Typed | None, fix: Safety, reason: str) -> tuple[Safety, str]:
+    """Proven: the rule's own safety. Inferred: unsafe at best, with the evidence named."""
+    if typed is None or typed.kind is None or typed.level is not Level.INFERRED or fix is Safety.DETECT:
+        return fix, reason
+    note = f"the receiver is inferred, not proven: {typed.why}"
+    return Safety.UNSAFE, f"{reason}; {note}" if reason else note
 
 
 #: Text that a file must contain for a pandas method rule to run on it at all: a name of pandas, or a

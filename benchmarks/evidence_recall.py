@@ -1,0 +1,183 @@
+"""How much of real code the evidence service lets finfix fix (issue 13), and what evidence costs.
+
+    python benchmarks/evidence_recall.py /work/corpora/src/ffn /work/corpora/src/bt ...
+    python benchmarks/evidence_recall.py --sample 40 --time PKG...   # + fixes to read by hand, + timing
+
+For each package (a directory of sources), in one process: gather the project facts (timed), run every
+built-in rule with unsafe fixes and a probe that asks the evidence service about every `.values` receiver,
+then count, per package and in total:
+
+* `.values` uses (attribute reads, not `.values()` calls): not pandas (proven list/dict/ndarray/user
+  class/another library), pandas (proven or inferred, by evidence source), unknown (reported or silent).
+  "Fixable" = pandas / (pandas + unknown): unknowns count against recall, whatever they really are;
+* `inplace=True` calls of pandas' in-place methods: fixable (a fix of any safety) / all;
+* `distplot` calls: fixed / all; `.iteritems()` / `.applymap()` calls: reported / silent;
+
+and with ``--time``, evidence time as a share of a cold ``finfix check --no-cache --jobs 2`` (a subprocess,
+wall clock). ``--sample N`` prints N random applied fixes with their line before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import random
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import libcst as cst  # noqa: E402
+
+from finfix.codemods import BUILTIN  # noqa: E402
+from finfix.codemods.pandas.inplace import METHODS  # noqa: E402
+from finfix.engine.core import process_source  # noqa: E402
+from finfix.project.gather import gather  # noqa: E402
+from finfix.results import Safety, Settings  # noqa: E402
+from finfix.sdk.pandas_types import PandasRule  # noqa: E402
+from finfix.sdk.rule import Rule  # noqa: E402
+
+PROBED: list[tuple[str, int, int, object]] = []
+
+
+class Probe(PandasRule, Rule):
+    """Asks the evidence service about every `.values` receiver; reports nothing."""
+
+    code, name, summary, safety = "FX999", "probe", "", Safety.DETECT
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        if node.attr.value != "values":
+            return
+        parent = self.types.parent(node)
+        if isinstance(parent, cst.Call) and parent.func is node:
+            return
+        pos = self.types.position(node)
+        PROBED.append((self.session.path, pos[0], pos[1], self.types.infer(node.value)))
+
+
+def source_of(why: str) -> str:
+    for needle, source in (("every call site", "call-sites"), ("in the class", "attribute"),
+                           ("returned by", "return"), ("also used as", "duck"), ("seen at run time", "observed"),
+                           ("type checker", "checker"), ("list of columns", "list-key")):
+        if needle in why:
+            return source
+    return "file"
+
+
+def python_files(root: Path) -> list[str]:
+    return sorted(str(p) for p in root.rglob("*.py") if ".dist-info" not in str(p) and "/docs/" not in str(p))
+
+
+def measure(root: Path, sample: list, timing: bool) -> dict:
+    files = python_files(root)
+    start = time.perf_counter()
+    facts = gather(files, root)
+    gather_s = time.perf_counter() - start
+    settings = Settings(fix=True, unsafe_fixes=True, project=facts)
+    PROBED.clear()
+    findings = defaultdict(list)
+    for path in files:
+        raw = Path(path).read_bytes()
+        result = process_source(path, raw, (Probe, *BUILTIN), settings)  # the probe sees the file as read
+        lines = raw.decode("utf-8", "replace").splitlines()
+        new_lines = (result.new or raw).decode("utf-8", "replace").splitlines()
+        for f in result.findings:
+            findings[(path, f.line)].append(f)
+            if f.applied and f.code in ("FX201", "FX202", "FX203", "FX204", "FX205", "FX216", "FX301"):
+                sample.append((path, f, lines[f.line - 1].strip(), new_lines))
+    counts: Counter[str] = Counter()
+    for path, line, _col, typed in PROBED:
+        fx202 = [f for f in findings.get((path, line), []) if f.code == "FX202"]
+        if typed.foreign or (typed.kind is not None and not typed.is_pandas):
+            counts["values not pandas"] += 1
+        elif typed.kind is not None:
+            counts["values pandas"] += 1
+            counts[f"values pandas via {source_of(typed.why)} ({typed.level.value})"] += 1
+            counts["values fixable"] += any(f.fixable for f in fx202)
+        else:
+            counts["values unknown"] += 1
+            counts["values unknown reported"] += bool(fx202)
+    for path in files:
+        try:
+            tree = ast.parse(Path(path).read_bytes())
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            here = findings.get((path, node.lineno), [])
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", None)
+            inplace = any(k.arg == "inplace" and isinstance(k.value, ast.Constant) and k.value.value is True
+                          for k in node.keywords)
+            if inplace and name in METHODS:
+                counts["inplace"] += 1
+                counts["inplace fixable"] += any(f.code == "FX201" and f.fixable for f in here)
+            if name == "distplot":
+                counts["distplot"] += 1
+                counts["distplot fixed"] += any(f.code == "FX301" and f.applied for f in here)
+            if name in ("iteritems", "applymap"):
+                counts[name] += 1
+                if not here:
+                    counts[f"{name} silent"] += 1
+                    print(f"  silent {name}: {os.path.relpath(path, root)}:{node.lineno}", file=sys.stderr)
+    counts["gather ms"] = round(gather_s * 1000)
+    counts["lines"] = sum(len(Path(p).read_bytes().splitlines()) for p in files)
+    if timing:
+        env = {**os.environ, "FINFIX_CHECKER": os.environ.get("FINFIX_CHECKER", "off")}
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "finfix.cli", "check", "--no-cache", "--jobs", "2", str(root)],
+                       capture_output=True, env=env, cwd=root)
+        counts["cold check ms"] = round((time.perf_counter() - start) * 1000)
+    return counts
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("packages", nargs="+", type=Path)
+    ap.add_argument("--sample", type=int, default=0)
+    ap.add_argument("--time", action="store_true")
+    ap.add_argument("--seed", type=int, default=13)
+    args = ap.parse_args()
+    total: Counter[str] = Counter()
+    sample: list = []
+    for pkg in args.packages:
+        counts = measure(pkg.resolve(), sample, args.time)
+        total.update(counts)
+        pandas, unknown = counts["values pandas"], counts["values unknown"]
+        share = f", evidence {counts['gather ms']} ms of a {counts['cold check ms']} ms cold check" if args.time else ""
+        print(f"{pkg.name}: {counts['lines']} lines; .values pandas {pandas} (fixable {counts['values fixable']}), "
+              f"unknown {unknown} (reported {counts['values unknown reported']}), not pandas "
+              f"{counts['values not pandas']}; inplace {counts['inplace fixable']}/{counts['inplace']}; "
+              f"distplot {counts['distplot fixed']}/{counts['distplot']}; iteritems silent "
+              f"{counts['iteritems silent']}/{counts['iteritems']}; applymap silent "
+              f"{counts['applymap silent']}/{counts['applymap']}{share}")
+    pandas, unknown = total["values pandas"], total["values unknown"]
+    print("\nTOTAL", total["lines"], "lines")
+    print(f"  .values: {total['values fixable']} fixable of {pandas + unknown} not proven non-pandas "
+          f"({100 * total['values fixable'] / max(1, pandas + unknown):.0f}%); {total['values not pandas']} proven "
+          f"not pandas; {unknown} unknown ({total['values unknown reported']} reported)")
+    for key in sorted(k for k in total if k.startswith("values pandas via")):
+        print(f"    {key[len('values pandas via '):]}: {total[key]}")
+    print(f"  inplace=True: {total['inplace fixable']}/{total['inplace']} fixable "
+          f"({100 * total['inplace fixable'] / max(1, total['inplace']):.0f}%)")
+    print(f"  distplot: {total['distplot fixed']}/{total['distplot']} fixed")
+    print(f"  iteritems: {total['iteritems silent']} silent of {total['iteritems']}; "
+          f"applymap: {total['applymap silent']} silent of {total['applymap']}")
+    if args.time:
+        print(f"  evidence time: {total['gather ms']} ms of {total['cold check ms']} ms cold checks "
+              f"({100 * total['gather ms'] / max(1, total['cold check ms']):.0f}%)")
+    if args.sample:
+        random.seed(args.seed)
+        print(f"\nSAMPLE of {args.sample} applied fixes (of {len(sample)}):")
+        for path, f, before, new_lines in random.sample(sample, min(args.sample, len(sample))):
+            print(f"--- {path}:{f.line} {f.code} [{f.fix.value}] {f.message[:150]}\n    - {before}")
+            window = [ln.strip() for ln in new_lines[max(0, f.line - 2): f.line + 1]]
+            print("    + " + " | ".join(window))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,427 @@
+"""Project facts, gathered once per run in the parent process (CPython ``ast``; no LibCST).
+
+What finfix resolves project-wide where one file's view stops: re-exports through project modules
+(star imports, ``__all__``, ``from . import x as y``), what project functions return, what classes assign
+to ``self.x``, and what every call site passes to a parameter. The result is a
+:class:`~finfix.sdk.evidence.project.ProjectFacts`: plain data that the workers receive.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+from collections import defaultdict
+from dataclasses import replace
+from typing import Iterable
+
+from finfix.project.infer import Evaluator, Scope, combine, dotted
+from finfix.project.modules import Module, read
+from finfix.sdk.evidence.project import Fact, ProjectFacts
+
+_ROUNDS = 6
+
+
+class _Project:
+    def __init__(self, modules: dict[str, Module], root: str) -> None:
+        self.modules = modules
+        self.root = root
+        self.facts: dict[str, Fact] = {}
+        self.unknown: dict[str, str] = {}
+        self._scopes: list[Scope] | None = None
+        self.shell = ProjectFacts(
+            modules={m.path: m.name for m in modules.values()},
+            packages=frozenset(n for n, m in modules.items() if m.is_package),
+            exports={n: dict(m.imports) for n, m in modules.items()},
+            stars={n: tuple(m.stars) for n, m in modules.items()},
+            defined={n: frozenset(m.defined - set(m.imports)) for n, m in modules.items()},
+        )
+        self.evaluator = Evaluator(self.lookup, self.resolve, self.is_project_class)
+        self.class_names = {f"{m.name}.{q}" for m in modules.values() for q in m.classes}
+        self.bases: dict[str, tuple[str, ...]] = {}
+        for m in modules.values():
+            for q, cls in m.classes.items():
+                found = []
+                for base in cls.bases:
+                    parts = dotted(base)
+                    target = self.resolve(m, parts) if parts else None
+                    if target in self.class_names:
+                        found.append(target)
+                self.bases[f"{m.name}.{q}"] = tuple(found)
+
+    def lookup(self, key: str) -> Fact | None:
+        """A fact; attributes and `self` also through the project base classes (``A:``/``S:`` keys)."""
+        fact = self.facts.get(key)
+        if fact is not None or key[:2] not in ("A:", "S:"):
+            return fact
+        owner, sep, attr = key[2:].partition(":")
+        seen = {owner}
+        todo = list(self.bases.get(owner, ()))
+        while todo:
+            base = todo.pop(0)
+            if base in seen:
+                continue
+            seen.add(base)
+            fact = self.facts.get(f"{key[:2]}{base}{sep}{attr}")
+            if fact is not None:
+                return fact
+            todo.extend(self.bases.get(base, ()))
+        return None
+
+    # -- names ------------------------------------------------------------------------------------
+    def resolve(self, module: Module, parts: list[str]) -> str | None:
+        head = parts[0]
+        if head in module.imports:
+            base = module.imports[head]
+        elif head in self.shell.defined.get(module.name, ()):
+            base = f"{module.name}.{head}"
+        elif module.stars:
+            base = self.shell.canonical(f"{module.name}.{head}")
+            if base == f"{module.name}.{head}":
+                return None
+        else:
+            return None if head not in _BUILTINS else head
+        return self.shell.canonical(".".join([base, *parts[1:]]))
+
+    def is_project_class(self, qname: str) -> bool:
+        if qname not in self.class_names:
+            return False
+        module, _, qual = qname.rpartition(".")
+        while module and module not in self.modules:
+            module, _, head = module.rpartition(".")
+            qual = f"{head}.{qual}"
+        mod = self.modules.get(module)
+        cls = mod.classes.get(qual) if mod else None
+        if cls is None:
+            return False
+        for base in cls.bases:  # a subclass of a library class (`pd.DataFrame`, `dict`) is not "a user class"
+            parts = dotted(base)
+            target = self.resolve(mod, parts) if parts else None
+            if target is None or (target != "object" and not self.is_project_class(target)):
+                return False
+        return True
+
+    # -- scopes -----------------------------------------------------------------------------------
+    def scopes(self) -> list[Scope]:
+        """Every function's scope and each module body's, built (and walked) once."""
+        if self._scopes is None:
+            self._scopes = []
+            for mod in self.modules.values():
+                self._scopes.append(Scope(mod, None, "", None))
+                for qual, func in mod.functions.items():
+                    owner_qual = qual.rpartition(".")[0]
+                    owner = f"{mod.name}.{owner_qual}" if owner_qual in mod.classes else None
+                    self._scopes.append(Scope(mod, func, qual, owner))
+        return self._scopes
+
+    def solve(self) -> None:
+        scopes = self.scopes()
+        calls = self._call_sites(scopes)
+        for _ in range(_ROUNDS):
+            before = dict(self.facts)
+            self.unknown.clear()
+            new: dict[str, Fact] = {}
+            self._returns(scopes, new)
+            self._attributes(scopes, new)
+            self._globals(new)
+            self._parameters(calls, new)
+            self.facts.clear()
+            self.facts.update(new)
+            if self.facts == before:
+                break
+
+    def _returns(self, scopes: list[Scope], out: dict[str, Fact]) -> None:
+        for scope in scopes:
+            if scope.func is None:
+                continue
+            values = []
+            generator = False
+            for node in scope.nodes:
+                if isinstance(node, ast.Return):
+                    values.append(node.value)
+                elif isinstance(node, (ast.Yield, ast.YieldFrom)):
+                    generator = True
+            if generator or not values or any(v is None for v in values):
+                continue
+            fact = combine([self.evaluator.kind(v, scope) for v in values])
+            if fact is not None:
+                out[f"R:{scope.module.name}.{scope.qual}"] = fact
+
+    def _attributes(self, scopes: list[Scope], out: dict[str, Fact]) -> None:
+        assigned: dict[str, list[Fact | None]] = defaultdict(list)
+        where: dict[str, str] = {}
+        for scope in scopes:
+            if scope.owner is None:
+                continue
+            for node in scope.nodes:
+                targets = node.targets if isinstance(node, ast.Assign) else (
+                    [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else [])
+                for t in targets:
+                    if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self":
+                        key = f"A:{scope.owner}:{t.attr}"
+                        if isinstance(node, ast.AugAssign) or getattr(node, "value", None) is None:
+                            continue
+                        assigned[key].append(self.evaluator.kind(node.value, scope))
+                        where.setdefault(key, f"{self._rel(scope.module.path)}:{node.lineno}")
+                    elif isinstance(t, (ast.Tuple, ast.List)):
+                        for el in t.elts:
+                            if isinstance(el, ast.Attribute) and isinstance(el.value, ast.Name) and el.value.id == "self":
+                                assigned[f"A:{scope.owner}:{el.attr}"].append(None)
+        for key, facts in assigned.items():
+            owner, attr = key[2:].rsplit(":", 1)
+            if self._class_defines(owner, attr):
+                continue
+            fact = combine(facts)
+            if fact is not None:
+                n = len(facts)
+                out[key] = Fact(fact.kind, "inferred", f"`self.{attr}` is assigned {_a(fact.kind)} in the class "
+                                f"({n} assignment{'s' if n > 1 else ''}, first at {where[key]})")
+        for mod in self.modules.values():
+            for qual, cls in mod.classes.items():
+                for base in cls.bases:
+                    parts = dotted(base)
+                    target = self.resolve(mod, parts) if parts else None
+                    if target in ("pandas.DataFrame", "pandas.core.frame.DataFrame", "pandas.Series",
+                                  "pandas.core.series.Series"):
+                        kind = "DataFrame" if target.endswith("DataFrame") else "Series"
+                        out[f"S:{mod.name}.{qual}"] = Fact(kind, "proven", f"`self` is a `{qual}`, a subclass of "
+                                                           f"`pd.{kind}` ({self._rel(mod.path)}:{cls.lineno})")
+                for stmt in cls.body:
+                    names = []
+                    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                        names = [stmt.name]
+                    elif isinstance(stmt, ast.Assign):
+                        names = [t.id for t in stmt.targets if isinstance(t, ast.Name)]
+                    elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                        names = [stmt.target.id] if stmt.value is not None else []
+                    for name in names:
+                        out[f"A:{mod.name}.{qual}:{name}"] = Fact(
+                            "class", "proven", f"`{qual}` defines `{name}` itself ({self._rel(mod.path)}:{stmt.lineno})")
+
+    def _class_defines(self, owner: str, attr: str) -> bool:
+        module, _, qual = owner.rpartition(".")
+        mod = self.modules.get(module)
+        cls = mod.classes.get(qual) if mod else None
+        if cls is None:
+            return False
+        for stmt in cls.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == attr:
+                return True
+            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == attr for t in stmt.targets):
+                return True
+        return False
+
+    def _globals(self, out: dict[str, Fact]) -> None:
+        for mod in self.modules.values():
+            scope = Scope(mod, None, "", None)
+            for name, values in mod.assigned.items():
+                if name in mod.imports:
+                    continue
+                fact = combine([self.evaluator.kind(v, scope) for v in values])
+                if fact is not None:
+                    out[f"G:{mod.name}:{name}"] = fact
+
+    # -- call sites -------------------------------------------------------------------------------
+    def _call_sites(self, scopes: list[Scope]):
+        """target function -> [(scope, call, where)], and the functions that escape (used as values)."""
+        functions = {f"{m.name}.{q}": (m, fn) for m in self.modules.values() for q, fn in m.functions.items()}
+        sites: dict[str, list] = defaultdict(list)
+        escaped: set[str] = set()
+        called_names: dict[str, int] = defaultdict(int)  # method name -> calls on receivers finfix cannot type
+        for scope in scopes:
+            nodes = scope.nodes if scope.func is not None else list(_module_level(scope.module.tree))
+            callees = set()
+            for node in nodes:
+                if isinstance(node, ast.Call):
+                    callees.add(id(node.func))
+                    target = self._callee(scope, node.func)
+                    where = f"{self._rel(scope.module.path)}:{node.lineno}"
+                    if target is not None and target in functions:
+                        sites[target].append((scope, node, where))
+                    elif isinstance(node.func, ast.Attribute):
+                        called_names[node.func.attr] += 1
+            for node in nodes:
+                if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load) \
+                        and id(node) not in callees:
+                    target = self._callee(scope, node)
+                    if target is not None and target in functions and not target.endswith(".__init__"):
+                        escaped.add(target)  # a reference to the class itself does not leak `__init__`
+        return functions, sites, escaped, called_names
+
+    def _callee(self, scope: Scope, func: ast.expr) -> str | None:
+        parts = dotted(func)
+        if parts is None:
+            return None
+        if parts[0] in ("self", "cls") and len(parts) == 2 and scope.owner is not None:
+            return f"{scope.owner}.{parts[1]}"
+        if parts[0] in scope.bindings or parts[0] in scope.params:
+            return None
+        target = self.resolve(scope.module, parts)
+        if target is not None and target in self.class_names:
+            return f"{target}.__init__"
+        return target
+
+    def _parameters(self, calls, out: dict[str, Fact]) -> None:
+        functions, sites, escaped, called_names = calls
+        for qname, (mod, fn) in functions.items():
+            args = fn.args
+            params = [*args.posonlyargs, *args.args]
+            is_method = qname.rpartition(".")[0] in self.class_names
+            decorators = {d.id if isinstance(d, ast.Name) else getattr(d, "attr", "") for d in fn.decorator_list}
+            if is_method and "staticmethod" not in decorators:
+                params = params[1:]
+            names = [p.arg for p in params] + [p.arg for p in args.kwonlyargs]
+            keys = {n: f"P:{qname}:{n}" for n in names}
+            found = sites.get(qname, [])
+            method_name = qname.rpartition(".")[2]
+            if qname in escaped:
+                why = f"`{method_name}` is also passed around as a value, so not every call site is known"
+            elif is_method and called_names.get(method_name if method_name != "__init__" else "", 0):
+                why = f"`.{method_name}(...)` is also called on objects finfix cannot type"
+            elif not found:
+                why = "no call site in this project"
+            else:
+                why = ""
+            if why:
+                for n, key in keys.items():
+                    self.unknown[key] = f"`{n}` is a parameter and {why}" if why.startswith("`") else \
+                        f"`{n}` is a parameter with {why}"
+                continue
+            defaults = dict(zip([p.arg for p in params][len(params) - len(args.defaults):], args.defaults))
+            defaults.update({a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None})
+            per_param: dict[str, list[Fact | None]] = defaultdict(list)
+            for scope, call, _where in found:
+                if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+                    for n in names:
+                        per_param[n].append(None)
+                    continue
+                given: dict[str, ast.expr] = {}
+                for p, a in zip(params, call.args):
+                    given[p.arg] = a
+                for k in call.keywords:
+                    given[k.arg] = k.value
+                for n in names:
+                    if n in given:
+                        per_param[n].append(self.evaluator.kind(given[n], scope))
+                    elif n in defaults:
+                        per_param[n].append(self.evaluator.kind(defaults[n], Scope(mod, None, "", None)))
+                    else:
+                        per_param[n].append(None)
+            first = found[0][2]
+            for n, facts in per_param.items():
+                fact = combine(facts)
+                key = keys[n]
+                count = len(facts)
+                if fact is None:
+                    known = [f for f in facts if f is not None]
+                    self.unknown[key] = (f"`{n}` is a parameter; {len(known)} of {count} call site(s) pass "
+                                         "something finfix can type")
+                    continue
+                out[key] = Fact(fact.kind, "inferred", f"every call site in this project passes {_a(fact.kind)} "
+                                f"to `{n}`: {count} call{'s' if count > 1 else ''}, first at {first}")
+
+    def _rel(self, path: str) -> str:
+        try:
+            return os.path.relpath(path, self.root)
+        except ValueError:
+            return path
+
+
+def _a(kind: str) -> str:
+    return {"DataFrame": "a DataFrame", "Series": "a Series", "Index": "an Index", "pandas": "a pandas object",
+            "GroupBy": "a GroupBy", "class": "an instance of a project class", "other": "another library's object",
+            }.get(kind, f"a {kind}")
+
+
+def _module_level(tree: ast.Module):
+    """Module-body nodes outside functions and classes' methods."""
+    stack = list(tree.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
+_BUILTINS = frozenset({"list", "dict", "set", "tuple", "sorted"})
+
+
+def gather(paths: Iterable[str], root: str | os.PathLike[str] = ".", *, checker=None,
+           observed=None) -> ProjectFacts:
+    """The facts of the project made of ``paths``. ``checker(root, queries)`` is asked for the types of the
+    candidate receivers finfix could not type itself; ``observed`` is what `finfix record` saw."""
+    absolute = [os.path.abspath(p) for p in paths]
+    modules = read(absolute)
+    project = _Project(modules, os.path.abspath(root))
+    project.solve()
+    checker_answers = checker(str(root), unknown_receivers(project)) if checker is not None else {}
+    facts = ProjectFacts(
+        modules=project.shell.modules, packages=project.shell.packages, exports=project.shell.exports,
+        stars=project.shell.stars, defined=project.shell.defined, values=dict(project.facts),
+        unknown=dict(project.unknown), checker=dict(checker_answers or {}), observed=dict(observed or {}),
+        bases=project.bases,
+    )
+    return _with_digests(facts, modules)
+
+
+def unknown_receivers(project: _Project) -> dict[str, list[tuple[int, int, int, int]]]:
+    """Spans of the candidate receivers the project pass could not type: what the checker is asked."""
+    from finfix.project.sources import candidate_sites, span_of
+
+    queries: dict[str, list[tuple[int, int, int, int]]] = defaultdict(list)
+    for path, scope, expr, _why in candidate_sites(project):
+        if project.evaluator.kind(expr, scope) is None:
+            queries[path].append(span_of(scope.module.lines, expr))
+    return dict(queries)
+
+
+def _with_digests(facts: ProjectFacts, modules: dict[str, Module]) -> ProjectFacts:
+    """Each file's cache-key part: the facts of its module and of every project module it imports (closure)."""
+    own: dict[str, list] = defaultdict(list)
+    for key, fact in facts.values.items():
+        body = key[2:]
+        owner = body.split(":", 1)[0]
+        module = _owning_module(owner, facts.defined)
+        own[module].append([key, fact.kind, fact.level, fact.why])
+    for key, why in facts.unknown.items():
+        own[_owning_module(key[2:].split(":", 1)[0], facts.defined)].append([key, why])
+    for name in facts.defined:
+        own[name].append([sorted(facts.exports.get(name, {}).items()), list(facts.stars.get(name, ()))])
+    per_module = {name: hashlib.blake2b(json.dumps(sorted(map(str, rows))).encode(), digest_size=8).hexdigest()
+                  for name, rows in own.items()}
+    deps: dict[str, set[str]] = {}
+    for name, mod in modules.items():
+        targets = {*mod.imports.values(), *mod.stars}
+        found = set()
+        for t in targets:
+            parts = t.split(".")
+            for cut in range(len(parts), 0, -1):
+                head = ".".join(parts[:cut])
+                if head in modules:
+                    found.add(head)
+                    break
+        deps[name] = found
+    digests = {}
+    for name, mod in modules.items():
+        closure, todo = {name}, [name]
+        while todo:
+            for d in deps.get(todo.pop(), ()):
+                if d not in closure:
+                    closure.add(d)
+                    todo.append(d)
+        rows = [per_module.get(m, "") for m in sorted(closure)]
+        rows += sorted(f"{k}={v}" for k, v in facts.checker.items() if k[0] == mod.path)
+        rows += sorted(f"{k}={sorted(v.items())}" for k, v in facts.observed.items() if k[0] == mod.path)
+        digests[mod.path] = hashlib.blake2b("|".join(rows).encode(), digest_size=10).hexdigest()
+    return replace(facts, digests=digests)
+
+
+def _owning_module(qname: str, defined) -> str:
+    parts = qname.split(".")
+    for cut in range(len(parts), 0, -1):
+        head = ".".join(parts[:cut])
+        if head in defined:
+            return head
+    return qname

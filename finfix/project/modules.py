@@ -1,0 +1,119 @@
+"""The project's modules: names, import tables and definitions, read with CPython's ``ast`` (fast)."""
+
+from __future__ import annotations
+
+import ast
+import os
+from dataclasses import dataclass, field
+from typing import Iterable
+
+
+@dataclass
+class Module:
+    name: str
+    path: str  # absolute
+    tree: ast.Module
+    is_package: bool
+    #: module-level name -> absolute qualified name it was imported as (`sns` -> `seaborn`, `load` -> `pkg.io.load`)
+    imports: dict[str, str] = field(default_factory=dict)
+    stars: list[str] = field(default_factory=list)
+    functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)  # qualname -> def
+    classes: dict[str, ast.ClassDef] = field(default_factory=dict)  # qualname -> class
+    assigned: dict[str, list[ast.expr]] = field(default_factory=dict)  # module-level name -> values
+    defined: set[str] = field(default_factory=set)  # module-level defs, classes and assigned names
+    lines: list[str] = field(default_factory=list)
+
+
+def module_name(path: str) -> tuple[str, bool]:
+    """``/r/pkg/sub/mod.py`` -> ``("pkg.sub.mod", False)`` (walking up while ``__init__.py`` exists)."""
+    directory, file = os.path.split(path)
+    stem = file[:-3] if file.endswith(".py") else file
+    is_package = stem == "__init__"
+    parts = [] if is_package else [stem]
+    while os.path.exists(os.path.join(directory, "__init__.py")):
+        directory, pkg = os.path.split(directory)
+        parts.insert(0, pkg)
+        if not pkg:
+            break
+    if not parts:
+        parts = [os.path.basename(directory) or stem]
+    return ".".join(parts), is_package
+
+
+def _resolve_from(module: Module, node: ast.ImportFrom) -> str:
+    if not node.level:
+        return node.module or ""
+    parts = module.name.split(".")
+    base = parts if module.is_package else parts[:-1]
+    if node.level > 1:
+        base = base[: len(base) - (node.level - 1)]
+    return ".".join([*base, node.module] if node.module else base)
+
+
+def read(paths: Iterable[str]) -> dict[str, Module]:
+    """Parse every file; files that do not parse are skipped (the engine reports them)."""
+    modules: dict[str, Module] = {}
+    for path in paths:
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read()
+            tree = ast.parse(raw, filename=path)
+        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        name, is_package = module_name(path)
+        text = raw.decode("utf-8", "replace")
+        mod = Module(name, path, tree, is_package, lines=text.splitlines())
+        _index(mod)
+        modules.setdefault(name, mod)
+    return modules
+
+
+def _index(mod: Module) -> None:
+    def visit(body: list[ast.stmt], prefix: str, top: bool) -> None:
+        for stmt in body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                qual = f"{prefix}{stmt.name}"
+                mod.functions[qual] = stmt
+                if top:
+                    mod.defined.add(stmt.name)
+            elif isinstance(stmt, ast.ClassDef):
+                qual = f"{prefix}{stmt.name}"
+                mod.classes[qual] = stmt
+                if top:
+                    mod.defined.add(stmt.name)
+                visit(stmt.body, qual + ".", False)
+            elif top and isinstance(stmt, ast.Import):
+                for alias in stmt.names:
+                    if alias.asname:
+                        mod.imports[alias.asname] = alias.name
+                    else:
+                        head = alias.name.split(".")[0]
+                        mod.imports[head] = head
+            elif top and isinstance(stmt, ast.ImportFrom):
+                origin = _resolve_from(mod, stmt)
+                for alias in stmt.names:
+                    if alias.name == "*":
+                        mod.stars.append(origin)
+                    else:
+                        mod.imports[alias.asname or alias.name] = f"{origin}.{alias.name}" if origin else alias.name
+            elif top and isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for t in targets:
+                    if isinstance(t, ast.Name):
+                        mod.defined.add(t.id)
+                        if stmt.value is not None:
+                            mod.assigned.setdefault(t.id, []).append(stmt.value)
+            elif top and isinstance(stmt, (ast.If, ast.Try)):
+                # `try: import x except ImportError: x = None`, `if TYPE_CHECKING:` ...: bindings, not facts
+                for sub in ast.walk(stmt):
+                    if isinstance(sub, (ast.Import, ast.ImportFrom)):
+                        for alias in sub.names:
+                            if alias.name != "*":
+                                mod.defined.add((alias.asname or alias.name).split(".")[0])
+                    elif isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                        mod.defined.add(sub.id)
+                        mod.assigned.setdefault(sub.id, []).append(ast.Constant(value=None))  # not one value
+                    elif isinstance(sub, (ast.FunctionDef, ast.ClassDef)):
+                        mod.defined.add(sub.name)
+
+    visit(mod.tree.body, "", True)

@@ -1,0 +1,87 @@
+"""Evidence from outside finfix's own reasoning: a type checker's answers and `finfix record` observations.
+
+The type checker runs once per run, in the parent, only on the expressions finfix could not type itself
+(the candidate receivers of the pandas rules); the adapter (``finfix.project.checker``, installed with the
+``checker`` extra) caches its answers by file hashes. ``FINFIX_CHECKER=off`` skips it.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:
+    from finfix.project.gather import _Project
+    from finfix.project.infer import Scope
+
+#: Methods whose receiver the pandas rules ask about (beyond `.values` and any call with `inplace=`).
+CANDIDATE_METHODS = frozenset(
+    "iteritems applymap append fillna pad backfill swapaxes first last view groupby resample".split()
+)
+OBSERVED_FILE = Path(".finfix") / "observed.json"
+
+
+def candidate_sites(project: _Project) -> Iterator[tuple[str, Scope, ast.expr, str]]:
+    """(path, scope, receiver, why) for every receiver a pandas rule will ask about."""
+    from finfix.project.gather import _module_level
+
+    for scope in project.scopes():
+        nodes = scope.nodes if scope.func is not None else _module_level(scope.module.tree)
+        for node in nodes:
+            if isinstance(node, ast.Attribute) and node.attr == "values" and isinstance(node.ctx, ast.Load) \
+                    and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+                yield scope.module.path, scope, node.value, "values"
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr in CANDIDATE_METHODS or any(k.arg == "inplace" for k in node.keywords):
+                    yield scope.module.path, scope, node.func.value, node.func.attr
+
+
+def span_of(lines: list[str], node: ast.expr) -> tuple[int, int, int, int]:
+    """LibCST-style span (1-based lines, 0-based *character* columns) of an ``ast`` node (byte columns)."""
+
+    def col(line: int, offset: int) -> int:
+        try:
+            text = lines[line - 1]
+        except IndexError:
+            return offset
+        return len(text.encode("utf-8")[:offset].decode("utf-8", "replace")) if not text.isascii() else offset
+
+    end_line = node.end_lineno or node.lineno
+    return node.lineno, col(node.lineno, node.col_offset), end_line, col(end_line, node.end_col_offset or 0)
+
+
+def checker_answers(root: str, queries: dict[str, list[tuple[int, int, int, int]]]) -> dict[tuple[str, int, int], str]:
+    """The type checker's types for ``queries`` (path -> spans); {} when no checker is installed or it fails."""
+    if not queries or os.environ.get("FINFIX_CHECKER", "").lower() in ("off", "0", "no"):
+        return {}
+    try:
+        from finfix.project import checker  # the `checkers` adapter (optional until installed)
+    except ImportError:
+        return {}
+    try:
+        answers = checker.infer_types(Path(root), [Path(p) for p in queries],
+                                      {Path(p): spans for p, spans in queries.items()})
+    except Exception:  # a checker that crashes costs evidence, never the run
+        return {}
+    return {(os.path.abspath(k[0]), int(k[1]), int(k[2])): str(v) for k, v in answers.items()}
+
+
+def observed_types(root: str | os.PathLike[str]) -> dict[tuple[str, int, str], dict[str, int]]:
+    """What `finfix record` saw: (absolute path, line, receiver source) -> {type: count}."""
+    path = Path(root) / OBSERVED_FILE
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    out: dict[tuple[str, int, str], dict[str, int]] = {}
+    for row in doc.get("sites", []) if isinstance(doc, dict) else []:
+        try:
+            file, line, text, types = row["path"], int(row["line"]), str(row["expr"]), dict(row["types"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        absolute = file if os.path.isabs(file) else os.path.abspath(os.path.join(root, file))
+        out[(absolute, line, text)] = {str(k): int(v) for k, v in types.items()}
+    return out

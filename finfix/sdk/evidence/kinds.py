@@ -1,0 +1,115 @@
+"""What the evidence service answers: a kind, a level and one plain line of why.
+
+The kinds are the pandas ones the rules care about, plus the answers that keep a rule away from an
+object: ``Kind.NOT`` (a list, dict, set, ndarray, a user class, a literal) and ``Kind.OTHER`` (another
+library's object: polars, xarray, dask, modin, pyspark.pandas ...). The level says how the kind was
+known: *proven* (the file, a project fact that cannot be otherwise, or runtime observation), *inferred*
+(call sites, attributes assigned in the class, duck typing, a type checker's guess, API shape), or
+unknown (``kind is None``).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Kind(enum.Enum):
+    FRAME = "DataFrame"
+    SERIES = "Series"
+    INDEX = "Index"
+    PANDAS = "pandas object"  # a DataFrame or a Series, which one is not known
+    GROUPBY = "GroupBy/Resampler/Window"
+    INDEXER = "indexer"  # `.loc` / `.iloc` / `.at` / `.iat`
+    ACCESSOR = "accessor"  # `.dt` / `.str` / `.cat`
+    MODULE = "module"  # a module object (`seaborn`, through a project re-export)
+    OTHER = "another library's object"  # polars, xarray, dask ...: never rewritten as pandas
+    NOT = "not pandas"  # list/dict/set/tuple/ndarray/literal/user class
+
+
+class Level(enum.Enum):
+    PROVEN = "proven"
+    INFERRED = "inferred"
+    UNKNOWN = "unknown"
+
+
+#: Kinds whose `.values`, `.append`, ... are the pandas methods.
+DATA_KINDS = frozenset({Kind.FRAME, Kind.SERIES, Kind.INDEX, Kind.PANDAS})
+#: Kinds a pandas rule must leave alone.
+FOREIGN_KINDS = frozenset({Kind.NOT, Kind.OTHER, Kind.MODULE})
+
+
+@dataclass(frozen=True)
+class Typed:
+    kind: Kind | None  # None: unknown
+    why: str = ""  # one plain line: "bound from `pd.read_csv(...)`"
+    numeric: bool = False  # a Series whose dtype is provably numpy-native (`.astype(float)`)
+    fresh: bool = False  # a new object nobody else refers to (constructor, reader, copy, method result)
+    view: bool = False  # a column / `.loc` selection of another frame (a view on pandas < 3)
+    level: Level = Level.PROVEN  # meaningful when kind is not None
+    settle: str = ""  # for an unknown: what would settle it ("annotate it or run `finfix record`")
+
+    @property
+    def is_pandas(self) -> bool:
+        return self.kind in DATA_KINDS
+
+    @property
+    def proven(self) -> bool:
+        return self.kind is not None and self.level is Level.PROVEN
+
+    @property
+    def inferred(self) -> bool:
+        return self.kind is not None and self.level is Level.INFERRED
+
+    @property
+    def foreign(self) -> bool:
+        return self.kind in FOREIGN_KINDS
+
+
+UNKNOWN = Typed(None, level=Level.UNKNOWN)
+
+#: Fact kinds (plain strings, as the project pass writes them) -> evidence kinds.
+FACT_KINDS = {
+    "DataFrame": Kind.FRAME,
+    "Series": Kind.SERIES,
+    "Index": Kind.INDEX,
+    "pandas": Kind.PANDAS,
+    "GroupBy": Kind.GROUPBY,
+    "ndarray": Kind.NOT,
+    "list": Kind.NOT,
+    "dict": Kind.NOT,
+    "set": Kind.NOT,
+    "tuple": Kind.NOT,
+    "str": Kind.NOT,
+    "number": Kind.NOT,
+    "class": Kind.NOT,
+    "other": Kind.OTHER,
+}
+
+
+def kind_of_type_text(text: str) -> Kind | None:
+    """A type checker's answer (``"DataFrame"``, ``"Series[float]"``, ``"list[int]"``, ``"Unknown"``) as a kind.
+
+    Only unambiguous answers count: unions, ``Any``/``Unknown`` and anything unrecognised are unknown.
+    """
+    t = text.strip()
+    if not t or "|" in t or t.startswith(("Unknown", "Any", "Never", "NoReturn", "object")) or " | " in t:
+        return None
+    head = t.split("[", 1)[0].strip()
+    leaf = head.rsplit(".", 1)[-1]
+    full = head
+    if full.startswith(("polars.", "xarray.", "dask.", "modin.", "pyspark.", "cudf.")):
+        return Kind.OTHER
+    if leaf == "DataFrame" and not full.startswith(("polars", "pl.")):
+        return Kind.FRAME
+    if leaf == "Series":
+        return Kind.SERIES
+    if leaf.endswith("Index") and leaf[:1].isupper():
+        return Kind.INDEX
+    if leaf in ("DataFrameGroupBy", "SeriesGroupBy", "Resampler", "Rolling", "Expanding", "ExponentialMovingWindow",
+                "DatetimeIndexResampler"):
+        return Kind.GROUPBY
+    if leaf in ("list", "dict", "set", "tuple", "frozenset", "str", "int", "float", "bool", "bytes", "ndarray",
+                "List", "Dict", "Set", "Tuple", "defaultdict", "OrderedDict", "Counter", "deque"):
+        return Kind.NOT
+    return None
