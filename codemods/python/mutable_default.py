@@ -18,6 +18,7 @@ from libcst.metadata import (
 )
 
 from finfix.codemods.python.mutable_default_nodes import (
+    _names_in_order,
     admits_none,
     all_params,
     as_block,
@@ -371,6 +372,10 @@ class MutableDefault(Rule):
             if getattr(assignment, "node", None) is param
             for access in assignment.references
         ]
+        # LibCST keeps references in a set: visit them in source order, so that the reason a finding
+        # gives (the first harmful use) is the same in every run.
+        order = {id(n): i for i, n in enumerate(_names_in_order(fn))}
+        accesses.sort(key=lambda a: order.get(id(a.node), len(order)))
         # `x += [1]` extends the list in place, but LibCST records it as a new binding, not a use
         for assignment in scope.assignments[name]:
             target = getattr(assignment, "node", None)
@@ -592,3 +597,4 @@ class MutableDefault(Rule):
             ):
                 return True
         return False
+

@@ -214,3 +214,12 @@ def as_block(body: cst.BaseSuite) -> cst.IndentedBlock:
         # `return x;  # c`: the spaces before the comment belonged to the dropped semicolon
         header = header.with_changes(whitespace=cst.SimpleWhitespace("  "))
     return cst.IndentedBlock(body=lines, header=header)
+
+def _names_in_order(node: cst.CSTNode):
+    """Every ``Name`` under ``node``, in source order."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            yield current
+        stack.extend(reversed(current.children))
