@@ -100,6 +100,13 @@ def kind_of_type_text(text: str) -> Kind | None:
     full = head
     if full.startswith(("polars.", "xarray.", "dask.", "modin.", "pyspark.", "cudf.")):
         return Kind.OTHER
+    pandas_like = leaf in ("DataFrame", "Series") or (leaf.endswith("Index") and leaf[:1].isupper()) or leaf in (
+        "DataFrameGroupBy", "SeriesGroupBy", "Resampler", "Rolling", "Expanding", "ExponentialMovingWindow",
+        "DatetimeIndexResampler")
+    if pandas_like and "." in full and not full.startswith("pandas."):
+        # A qualified answer (pyrefly: `quantlab.lookalikes.DataFrame`) names its module: a project's own
+        # class called DataFrame is not pandas' (and a subclass of it is for the project's facts to say).
+        return None
     if leaf == "DataFrame" and not full.startswith(("polars", "pl.")):
         return Kind.FRAME
     if leaf == "Series":
