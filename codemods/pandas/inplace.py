@@ -342,8 +342,10 @@ class PandasInplace(ReboundSafety, PandasRule, Rule):
                         f"assign `{code_of(recv)}.{method}(...)` to a name", reason="the receiver is a temporary")
             return updated_node
         if fix is Safety.DETECT:  # a helper that mutates its argument: `reason` says how to fix it
-            self.report(call, f"`{shown}`: {reason.replace('<method>', method)}",
-                        reason="rebinding a parameter never changes the caller's object")
+            detail = reason.replace("<method>", method)
+            param = detail.split("`")[3] if detail.count("`") >= 4 else "it"
+            self.report(call, f"`{shown}`: {detail.split(';')[0]}: return `{param}` and update the callers, or "
+                        "use a mutating API", reason=detail)
             return updated_node
         return self._finish(call, updated_node, new_call, recv, method, shown, deprecation, fix, reason, evidence)
 
@@ -354,12 +356,17 @@ class PandasInplace(ReboundSafety, PandasRule, Rule):
         new_method = value.func.attr.value if isinstance(value.func, cst.Attribute) else method
         message = f"`{shown}` → `{target} = {code_of(recv)}.{new_method}(...)`: {deprecation}"
         if new_method != method:
-            message += f"; `fillna(method=)` was removed in pandas 3.0, so `.{new_method}()` it is"
+            message = (f"`{shown}` → `{target} = {code_of(recv)}.{new_method}(...)`: `fillna(method=)` was removed "
+                       "in pandas 3.0 and `inplace=` is deprecated")
         fix, reason = evidence_policy(evidence, fix, reason)
         if Rule.report(self, call, message, fix=fix, reason=reason):  # the evidence policy is applied above
             inplace = keyword(value, "inplace")
             value = value.with_changes(args=remove_arg(value.args, inplace))
             left = (lhs if lhs is not None else value.func.value).deep_clone()
+            # `df.rename(a,\n          b)` -> `df = df.rename(a,\n               b)`: continuation lines
+            # aligned with the opening parenthesis move with it.
+            value = shift_aligned(value, len(code_of(left)) + 3 + len(code_of(value.func))
+                                  - len(code_of(updated_node.value.func)))
             return cst.Assign(targets=[cst.AssignTarget(target=left)], value=value, semicolon=updated_node.semicolon)
         return updated_node
 

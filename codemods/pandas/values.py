@@ -8,6 +8,7 @@ import libcst as cst
 
 from finfix.sdk.names import short_code
 from finfix.sdk.pandas_types import Kind, PandasRule, evidence_policy, looks_like_frame, unproven
+from finfix.sdk.snippets import snippet
 from finfix.sdk.rule import Example, Rule, Safety
 
 _VALUES = re.compile(r"\.\s*values\b(?!\s*\()")
@@ -162,7 +163,7 @@ class PandasValues(PandasRule, Rule):
             )
         fix, reason = evidence_policy(typed, fix, reason)
         replacement = short_code(recv, 60) + ".to_numpy()"
-        message = f"`{shown}` → `{replacement if len(replacement) < 50 else '....to_numpy()'}` ({typed.why})"
+        message = f"`{shown}` → `{replacement if len(replacement) < 50 else '....to_numpy()'}` ({snippet(typed.why, 70)})"
         if Rule.report(self, original_node, message, fix=fix, reason=reason):  # the policy is applied above
             return cst.Call(func=updated_node.with_changes(attr=cst.Name("to_numpy")))
         return updated_node

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from finfix.engine.core import FileResult, SourceError, decode
-from finfix.harness.report import DEFAULT_EXAMPLES, DEFAULT_TIMEOUT, VerifyResult
+from finfix.harness.report import DEFAULT_EXAMPLES, DEFAULT_TIMEOUT, VERIFIED, VerifyResult
 
 
 class GitError(Exception):
@@ -93,7 +93,7 @@ def keep_verified(
     kept: list[FileResult] = []
     rejected: list[tuple[str, str]] = []
     for r in results:
-        bad = [v for v in by_path.get(r.path, []) if not v.verified and v.function != "<module>"]
+        bad = [v for v in by_path.get(r.path, []) if v.verdict not in VERIFIED and v.function != "<module>"]
         if not (r.changed and bad):
             kept.append(r)
             continue

@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Iterable
 
 from finfix.project.infer import Evaluator, Scope, combine, dotted
-from finfix.project.modules import Module, read
+from finfix.project.modules import Module, module_level as _module_level, read
 from finfix.sdk.evidence.project import Fact, ProjectFacts
 
 _ROUNDS = 6
@@ -332,17 +332,6 @@ def _a(kind: str) -> str:
     return {"DataFrame": "a DataFrame", "Series": "a Series", "Index": "an Index", "pandas": "a pandas object",
             "GroupBy": "a GroupBy", "class": "an instance of a project class", "other": "another library's object",
             }.get(kind, f"a {kind}")
-
-
-def _module_level(tree: ast.Module):
-    """Module-body nodes outside functions and classes' methods."""
-    stack = list(tree.body)
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
 
 
 _BUILTINS = frozenset({"list", "dict", "set", "tuple", "sorted"})

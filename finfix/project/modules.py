@@ -117,3 +117,14 @@ def _index(mod: Module) -> None:
                         mod.defined.add(sub.name)
 
     visit(mod.tree.body, "", True)
+
+
+def module_level(tree: ast.Module):
+    """Module-body nodes outside functions and classes' methods."""
+    stack = list(tree.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))

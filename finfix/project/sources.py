@@ -11,10 +11,9 @@ import ast
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 if TYPE_CHECKING:
-    from finfix.project.gather import _Project
     from finfix.project.infer import Scope
 
 #: Methods whose receiver the pandas rules ask about (beyond `.values` and any call with `inplace=`).
@@ -24,9 +23,9 @@ CANDIDATE_METHODS = frozenset(
 OBSERVED_FILE = Path(".finfix") / "observed.json"
 
 
-def candidate_sites(project: _Project) -> Iterator[tuple[str, Scope, ast.expr, str]]:
+def candidate_sites(project: Any) -> Iterator[tuple[str, Scope, ast.expr, str]]:
     """(path, scope, receiver, why) for every receiver a pandas rule will ask about."""
-    from finfix.project.gather import _module_level
+    from finfix.project.modules import module_level as _module_level
 
     for scope in project.scopes():
         nodes = scope.nodes if scope.func is not None else _module_level(scope.module.tree)
