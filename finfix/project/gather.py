@@ -18,7 +18,7 @@ from typing import Iterable
 
 from finfix.project.infer import Evaluator, Scope, combine, dotted
 from finfix.project.modules import Module, module_level as _module_level, read
-from finfix.sdk.evidence.project import Fact, ProjectFacts
+from finfix.sdk.evidence.project import Fact, ProjectFacts, inherited_fact
 
 _ROUNDS = 6
 
@@ -52,22 +52,7 @@ class _Project:
 
     def lookup(self, key: str) -> Fact | None:
         """A fact; attributes and `self` also through the project base classes (``A:``/``S:`` keys)."""
-        fact = self.facts.get(key)
-        if fact is not None or key[:2] not in ("A:", "S:"):
-            return fact
-        owner, sep, attr = key[2:].partition(":")
-        seen = {owner}
-        todo = list(self.bases.get(owner, ()))
-        while todo:
-            base = todo.pop(0)
-            if base in seen:
-                continue
-            seen.add(base)
-            fact = self.facts.get(f"{key[:2]}{base}{sep}{attr}")
-            if fact is not None:
-                return fact
-            todo.extend(self.bases.get(base, ()))
-        return None
+        return inherited_fact(key, self.facts, self.bases)
 
     # -- names ------------------------------------------------------------------------------------
     def resolve(self, module: Module, parts: list[str]) -> str | None:

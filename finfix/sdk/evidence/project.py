@@ -15,7 +15,7 @@ Keys of :attr:`ProjectFacts.values` (qualified names are absolute, ``pkg.mod.fun
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from finfix.sdk.evidence.kinds import FACT_KINDS, Level, Typed
 
@@ -116,21 +116,7 @@ class ProjectFacts:
     # -- values -----------------------------------------------------------------------------------
     def fact(self, key: str) -> Fact | None:
         """A fact; ``A:`` (attributes) and ``S:`` (`self` of a pandas subclass) also through project bases."""
-        found = self.values.get(key)
-        if found is not None or key[:2] not in ("A:", "S:"):
-            return found
-        owner, sep, attr = key[2:].partition(":")
-        seen, todo = {owner}, list(self.bases.get(owner, ()))
-        while todo:
-            base = todo.pop(0)
-            if base in seen:
-                continue
-            seen.add(base)
-            found = self.values.get(f"{key[:2]}{base}{sep}{attr}")
-            if found is not None:
-                return found
-            todo.extend(self.bases.get(base, ()))
-        return None
+        return inherited_fact(key, self.values, self.bases)
 
 
 EMPTY = ProjectFacts()
@@ -146,3 +132,23 @@ def absolute_path(rule: Any) -> str:
     import os
 
     return os.path.abspath(getattr(rule.session, "path", ""))
+
+
+def inherited_fact(key: str, facts: Mapping[str, Fact], bases: Mapping[str, Sequence[str]]) -> Fact | None:
+    """``facts[key]``; for ``A:``/``S:`` keys (attributes, `self`) also the first project base class that
+    has it, breadth first. Used by the parent while it gathers and by the rules through ProjectFacts."""
+    found = facts.get(key)
+    if found is not None or key[:2] not in ("A:", "S:"):
+        return found
+    owner, sep, attr = key[2:].partition(":")
+    seen, todo = {owner}, list(bases.get(owner, ()))
+    while todo:
+        base = todo.pop(0)
+        if base in seen:
+            continue
+        seen.add(base)
+        found = facts.get(f"{key[:2]}{base}{sep}{attr}")
+        if found is not None:
+            return found
+        todo.extend(bases.get(base, ()))
+    return None
