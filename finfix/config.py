@@ -12,6 +12,7 @@ target-version = "py310"       # default: from project.requires-python, else py3
 
 extend-select = ["FX9"]        # added to `select` (to a narrowed selection; all rules are the default)
 per-file-ignores = {"tests/*" = ["FX101"], "legacy/**" = ["FX2"]}  # gitignore-style, relative to this file
+max-file-size = "5 MB"         # larger files are skipped with a one-line error; bytes or "N KB"/"N MB"; 0: no limit
 
 [tool.finfix.FX001]            # per-rule options
 sequentialize-all = true
@@ -36,10 +37,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from finfix.engine.reading import DEFAULT_MAX_FILE_SIZE
+
 _RULE_TABLE = re.compile(r"^FX\d{3}$", re.IGNORECASE)
 _KNOWN = {
     "select", "ignore", "exclude", "unsafe-fixes", "target-version", "respect-gitignore", "force-exclude", "verify",
-    "cache", "extend-select", "per-file-ignores",
+    "cache", "extend-select", "per-file-ignores", "max-file-size",
 }
 #: [tool.finfix.verify]: key -> (type check, what it must be)
 _VERIFY: dict[str, tuple[Any, str]] = {
@@ -69,6 +72,7 @@ class Config:
     verify: Mapping[str, Any] = field(default_factory=dict)
     cache: bool = True
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (pattern, codes), in file order
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; 0: no limit
 
     def with_cli(self, **overrides: Any) -> Config:
         """Apply command-line values; ``None`` means "not given"."""
@@ -226,7 +230,22 @@ def from_table(
         rule_options=rule_options,
         verify=_verify_table(norm.get("verify", {}), source),
         per_file_ignores=_per_file_ignores(norm.get("per-file-ignores", {}), source),
+        max_file_size=parse_size(norm.get("max-file-size", DEFAULT_MAX_FILE_SIZE), f"{source}: max-file-size"),
     )
+
+
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KIB|MIB|GIB)?\s*", re.IGNORECASE)
+_UNITS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3, "KIB": 1024, "MIB": 1024**2, "GIB": 1024**3}
+
+
+def parse_size(value: Any, what: str) -> int:
+    """``max-file-size``: a byte count, or a string such as ``"500 KB"`` or ``"5MB"`` (0: no limit)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    m = _SIZE.fullmatch(value) if isinstance(value, str) else None
+    if not m:
+        raise ConfigError(f"{what} must be a number of bytes or a size such as \"5 MB\", not {value!r}")
+    return int(float(m.group(1)) * _UNITS[(m.group(2) or "B").upper()])
 
 
 def _verify_table(value: Any, source: Path | None) -> dict[str, Any]:

@@ -84,6 +84,8 @@ class Settings:
     fix_only: frozenset[tuple[str, int, int]] | None = None
     #: Project-wide evidence (finfix.sdk.evidence.project.ProjectFacts), gathered once per run in the parent.
     project: Any = None
+    #: Files larger than this many bytes are skipped with a one-line error (``max-file-size``; 0: no limit).
+    max_file_size: int = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)

@@ -319,6 +319,7 @@ def settings_for(p: Plan, *, fix: bool) -> Settings:
         unsafe_fixes=p.config.unsafe_fixes,
         rule_options=p.config.rule_options,
         target_python=p.config.target_python,
+        max_file_size=p.config.max_file_size,
     )
 
 
