@@ -537,7 +537,18 @@ def server() -> None:
 
 
 def main() -> None:
-    app()
+    from finfix.console import degrade_unencodable_output
+    from finfix.engine import lifelines
+
+    lifelines.handle_termination()  # SIGTERM/SIGHUP stop the run as Ctrl-C does, files whole
+    degrade_unencodable_output()
+    try:
+        app()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        raise SystemExit(lifelines.exit_code(code)) from None
+    except KeyboardInterrupt:  # outside click's own handling (while it starts up or ends)
+        raise SystemExit(lifelines.exit_code(130)) from None
 
 
 if __name__ == "__main__":

@@ -157,6 +157,11 @@ def plan(
     )
     if found.missing:
         raise UsageError(f"no such file or directory: {', '.join(found.missing)}")
+    # debris of a killed earlier run (its temporary files), next to the files and in the cache
+    from finfix.engine.lifelines import remove_stale_temps
+
+    remove_stale_temps([os.path.dirname(os.path.abspath(f)) for f in found.files]
+                       + [str(cfg.root / ".finfix_cache")])
     shown = tuple(display_path(p) for p in found.files)
     if shard_kn:
         shown = take_shard(shown, *shard_kn, root=cfg.root)

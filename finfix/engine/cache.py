@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+from finfix.engine.lifelines import temp_name_prefix
 from finfix.engine.reading import read_regular_or_none
 
 if TYPE_CHECKING:
@@ -261,7 +262,7 @@ class Cache:
                 ignore.write_text("# created by finfix\n*\n")
                 (directory / "CACHEDIR.TAG").write_text(
                     "Signature: 8a477f597d28d172789f06886806bc55\n# finfix result cache\n")
-            fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".tmp", dir=directory)
+            fd, tmp = tempfile.mkstemp(prefix=temp_name_prefix(), suffix=".tmp", dir=directory)
             try:
                 with os.fdopen(fd, "w") as fh:
                     json.dump(doc, fh, separators=(",", ":"))
