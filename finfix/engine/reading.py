@@ -47,6 +47,8 @@ def read_regular(path: str | os.PathLike[str], max_size: int | None = None) -> t
     fd = os.open(path, flags)
     try:
         st = os.fstat(fd)  # before reading: a later change then shows in the mtime
+        if stat.S_ISDIR(st.st_mode):
+            raise NotReadable("is a directory")
         if not stat.S_ISREG(st.st_mode):
             raise NotReadable(f"not a regular file ({kind_of(st.st_mode)}); skipped")
         if max_size and st.st_size > max_size:
