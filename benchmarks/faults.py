@@ -17,7 +17,8 @@ SIGTERM, SIGHUP or SIGKILL after a random delay, and checks:
 - no process of the run's session is alive a second after the main process ended;
 - no traceback on stderr.
 
-Every fifth round ends with a follow-up `apply` that must reach the fully fixed state.
+Every tenth round (and every round that left a temporary file) ends with a follow-up `apply` that must
+reach the fully fixed state and remove the temporary files.
 Exit status 1 on any violation.
 """
 
@@ -211,7 +212,7 @@ def one_round(i: int, rng: random.Random, work: Path, pristine: Path, warm_cache
         else:
             tally.temp_left_after_catchable += len(temps)
             tally.problems.append(f"round {i}: {len(temps)} temp file(s) after {sig.name}")
-    if temps or i % 5 == 0:
+    if temps or i % 10 == 0:
         done = subprocess.run(command(tree, jobs), cwd=tree, capture_output=True, env=run_env(), timeout=600)
         if "Traceback" in done.stderr.decode(errors="replace"):
             tally.tracebacks += 1

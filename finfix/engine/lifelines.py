@@ -81,6 +81,13 @@ def die_with_parent() -> None:
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="finfix-parent-watch").start()
 
 
+def kill_me_with_parent() -> None:
+    """``preexec_fn`` of a child in its own session (``verify``'s): killed when finfix dies, however.
+    Only the kernel request: no threads, no imports beyond ctypes, as a pre-exec function must be."""
+    if sys.platform.startswith("linux"):
+        _set_pdeathsig()
+
+
 def _set_pdeathsig() -> bool:
     try:
         import ctypes
