@@ -382,16 +382,6 @@ class VerifyFormat(str, Enum):
     markdown = "markdown"
 
 
-@app.command(
-    "record", context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-)
-def record_cmd(ctx: typer.Context) -> None:
-    """Run a script or `-m pytest ...` and record numba signatures and runtime types at candidate sites (executes your code)."""
-    from finfix.harness import record
-
-    raise typer.Exit(record.main(list(ctx.args)))
-
-
 @app.command("verify")
 def verify_cmd(
     paths: Optional[List[str]] = PathsArg,
@@ -461,7 +451,8 @@ def record_cmd(
     ctx: typer.Context,
     root: Optional[str] = typer.Option(None, "--root", help="Where .finfix/signatures.json goes (default: here)."),
 ) -> None:
-    """Run a script or `-m module` (your tests) and record the numba signatures it compiles, for `verify`."""
+    """Run a script or `-m pytest ...` (executes your code) and record the numba signatures it compiles and the
+    runtime types at candidate sites, for `verify` and the type evidence."""
     from finfix.harness import record
 
     argv = (["--root", root] if root else []) + list(ctx.args)

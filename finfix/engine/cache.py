@@ -203,8 +203,6 @@ class Cache:
             raw = _read(path)
             if raw is None or content_hash(raw) != digest:
                 return None
-        from finfix.results import FileResult
-
         return FileResult(path, old=raw if new is not None else None, new=new, findings=findings,
                           error=error, stamp=(st.st_mtime_ns, st.st_size, digest))
 
