@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from finfix.engine.lifelines import temp_name_prefix
-from finfix.engine.reading import read_regular_or_none
+from finfix.engine.reading import content_hash, read_regular_or_none
 
 if TYPE_CHECKING:
     from finfix.results import FileResult, Settings
@@ -36,10 +36,6 @@ DIR_NAME = ".finfix_cache"
 FORMAT = 2  # 2: entries carry the hash of their new content ("h")
 _KEEP_FILES = 8  # result files of other runs (other settings or rule sets) kept around
 _RACY_NS = 2_000_000_000
-
-
-def content_hash(raw: bytes) -> str:
-    return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 def _rule_sources() -> tuple[list[str], list[Path]]:

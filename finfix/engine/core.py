@@ -26,7 +26,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from finfix.engine.fastwalk import fast_visits, transform
 from finfix.engine.heap import large_parse, release_free_memory
 from finfix.engine.linemap import LineMap
-from finfix.engine.reading import NotReadable, read_regular
+from finfix.engine.reading import NotReadable, content_hash, read_regular
 from finfix.engine.metadata import on_demand
 from finfix.results import FileResult, Finding, Safety, Settings
 from finfix.sdk.import_order import add_member, first_block, insert_import
@@ -540,8 +540,6 @@ def process_file(path: str, rules: Sequence[type[Rule]], settings: Settings) -> 
         return FileResult(path, error="cannot read: out of memory")
     except OSError as exc:
         return FileResult(path, error=f"cannot read: {exc.strerror or exc}")
-    from finfix.engine.cache import content_hash
-
     result = process_source(path, raw, rules, settings)
     return replace(result, stamp=(st.st_mtime_ns, st.st_size, content_hash(raw)))
 

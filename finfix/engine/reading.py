@@ -8,6 +8,7 @@ before opening, which a rename could race), then read only when it is regular an
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 
@@ -22,6 +23,11 @@ _KINDS = (
     (stat.S_ISSOCK, "a socket"),
     (stat.S_ISDIR, "a directory"),
 )
+
+
+def content_hash(raw: bytes) -> str:
+    """The digest a file's bytes are known by (the result cache's keys, the stamps of results)."""
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 class NotReadable(Exception):
