@@ -9,6 +9,7 @@ ignore = ["FX202"]
 exclude = ["legacy/", "*_pb2.py"]   # gitignore-style, relative to this file
 unsafe-fixes = false
 target-version = "py310"       # default: from project.requires-python, else py310
+target-versions = {pandas = "3.0"}   # library versions to plan for (default: pinned, else installed)
 
 extend-select = ["FX9"]        # added to `select` (to a narrowed selection; all rules are the default)
 per-file-ignores = {"tests/*" = ["FX101"], "legacy/**" = ["FX2"]}  # gitignore-style, relative to this file
@@ -36,10 +37,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from finfix import versions
+
 _RULE_TABLE = re.compile(r"^FX\d{3}$", re.IGNORECASE)
 _KNOWN = {
     "select", "ignore", "exclude", "unsafe-fixes", "target-version", "respect-gitignore", "force-exclude", "verify",
-    "cache", "extend-select", "per-file-ignores",
+    "cache", "extend-select", "per-file-ignores", "target-versions",
 }
 #: [tool.finfix.verify]: key -> (type check, what it must be)
 _VERIFY: dict[str, tuple[Any, str]] = {
@@ -69,6 +72,10 @@ class Config:
     verify: Mapping[str, Any] = field(default_factory=dict)
     cache: bool = True
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (pattern, codes), in file order
+    #: (library, version) to plan for: target-versions, then --target over it (finfix.versions)
+    target_versions: tuple[tuple[str, str], ...] = ()
+    #: (library, specifier, file) the project pins: [project] dependencies, requirements*.txt
+    pins: tuple[tuple[str, str, str], ...] = ()
 
     def with_cli(self, **overrides: Any) -> Config:
         """Apply command-line values; ``None`` means "not given"."""
@@ -226,6 +233,8 @@ def from_table(
         rule_options=rule_options,
         verify=_verify_table(norm.get("verify", {}), source),
         per_file_ignores=_per_file_ignores(norm.get("per-file-ignores", {}), source),
+        target_versions=_target_versions(norm.get("target-versions", {}), source),
+        pins=versions.project_pins(root, project) if source is not None else (),
     )
 
 
@@ -240,6 +249,16 @@ def _verify_table(value: Any, source: Path | None) -> dict[str, Any]:
         if not check(v):
             raise ConfigError(f"{source}: [tool.finfix.verify] {key} must be {what}, not {v!r}")
     return table
+
+
+def _target_versions(value: Any, source: Path | None) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        # a TOML number would lose digits (3.10 is 3.1): versions are strings
+        raise ConfigError(f'{source}: target-versions must be a table of library = "version", like {{pandas = "3.0"}}')
+    try:
+        return versions.parse_targets([f"{k}={v}" for k, v in value.items()], f"{source}: target-versions")
+    except versions.VersionError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _per_file_ignores(value: Any, source: Path | None) -> tuple[tuple[str, tuple[str, ...]], ...]:

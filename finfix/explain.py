@@ -13,6 +13,10 @@ def render_markdown(rule: type[Rule]) -> str:
     body = inspect.cleandoc(rule.__doc__ or "")
     if body:
         out += [body, ""]
+    if rule.versions is not None:
+        out += ["## Versions", "", f"{rule.versions.describe()}. A run whose targeted {rule.versions.library} "
+                "(`--target`, `target-versions`, the project's pin, else the installed version) is older than "
+                "the first of these does not report it (docs/versions.md).", ""]
     if rule.options:
         out += ["## Options", ""]
         out += [f"- `{k}` (default `{v!r}`), under `[tool.finfix.{rule.code}]`" for k, v in rule.options.items()]

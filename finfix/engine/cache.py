@@ -104,6 +104,7 @@ def run_key(select: Sequence[str], ignore: Sequence[str], settings: Settings) ->
             "unsafe": settings.unsafe_fixes,
             "options": settings.rule_options,
             "target": list(settings.target_python),
+            "versions": settings.versions,
         },
     }
     text = json.dumps(doc, sort_keys=True, default=repr)
@@ -112,7 +113,7 @@ def run_key(select: Sequence[str], ignore: Sequence[str], settings: Settings) ->
 
 def _finding_to_list(f: Any) -> list[Any]:
     return [f.line, f.col, f.code, f.name, f.message, f.fix.value, f.reason, f.applied, f.end_line, f.end_col,
-            f.witness]
+            f.witness, f.future]
 
 
 class Cache:
@@ -193,7 +194,7 @@ class Cache:
         from finfix.results import Finding, Safety
 
         findings = tuple(
-            Finding(path, ln, col, code, name, msg, Safety(fix), reason, applied, eline, ecol, *rest[:1])
+            Finding(path, ln, col, code, name, msg, Safety(fix), reason, applied, eline, ecol, *rest[:2])
             for ln, col, code, name, msg, fix, reason, applied, eline, ecol, *rest in entry["f"]
         )
         return FileResult(path, old=raw if new is not None else None, new=new, findings=findings,

@@ -194,6 +194,9 @@ class FileSession:
         col = self._column(start.line, line, start.column) + 1
         only = self.settings.fix_only
         apply = self._fix_allowed(fix) and (only is None or (rule.code, line, col) in only)
+        future, held = self.settings.verdicts.get(rule.code, ("", ""))
+        if held and fix is not Safety.DETECT:  # the fix would not run on a version the code supports
+            apply, reason = False, f"{held}; {reason}" if reason else held
         end_line = self._to_original(end.line)
         self.findings.append(
             Finding(
@@ -209,6 +212,7 @@ class FileSession:
                 end_line=end_line,
                 end_col=self._column(end.line, end_line, end.column) + 1,
                 witness=witness,
+                future=future,
             )
         )
         return apply

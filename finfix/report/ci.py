@@ -53,6 +53,8 @@ def level(f: Finding) -> str:
     """SARIF level by kind: code that fails on current libraries (its message says removed/raises) is
     an error, whether finfix can fix it or not; other report-only findings (hygiene) are notes; the
     rest (deprecations) warnings. Judged from the message: rules do not declare a kind yet."""
+    if f.future:  # nothing fails or warns on the versions the code runs on today
+        return "note"
     if _FAILS.search(f.message):
         return "error"
     return "note" if f.fix is Safety.DETECT else "warning"
@@ -98,6 +100,8 @@ def _result(
         if f.end_col and (f.end_line > f.line or f.end_col >= f.col):
             region["endColumn"] = f.end_col
     message = f.message
+    if f.future:
+        message += f" (future: {f.future})"
     if f.reason:
         message += f" ({'unsafe fix' if f.fix is Safety.UNSAFE else 'note'}: {f.reason})"
     result: dict = {
@@ -106,7 +110,8 @@ def _result(
         "message": {"id": "finding", "arguments": [message], "text": message},
         "locations": [{"physicalLocation": {"artifactLocation": location, "region": region}}],
         "partialFingerprints": {"primaryLocationLineHash": _fingerprint(f, line, seen if seen is not None else Counter())},
-        "properties": {"fix": None if f.fix is Safety.DETECT else f.fix.value, "applied": f.applied},
+        "properties": {"fix": None if f.fix is Safety.DETECT else f.fix.value, "applied": f.applied,
+                       "future": f.future or None},
     }
     if edits:
         result["fixes"] = [_fix(f, edits, dict(location))]
@@ -193,7 +198,7 @@ def github(summary: RunSummary, rules: Sequence[type[Rule]] = ()) -> str:
     """GitHub Actions workflow commands: a warning per finding, an error per file that failed."""
     lines = []
     for f in summary.findings:
-        message = f"{f.name}: {f.message}"
+        message = f"{f.name}: {f.message}" + (f" [future: {f.future}]" if f.future else "")
         if f.fixable:
             message += f" [{f.fix.value} fix: `finfix apply{' --unsafe-fixes' if f.fix is Safety.UNSAFE else ''}`]"
         if f.reason:
