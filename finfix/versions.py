@@ -319,15 +319,14 @@ def verdict(versions: Versions, target: Target) -> Verdict:
     baseline = target.baseline
     future = ""
     if target.explicit is not None and baseline is not None and not baseline.admits_from(versions.first):
-        change = f"removed in {versions.removed}" if versions.removed and Version(versions.removed) <= target.explicit \
-            else f"deprecated in {versions.deprecated}"
-        future = f"{target.library} {target.explicit} (target): {change}; not yet in {baseline.shown}"
+        removed = versions.removed is not None and Version(versions.removed) <= target.explicit
+        change = f"{versions.library} " + (f"removed in {versions.removed}" if removed else f"deprecated in {versions.deprecated}")
+        future = f"{change} ({target.library} {target.explicit} targeted); fine on {baseline.shown}"
     held = ""
     lowest = target.lowest
     if lowest is not None and versions.fix_since > lowest:
         where = baseline.shown if baseline is not None and baseline.low is not None else f"target {lowest}"
-        held = (f"not fixed: the fix needs {versions.library}>={versions.fix_since}, and the code must still "
-                f"run on {where}")
+        held = f"no fix here: it needs {versions.library}>={versions.fix_since}, and the code must still run on {where}"
     return Verdict(applies=True, future=future, held=held)
 
 

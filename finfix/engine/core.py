@@ -196,7 +196,7 @@ class FileSession:
         apply = self._fix_allowed(fix) and (only is None or (rule.code, line, col) in only)
         future, held = self.settings.verdicts.get(rule.code, ("", ""))
         if held and fix is not Safety.DETECT:  # the fix would not run on a version the code supports
-            apply, reason = False, f"{held}; {reason}" if reason else held
+            apply, fix, reason = False, Safety.DETECT, held
         end_line = self._to_original(end.line)
         self.findings.append(
             Finding(
