@@ -111,7 +111,7 @@ def _result(
         "locations": [{"physicalLocation": {"artifactLocation": location, "region": region}}],
         "partialFingerprints": {"primaryLocationLineHash": _fingerprint(f, line, seen if seen is not None else Counter())},
         "properties": {"fix": None if f.fix is Safety.DETECT else f.fix.value, "applied": f.applied,
-                       "future": f.future or None},
+                       **({"future": f.future} if f.future else {})},
     }
     if edits:
         result["fixes"] = [_fix(f, edits, dict(location))]
