@@ -42,10 +42,11 @@ README_END = "<!-- /rules-table -->"
 
 def rules_table(rules: Iterable[type[Rule]]) -> str:
     """The README's rule table, from the same class attributes `finfix list` shows."""
-    lines = ["| code | name | fix | summary |", "|---|---|---|---|"]
+    lines = ["| code | name | fix | versions | summary |", "|---|---|---|---|---|"]
     for r in rules:
         summary = r.summary.replace("|", "\\|")
-        lines.append(f"| {r.code} | `{r.name}` | {r.safety.value} | {summary} |")
+        shown = r.versions.short() if r.versions is not None else ""
+        lines.append(f"| {r.code} | `{r.name}` | {r.safety.value} | {shown} | {summary} |")
     return "\n".join(lines)
 
 
