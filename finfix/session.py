@@ -188,10 +188,42 @@ def plan(
     shown = tuple(display_path(p) for p in found.files)
     if shard_kn:
         shown = take_shard(shown, *shard_kn, root=cfg.root)
-    p = Plan(cfg, shown, configs=_configs(shown, cfg, finder, overrides))
+    configs = _configs(shown, cfg, finder, overrides)
+    shown = _nested_excludes_applied(shown, cfg, configs, targets)
+    p = Plan(cfg, shown, configs=configs)
     if not lazy_rules:
         p.rules  # noqa: B018  (resolve now: selector errors before any work)
     return p
+
+
+def _nested_excludes_applied(
+    paths: Sequence[str], primary: config_mod.Config, configs: Mapping[str, config_mod.Config], given: Sequence[str]
+) -> tuple[str, ...]:
+    """``paths`` without the files that the ``exclude`` of their own pyproject.toml (nested below the
+    first path's) excludes; discovery applied the first path's only. As there, a file named on the
+    command line is kept unless its configuration has ``force-exclude``."""
+    import pathspec
+
+    named = {os.path.abspath(t) for t in given if not os.path.isdir(t)}
+    specs: dict[int, Any] = {}
+    kept = []
+    for path in paths:
+        own = configs.get(path)
+        if own is None or own.source == primary.source or not own.exclude:
+            kept.append(path)
+            continue
+        absolute = os.path.abspath(path)
+        if absolute in named and not own.force_exclude:
+            kept.append(path)
+            continue
+        spec = specs.setdefault(id(own), pathspec.GitIgnoreSpec.from_lines(list(own.exclude)))
+        try:
+            rel = Path(os.path.relpath(os.path.realpath(path), os.path.realpath(own.root))).as_posix()
+        except ValueError:
+            rel = Path(path).as_posix()
+        if rel.startswith("../") or not spec.match_file(rel):
+            kept.append(path)
+    return tuple(kept)
 
 
 def _configs(
