@@ -186,7 +186,8 @@ def check(
         from finfix.report import ci as ci_formats
 
         edits = finding_edits(plan, results)
-        emit(ci_formats.sarif(summary, plan.rules, source=source_lines(results), edits=edits), output_file)
+        emit(ci_formats.sarif(summary, plan.rules, source=source_lines(results), edits=edits,
+                              kind=session.finding_kinds(plan)), output_file)
     elif output_format is CheckFormat.github:
         from finfix.report import ci as ci_formats
 

@@ -234,7 +234,7 @@ def from_table(
         verify=_verify_table(norm.get("verify", {}), source),
         per_file_ignores=_per_file_ignores(norm.get("per-file-ignores", {}), source),
         target_versions=_target_versions(norm.get("target-versions", {}), source),
-        pins=versions.project_pins(root, project) if source is not None else (),
+        pins=_pins(root, source, project, norm.get("target-version"), target),
     )
 
 
@@ -249,6 +249,16 @@ def _verify_table(value: Any, source: Path | None) -> dict[str, Any]:
         if not check(v):
             raise ConfigError(f"{source}: [tool.finfix.verify] {key} must be {what}, not {v!r}")
     return table
+
+
+def _pins(root: Path, source: Path | None, project: Mapping[str, Any] | None, explicit: Any,
+          target: tuple[int, int]) -> tuple[tuple[str, str, str], ...]:
+    """What the project pins (finfix.versions): its dependencies, and its Python as a lower bound."""
+    if source is None:
+        return ()
+    where = "target-version" if explicit is not None else (
+        "requires-python" if (project or {}).get("requires-python") else "the default target-version")
+    return (*versions.project_pins(root, project), versions.python_pin(target, where))
 
 
 def _target_versions(value: Any, source: Path | None) -> tuple[tuple[str, str], ...]:

@@ -134,6 +134,27 @@ def version_verdicts(cfg: config_mod.Config, rules: Sequence[type[Rule]]) -> dic
     return out
 
 
+def finding_kinds(p: Plan) -> Callable[[Any], str | None]:
+    """``kind(finding)``: ``"removed"`` when its rule's API is gone at the version the finding's file
+    targets, ``"deprecated"`` when it only warns there, None for rules about no library version."""
+    from finfix import registry
+
+    rules = registry.by_code()
+    by_config: dict[int, dict[str, Any]] = {}
+
+    def kind(f: Any) -> str | None:
+        rule = rules.get(f.code)
+        if rule is None or rule.versions is None:
+            return None
+        cfg = p.config_of(f.path)
+        verdicts = by_config.get(id(cfg))
+        if verdicts is None:
+            verdicts = by_config[id(cfg)] = version_verdicts(cfg, [r for r in rules.values() if r.versions])
+        return "removed" if verdicts[f.code].removed else "deprecated"
+
+    return kind
+
+
 class _Applies:
     applies = True
 

@@ -9,6 +9,10 @@ deprecated="2.1", removed="3.0")``). A run targets, per library, the first of:
    the ``requirements*.txt`` files next to it (all of them, combined);
 3. the version installed where finfix runs.
 
+Python itself is a library here: its pin is the project's ``target-version`` (else
+``requires-python``), a lower bound (the code also runs on every later Python), and the interpreter
+finfix runs on is never its baseline.
+
 The pin or the installed version is the *baseline*: what the code runs on today. A pin is a range
 (``pandas>=2,<2.2``): the code must work on every version it allows, so a rule applies when the
 *highest* allowed version has the deprecation (no upper bound: the newest pandas, so it applies), and
@@ -46,7 +50,8 @@ from packaging.version import InvalidVersion, Version
 #: The libraries the built-in rules declare (tests/test_versions.py keeps it in step with them).
 #: Their installed versions enter the cache key without importing a rule.
 KNOWN_LIBRARIES = (
-    "matplotlib", "numba", "numpy", "optuna", "pandas", "plotly", "psutil", "scikit-learn", "scipy", "seaborn",
+    "matplotlib", "numba", "numpy", "optuna", "pandas", "plotly", "psutil", "python", "scikit-learn", "scipy",
+    "seaborn",
 )
 
 
@@ -178,6 +183,11 @@ def _bump(release: tuple[int, ...], keep: int) -> Version:
 
 
 # -- what a project pins --------------------------------------------------------------------------
+def python_pin(target_python: tuple[int, int], where: str) -> tuple[str, str, str]:
+    """The Python the project supports, as a pin: ``>=3.10`` (a lower bound; no upper one)."""
+    return ("python", f">={target_python[0]}.{target_python[1]}", where)
+
+
 def project_pins(root: Path, project: Mapping[str, Any] | None) -> tuple[tuple[str, str, str], ...]:
     """``(library, specifier, where)`` for every library the project pins: ``[project] dependencies``
     first; the ``requirements*.txt`` next to the pyproject.toml for the libraries it does not name.
@@ -310,6 +320,7 @@ class Verdict:
     applies: bool  # False: the rule does not run
     future: str = ""  # applies at the explicit target only: says so ("" when it applies today)
     held: str = ""  # why its fixes are not applied ("" when they may be)
+    removed: bool = False  # the API is gone at the highest targeted version: the original fails there
 
 
 def verdict(versions: Versions, target: Target) -> Verdict:
@@ -327,7 +338,8 @@ def verdict(versions: Versions, target: Target) -> Verdict:
     if lowest is not None and versions.fix_since > lowest:
         where = baseline.shown if baseline is not None and baseline.low is not None else f"target {lowest}"
         held = f"no fix here: it needs {versions.library}>={versions.fix_since}, and the code must still run on {where}"
-    return Verdict(applies=True, future=future, held=held)
+    removed = versions.removed is not None and (highest is None or highest.admits_from(Version(versions.removed)))
+    return Verdict(applies=True, future=future, held=held, removed=removed)
 
 
 def context(explicit: Mapping[str, str], pins: Sequence[tuple[str, str, str]]) -> tuple[tuple[str, str], ...]:
