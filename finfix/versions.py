@@ -285,11 +285,15 @@ class Target:
         return self.baseline
 
     @property
-    def lowest(self) -> Version | None:
-        """The lowest version the code must still run on: the baseline's, else the target."""
+    def lowest(self) -> tuple[Version, str] | None:
+        """The lowest version the code must still run on, and how to name it: the baseline's or the
+        target's, whichever is lower (a target below the installed version is code for that version)."""
+        found = []
         if self.baseline is not None and self.baseline.low is not None:
-            return self.baseline.low
-        return self.explicit
+            found.append((self.baseline.low, self.baseline.shown))
+        if self.explicit is not None:
+            found.append((self.explicit, f"{self.library} {self.explicit} (target)"))
+        return min(found, key=lambda pair: pair[0]) if found else None
 
 
 def resolve(library: str, explicit: Mapping[str, str], pins: Sequence[tuple[str, str, str]]) -> Target:
@@ -335,9 +339,9 @@ def verdict(versions: Versions, target: Target) -> Verdict:
         future = f"{change} ({target.library} {target.explicit} targeted); fine on {baseline.shown}"
     held = ""
     lowest = target.lowest
-    if lowest is not None and versions.fix_since > lowest:
-        where = baseline.shown if baseline is not None and baseline.low is not None else f"target {lowest}"
-        held = f"no fix here: it needs {versions.library}>={versions.fix_since}, and the code must still run on {where}"
+    if lowest is not None and versions.fix_since > lowest[0]:
+        held = (f"no fix here: it needs {versions.library}>={versions.fix_since}, and the code must still run on "
+                f"{lowest[1]}")
     removed = versions.removed is not None and (highest is None or highest.admits_from(Version(versions.removed)))
     return Verdict(applies=True, future=future, held=held, removed=removed)
 

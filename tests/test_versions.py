@@ -203,3 +203,12 @@ def test_declarations_are_checked():
         versions.Versions("pandas", deprecated="two")
     assert textwrap.dedent(versions.Versions("Scikit_Learn", removed="1.4").describe()) == \
         "scikit-learn: removed in 1.4"
+
+
+def test_a_target_below_the_installed_version_is_code_for_that_version(project):
+    # installed here: pandas 3.x. Targeting 2.0 hides what 2.0 does not deprecate, and the fixes must run on 2.0
+    project.write("a.py", CODE)
+    assert codes(project.cli("check", "--no-cache", "--target", "pandas=2.0", "a.py")) == []
+    run = project.cli("check", "--no-cache", "--target", "pandas=2.1", "a.py")
+    assert codes(run) == ["FX205", "FX209"], run
+    assert "no fix here" not in run.stdout and "future" not in run.stdout
