@@ -424,13 +424,14 @@ def verify_cmd(
         None, "--pass-env", metavar="NAME",
         help="Keep this environment variable for the code under test (secrets are removed by default). Repeatable.",
     ),
+    target: Optional[List[str]] = TargetOpt,
 ) -> None:
     """Run changed functions before and after on generated inputs; compare (executes your code)."""
     from finfix import harness, session
     from finfix.harness import sources
 
     try:
-        plan = session.plan(paths or [], select=select, ignore=ignore, unsafe_fixes=unsafe_fixes)
+        plan = session.plan(paths or [], select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, target=target)
     except session.UsageError as exc:
         raise _usage_error(str(exc))
     if base:
