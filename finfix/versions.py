@@ -196,7 +196,7 @@ def project_pins(root: Path, project: Mapping[str, Any] | None) -> tuple[tuple[s
     deps = (project or {}).get("dependencies", [])
     if isinstance(deps, list):
         for line in deps:
-            _add(pins, line, "pyproject.toml", overwrite=False)
+            _add(pins, line, "pyproject.toml")
     from_pyproject = set(pins)
     for req_file in sorted(glob.glob(os.path.join(glob.escape(str(root)), "requirements*.txt"))):
         name = os.path.basename(req_file)
@@ -205,24 +205,24 @@ def project_pins(root: Path, project: Mapping[str, Any] | None) -> tuple[tuple[s
         except OSError:
             continue
         for line in lines:
-            line = line.split(" #", 1)[0].strip()
+            # pip-compile's `pandas==2.1.4 \` + `--hash=...` lines, and comments, are not the requirement
+            line = line.split(" #", 1)[0].split(" --", 1)[0].rstrip("\\ \t").strip()
             if line and not line.startswith(("#", "-")):
-                _add(pins, line, name, overwrite=False, skip=from_pyproject)
+                _add(pins, line, name, skip=from_pyproject)
     return tuple((lib, str(spec), where) for lib, (spec, where) in sorted(pins.items()))
 
 
-def _add(pins: dict[str, tuple[SpecifierSet, str]], line: Any, where: str, *, overwrite: bool,
-         skip: Iterable[str] = ()) -> None:
+def _add(pins: dict[str, tuple[SpecifierSet, str]], line: Any, where: str, *, skip: Iterable[str] = ()) -> None:
     try:
         req = Requirement(str(line))
-    except InvalidRequirement:
-        return
-    if req.marker is not None and not req.marker.evaluate():
+        if req.marker is not None and not req.marker.evaluate({"extra": ""}):
+            return  # for another platform or Python (or an extra): not what this environment runs
+    except (InvalidRequirement, ValueError):  # packaging's marker errors are ValueErrors too
         return
     lib = canonicalize_name(req.name)
     if lib in skip:
         return
-    if lib in pins and not overwrite:  # several files name it: the code must satisfy all of them
+    if lib in pins:  # several lines or files name it: the code must satisfy all of them
         old, old_where = pins[lib]
         pins[lib] = (old & req.specifier, old_where if old_where == where else f"{old_where}, {where}")
     else:
@@ -239,6 +239,7 @@ def parse_targets(values: Sequence[str], what: str = "--target") -> tuple[tuple[
             if not part:
                 continue
             lib, eq, version = part.partition("=")
+            version = version.lstrip("=")  # pandas==3.0, as a pin is written, means the same
             if not eq or not lib.strip() or not version.strip():
                 raise VersionError(f"{what} takes LIBRARY=VERSION, like pandas=3.0; got {part!r}")
             out[canonicalize_name(lib.strip())] = str(parse_version(version, f"{what} {part}"))

@@ -212,3 +212,21 @@ def test_a_target_below_the_installed_version_is_code_for_that_version(project):
     run = project.cli("check", "--no-cache", "--target", "pandas=2.1", "a.py")
     assert codes(run) == ["FX205", "FX209"], run
     assert "no fix here" not in run.stdout and "future" not in run.stdout
+
+
+def test_pins_are_read_as_pip_reads_them(tmp_path):
+    (tmp_path / "requirements.txt").write_text(
+        "pandas==2.1.4 \\\n    --hash=sha256:abc\n"
+        "numpy<2 ; python_version < '3'\n"  # not this environment: skipped
+        "numpy>=1.26\n"
+        "-e ./local\nhttps://example.com/x.whl\nnot a requirement !!\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "requirements-dev.txt").write_text("numpy<2.1\n", encoding="utf-8")
+    pins = versions.project_pins(tmp_path, {"dependencies": ["scipy~=1.11", "pandas>=2"]})
+    assert pins == (
+        ("numpy", "<2.1,>=1.26", "requirements-dev.txt, requirements.txt"),
+        ("pandas", ">=2", "pyproject.toml"),  # the pyproject wins over requirements*.txt
+        ("scipy", "~=1.11", "pyproject.toml"),
+    )
+    assert versions.parse_targets(["pandas==3.0,numpy=2"]) == (("numpy", "2"), ("pandas", "3.0"))
