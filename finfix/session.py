@@ -115,7 +115,7 @@ def _select(cfg: config_mod.Config) -> tuple[type[Rule], ...]:
     verdicts = version_verdicts(cfg, rules)
     # a rule whose change the targeted versions do not reach (a removal in pandas 3.0, a project on
     # 2.0 where it is not even deprecated) does not run: the code works there as it is
-    return tuple(r for r in rules if verdicts.get(r.code, _APPLIES).applies)
+    return tuple(r for r in rules if r.code not in verdicts or verdicts[r.code].applies)
 
 
 def version_verdicts(cfg: config_mod.Config, rules: Sequence[type[Rule]]) -> dict[str, Any]:
@@ -153,13 +153,6 @@ def finding_kinds(p: Plan) -> Callable[[Any], str | None]:
         return "removed" if verdicts[f.code].removed else "deprecated"
 
     return kind
-
-
-class _Applies:
-    applies = True
-
-
-_APPLIES = _Applies()
 
 
 def display_path(path: Path) -> str:
