@@ -391,16 +391,6 @@ class VerifyFormat(str, Enum):
     markdown = "markdown"
 
 
-@app.command(
-    "record", context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
-)
-def record_cmd(ctx: typer.Context) -> None:
-    """Run a script or `-m pytest ...` and record numba signatures and runtime types at candidate sites (executes your code)."""
-    from finfix.harness import record
-
-    raise typer.Exit(record.main(list(ctx.args)))
-
-
 @app.command("verify")
 def verify_cmd(
     paths: Optional[List[str]] = PathsArg,
@@ -471,7 +461,8 @@ def record_cmd(
     ctx: typer.Context,
     root: Optional[str] = typer.Option(None, "--root", help="Where .finfix/signatures.json goes (default: here)."),
 ) -> None:
-    """Run a script or `-m module` (your tests) and record the numba signatures it compiles, for `verify`."""
+    """Run a script or `-m pytest ...` (executes your code) and record the numba signatures it compiles and the
+    runtime types at candidate sites, for `verify` and the type evidence."""
     from finfix.harness import record
 
     argv = (["--root", root] if root else []) + list(ctx.args)
@@ -547,7 +538,18 @@ def server() -> None:
 
 
 def main() -> None:
-    app()
+    from finfix.console import degrade_unencodable_output
+    from finfix.engine import lifelines
+
+    lifelines.handle_termination()  # SIGTERM/SIGHUP stop the run as Ctrl-C does, files whole
+    degrade_unencodable_output()
+    try:
+        app()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        raise SystemExit(lifelines.exit_code(code)) from None
+    except KeyboardInterrupt:  # outside click's own handling (while it starts up or ends)
+        raise SystemExit(lifelines.exit_code(130)) from None
 
 
 if __name__ == "__main__":

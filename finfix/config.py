@@ -13,6 +13,7 @@ target-versions = {pandas = "3.0"}   # library versions to plan for (default: pi
 
 extend-select = ["FX9"]        # added to `select` (to a narrowed selection; all rules are the default)
 per-file-ignores = {"tests/*" = ["FX101"], "legacy/**" = ["FX2"]}  # gitignore-style, relative to this file
+max-file-size = "5 MB"         # larger files are skipped with a one-line error; bytes or "N KB"/"N MB"; 0: no limit
 
 [tool.finfix.FX001]            # per-rule options
 sequentialize-all = true
@@ -38,11 +39,13 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from finfix import versions
+from finfix.engine.reading import DEFAULT_MAX_FILE_SIZE
 
 _RULE_TABLE = re.compile(r"^FX\d{3}$", re.IGNORECASE)
 _KNOWN = {
     "select", "ignore", "exclude", "unsafe-fixes", "target-version", "respect-gitignore", "force-exclude", "verify",
     "cache", "extend-select", "per-file-ignores", "target-versions",
+    "cache", "extend-select", "per-file-ignores", "max-file-size",
 }
 #: [tool.finfix.verify]: key -> (type check, what it must be)
 _VERIFY: dict[str, tuple[Any, str]] = {
@@ -76,6 +79,7 @@ class Config:
     target_versions: tuple[tuple[str, str], ...] = ()
     #: (library, specifier, file) the project pins: [project] dependencies, requirements*.txt
     pins: tuple[tuple[str, str, str], ...] = ()
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; 0: no limit
 
     def with_cli(self, **overrides: Any) -> Config:
         """Apply command-line values; ``None`` means "not given"."""
@@ -235,7 +239,22 @@ def from_table(
         per_file_ignores=_per_file_ignores(norm.get("per-file-ignores", {}), source),
         target_versions=_target_versions(norm.get("target-versions", {}), source),
         pins=_pins(root, source, project, norm.get("target-version"), target),
+        max_file_size=parse_size(norm.get("max-file-size", DEFAULT_MAX_FILE_SIZE), f"{source}: max-file-size"),
     )
+
+
+_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(B|KB|MB|GB|KIB|MIB|GIB)?\s*", re.IGNORECASE)
+_UNITS = {"B": 1, "KB": 1024, "MB": 1024**2, "GB": 1024**3, "KIB": 1024, "MIB": 1024**2, "GIB": 1024**3}
+
+
+def parse_size(value: Any, what: str) -> int:
+    """``max-file-size``: a byte count, or a string such as ``"500 KB"`` or ``"5MB"`` (0: no limit)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    m = _SIZE.fullmatch(value) if isinstance(value, str) else None
+    if not m:
+        raise ConfigError(f"{what} must be a number of bytes or a size such as \"5 MB\", not {value!r}")
+    return int(float(m.group(1)) * _UNITS[(m.group(2) or "B").upper()])
 
 
 def _verify_table(value: Any, source: Path | None) -> dict[str, Any]:

@@ -71,3 +71,31 @@ def print_errors(errors: list[tuple[str, str]]) -> None:
 
     for path, message in errors:
         stderr().print(error_line(path, message), markup=False, style="red")
+
+
+#: What finfix's own messages use beyond ASCII, as a terminal that cannot show it should see it.
+_ASCII = {"→": "->", "←": "<-", "…": "...", "—": "--", "–": "-", "“": '"', "”": '"', "‘": "'", "’": "'",
+          "≤": "<=", "≥": ">=", "≠": "!=", "×": "x", "•": "*", "✓": "ok", "✗": "x", "≈": "~", "·": "."}
+
+
+def _degrade(err: UnicodeError) -> tuple[str, int]:
+    if not isinstance(err, UnicodeEncodeError):
+        raise err
+    bad = err.object[err.start : err.end]
+    return "".join(_ASCII.get(ch) or ch.encode("ascii", "backslashreplace").decode() for ch in bad), err.end
+
+
+def degrade_unencodable_output() -> None:
+    """Characters the output's encoding cannot show (``PYTHONIOENCODING=ascii``, a C locale) become
+    ASCII (``→`` as ``->``, others as ``\\u2192`` escapes) instead of a UnicodeEncodeError traceback."""
+    import codecs
+    import sys
+
+    codecs.register_error("finfix-degrade", _degrade)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (stream.errors or "strict") == "strict":
+            try:
+                reconfigure(errors="finfix-degrade")
+            except (ValueError, OSError):
+                pass

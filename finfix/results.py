@@ -92,6 +92,8 @@ class Settings:
     versions: tuple[tuple[str, str], ...] = ()
     #: Rule code -> (future note, why its fixes are held), for the rules the targets concern (finfix.versions)
     verdicts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    #: Files larger than this many bytes are skipped with a one-line error (``max-file-size``; 0: no limit).
+    max_file_size: int = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)

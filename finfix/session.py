@@ -199,6 +199,11 @@ def plan(
     )
     if found.missing:
         raise UsageError(f"no such file or directory: {', '.join(found.missing)}")
+    # debris of a killed earlier run (its temporary files), next to the files and in the cache
+    from finfix.engine.lifelines import remove_stale_temps
+
+    remove_stale_temps([os.path.dirname(os.path.abspath(f)) for f in found.files]
+                       + [str(cfg.root / ".finfix_cache")])
     shown = tuple(display_path(p) for p in found.files)
     if shard_kn:
         shown = take_shard(shown, *shard_kn, root=cfg.root)
@@ -431,6 +436,7 @@ def settings_for(p: Plan, *, fix: bool, rules: bool = True) -> Settings:
         rule_options=p.config.rule_options,
         target_python=p.config.target_python,
         versions=versions.context(dict(p.config.target_versions), p.config.pins),
+        max_file_size=p.config.max_file_size,
     )
     return with_verdicts(p, settings) if rules else settings
 

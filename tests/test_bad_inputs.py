@@ -7,7 +7,6 @@ file's bytes untouched, the good file fixed, and no temporary file left behind.
 
 from __future__ import annotations
 
-import builtins
 import os
 import stat
 from pathlib import Path
@@ -86,6 +85,7 @@ def test_ten_megabyte_file(project):
     assert len(body) > 10_000_000
     big = project.write("big.py", body)
     project.write("good.py", MUTABLE)
+    project.write("pyproject.toml", '[tool.finfix]\nmax-file-size = "20 MB"\n')  # the default is 5 MB
     run = project.cli("apply", *SEL, ".")
     assert run.exit_code == 0, run
     assert big.read_bytes() == body
@@ -123,15 +123,18 @@ def test_unreadable_file(project, monkeypatch):
     from finfix.engine import cache
     from finfix.engine import core as engine
 
-    real_open = builtins.open
+    real_read, real_read_or_none = engine.read_regular, cache.read_regular_or_none
 
-    def fake_open(path, *a, **k):  # root can read a chmod 000 file, so simulate the refusal
+    def fake_read(path, *a, **k):  # root can read a chmod 000 file, so simulate the refusal
         if os.path.basename(str(path)) == "locked.py":
             raise PermissionError(13, "Permission denied", str(path))
-        return real_open(path, *a, **k)
+        return real_read(path, *a, **k)
 
-    monkeypatch.setattr(engine, "open", fake_open, raising=False)
-    monkeypatch.setattr(cache, "open", fake_open, raising=False)
+    def fake_read_or_none(path, *a, **k):
+        return None if os.path.basename(str(path)) == "locked.py" else real_read_or_none(path, *a, **k)
+
+    monkeypatch.setattr(engine, "read_regular", fake_read)
+    monkeypatch.setattr(cache, "read_regular_or_none", fake_read_or_none)
     for _ in range(2):  # a read error is never cached: the second run reports it again
         run = project.cli("apply", *SEL, ".")
         assert run.exit_code == 1, run

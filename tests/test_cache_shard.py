@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from conftest import CLEAN, MUTABLE, MUTABLE_FIXED
+from finfix.engine import cache
 
 SEL = ("--select", "FX101", "--jobs", "1")
 
@@ -60,7 +61,7 @@ def test_json_cache_with_gitignore_and_cachedir_tag(project):
     assert (directory / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
     [f] = cache_files(project)
     doc = json.loads(f.read_text())  # JSON, never pickle: a cloned repository cannot run code through it
-    assert doc["format"] == 1 and str(project.root / "a.py") in doc["index"]
+    assert doc["format"] == cache.FORMAT and str(project.root / "a.py") in doc["index"]
 
 
 def test_an_edit_invalidates_only_that_file(project, processed):
@@ -156,7 +157,7 @@ def test_cache_can_be_turned_off(project, monkeypatch, how):
     assert not (project.root / ".finfix_cache").exists()
 
 
-@pytest.mark.parametrize("garbage", [b"", b"{not json", b'{"format": 1, "index": 3}', b"[1, 2]"])
+@pytest.mark.parametrize("garbage", [b"", b"{not json", b'{"format": 2, "index": 3}', b"[1, 2]"])
 def test_a_damaged_cache_is_ignored_and_replaced(project, garbage):
     project.write("a.py", MUTABLE)
     project.cli("check", *SEL, ".")
@@ -164,7 +165,7 @@ def test_a_damaged_cache_is_ignored_and_replaced(project, garbage):
     f.write_bytes(garbage)
     run = project.cli("check", *SEL, ".")
     assert run.exit_code == 1 and len(findings(run.stdout)) == 1, run
-    assert json.loads(f.read_text())["format"] == 1
+    assert json.loads(f.read_text())["format"] == cache.FORMAT
 
 
 def test_an_unwritable_cache_only_costs_speed(project):

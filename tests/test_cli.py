@@ -380,19 +380,17 @@ def test_unreadable_file_is_reported(project, monkeypatch):
     locked = project.write("locked.py", MUTABLE)
     if os.geteuid() != 0:
         locked.chmod(0)
-    else:  # root reads anything: make the engine's open() fail for this one file instead
-        import builtins
-
+    else:  # root reads anything: make the engine's read fail for this one file instead
         from finfix.engine import core as engine
 
-        real_open = builtins.open
+        real_read = engine.read_regular
 
-        def fake_open(path, *a, **k):
+        def fake_read(path, *a, **k):
             if os.path.basename(str(path)) == "locked.py":
                 raise PermissionError(13, "Permission denied", str(path))
-            return real_open(path, *a, **k)
+            return real_read(path, *a, **k)
 
-        monkeypatch.setattr(engine, "open", fake_open, raising=False)
+        monkeypatch.setattr(engine, "read_regular", fake_read)
     try:
         run = project.cli("apply", *SEL, ".")
     finally:

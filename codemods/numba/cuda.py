@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 from libcst.metadata import QualifiedNameProvider
 
-from finfix.sdk.names import code_of, qualified_names
+from finfix.sdk.names import qualified_names
 from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 MESSAGE = (
@@ -13,10 +14,6 @@ MESSAGE = (
     "(e.g. `numba-cuda[cu12]`) to the project's dependencies"
 )
 REASON = "a dependency change, not a code change: `numba-cuda` installs itself as `numba.cuda`, so imports stay"
-
-
-def _dotted(node: cst.BaseExpression) -> str:
-    return code_of(node).replace(" ", "")
 
 
 class BuiltinCuda(Rule):
@@ -85,7 +82,7 @@ class BuiltinCuda(Rule):
     def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
         if node.relative or node.module is None:
             return
-        module = _dotted(node.module)
+        module = get_full_name_for_node(node.module) or ""
         if module == "numba.cuda" or module.startswith("numba.cuda."):
             self._report(node)
         elif module == "numba" and not isinstance(node.names, cst.ImportStar):
@@ -94,7 +91,7 @@ class BuiltinCuda(Rule):
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
-            name = _dotted(alias.name)
+            name = get_full_name_for_node(alias.name) or ""
             if name == "numba.cuda" or name.startswith("numba.cuda."):
                 self._report(node)
                 return

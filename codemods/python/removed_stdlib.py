@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import libcst as cst
+from libcst.helpers import get_full_name_for_node
 from libcst.codemod.visitors import RemoveImportsVisitor
 
 from finfix.sdk.renames import NameRename, RenameRule
@@ -53,6 +54,8 @@ RENAMES = (
 
 
 def _dotted(node: cst.BaseExpression) -> str | None:
+    """`a.b.c` for a name or a chain of attributes of names; None for anything else (`f().b`), where
+    LibCST's get_full_name_for_node would answer `f.b`. Import names use that helper directly."""
     if isinstance(node, cst.Name):
         return node.value
     if isinstance(node, cst.Attribute):
@@ -170,7 +173,7 @@ class PythonRemovedStdlib(RenameRule):
         super().visit_Import(node)
         if not self._fallback_depth:
             for alias in node.names:
-                dotted = _dotted(alias.name)
+                dotted = get_full_name_for_node(alias.name)
                 module = _removed_module(dotted) if dotted else None
                 if module and not self._only_renamed(module):
                     self._report_module(alias, module)
@@ -180,7 +183,7 @@ class PythonRemovedStdlib(RenameRule):
         super().visit_ImportFrom(node)
         if self._fallback_depth or node.relative or node.module is None:
             return None
-        dotted = _dotted(node.module)
+        dotted = get_full_name_for_node(node.module)
         module = _removed_module(dotted) if dotted else None
         if module is None:
             return None

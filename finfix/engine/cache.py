@@ -14,7 +14,9 @@ written atomically, and a missing, corrupt or unwritable cache only costs speed.
 
 from __future__ import annotations
 
+import ast
 import base64
+import binascii
 import hashlib
 import json
 import os
@@ -24,11 +26,14 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+from finfix.engine.lifelines import temp_name_prefix
+from finfix.engine.reading import read_regular_or_none
+
 if TYPE_CHECKING:
     from finfix.results import FileResult, Settings
 
 DIR_NAME = ".finfix_cache"
-FORMAT = 1
+FORMAT = 2  # 2: entries carry the hash of their new content ("h")
 _KEEP_FILES = 8  # result files of other runs (other settings or rule sets) kept around
 _RACY_NS = 2_000_000_000
 
@@ -105,6 +110,7 @@ def run_key(select: Sequence[str], ignore: Sequence[str], settings: Settings) ->
             "options": settings.rule_options,
             "target": list(settings.target_python),
             "versions": settings.versions,
+            "max_file_size": settings.max_file_size,
         },
     }
     text = json.dumps(doc, sort_keys=True, default=repr)
@@ -126,6 +132,7 @@ class Cache:
         self.hits = 0
         self._dirty = False
         self.evidence: dict[str, str] = {}  # absolute path -> digest of the project facts it depends on
+        self.damaged: list[tuple[str, str]] = []  # (path, why): entries ignored, told in one line
 
     def _entry_key(self, path: str, digest: str) -> str:
         extra = self.evidence.get(os.path.abspath(path))
@@ -138,13 +145,14 @@ class Cache:
         # their digest for the file is part of its entry's key, so another file's edit invalidates it.
         cache.evidence = dict(getattr(settings.project, "digests", None) or {})
         try:
-            with open(cache.file, "rb") as fh:
-                doc = json.load(fh)
-            if doc.get("format") == FORMAT:
-                cache.index = dict(doc["index"])
-                cache.entries = dict(doc["entries"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            pass  # no cache yet, or a damaged one: start afresh
+            raw = _read(cache.file)  # a regular file or nothing: a FIFO in its place must not hang the run
+            doc = json.loads(raw) if raw is not None else None
+            if isinstance(doc, dict) and doc.get("format") == FORMAT:
+                index, entries = doc.get("index"), doc.get("entries")
+                if isinstance(index, dict) and isinstance(entries, dict):
+                    cache.index, cache.entries = index, entries
+        except (ValueError, RecursionError):
+            pass  # a damaged cache: start afresh
         return cache
 
     # -- reading ----------------------------------------------------------------------------------
@@ -159,6 +167,7 @@ class Cache:
             else:
                 hits.append(result)
         self.hits = len(hits)
+        self._warn_damaged()
         return hits, misses
 
     def _get(self, path: str) -> FileResult | None:
@@ -166,7 +175,7 @@ class Cache:
 
         key = os.path.abspath(path)
         rec = self.index.get(key)
-        if rec is None:
+        if not _valid_index_row(rec):
             return None
         try:
             st = os.stat(path)
@@ -186,19 +195,31 @@ class Cache:
         entry = self.entries.get(self._entry_key(path, digest))
         if entry is None:
             return None
-        new = base64.b64decode(entry["n"]) if entry.get("n") else None
+        try:
+            findings, error, new = _decode_entry(path, entry, digest)
+        except _Damaged as exc:
+            self._damaged(path, str(exc))
+            return None
         if new is not None and raw is None:  # a fix to apply: the caller needs the bytes it replaces
             raw = _read(path)
             if raw is None or content_hash(raw) != digest:
                 return None
-        from finfix.results import Finding, Safety
-
-        findings = tuple(
-            Finding(path, ln, col, code, name, msg, Safety(fix), reason, applied, eline, ecol, *rest[:2])
-            for ln, col, code, name, msg, fix, reason, applied, eline, ecol, *rest in entry["f"]
-        )
         return FileResult(path, old=raw if new is not None else None, new=new, findings=findings,
-                          error=entry.get("e"), stamp=(st.st_mtime_ns, st.st_size, digest))
+                          error=error, stamp=(st.st_mtime_ns, st.st_size, digest))
+
+    def _damaged(self, path: str, why: str) -> None:
+        """A damaged entry is a miss: the file is processed again and the entry replaced."""
+        self.damaged.append((path, why))
+        self.index.pop(os.path.abspath(path), None)
+        self._dirty = True
+
+    def _warn_damaged(self) -> None:
+        if not self.damaged:
+            return
+        (path, why), more = self.damaged[0], len(self.damaged) - 1
+        others = f" and {more} more" if more else ""
+        sys.stderr.write(f"finfix: warning: {self.file}: damaged entry for {path} ({why}){others}; "
+                         "ignored, the files are processed again\n")
 
     # -- writing ----------------------------------------------------------------------------------
     def update(self, results: Iterable[FileResult]) -> None:
@@ -210,6 +231,7 @@ class Cache:
                 "f": [_finding_to_list(f) for f in r.findings],
                 "e": r.error,
                 "n": base64.b64encode(r.new).decode("ascii") if r.changed and r.new is not None else None,
+                "h": _new_hash(digest, r.new) if r.changed and r.new is not None else None,
             }
             self.index[os.path.abspath(r.path)] = self._index_row(mtime, size, digest)
             self._dirty = True
@@ -239,7 +261,7 @@ class Cache:
                 ignore.write_text("# created by finfix\n*\n")
                 (directory / "CACHEDIR.TAG").write_text(
                     "Signature: 8a477f597d28d172789f06886806bc55\n# finfix result cache\n")
-            fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".tmp", dir=directory)
+            fd, tmp = tempfile.mkstemp(prefix=temp_name_prefix(), suffix=".tmp", dir=directory)
             try:
                 with os.fdopen(fd, "w") as fh:
                     json.dump(doc, fh, separators=(",", ":"))
@@ -258,9 +280,79 @@ class Cache:
             pass
 
 
-def _read(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as fh:
-            return fh.read()
-    except OSError:
+def _read(path: str | os.PathLike[str]) -> bytes | None:
+    return read_regular_or_none(path)
+
+
+class _Damaged(Exception):
+    """A cache entry that is not what finfix writes: treated as a miss, never used."""
+
+
+def _valid_index_row(rec: Any) -> bool:
+    return (isinstance(rec, list) and len(rec) == 3 and all(_is_int(v) for v in rec[:2])
+            and isinstance(rec[2], str))
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+_FINDING_TYPES = (int, int, str, str, str, str, (str, type(None)), bool, (int, type(None)), (int, type(None)))
+
+
+def _new_hash(old_digest: str, new: bytes) -> str:
+    """The new content's hash, bound to the content it replaces: an entry copied under another file's
+    digest does not verify either."""
+    return content_hash(old_digest.encode("ascii") + b"\0" + new)
+
+
+def _decode_entry(path: str, entry: Any, old_digest: str) -> tuple[tuple[Any, ...], str | None, bytes | None]:
+    """``(findings, error, new content)`` of a cache entry, every part checked: the shape and types of
+    each field, the new content against the hash stored with it, and that the new content still
+    parses. Anything else raises _Damaged, so nothing from a damaged cache reaches a source file."""
+    from finfix.results import Finding, Safety
+
+    if not isinstance(entry, dict) or not isinstance(entry.get("f"), list):
+        raise _Damaged("not an entry")
+    error = entry.get("e")
+    if error is not None and not isinstance(error, str):
+        raise _Damaged("bad error field")
+    findings = []
+    for row in entry["f"]:
+        if not isinstance(row, list) or len(row) < len(_FINDING_TYPES) or not all(
+            isinstance(v, t) and (t is not int or not isinstance(v, bool)) for v, t in zip(row, _FINDING_TYPES)
+        ):
+            raise _Damaged("bad finding")
+        line, col, code, name, msg, fix, reason, applied, end_line, end_col, *rest = row
+        if rest and not isinstance(rest[0], str):
+            raise _Damaged("bad witness")
+        if len(rest) > 1 and not isinstance(rest[1], str):
+            raise _Damaged("bad future note")
+        try:
+            safety = Safety(fix)
+        except ValueError:
+            raise _Damaged(f"unknown fix safety {fix!r}") from None
+        findings.append(Finding(path, line, col, code, name, msg, safety, reason, applied, end_line, end_col,
+                                *rest[:2]))
+    new = _decode_new(entry.get("n"), entry.get("h"), old_digest)
+    return tuple(findings), error, new
+
+
+def _decode_new(encoded: Any, digest: Any, old_digest: str) -> bytes | None:
+    if encoded is None:
         return None
+    if not isinstance(encoded, str) or not isinstance(digest, str):
+        raise _Damaged("bad new content")
+    try:
+        new = base64.b64decode(encoded, validate=True)
+    except (binascii.Error, ValueError):
+        raise _Damaged("new content is not base64") from None
+    if _new_hash(old_digest, new) != digest:
+        raise _Damaged("new content does not match its hash")
+    from finfix.engine.core import SourceError, decode
+
+    try:
+        ast.parse(decode(new).text)
+    except (SourceError, SyntaxError, ValueError, RecursionError, MemoryError):
+        raise _Damaged("new content does not parse") from None
+    return new

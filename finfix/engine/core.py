@@ -26,6 +26,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from finfix.engine.fastwalk import fast_visits, transform
 from finfix.engine.heap import large_parse, release_free_memory
 from finfix.engine.linemap import LineMap
+from finfix.engine.reading import NotReadable, read_regular
 from finfix.engine.metadata import on_demand
 from finfix.results import FileResult, Finding, Safety, Settings
 from finfix.sdk.import_order import add_member, first_block, insert_import
@@ -79,6 +80,9 @@ def decode(raw: bytes) -> Decoded:
 
 
 def parse(text: str) -> cst.Module:
+    # CPython's parser first: it rejects, with a plain SyntaxError, inputs that crash LibCST's native
+    # parser (5,000 nested parentheses end the process with SIGSEGV), and it is cheap next to LibCST's.
+    _check_syntax(text)
     try:
         with large_parse(len(text)):
             tree = cst.parse_module(text)
@@ -95,8 +99,12 @@ def _check_syntax(text: str) -> None:
         ast.parse(text)
     except SyntaxError as err:
         raise SourceError(f"syntax error at line {err.lineno}, column {err.offset}: {err.msg}") from None
-    except (ValueError, RecursionError, MemoryError) as err:
-        raise SourceError(f"cannot parse: {type(err).__name__}: {err}") from None
+    except RecursionError:
+        raise SourceError("nested too deeply for Python's own parser (RecursionError); file left unchanged") from None
+    except MemoryError:
+        raise SourceError("cannot parse: out of memory; file left unchanged") from None
+    except ValueError as err:
+        raise SourceError(f"cannot parse: {err}") from None
 
 
 def _syntax_error_message(text: str, exc: cst.ParserSyntaxError) -> str:
@@ -493,13 +501,15 @@ def process_source(
     except RecursionError:
         return FileResult(path, old=raw, error=f"nested more than {_DEEP_RECURSION:,} levels deep: too deep to "
                           "analyse; file left unchanged")
+    except MemoryError:
+        return FileResult(path, old=raw, error="out of memory while analysing this file; file left unchanged")
     except Exception as exc:  # a bug in a rule must not stop the run, nor lose the file
         return FileResult(path, old=raw, error=f"internal error: {type(exc).__name__}: {exc}", internal=True)
     if new_text == decoded.text:
         return FileResult(path, old=raw, findings=tuple(findings))
     try:
         ast.parse(new_text, filename=path)
-    except (SyntaxError, ValueError) as exc:
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return FileResult(
             path,
             old=raw,
@@ -521,15 +531,17 @@ def process_source(
 
 def process_file(path: str, rules: Sequence[type[Rule]], settings: Settings) -> FileResult:
     try:
-        with open(path, "rb") as fh:
-            st = os.fstat(fh.fileno())  # before reading: a later change then shows in the mtime
-            raw = fh.read()
+        raw, st = read_regular(path, settings.max_file_size)
+    except NotReadable as exc:
+        return FileResult(path, error=str(exc))
     except FileNotFoundError:
         if os.path.islink(path):
             return FileResult(path, error=f"broken symbolic link (to {os.readlink(path)})")
         return FileResult(path, error="file vanished before it could be read")
     except IsADirectoryError:
         return FileResult(path, error="is a directory")
+    except MemoryError:
+        return FileResult(path, error="cannot read: out of memory")
     except OSError as exc:
         return FileResult(path, error=f"cannot read: {exc.strerror or exc}")
     from finfix.engine.cache import content_hash

@@ -11,22 +11,29 @@ import gc
 import multiprocessing
 import os
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from typing import Any, Callable, Iterator, Sequence
 
-from finfix.engine import heap
+from finfix.engine import heap, lifelines
 from finfix.engine.core import FileResult, Settings, process_file, process_source
 from finfix.sdk.rule import Rule
 
 _worker_rules: tuple[type[Rule], ...] = ()
 _worker_settings: Settings = Settings()
+_worker_paths: Sequence[str] = ()
+_worker_state: Any = None
 
 
-def _init_worker(rules: Sequence[type[Rule]], settings: Settings, parse_lock: Any) -> None:
-    global _worker_rules, _worker_settings
+def _init_worker(
+    rules: Sequence[type[Rule]], settings: Settings, parse_lock: Any, paths: Sequence[str], state: Any
+) -> None:
+    global _worker_rules, _worker_settings, _worker_paths, _worker_state
     _worker_rules = tuple(rules)
     _worker_settings = settings
+    _worker_paths, _worker_state = paths, state
     heap.share_parse_lock(parse_lock)
+    lifelines.die_with_parent()
 
 
 def _slim(result: FileResult) -> FileResult:
@@ -36,8 +43,13 @@ def _slim(result: FileResult) -> FileResult:
     return replace(result, old=None, new=None)
 
 
-def _run_chunk(paths: Sequence[str]) -> list[FileResult]:
-    return [_slim(process_file(p, _worker_rules, _worker_settings)) for p in paths]
+def _run_chunk(indexes: Sequence[int]) -> list[FileResult]:
+    results = []
+    for i in indexes:
+        _worker_state[i] = 1  # in progress: if this process dies now, the parent knows which file did it
+        results.append(_slim(process_file(_worker_paths[i], _worker_rules, _worker_settings)))
+        _worker_state[i] = 2
+    return results
 
 
 def _warm(rules: Sequence[type[Rule]]) -> None:
@@ -87,6 +99,7 @@ def run(
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
     forking = ctx.get_start_method() == "fork"
+    lifelines.mark_parent()
     if forking:
         _warm(rules)
         # Workers share the parent's pages until they write to them; a garbage collection writes to
@@ -109,20 +122,90 @@ def _run_pool(
     jobs: int,
     on_done: Callable[[int], None] | None,
 ) -> Iterator[FileResult]:
-    with ProcessPoolExecutor(
-        max_workers=min(jobs, len(chunks)), mp_context=ctx, initializer=_init_worker,
-        initargs=(tuple(rules), settings, ctx.Lock()),
-    ) as pool:
-        chunk_of: dict[Future[list[FileResult]], Sequence[str]] = {pool.submit(_run_chunk, c): c for c in chunks}
+    """Run the chunks in a pool; a worker that dies takes only the file it was processing with it.
+
+    When a worker dies (a crash in native code, the out-of-memory killer), the pool breaks and every
+    unfinished chunk fails with it. Each worker marks the file it is on in a shared array, so the files
+    that were in progress are known: they are run again one at a time in a one-worker pool, where a
+    death names its file exactly, and the files not yet started go to a new pool.
+    """
+    paths = [p for chunk in chunks for p in chunk]
+    state = ctx.Array("b", len(paths), lock=False)  # per file: 0 waiting, 1 in progress, 2 done
+    index = {p: i for i, p in enumerate(paths)}
+    todo = [[index[p] for p in chunk] for chunk in chunks]
+    suspects: list[int] = []
+    fruitless = 0  # passes broken with no file in progress (a worker killed between files)
+    while todo:
+        broken = yield from _pool_pass(ctx, todo, paths, state, rules, settings, min(jobs, len(todo)), on_done)
+        found = [i for chunk in broken for i in chunk if state[i] == 1]
+        fruitless = 0 if found or not broken else fruitless + 1
+        if fruitless == 2:  # workers keep dying whatever they run: give up on these files, say so
+            for i in (i for chunk in broken for i in chunk):
+                yield FileResult(paths[i], error="internal error: worker processes keep dying; file not processed",
+                                 internal=True)
+            if on_done:
+                on_done(sum(map(len, broken)))
+            break
+        suspects += found
+        todo = [[i for i in chunk if state[i] != 1] for chunk in broken]
+        todo = [chunk for chunk in todo if chunk]
+    for i in suspects:  # alone, so a death is this file's
+        broken = yield from _pool_pass(ctx, [[i]], paths, state, rules, settings, 1, on_done)
+        if broken:
+            yield FileResult(paths[i], error=CRASHED, internal=True)
+            if on_done:
+                on_done(1)
+
+
+CRASHED = ("the worker process died while processing this file (a crash in native code such as LibCST's "
+           "parser, or out of memory); file not processed")
+
+
+def _pool_pass(
+    ctx: Any,
+    chunks: list[list[int]],
+    paths: list[str],
+    state: Any,
+    rules: Sequence[type[Rule]],
+    settings: Settings,
+    workers: int,
+    on_done: Callable[[int], None] | None,
+) -> Iterator[FileResult]:
+    """One pool over ``chunks`` (indexes into ``paths``); returns the chunks lost to a broken pool."""
+    broken: list[list[int]] = []
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, initializer=_init_worker,
+        initargs=(tuple(rules), settings, ctx.Lock(), paths, state),
+    )
+    try:
+        chunk_of: dict[Future[list[FileResult]], list[int]] = {pool.submit(_run_chunk, c): c for c in chunks}
         pending: set[Future[list[FileResult]]] = set(chunk_of)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
                 try:
                     results = fut.result()
-                except Exception as exc:  # a worker died (killed, out of memory, a crash in native code)
-                    reason = f"internal error: worker process failed ({type(exc).__name__}); file not processed"
-                    results = [FileResult(p, error=reason, internal=True) for p in chunk_of[fut]]
+                except BrokenProcessPool:
+                    broken.append(chunk_of[fut])
+                    continue
+                except Exception as exc:  # cannot happen (workers catch everything), but never lose files
+                    reason = f"internal error: worker failed ({type(exc).__name__}); file not processed"
+                    results = [FileResult(paths[i], error=reason, internal=True) for i in chunk_of[fut]]
                 yield from results
                 if on_done:
                     on_done(len(results))
+    except BaseException:
+        _stop(pool)  # Ctrl-C, SIGTERM, a closed generator: the workers must not outlive the run
+        raise
+    pool.shutdown(wait=True)
+    return broken
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End the pool's workers now, not after the tasks they are running (shutdown() would wait)."""
+    for proc in list(getattr(pool, "_processes", {}).values()):  # no public API to reach the workers
+        try:
+            proc.terminate()
+        except (OSError, AttributeError):
+            pass
+    pool.shutdown(wait=True, cancel_futures=True)

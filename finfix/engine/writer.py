@@ -6,6 +6,8 @@ import os
 import stat
 import tempfile
 
+from finfix.engine.lifelines import temp_name_prefix
+
 
 class WriteError(Exception):
     """One line for the user; the original file is untouched."""
@@ -32,7 +34,7 @@ def write_atomic(path: str, new: bytes, expected_old: bytes | None) -> None:
     # next to the file itself (a symlink's target may live elsewhere): a rename within one folder is atomic
     real = os.path.realpath(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".finfix-", suffix=".tmp", dir=os.path.dirname(real))
+        fd, tmp = tempfile.mkstemp(prefix=temp_name_prefix(), suffix=".tmp", dir=os.path.dirname(real))
     except OSError as exc:  # a read-only folder, a full disk
         raise WriteError(f"cannot write: {exc.strerror or exc}") from None
     try:

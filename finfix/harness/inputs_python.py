@@ -15,9 +15,7 @@ import re
 import textwrap
 from typing import Any, Callable
 
-import numpy as np
 from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
 from finfix.harness.body import BodyHints, ParamHints, analyse
 from finfix.harness.inputs_numba import _SIZE_NAMES, guess_kind

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
+from finfix.engine import lifelines
+
 
 @dataclass(frozen=True)
 class ModuleLocation:
@@ -142,7 +144,7 @@ def run_worker(job: dict[str, Any], *, timeout: float, pass_env: Sequence[str] =
         with open(err_file, "wb") as err:
             proc = subprocess.Popen(
                 cmd, cwd=workdir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err,
-                start_new_session=True,
+                start_new_session=True, preexec_fn=lifelines.kill_me_with_parent,  # even after kill -9 of finfix
             )
             try:
                 code = proc.wait(timeout=timeout)

@@ -31,6 +31,7 @@ from typing import Mapping, Sequence
 from finfix.project import checker_cache as cache
 from finfix.project.checker_backends import BACKENDS, PREFERENCE, Backend, Reveal
 from finfix.project.checker_probe import Probe, Span, wrap
+from finfix.engine.reading import DEFAULT_MAX_FILE_SIZE, read_regular_or_none
 
 DEFAULT_TIMEOUT = 300.0
 _MAX_PROJECT_FILES = 20_000
@@ -72,10 +73,9 @@ def _infer(root: Path, files: Sequence[Path], queries: Mapping[Path, Sequence[Sp
     project = _project_files(root, files)
     raws: dict[str, bytes] = {}
     for rel, path in project.items():
-        try:
-            raws[rel] = path.read_bytes()
-        except OSError:
-            continue
+        raw = read_regular_or_none(path, DEFAULT_MAX_FILE_SIZE)  # never a FIFO or a device: they hang
+        if raw is not None:
+            raws[rel] = raw
     key = cache.project_key(_checker_id(backend, exe), sys.executable,
                             ((rel, cache.file_hash(raw)) for rel, raw in raws.items()))
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterable, Mapping
 
 from finfix.project.checker_probe import Span
+from finfix.engine.reading import read_regular_or_none
 
 FORMAT = 1
 DIR = Path(".finfix_cache") / "checker"
@@ -49,7 +50,7 @@ def _entry_path(root: Path, key: str, rel: str) -> Path:
 def load(root: Path, key: str, rel: str) -> dict[Span, str | None]:
     """The cached answers of one file, or {} when there is none or it does not check out."""
     try:
-        data = json.loads(_entry_path(root, key, rel).read_text(encoding="utf-8"))
+        data = json.loads(read_regular_or_none(_entry_path(root, key, rel)) or b"")
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             return {}
         answers = data["answers"]

@@ -6,6 +6,7 @@ import ast
 import os
 from dataclasses import dataclass, field
 from typing import Iterable
+from finfix.engine.reading import DEFAULT_MAX_FILE_SIZE, NotReadable, read_regular
 
 
 @dataclass
@@ -55,10 +56,9 @@ def read(paths: Iterable[str]) -> dict[str, Module]:
     modules: dict[str, Module] = {}
     for path in paths:
         try:
-            with open(path, "rb") as fh:
-                raw = fh.read()
+            raw, _ = read_regular(path, DEFAULT_MAX_FILE_SIZE)  # never a FIFO or a device: they hang
             tree = ast.parse(raw, filename=path)
-        except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        except (OSError, NotReadable, SyntaxError, ValueError, RecursionError, MemoryError):
             continue
         name, is_package = module_name(path)
         text = raw.decode("utf-8", "replace")

@@ -12,6 +12,7 @@ import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
+from finfix.engine.reading import read_regular_or_none
 
 if TYPE_CHECKING:
     from finfix.project.infer import Scope
@@ -72,7 +73,7 @@ def observed_types(root: str | os.PathLike[str]) -> dict[tuple[str, int, str], d
     """What `finfix record` saw: (absolute path, line, receiver source) -> {type: count}."""
     path = Path(root) / OBSERVED_FILE
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(read_regular_or_none(path) or b"")
     except (OSError, ValueError):
         return {}
     out: dict[tuple[str, int, str], dict[str, int]] = {}

@@ -6,7 +6,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Sequence
 
-from finfix import __version__
 from finfix.results import FileResult, Finding
 
 

@@ -1,0 +1,74 @@
+"""Reading a file only when it is a regular file of a sensible size.
+
+``open()`` on a FIFO blocks until a writer appears, and reading ``/dev/zero`` (or a symlink to it) never
+ends; pre-commit and editors pass file names, so such a name must give a one-line error, not a hang.
+The file is opened non-blocking and checked with ``fstat`` on the open descriptor (not a path ``stat``
+before opening, which a rename could race), then read only when it is regular and within the size limit.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+
+#: Default ``max-file-size``: far above hand-written code (pandas' largest module is about 0.5 MB),
+#: low enough that a generated data file does not cost gigabytes of LibCST tree (a 50 MB file did).
+DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+
+_KINDS = (
+    (stat.S_ISFIFO, "a FIFO (named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+class NotReadable(Exception):
+    """One line for the user, naming why the file was not read."""
+
+
+def describe_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{size / 1024:.1f} KB"
+
+
+def kind_of(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def read_regular(path: str | os.PathLike[str], max_size: int | None = None) -> tuple[bytes, os.stat_result]:
+    """The bytes of ``path`` and its stat as read; raises NotReadable or OSError.
+
+    ``max_size`` None or 0 means no limit.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    fd = os.open(path, flags)
+    try:
+        st = os.fstat(fd)  # before reading: a later change then shows in the mtime
+        if stat.S_ISDIR(st.st_mode):
+            raise NotReadable("is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            raise NotReadable(f"not a regular file ({kind_of(st.st_mode)}); skipped")
+        if max_size and st.st_size > max_size:
+            raise NotReadable(
+                f"skipped: {describe_size(st.st_size)} is over max-file-size ({describe_size(max_size)})"
+            )
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks), st
+    finally:
+        os.close(fd)
+
+
+def read_regular_or_none(path: str | os.PathLike[str], max_size: int | None = None) -> bytes | None:
+    """For caches and other optional files: anything but a readable regular file is simply absent."""
+    try:
+        return read_regular(path, max_size)[0]
+    except (OSError, NotReadable):
+        return None
