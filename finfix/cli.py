@@ -69,6 +69,10 @@ ConfigOpt = typer.Option(
     None, "--config", metavar="PATH",
     help="Use this pyproject.toml for every file (default: the nearest one above each file).",
 )
+TargetOpt = typer.Option(
+    None, "--target", metavar="LIB=VERSION",
+    help="Plan for this library version (pandas=3.0; repeatable); default: as pinned, else installed.",
+)
 ShardOpt = typer.Option(
     None, "--shard", metavar="K/N", help="Process only shard K of N of the files (deterministic; for CI matrices)."
 )
@@ -131,6 +135,7 @@ def check(
     shard: Optional[str] = ShardOpt,
     stdin_filename: Optional[str] = StdinFilenameOpt,
     config_file: Optional[str] = ConfigOpt,
+    target: Optional[List[str]] = TargetOpt,
     quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
     color: Color = ColorOpt,
@@ -152,14 +157,14 @@ def check(
         if stdin is not None:
             if add_noqa:
                 raise session.UsageError("--add-noqa edits files, not stdin")
-            plan = session.plan_stdin(stdin, select=select, ignore=ignore, config_file=config_file)
+            plan = session.plan_stdin(stdin, select=select, ignore=ignore, config_file=config_file, target=target)
             results = [session.run_source(plan, sys.stdin.buffer.read(), fix=False)]
             summary = summarize(results)
         else:
             # lazy_rules: a run served from the cache never imports the rules (nor LibCST)
             plan = session.plan(
                 paths or [], select=select, ignore=ignore, shard=shard, cache=False if no_cache else None,
-                lazy_rules=True, config_file=config_file,
+                lazy_rules=True, config_file=config_file, target=target,
             )
             if verbose:
                 _describe(plan)
@@ -181,7 +186,8 @@ def check(
         from finfix.report import ci as ci_formats
 
         edits = finding_edits(plan, results)
-        emit(ci_formats.sarif(summary, plan.rules, source=source_lines(results), edits=edits), output_file)
+        emit(ci_formats.sarif(summary, plan.rules, source=source_lines(results), edits=edits,
+                              kind=session.finding_kinds(plan)), output_file)
     elif output_format is CheckFormat.github:
         from finfix.report import ci as ci_formats
 
@@ -256,6 +262,7 @@ def apply(
         ApplyFormat.text, "--format", metavar="text|json",
         help="json: the fixes made (or, --dry-run, to make), with their edits, on stdout.",
     ),
+    target: Optional[List[str]] = TargetOpt,
     quiet: bool = QuietOpt,
     verbose: bool = VerboseOpt,
     color: Color = ColorOpt,
@@ -287,13 +294,14 @@ def apply(
             if interactive or verify:
                 raise session.UsageError("--interactive and --verify work on files, not on stdin")
             plan = session.plan_stdin(
-                stdin, select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, config_file=config_file
+                stdin, select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, config_file=config_file,
+                target=target,
             )
             code, changed = stdin_mod.apply_stdin(plan, dry_run=dry_run, quiet=quiet)
             raise typer.Exit(1 if code == 0 and exit_non_zero_on_fix and changed else code)
         plan = session.plan(
             paths or [], select=select, ignore=ignore, unsafe_fixes=unsafe_fixes,
-            shard=shard, cache=False if no_cache else None, config_file=config_file,
+            shard=shard, cache=False if no_cache else None, config_file=config_file, target=target,
         )
     except session.UsageError as exc:
         raise _usage_error(str(exc))
@@ -349,10 +357,11 @@ def list_rules() -> None:
 
     from rich.text import Text
 
-    table = Table("code", "name", "safety", "summary", box=None, pad_edge=False)
+    table = Table("code", "name", "safety", "versions", "summary", box=None, pad_edge=False)
     for r in sorted(registry.all_rules(), key=lambda rule: rule.code):
         # Text, not str: a summary such as FX204's `[df, other]` is not rich markup
-        table.add_row(*(Text(v) for v in (r.code, r.name, r.safety.value, r.summary)))
+        versions = r.versions.short() if r.versions is not None else ""
+        table.add_row(*(Text(v) for v in (r.code, r.name, r.safety.value, versions, r.summary)))
     stdout().print(table)
 
 
@@ -405,13 +414,14 @@ def verify_cmd(
         None, "--pass-env", metavar="NAME",
         help="Keep this environment variable for the code under test (secrets are removed by default). Repeatable.",
     ),
+    target: Optional[List[str]] = TargetOpt,
 ) -> None:
     """Run changed functions before and after on generated inputs; compare (executes your code)."""
     from finfix import harness, session
     from finfix.harness import sources
 
     try:
-        plan = session.plan(paths or [], select=select, ignore=ignore, unsafe_fixes=unsafe_fixes)
+        plan = session.plan(paths or [], select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, target=target)
     except session.UsageError as exc:
         raise _usage_error(str(exc))
     if base:

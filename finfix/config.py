@@ -9,6 +9,7 @@ ignore = ["FX202"]
 exclude = ["legacy/", "*_pb2.py"]   # gitignore-style, relative to this file
 unsafe-fixes = false
 target-version = "py310"       # default: from project.requires-python, else py310
+target-versions = {pandas = "3.0"}   # library versions to plan for (default: pinned, else installed)
 
 extend-select = ["FX9"]        # added to `select` (to a narrowed selection; all rules are the default)
 per-file-ignores = {"tests/*" = ["FX101"], "legacy/**" = ["FX2"]}  # gitignore-style, relative to this file
@@ -37,11 +38,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
+from finfix import versions
 from finfix.engine.reading import DEFAULT_MAX_FILE_SIZE
 
 _RULE_TABLE = re.compile(r"^FX\d{3}$", re.IGNORECASE)
 _KNOWN = {
     "select", "ignore", "exclude", "unsafe-fixes", "target-version", "respect-gitignore", "force-exclude", "verify",
+    "cache", "extend-select", "per-file-ignores", "target-versions",
     "cache", "extend-select", "per-file-ignores", "max-file-size",
 }
 #: [tool.finfix.verify]: key -> (type check, what it must be)
@@ -72,6 +75,10 @@ class Config:
     verify: Mapping[str, Any] = field(default_factory=dict)
     cache: bool = True
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (pattern, codes), in file order
+    #: (library, version) to plan for: target-versions, then --target over it (finfix.versions)
+    target_versions: tuple[tuple[str, str], ...] = ()
+    #: (library, specifier, file) the project pins: [project] dependencies, requirements*.txt
+    pins: tuple[tuple[str, str, str], ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; 0: no limit
 
     def with_cli(self, **overrides: Any) -> Config:
@@ -230,6 +237,8 @@ def from_table(
         rule_options=rule_options,
         verify=_verify_table(norm.get("verify", {}), source),
         per_file_ignores=_per_file_ignores(norm.get("per-file-ignores", {}), source),
+        target_versions=_target_versions(norm.get("target-versions", {}), source),
+        pins=_pins(root, source, project, norm.get("target-version"), target),
         max_file_size=parse_size(norm.get("max-file-size", DEFAULT_MAX_FILE_SIZE), f"{source}: max-file-size"),
     )
 
@@ -259,6 +268,26 @@ def _verify_table(value: Any, source: Path | None) -> dict[str, Any]:
         if not check(v):
             raise ConfigError(f"{source}: [tool.finfix.verify] {key} must be {what}, not {v!r}")
     return table
+
+
+def _pins(root: Path, source: Path | None, project: Mapping[str, Any] | None, explicit: Any,
+          target: tuple[int, int]) -> tuple[tuple[str, str, str], ...]:
+    """What the project pins (finfix.versions): its dependencies, and its Python as a lower bound."""
+    if source is None:
+        return ()
+    where = "target-version" if explicit is not None else (
+        "requires-python" if (project or {}).get("requires-python") else "the default target-version")
+    return (*versions.project_pins(root, project), versions.python_pin(target, where))
+
+
+def _target_versions(value: Any, source: Path | None) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        # a TOML number would lose digits (3.10 is 3.1): versions are strings
+        raise ConfigError(f'{source}: target-versions must be a table of library = "version", like {{pandas = "3.0"}}')
+    try:
+        return versions.parse_targets([f"{k}={v}" for k, v in value.items()], f"{source}: target-versions")
+    except versions.VersionError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _per_file_ignores(value: Any, source: Path | None) -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -13,6 +13,10 @@ def render_markdown(rule: type[Rule]) -> str:
     body = inspect.cleandoc(rule.__doc__ or "")
     if body:
         out += [body, ""]
+    if rule.versions is not None:
+        out += ["## Versions", "", f"{rule.versions.describe()}. A run whose targeted {rule.versions.library} "
+                "(`--target`, `target-versions`, the project's pin, else the installed version) is older than "
+                "the first of these does not report it (docs/versions.md).", ""]
     if rule.options:
         out += ["## Options", ""]
         out += [f"- `{k}` (default `{v!r}`), under `[tool.finfix.{rule.code}]`" for k, v in rule.options.items()]
@@ -38,10 +42,11 @@ README_END = "<!-- /rules-table -->"
 
 def rules_table(rules: Iterable[type[Rule]]) -> str:
     """The README's rule table, from the same class attributes `finfix list` shows."""
-    lines = ["| code | name | fix | summary |", "|---|---|---|---|"]
+    lines = ["| code | name | fix | versions | summary |", "|---|---|---|---|---|"]
     for r in rules:
         summary = r.summary.replace("|", "\\|")
-        lines.append(f"| {r.code} | `{r.name}` | {r.safety.value} | {summary} |")
+        shown = r.versions.short() if r.versions is not None else ""
+        lines.append(f"| {r.code} | `{r.name}` | {r.safety.value} | {shown} | {summary} |")
     return "\n".join(lines)
 
 

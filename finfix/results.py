@@ -37,6 +37,9 @@ class Finding:
     end_col: int = 0
     #: evidence behind the finding, as JSON text (FX001: the concrete race); "" when there is none
     witness: str = ""
+    #: "" when the change applies to the versions the code runs on today; else why it is reported all
+    #: the same: it applies at the version `--target` plans for (finfix.versions)
+    future: str = ""
 
     @property
     def witness_text(self) -> str:
@@ -66,6 +69,7 @@ class Finding:
             "reason": self.reason or None,
             "applied": self.applied,
             **({"witness": json.loads(self.witness)} if self.witness else {}),
+            "future": self.future or None,
         }
 
 
@@ -84,6 +88,10 @@ class Settings:
     fix_only: frozenset[tuple[str, int, int]] | None = None
     #: Project-wide evidence (finfix.sdk.evidence.project.ProjectFacts), gathered once per run in the parent.
     project: Any = None
+    #: The library versions the run targets, ``(library, how)`` (finfix.versions.context): the cache key's.
+    versions: tuple[tuple[str, str], ...] = ()
+    #: Rule code -> (future note, why its fixes are held), for the rules the targets concern (finfix.versions)
+    verdicts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     #: Files larger than this many bytes are skipped with a one-line error (``max-file-size``; 0: no limit).
     max_file_size: int = 5 * 1024 * 1024
 

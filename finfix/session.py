@@ -112,7 +112,47 @@ def _select(cfg: config_mod.Config) -> tuple[type[Rule], ...]:
         where = f"{cfg.source}: " if cfg.source else ""
         raise UsageError(f"{where}{exc}") from None
     _check_rule_options(cfg)
-    return rules
+    verdicts = version_verdicts(cfg, rules)
+    # a rule whose change the targeted versions do not reach (a removal in pandas 3.0, a project on
+    # 2.0 where it is not even deprecated) does not run: the code works there as it is
+    return tuple(r for r in rules if r.code not in verdicts or verdicts[r.code].applies)
+
+
+def version_verdicts(cfg: config_mod.Config, rules: Sequence[type[Rule]]) -> dict[str, Any]:
+    """Rule code -> finfix.versions.Verdict, for the rules that declare versions."""
+    from finfix import versions
+
+    explicit = dict(cfg.target_versions)
+    targets: dict[str, versions.Target] = {}
+    out = {}
+    for r in rules:
+        if r.versions is not None:
+            lib = r.versions.library
+            if lib not in targets:
+                targets[lib] = versions.resolve(lib, explicit, cfg.pins)
+            out[r.code] = versions.verdict(r.versions, targets[lib])
+    return out
+
+
+def finding_kinds(p: Plan) -> Callable[[Any], str | None]:
+    """``kind(finding)``: ``"removed"`` when its rule's API is gone at the version the finding's file
+    targets, ``"deprecated"`` when it only warns there, None for rules about no library version."""
+    from finfix import registry
+
+    rules = registry.by_code()
+    by_config: dict[int, dict[str, Any]] = {}
+
+    def kind(f: Any) -> str | None:
+        rule = rules.get(f.code)
+        if rule is None or rule.versions is None:
+            return None
+        cfg = p.config_of(f.path)
+        verdicts = by_config.get(id(cfg))
+        if verdicts is None:
+            verdicts = by_config[id(cfg)] = version_verdicts(cfg, [r for r in rules.values() if r.versions])
+        return "removed" if verdicts[f.code].removed else "deprecated"
+
+    return kind
 
 
 def display_path(path: Path) -> str:
@@ -134,10 +174,12 @@ def plan(
     cache: bool | None = None,
     lazy_rules: bool = False,
     config_file: str | None = None,
+    target: Sequence[str] | None = None,
 ) -> Plan:
     targets = list(targets) or ["."]
     shard_kn = parse_shard(shard) if shard else None
-    overrides = dict(select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, cache=cache)
+    overrides = dict(select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, cache=cache,
+                     target=parse_target(target))
     if config_file is not None:
         try:
             fixed = config_mod.load_file(Path(config_file))
@@ -165,10 +207,42 @@ def plan(
     shown = tuple(display_path(p) for p in found.files)
     if shard_kn:
         shown = take_shard(shown, *shard_kn, root=cfg.root)
-    p = Plan(cfg, shown, configs=_configs(shown, cfg, finder, overrides))
+    configs = _configs(shown, cfg, finder, overrides)
+    shown = _nested_excludes_applied(shown, cfg, configs, targets)
+    p = Plan(cfg, shown, configs=configs)
     if not lazy_rules:
         p.rules  # noqa: B018  (resolve now: selector errors before any work)
     return p
+
+
+def _nested_excludes_applied(
+    paths: Sequence[str], primary: config_mod.Config, configs: Mapping[str, config_mod.Config], given: Sequence[str]
+) -> tuple[str, ...]:
+    """``paths`` without the files that the ``exclude`` of their own pyproject.toml (nested below the
+    first path's) excludes; discovery applied the first path's only. As there, a file named on the
+    command line is kept unless its configuration has ``force-exclude``."""
+    import pathspec
+
+    named = {os.path.abspath(t) for t in given if not os.path.isdir(t)}
+    specs: dict[int, Any] = {}
+    kept = []
+    for path in paths:
+        own = configs.get(path)
+        if own is None or own.source == primary.source or not own.exclude:
+            kept.append(path)
+            continue
+        absolute = os.path.abspath(path)
+        if absolute in named and not own.force_exclude:
+            kept.append(path)
+            continue
+        spec = specs.setdefault(id(own), pathspec.GitIgnoreSpec.from_lines(list(own.exclude)))
+        try:
+            rel = Path(os.path.relpath(os.path.realpath(path), os.path.realpath(own.root))).as_posix()
+        except ValueError:
+            rel = Path(path).as_posix()
+        if rel.startswith("../") or not spec.match_file(rel):
+            kept.append(path)
+    return tuple(kept)
 
 
 def _configs(
@@ -203,21 +277,53 @@ def _config(
     ignore: Sequence[str] | None,
     unsafe_fixes: bool | None,
     cache: bool | None = None,
+    target: tuple[tuple[str, str], ...] = (),
 ) -> config_mod.Config:
     try:
         cfg = config_mod.load(start)
     except config_mod.ConfigError as exc:
         raise UsageError(str(exc)) from None
-    return _with_cli(cfg, select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, cache=cache)
+    if cfg.source is None:  # no pyproject.toml: a project of scripts may still pin in requirements*.txt
+        from finfix import versions
+
+        cfg = cfg.with_cli(pins=versions.project_pins(cfg.root, None))
+    return _with_cli(cfg, select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, cache=cache, target=target)
 
 
-def _with_cli(cfg: config_mod.Config, *, select: Any, ignore: Any, unsafe_fixes: Any, cache: Any) -> config_mod.Config:
+def _with_cli(
+    cfg: config_mod.Config, *, select: Any, ignore: Any, unsafe_fixes: Any, cache: Any,
+    target: tuple[tuple[str, str], ...] = (),
+) -> config_mod.Config:
     return cfg.with_cli(
         select=config_mod.parse_codes(list(select) if select else None),
         ignore=config_mod.parse_codes(list(ignore) if ignore else None),
         unsafe_fixes=unsafe_fixes,
         cache=cache,
+        # --target pandas=3.0 replaces the pyproject's target for pandas and keeps its others
+        target_versions=tuple(sorted({**dict(cfg.target_versions), **dict(target)}.items())) if target else None,
     )
+
+
+def parse_target(values: Sequence[str] | None) -> tuple[tuple[str, str], ...]:
+    """``--target pandas=3.0 --target numpy=2.0``, checked: a bad one is a usage error."""
+    from finfix import versions
+
+    if not values:
+        return ()
+    try:
+        parsed = versions.parse_targets(values)
+        unknown = [lib for lib, _ in parsed if lib not in versions.KNOWN_LIBRARIES]
+        if unknown:  # perhaps a rule pack's library: only then are the rules imported to know
+            versions.check_libraries(parsed, [*versions.KNOWN_LIBRARIES, *_declared_libraries()], "--target")
+    except versions.VersionError as exc:
+        raise UsageError(str(exc)) from None
+    return parsed
+
+
+def _declared_libraries() -> set[str]:
+    from finfix import registry
+
+    return {r.versions.library for r in registry.all_rules() if r.versions is not None}
 
 
 def plan_stdin(
@@ -227,10 +333,11 @@ def plan_stdin(
     ignore: Sequence[str] | None = None,
     unsafe_fixes: bool | None = None,
     config_file: str | None = None,
+    target: Sequence[str] | None = None,
 ) -> Plan:
     """A run over source read from stdin, configured as the file ``filename`` would be (which need
     not exist: an editor's unsaved buffer)."""
-    overrides = dict(select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, cache=None)
+    overrides = dict(select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, cache=None, target=parse_target(target))
     if config_file is not None:
         try:
             cfg = _with_cli(config_mod.load_file(Path(config_file)), **overrides)
@@ -318,14 +425,29 @@ def _is_kind(value: Any, kind: str) -> bool:
     return isinstance(value, (list, tuple))
 
 
-def settings_for(p: Plan, *, fix: bool) -> Settings:
-    return Settings(
+def settings_for(p: Plan, *, fix: bool, rules: bool = True) -> Settings:
+    """The engine's settings for the plan; ``rules=False``: without what needs the rules imported
+    (the version verdicts), enough to look the run up in the cache."""
+    from finfix import versions
+
+    settings = Settings(
         fix=fix,
         unsafe_fixes=p.config.unsafe_fixes,
         rule_options=p.config.rule_options,
         target_python=p.config.target_python,
+        versions=versions.context(dict(p.config.target_versions), p.config.pins),
         max_file_size=p.config.max_file_size,
     )
+    return with_verdicts(p, settings) if rules else settings
+
+
+def with_verdicts(p: Plan, settings: Settings) -> Settings:
+    """``settings`` with the notes the engine puts on findings of rules the targets concern."""
+    from dataclasses import replace
+
+    notes = {code: (v.future, v.held) for code, v in version_verdicts(p.config, p.rules).items()
+             if v.future or v.held}
+    return replace(settings, verdicts=notes) if notes else settings
 
 
 def execute(
@@ -349,7 +471,7 @@ def execute(
         return summary, results
     summary = RunSummary()
     results: list[FileResult] = []
-    settings = settings_for(p, fix=fix)
+    settings = settings_for(p, fix=fix, rules=False)
     if p.paths:
         from finfix.project import evidence_for
 
@@ -370,6 +492,7 @@ def execute(
         from finfix.engine import runner
 
         rules = p.rules
+        settings = with_verdicts(p, settings)
     show_progress = progress if progress is not None else (sys.stderr.isatty() and len(todo) >= 200)
 
     def consume(stream) -> None:

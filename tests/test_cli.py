@@ -525,7 +525,7 @@ def test_json_output_matches_the_documented_schema(project):
     assert isinstance(doc["version"], str) and re.fullmatch(r"\d+\.\d+\.\d+.*", doc["version"])
     keys = {
         "path", "line", "column", "end_line", "end_column", "code", "name", "message", "fix", "reason", "applied",
-        "docs",
+        "docs", "future",
     }
     for f in doc["findings"]:
         assert set(f) == keys

@@ -100,3 +100,21 @@ def test_an_undecodable_or_malformed_pyproject_is_exit_2_naming_it(tree: Path, c
     (line,) = res.stderr.splitlines()
     assert line.startswith(f"error: {tree / 'sub' / 'pyproject.toml'}: ")
     assert "Traceback" not in res.output
+
+
+def test_a_nested_pyprojects_exclude_applies_to_the_files_under_it(project):
+    # issue 19 leftover: discovery applied the first path's `exclude` only
+    bad = "def f(x=[]):\n    return x\n"
+    project.write("pyproject.toml", "[tool.finfix]\nselect = ['FX101']\n")
+    project.write("top.py", bad)
+    project.write("sub/pyproject.toml", "[tool.finfix]\nselect = ['FX101']\nexclude = ['legacy/', 'gen_*.py']\n")
+    project.write("sub/kept.py", bad)
+    project.write("sub/gen_x.py", bad)
+    project.write("sub/legacy/old.py", bad)
+    for args in ((".",), ("sub", "top.py"), ("top.py", "sub")):
+        run = project.cli("check", "--no-cache", *args)
+        paths = sorted(line.split(":")[0] for line in run.stdout.splitlines() if "FX101" in line)
+        assert paths == ["sub/kept.py", "top.py"], (args, run)
+    # named on the command line: processed, as with the first path's exclude (unless force-exclude)
+    run = project.cli("check", "--no-cache", ".", "sub/gen_x.py")
+    assert "sub/gen_x.py" in run.stdout, run

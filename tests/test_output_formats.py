@@ -113,16 +113,34 @@ def test_fingerprints_survive_lines_added_above(project: Path):
 
 
 def test_levels_by_kind():
+    # the kind comes from the rule's version declaration and the run's targets, not from its message
     from finfix.report.ci import level
     from finfix.results import Finding, Safety
 
-    def finding(message: str, fix: Safety) -> Finding:
-        return Finding("m.py", 1, 1, "FX999", "x", message, fix)
+    def finding(message: str, fix: Safety, future: str = "") -> Finding:
+        return Finding("m.py", 1, 1, "FX999", "x", message, fix, future=future)
 
-    assert level(finding("`np.float_` was removed in NumPy 2.0", Safety.SAFE)) == "error"
-    assert level(finding("`df.append` (removed in pandas 2.0) on an unproven receiver", Safety.DETECT)) == "error"
+    assert level(finding("`np.float_`", Safety.SAFE), "removed") == "error"
+    assert level(finding("`df.append` on an unproven receiver", Safety.DETECT), "removed") == "error"
+    assert level(finding("`datetime.utcnow()` is deprecated", Safety.SAFE), "deprecated") == "warning"
+    assert level(finding("held fix of a deprecation", Safety.DETECT), "deprecated") == "warning"
     assert level(finding("`except Exception: pass` hides errors", Safety.DETECT)) == "note"
-    assert level(finding("`datetime.utcnow()` is deprecated since Python 3.12", Safety.SAFE)) == "warning"
+    assert level(finding("the word removed in a hygiene message", Safety.DETECT)) == "note"
+    assert level(finding("mutable default", Safety.UNSAFE)) == "warning"
+    assert level(finding("`'H'`", Safety.SAFE, future="pandas removed in 3.0"), "removed") == "note"
+
+
+def test_sarif_level_follows_the_target(project: Path):
+    # FX204: removed in pandas 2.0. On a project pinned to 1.5 it only warns; on the pandas installed here it fails
+    (project / "p.py").write_text("import pandas as pd\n\n\ndef f(df, other):\n    return df.append(other)\n")
+
+    def level_of(args=()):
+        doc = json.loads(cli("check", "--no-cache", "--format", "sarif", *args, "p.py").stdout)
+        (result,) = [r for r in doc["runs"][0]["results"] if r["ruleId"] == "FX204"]
+        return result["level"]
+
+    assert level_of() == "error"
+    assert level_of(("--target", "pandas=1.5")) == "warning"
 
 
 def test_apply_format_json_lists_the_edits_made(project: Path):

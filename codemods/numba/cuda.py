@@ -7,7 +7,7 @@ from libcst.helpers import get_full_name_for_node
 from libcst.metadata import QualifiedNameProvider
 
 from finfix.sdk.names import qualified_names
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 MESSAGE = (
     "the CUDA target built into numba (`numba.cuda`) is deprecated since numba 0.61: add `numba-cuda` "
@@ -44,6 +44,7 @@ class BuiltinCuda(Rule):
     name = "numba-builtin-cuda"
     summary = "Report numba's deprecated built-in CUDA target (depend on numba-cuda)."
     safety = Safety.DETECT
+    versions = Versions("numba", deprecated="0.61")
     requires = ("numba",)
     triggers = ("cuda",)
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)

@@ -13,7 +13,7 @@ from libcst.metadata import QualifiedNameProvider
 
 from finfix.sdk.numba.decorators import CPU_COMPILERS, JIT, is_true, module_dicts, option
 from finfix.sdk.names import code_of, has_star_args, keyword, qualified_names, remove_arg
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 ERROR_MODEL_TARGETS = CPU_COMPILERS + ("numba.vectorize", "numba.guvectorize", "numba.cfunc", "numba.stencil")
 
@@ -55,6 +55,7 @@ class JitNopythonDefault(Rule):
     name = "numba-jit-nopython-default"
     summary = "Rewrite @jit(nopython=True) to @njit."
     safety = Safety.SAFE
+    versions = Versions("numba", deprecated="0.44", removed="0.59")
     triggers = ("nopython",)
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)
     examples = (
@@ -185,6 +186,7 @@ class NopythonFalse(Rule):
     name = "numba-nopython-false"
     summary = "Drop nopython=False from numba @jit (no effect since 0.59)."
     safety = Safety.SAFE
+    versions = Versions("numba", deprecated="0.59")
     triggers = ("nopython",)
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)
     examples = (

@@ -9,7 +9,7 @@ from libcst.codemod.visitors import RemoveImportsVisitor
 
 from finfix.sdk.names import qualified_names
 from finfix.sdk.renames import NameRename, RenameRule
-from finfix.sdk.rule import Example, Safety
+from finfix.sdk.rule import Example, Safety, Versions
 
 NOTE = "deprecated in NumPy 1.20, removed in 1.24"
 
@@ -66,6 +66,7 @@ class NumpyBuiltinAliases(RenameRule):
     name = "numpy-builtin-type-aliases"
     summary = "np.float/np.int/np.bool/... were aliases of the builtins; removed in NumPy 1.24."
     safety = Safety.SAFE
+    versions = Versions("numpy", deprecated="1.20", removed="1.24", fix_needs="0")  # the builtins
     renames = tuple(
         NameRename(f"numpy.{old}", f"builtins.{new}", note=NOTE)
         for old, new in (("float", "float"), ("int", "int"), ("complex", "complex"), ("object", "object"),

@@ -18,7 +18,7 @@ from finfix.codemods.numpy_scipy.numpy_removed_tables import (
 from finfix.sdk.names import code_of, has_star_args, qualified_names
 from finfix.sdk.prefilter import module_uses
 from finfix.sdk.renames import KeywordRename, RenameRule
-from finfix.sdk.rule import Example, Safety
+from finfix.sdk.rule import Example, Safety, Versions
 
 
 class NumpyRemovedAliases(FallbackGuards, NumpyCallShapes, RenameRule):
@@ -93,6 +93,7 @@ class NumpyRemovedAliases(FallbackGuards, NumpyCallShapes, RenameRule):
     name = "numpy2-removed-aliases"
     summary = "NumPy 2 removed these aliases and functions (np.float_, np.NaN, np.trapz, np.in1d, ...)."
     safety = Safety.SAFE
+    versions = Versions("numpy", deprecated="1.25", removed="2.0", fix_needs="2.0")  # np.trapezoid needs 2.0
     options = {"ravel-in1d": True}
     renames = RENAMES
     keyword_renames = (

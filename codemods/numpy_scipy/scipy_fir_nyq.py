@@ -9,7 +9,7 @@ from libcst.metadata import QualifiedNameProvider
 
 from finfix.sdk.names import has_star_args, qualified_names, short_code
 from finfix.sdk.nodes import tight_equal
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 #: Old positional order of each function (SciPy < 1.14) and how many leading arguments stay positional.
 SIGNATURES = {
@@ -82,6 +82,7 @@ class ScipyFirNyq(Rule):
     name = "scipy-fir-nyq"
     summary = "firwin/firwin2/firls(nyq=) and remez(Hz=) were removed in SciPy 1.14; use fs=."
     safety = Safety.SAFE
+    versions = Versions("scipy", deprecated="1.0", removed="1.14")
     requires = ("scipy",)  # every import form names the library
     triggers = ("firwin", "firls", "remez")
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)

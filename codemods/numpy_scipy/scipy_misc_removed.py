@@ -7,7 +7,7 @@ import libcst as cst
 from finfix.sdk.names import has_star_args, keyword, qualified_names, replace_callee, short_code
 from finfix.sdk.nodes import tight_equal
 from finfix.sdk.renames import NameRename, RenameRule
-from finfix.sdk.rule import Example, Safety
+from finfix.sdk.rule import Example, Safety, Versions
 
 LTI_REASON = "the `*2` versions used `odeint` (other tolerances) and accepted its keyword arguments; " \
              "the replacements use a different solver and accept no odeint options"
@@ -71,6 +71,7 @@ class ScipyMiscRemoved(RenameRule):
     name = "scipy-misc-removed"
     summary = "SciPy removed integrate.trapz/simps/romberg, signal.lsim2/bspline, stats.binom_test, misc.*."
     safety = Safety.SAFE
+    versions = Versions("scipy", deprecated="1.10", removed="1.12", fix_needs="1.7")  # binom_test first; binomtest came in 1.7
     requires = ("scipy",)  # every import form names the library
     renames = RENAMES
     triggers = (*sorted({r.old_leaf for r in RENAMES}), "simps", "romberg", "quadrature", "binom_test")

@@ -7,7 +7,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.metadata import QualifiedNameProvider
 
 from finfix.sdk.names import qualified_names, short_code
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 REMOVED = ("daub", "qmf", "cascade", "morlet", "morlet2", "ricker", "cwt")
 QUALIFIED = {f"{module}.{name}": name for module in ("scipy.signal", "scipy.signal.wavelets") for name in REMOVED}
@@ -69,6 +69,7 @@ class ScipySignalWavelets(Rule):
     name = "scipy-signal-wavelets"
     summary = "scipy.signal.cwt/ricker/morlet/morlet2/daub/qmf/cascade were removed in SciPy 1.15."
     safety = Safety.UNSAFE
+    versions = Versions("scipy", deprecated="1.12", removed="1.15")
     requires = ("scipy",)  # every import form names the library
     triggers = REMOVED
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)

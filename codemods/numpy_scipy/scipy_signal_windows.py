@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from finfix.sdk.renames import NameRename, RenameRule
-from finfix.sdk.rule import Example, Safety
+from finfix.sdk.rule import Example, Safety, Versions
 
 WINDOWS = (
     "barthann", "bartlett", "blackman", "blackmanharris", "bohman", "boxcar", "chebwin", "cosine", "dpss",
@@ -44,6 +44,7 @@ class ScipySignalWindows(RenameRule):
     name = "scipy-signal-window-namespace"
     summary = "Window functions moved to scipy.signal.windows (removed from scipy.signal in 1.13)."
     safety = Safety.SAFE
+    versions = Versions("scipy", deprecated="1.1", removed="1.13")  # scipy.signal.windows came in 1.1
     requires = ("scipy",)  # every import form names the library
     renames = (
         *(NameRename(f"scipy.signal.{w}", f"scipy.signal.windows.{w}", note=NOTE) for w in WINDOWS),

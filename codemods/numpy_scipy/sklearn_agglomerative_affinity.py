@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from finfix.sdk.renames import KeywordRename, RenameRule
-from finfix.sdk.rule import Example, Safety
+from finfix.sdk.rule import Example, Safety, Versions
 
 CALLEES = tuple(
     f"sklearn.cluster.{module}{cls}"
@@ -38,6 +38,7 @@ class SklearnAgglomerativeAffinity(RenameRule):
     name = "sklearn-agglomerative-affinity"
     summary = "AgglomerativeClustering/FeatureAgglomeration(affinity=) was removed in scikit-learn 1.4; use metric=."
     safety = Safety.SAFE
+    versions = Versions("scikit-learn", deprecated="1.2", removed="1.4")  # metric= came in 1.2
     requires = ("sklearn",)  # every import form names the library
     keyword_renames = (KeywordRename(CALLEES, "affinity", "metric", note="removed in scikit-learn 1.4"),)
 

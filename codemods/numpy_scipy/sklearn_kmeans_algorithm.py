@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from finfix.sdk.renames import KeywordRename, RenameRule
-from finfix.sdk.rule import Example, Safety
+from finfix.sdk.rule import Example, Safety, Versions
 
 KMEANS = ("sklearn.cluster.KMeans", "sklearn.cluster._kmeans.KMeans")
 
@@ -37,6 +37,7 @@ class SklearnKmeansAlgorithm(RenameRule):
     name = "sklearn-kmeans-algorithm"
     summary = "KMeans(algorithm='full'/'auto') and n_jobs/precompute_distances were removed from scikit-learn."
     safety = Safety.SAFE
+    versions = Versions("scikit-learn", deprecated="0.23", removed="1.0", fix_needs="1.1")  # n_jobs= first; "lloyd" came in 1.1
     requires = ("sklearn",)  # every import form names the library
     keyword_renames = (
         KeywordRename(KMEANS, "algorithm", "algorithm", values={"full": "lloyd", "auto": "lloyd"},

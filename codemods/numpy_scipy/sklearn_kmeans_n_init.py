@@ -7,7 +7,7 @@ from libcst.metadata import QualifiedNameProvider
 
 from finfix.sdk.names import keyword, qualified_names, short_code
 from finfix.sdk.nodes import keyword_arg
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 #: estimator -> its n_init before scikit-learn 1.4
 LEGACY = {
@@ -50,6 +50,7 @@ class SklearnKmeansNInit(Rule):
     name = "sklearn-kmeans-n-init"
     summary = "KMeans/MiniBatchKMeans n_init default changed to 'auto' in scikit-learn 1.4; pin it."
     safety = Safety.SAFE
+    versions = Versions("scikit-learn", deprecated="1.2", fix_needs="0")  # the default changed in 1.4; n_init=10: any version
     requires = ("sklearn",)  # every import form names the library
     triggers = ("KMeans",)
     options = {"n-init": "legacy", "report-random-state": False}

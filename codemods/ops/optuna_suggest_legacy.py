@@ -8,7 +8,7 @@ from libcst.metadata import Assignment, QualifiedNameProvider, ScopeProvider
 
 from finfix.sdk.names import assignments_of, keyword, qualified_names, replace_callee, short_code
 from finfix.sdk.nodes import append_arg, keyword_arg, tight_equal
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 TRIAL_TYPES = {
     f"optuna.{path}" for path in (
@@ -127,6 +127,7 @@ class OptunaSuggestLegacy(Rule):
     name = "optuna-suggest-legacy"
     summary = "trial.suggest_uniform/loguniform/discrete_uniform and the old distributions are deprecated; use suggest_float."
     safety = Safety.SAFE
+    versions = Versions("optuna", deprecated="3.0", fix_needs="2.0")  # removal scheduled for 6.0; step= came in 2.0
     requires = ("optuna",)  # every import form names the library
     triggers = ("suggest_", "Distribution")
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider)

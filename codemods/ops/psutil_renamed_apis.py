@@ -7,7 +7,7 @@ from libcst.metadata import Assignment, QualifiedNameProvider, ScopeProvider
 
 from finfix.sdk.names import assignments_of, qualified_names, replace_callee, short_code
 from finfix.sdk.renames import NameRename, RenameRule
-from finfix.sdk.rule import Example, Safety
+from finfix.sdk.rule import Example, Safety, Versions
 
 R3 = "removed in psutil 3.0"
 ERRORS = ("Error", "NoSuchProcess", "ZombieProcess", "AccessDenied", "TimeoutExpired")
@@ -132,6 +132,7 @@ class PsutilRenamedApis(RenameRule):
     name = "psutil-renamed-apis"
     summary = "psutil renamed/removed APIs: NUM_CPUS, get_pid_list, Process.get_*(), p.name as a property, ..."
     safety = Safety.SAFE
+    versions = Versions("psutil", deprecated="0.6", removed="2.0", fix_needs="6.0")  # net_connections() came in 6.0
     renames = RENAMES
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider)
     triggers = ("psutil",)  # every import form names the library

@@ -7,7 +7,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 
 from finfix.sdk.names import code_of, short_code
 from finfix.sdk.pandas_types import PANDAS_MARKERS, Kind, PandasRule, Skip
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 CONCAT_KEYWORDS = frozenset({"ignore_index", "verify_integrity", "sort"})
 
@@ -47,6 +47,7 @@ class PandasAppend(PandasRule, Rule):
     name = "pandas-append"
     summary = "`df.append(other)` → `pd.concat([df, other])` (removed in pandas 2.0)."
     safety = Safety.SAFE
+    versions = Versions("pandas", deprecated="1.4", removed="2.0", fix_needs="0")  # pd.concat: any pandas
     requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     triggers = (".append(",)
 

@@ -7,7 +7,7 @@ import libcst as cst
 from finfix.sdk.names import code_of
 from finfix.sdk.evidence.kinds import Level, Typed
 from finfix.sdk.pandas_types import Kind, PandasRule, Skip
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 RENAMES = {"applymap": "map", "applymap_index": "map_index"}
 
@@ -43,6 +43,7 @@ class PandasApplymap(PandasRule, Rule):
     name = "pandas-applymap"
     summary = "`df.applymap(f)` → `df.map(f)` (removed in pandas 3.0)."
     safety = Safety.SAFE
+    versions = Versions("pandas", deprecated="2.1", removed="3.0")  # DataFrame.map came in 2.1
     triggers = ("applymap",)
 
     examples = (

@@ -6,7 +6,7 @@ import libcst as cst
 
 from finfix.sdk.names import code_of, qualified_names
 from finfix.sdk.renames import KeywordRename, RenameRule
-from finfix.sdk.rule import Example, Safety
+from finfix.sdk.rule import Example, Safety, Versions
 
 READERS = ("pandas.read_csv", "pandas.read_table", "pandas.read_fwf")
 SEP = 'r"\\s+"'
@@ -38,6 +38,7 @@ class PandasDelimWhitespace(RenameRule):
     name = "pandas-delim-whitespace"
     summary = "`read_csv(delim_whitespace=True)` → `sep=r\"\\s+\"` (removed in pandas 3.0)."
     safety = Safety.SAFE
+    versions = Versions("pandas", deprecated="2.2", removed="3.0", fix_needs="0")  # sep=r"\s+": any pandas
     keyword_renames = (
         KeywordRename(READERS, "delim_whitespace", "sep", drop_values=("False",), note="removed in pandas 3.0"),
     )

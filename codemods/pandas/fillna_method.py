@@ -9,7 +9,7 @@ import libcst as cst
 from finfix.sdk.names import code_of, keyword, short_code
 from finfix.sdk.evidence.kinds import Level, Typed
 from finfix.sdk.pandas_types import DATA_KINDS, PANDAS_MARKERS, Kind, PandasRule, Skip
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 FORWARD = {"ffill": "ffill", "pad": "ffill", "bfill": "bfill", "backfill": "bfill"}
 
@@ -52,6 +52,7 @@ class PandasFillnaMethod(PandasRule, Rule):
     name = "pandas-fillna-method"
     summary = "`fillna(method='ffill')` → `ffill()` (removed in pandas 3.0)."
     safety = Safety.SAFE
+    versions = Versions("pandas", deprecated="2.1", removed="3.0")
     # pandas markers, or the call itself: `x.fillna(method=...)` on a frame from another module is never silent
     requires = (*PANDAS_MARKERS, ".fillna(")
     triggers = (re.compile(r"\bmethod\s*=|\.pad\(|\.backfill\(|\.fillna\("),)

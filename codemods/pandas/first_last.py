@@ -10,7 +10,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from finfix.codemods.pandas.offset_aliases import OFFSET, convert
 from finfix.sdk.names import code_of, is_dotted_name, short_code
 from finfix.sdk.pandas_types import PANDAS_MARKERS, Kind, PandasRule, Skip
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 # Fixed ("tick") offsets: a Timedelta says the same.
 _TICK = re.compile(r"^\d*(?:\.\d+)?(?:D|h|H|min|T|s|S|ms|L|us|U|ns|N)$")
@@ -50,6 +50,7 @@ class PandasFirstLast(PandasRule, Rule):
     name = "pandas-first-last-offset"
     summary = "`obj.first('3D')` → `obj.loc[obj.index < obj.index[0] + pd.Timedelta('3D')]` (removed in 3.0)."
     safety = Safety.UNSAFE
+    versions = Versions("pandas", deprecated="2.1", removed="3.0")
     requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     triggers = (".first(", ".last(")
 

@@ -8,7 +8,7 @@ import libcst as cst
 
 from finfix.sdk.names import code_of, keyword, remove_arg, short_code
 from finfix.sdk.pandas_types import PANDAS_MARKERS, Kind, PandasRule, Skip
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 WINDOWED = frozenset({"groupby", "resample", "rolling", "expanding", "ewm"})
 ROWS = {"0": 0, "index": 0, "rows": 0, "1": 1, "columns": 1}
@@ -50,6 +50,7 @@ class PandasGroupbyAxis(PandasRule, Rule):
     name = "pandas-groupby-axis1"
     summary = "`groupby(..., axis=1)` → transpose; `axis=0` dropped (removed in pandas 3.0)."
     safety = Safety.SAFE
+    versions = Versions("pandas", deprecated="2.1", removed="3.0")
     requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     # both a grouping/window method and an `axis=` keyword somewhere in the file
     triggers = (re.compile(r"\A(?=.*?\b(?:groupby|resample|rolling|expanding|ewm)\()(?=.*?\baxis\s*=)", re.S),)

@@ -8,7 +8,7 @@ import libcst as cst
 
 from finfix.sdk.names import code_of, is_false, keyword
 from finfix.sdk.pandas_types import PANDAS_MARKERS, Kind, PandasRule
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 INDEX_HAS_NO = {"idxmax": "`idx[idx.argmax()]` or `idx.max()`", "idxmin": "`idx[idx.argmin()]` or `idx.min()`"}
 
@@ -43,6 +43,7 @@ class PandasIdxNa(PandasRule, Rule):
     name = "pandas-idxmin-idxmax-na"
     summary = "idxmin/idxmax raise on NA since pandas 3.0; `.dt`/`idxmax` on an Index (report only)."
     safety = Safety.DETECT
+    versions = Versions("pandas", deprecated="2.1", removed="3.0")
     requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     # `idxmax`/`idxmin` calls, or `.dt` in a file that makes an Index somewhere
     triggers = (

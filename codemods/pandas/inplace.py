@@ -12,7 +12,7 @@ from finfix.sdk.evidence.kinds import Level, Typed
 from finfix.sdk.names import code_of, is_dotted_name, is_false, is_true, keyword, remove_arg, short_code
 from finfix.sdk.pandas_types import LOOKALIKE_MODULES, Kind, PandasRule, evidence_policy, unproven
 from finfix.sdk.realign import shift_aligned
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 #: pandas 3.1 deprecates `inplace=` on these (PDEP-8); with `inplace=True` they return None.
 DEPRECATED = frozenset(
@@ -93,6 +93,7 @@ class PandasInplace(ReboundSafety, PandasRule, Rule):
     name = "pandas-inplace"
     summary = "`df.method(..., inplace=True)` → `df = df.method(...)` (deprecated in pandas 3.1; a no-op when chained)."
     safety = Safety.UNSAFE
+    versions = Versions("pandas", deprecated="3.1", fix_needs="0")  # `df = df.method(...)` runs on any pandas
     triggers = ("inplace",)
 
     examples = (

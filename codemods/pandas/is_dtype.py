@@ -7,7 +7,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from finfix.sdk.names import code_of
 from finfix.sdk.pandas_types import Kind, PandasRule
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 MODULES = ("pandas.api.types", "pandas.core.dtypes.common", "pandas.core.dtypes.api", "pandas.core.arrays.sparse")
 DTYPES = {
@@ -58,6 +58,7 @@ class PandasIsDtypeFuncs(PandasRule, Rule):
     name = "pandas-is-dtype-funcs"
     summary = "`is_categorical_dtype(x)` & co → `isinstance(x.dtype, pd.CategoricalDtype)` (deprecated)."
     safety = Safety.SAFE
+    versions = Versions("pandas", deprecated="2.1")  # removal planned for 4.0
     triggers = tuple(DTYPES) + (INT64,)
 
     examples = (

@@ -6,7 +6,7 @@ import libcst as cst
 
 from finfix.sdk.names import short_code
 from finfix.sdk.pandas_types import METADATA, Kind, PandasTypes, Skip, gate
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 FRAME_KINDS = frozenset({Kind.FRAME, Kind.SERIES, Kind.PANDAS})
 AMBIGUOUS = ("`.ix` read integer keys as labels or as positions depending on the index: say which with `.loc` "
@@ -70,6 +70,7 @@ class PandasIx(Rule):
     name = "pandas-ix"
     summary = "`.ix` was removed in pandas 1.0: use `.loc` (labels) or `.iloc` (positions)."
     safety = Safety.SAFE
+    versions = Versions("pandas", deprecated="0.20", removed="1.0")
     triggers = (".ix[",)
     METADATA_DEPENDENCIES = METADATA
 

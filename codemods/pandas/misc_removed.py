@@ -7,7 +7,7 @@ import libcst as cst
 from finfix.sdk.names import code_of, is_dotted_name, keyword, leaves_of, may_resolve_to, remove_arg
 from finfix.sdk.pandas_types import DATA_KINDS, PANDAS_MARKERS, Kind, PandasRule, Skip
 from finfix.sdk.renames import KeywordRename, RenameRule
-from finfix.sdk.rule import Example, Safety
+from finfix.sdk.rule import Example, Safety, Versions
 
 COPY_METHODS = frozenset(
     "astype reindex reindex_like rename rename_axis set_axis tz_localize tz_convert infer_objects align "
@@ -58,6 +58,7 @@ class PandasMiscRemoved(PandasRule, RenameRule):
     name = "pandas-misc-removed"
     summary = "Smaller pandas removals: iteritems, is_monotonic, mad, bool, ravel, dt.week, utcnow, copy= ..."
     safety = Safety.SAFE
+    versions = Versions("pandas", deprecated="1.1", removed="2.0")  # the earliest of its APIs (dt.week)
     # pandas markers, or a distinctive removed method (a frame from another module: never silent)
     requires = (*PANDAS_MARKERS, ".iteritems(")
     triggers = ("iteritems", "is_monotonic", ".mad(", ".bool(", ".ravel(", "week", "utcnow", "utcfromtimestamp",

@@ -8,7 +8,7 @@ import libcst as cst
 
 from finfix.sdk.names import code_of, leaves_of, may_resolve_to
 from finfix.sdk.pandas_types import LOOKALIKE_MODULES, PANDAS_MARKERS, PandasRule
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 # Offset aliases renamed in pandas 2.2, rejected by 3.0 (`ValueError: Invalid frequency`).
 OFFSET = {
@@ -156,6 +156,7 @@ class PandasOffsetAliases(PandasRule, Rule):
     name = "pandas-offset-aliases"
     summary = "Frequency aliases pandas 3 rejects: `'H'`→`'h'`, `'T'`→`'min'`, `'M'`→`'ME'` ..."
     safety = Safety.SAFE
+    versions = Versions("pandas", deprecated="2.2", removed="3.0")  # "h", "ME" came in 2.2
     # pandas-only method names count as markers too: `px.asfreq("M")` is pandas whatever `px` is called
     requires = (*PANDAS_MARKERS, "asfreq", "resample", "date_range", "Grouper", "to_offset", "Period")
     triggers = ("resample", "date_range", "freq", "asfreq", "rolling", "round", "floor", "ceil", "Period",

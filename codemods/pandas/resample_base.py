@@ -10,7 +10,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from finfix.codemods.pandas.offset_aliases import OFFSET, convert
 from finfix.sdk.names import code_of, keyword, remove_arg
 from finfix.sdk.pandas_types import GROUP_RESULT, PANDAS_MARKERS, Kind, PandasRule, Skip
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 _TICK = re.compile(r"^(\d*)(D|h|min|s|ms|us|ns)$")
 
@@ -56,6 +56,7 @@ class PandasResampleBase(PandasRule, Rule):
     name = "pandas-resample-base-loffset"
     summary = "`resample(base=, loffset=)` → `offset=` / shifting the index (removed in pandas 2.0)."
     safety = Safety.SAFE
+    versions = Versions("pandas", deprecated="1.1", removed="2.0")  # offset= came in 1.1
     requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     triggers = (re.compile(r"\b(?:base|loffset)\s*="),)
 

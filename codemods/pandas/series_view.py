@@ -7,7 +7,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 
 from finfix.sdk.names import code_of, is_dotted_name, short_code
 from finfix.sdk.pandas_types import PANDAS_MARKERS, Kind, PandasRule, Skip
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 
 class PandasSeriesView(PandasRule, Rule):
@@ -41,6 +41,7 @@ class PandasSeriesView(PandasRule, Rule):
     name = "pandas-series-view"
     summary = "`s.view(dtype)` → `pd.Series(s.to_numpy().view(dtype), ...)` (removed in pandas 3.0)."
     safety = Safety.UNSAFE
+    versions = Versions("pandas", deprecated="2.2", removed="3.0")
     requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     triggers = (".view(",)
 

@@ -6,7 +6,7 @@ import libcst as cst
 
 from finfix.sdk.names import code_of
 from finfix.sdk.pandas_types import Kind, PandasRule, Skip
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 AXES = {"0": 0, "1": 1, "index": 0, "rows": 0, "columns": 1}
 
@@ -45,6 +45,7 @@ class PandasSwapaxes(PandasRule, Rule):
     name = "pandas-swapaxes"
     summary = "`df.swapaxes(0, 1)` → `df.T` (removed in pandas 3.0)."
     safety = Safety.SAFE
+    versions = Versions("pandas", deprecated="2.1", removed="3.0", fix_needs="0")  # `.T`: any pandas
     triggers = ("swapaxes",)
 
     examples = (

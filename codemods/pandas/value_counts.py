@@ -7,7 +7,7 @@ from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 
 from finfix.sdk.names import code_of
 from finfix.sdk.pandas_types import Kind, PandasRule
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 QUALIFIED = ("pandas.value_counts", "pandas.core.algorithms.value_counts")
 POSITIONAL = ("sort", "ascending", "normalize", "bins", "dropna")
@@ -40,6 +40,7 @@ class PandasTopValueCounts(PandasRule, Rule):
     name = "pandas-top-value-counts"
     summary = "`pd.value_counts(x)` → `pd.Series(x).value_counts()` (removed in pandas 3.0)."
     safety = Safety.SAFE
+    versions = Versions("pandas", deprecated="2.1", removed="3.0")
     triggers = ("value_counts",)
 
     examples = (

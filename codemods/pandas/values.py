@@ -9,7 +9,7 @@ import libcst as cst
 from finfix.sdk.names import short_code
 from finfix.sdk.pandas_types import Kind, PandasRule, evidence_policy, looks_like_frame, unproven
 from finfix.sdk.snippets import snippet
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 _VALUES = re.compile(r"\.\s*values\b(?!\s*\()")
 
@@ -62,6 +62,7 @@ class PandasValues(PandasRule, Rule):
     name = "pandas-values"
     summary = "`.values` on a pandas object → `.to_numpy()` (an ndarray whatever the dtype)."
     safety = Safety.UNSAFE
+    versions = Versions("pandas", deprecated="0.24")  # soft: `.to_numpy()` came in 0.24
     triggers = (".values",)
 
     examples = (

@@ -8,7 +8,7 @@ from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProv
 
 from finfix.sdk.names import code_of, is_none, may_resolve_to, qualified_names
 from finfix.sdk.receivers import bound_in_function
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 # `plt.cm` is `matplotlib.cm`, so `plt.cm.get_cmap` is the removed function too.
 MODULES = ("matplotlib.cm", "matplotlib.pyplot.cm")
@@ -62,6 +62,7 @@ class MplCmGetCmap(Rule):
     name = "mpl-cm-get-cmap"
     summary = "matplotlib.cm.get_cmap/register_cmap were removed in 3.9; use matplotlib.colormaps."
     safety = Safety.SAFE
+    versions = Versions("matplotlib", deprecated="3.7", removed="3.9")
     triggers = FUNCS
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
 

@@ -8,7 +8,7 @@ from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProv
 
 from finfix.sdk.names import code_of, is_false, is_true, may_resolve_to, qualified_names
 from finfix.sdk.receivers import AXES, FIGURE, receiver_kind
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 # method -> keywords this rule handles on it
 METHODS = {"boxplot": ("labels", "vert"), "violinplot": ("vert",), "hist": ("normed",)}
@@ -66,6 +66,7 @@ class MplMisc(Rule):
     name = "mpl-misc"
     summary = "Matplotlib removals: boxplot labels=, vert=, hist normed=, Figure.number, tight_layout module."
     safety = Safety.SAFE
+    versions = Versions("matplotlib", deprecated="2.1", removed="3.1", fix_needs="3.10")  # hist(normed=) first; orientation= needs 3.10
     requires = ("boxplot", "violinplot", "hist", ".number", "tight_layout")  # the APIs concerned
     triggers = ("labels", "vert", "normed", ".number", "tight_layout")
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider)

@@ -8,7 +8,7 @@ from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProv
 
 from finfix.sdk.names import code_of, is_false, is_none, is_true, may_resolve_to, qualified_names
 from finfix.sdk.receivers import AXES, bound_in_function, receiver_kind
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 PYPLOT = "matplotlib.pyplot.plot_date"
 AXES_QUALIFIED = ("matplotlib.axes.Axes.plot_date", "matplotlib.axes._axes.Axes.plot_date")
@@ -65,6 +65,7 @@ class MplPlotDate(Rule):
     name = "mpl-plot-date"
     summary = "plot_date was removed in Matplotlib 3.11; use axis_date + plot(..., \"o\")."
     safety = Safety.SAFE
+    versions = Versions("matplotlib", deprecated="3.9", removed="3.11")
     triggers = ("plot_date",)
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
 

@@ -6,7 +6,7 @@ import libcst as cst
 from libcst.metadata import QualifiedNameProvider
 
 from finfix.sdk.names import may_resolve_to, qualified_names
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 # Verified against the style library of Matplotlib 3.11.2.
 SUFFIXES = frozenset({
@@ -61,6 +61,7 @@ class MplSeabornStyleNames(Rule):
     name = "mpl-seaborn-style-names"
     summary = "Old \"seaborn-*\" style names were removed in Matplotlib 3.8; use \"seaborn-v0_8-*\"."
     safety = Safety.SAFE
+    versions = Versions("matplotlib", deprecated="3.6", removed="3.8")
     requires = ("style",)  # style.use / style.context
     triggers = ("seaborn",)
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)

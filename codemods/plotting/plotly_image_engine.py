@@ -7,7 +7,7 @@ from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProv
 
 from finfix.sdk.names import code_of, keyword, may_resolve_to, qualified_names
 from finfix.sdk.receivers import PLOTLY, receiver_kind
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 IO_FUNCS = frozenset(
     f"{m}.{f}" for m in ("plotly.io", "plotly.io._kaleido") for f in ("write_image", "to_image", "full_figure_for_development")
@@ -57,6 +57,7 @@ class PlotlyImageEngine(Rule):
     name = "plotly-image-engine"
     summary = "plotly 7 removed write_image/to_image engine= and the Kaleido/Orca scopes."
     safety = Safety.SAFE
+    versions = Versions("plotly", deprecated="6.1", removed="7.0")
     triggers = ("write_image", "to_image", "full_figure_for_development", "kaleido", "orca")
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
 

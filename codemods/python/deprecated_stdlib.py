@@ -6,7 +6,7 @@ import libcst as cst
 from libcst.metadata import Assignment, QualifiedNameProvider, ScopeProvider
 
 from finfix.sdk.names import assignments_of, qualified_names
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 GETDEFAULTLOCALE = "locale.getdefaultlocale"
 #: calls that copy or pickle their first argument
@@ -47,6 +47,7 @@ class PythonDeprecatedStdlib(Rule):
     name = "python-deprecated-stdlib"
     summary = "locale.getdefaultlocale() (removed in 3.15) and pickling itertools objects (3.14)."
     safety = Safety.DETECT
+    versions = Versions("python", deprecated="3.11", removed="3.14")  # getdefaultlocale first; itertools pickling goes in 3.14
     triggers = ("getdefaultlocale", "itertools")
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider)
 

@@ -7,7 +7,7 @@ from libcst.helpers import get_full_name_for_node
 from libcst.codemod.visitors import RemoveImportsVisitor
 
 from finfix.sdk.renames import NameRename, RenameRule
-from finfix.sdk.rule import Example, Safety
+from finfix.sdk.rule import Example, Safety, Versions
 
 PEP594 = "removed in Python 3.13 (PEP 594)"
 #: module -> (when it went, what to use instead)
@@ -108,6 +108,7 @@ class PythonRemovedStdlib(RenameRule):
     name = "python-removed-stdlib"
     summary = "Standard-library modules removed in Python 3.12/3.13 (imp, distutils, pipes, cgi, ...)."
     safety = Safety.SAFE
+    versions = Versions("python", deprecated="3.4", removed="3.12", fix_needs="3.4")  # imp first; importlib.reload came in 3.4
     renames = RENAMES
     triggers = tuple(sorted({m.split(".")[0] for m in REMOVED_MODULES} | {"typing"}))
 

@@ -6,7 +6,7 @@ import libcst as cst
 from libcst.metadata import QualifiedNameProvider
 
 from finfix.sdk.names import qualified_names
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 #: removed in Python 3.12 (deprecated since 3.2 or earlier): alias -> the method it stood for
 ALIASES = {
@@ -77,6 +77,7 @@ class UnittestRemovedAliases(Rule):
     name = "unittest-removed-aliases"
     summary = "TestCase aliases such as assertEquals were removed in Python 3.12."
     safety = Safety.SAFE
+    versions = Versions("python", deprecated="3.2", removed="3.12", fix_needs="0")
     triggers = tuple(ALIASES) + tuple(NO_REPLACEMENT)
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)
 

@@ -7,7 +7,7 @@ from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
 from finfix.sdk.names import code_of, qualified_names
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 UTCNOW = "datetime.datetime.utcnow"
 UTCFROMTS = "datetime.datetime.utcfromtimestamp"
@@ -57,6 +57,7 @@ class DatetimeUtcnow(Rule):
     name = "datetime-utcnow"
     summary = "datetime.utcnow()/utcfromtimestamp() are deprecated; name the time zone."
     safety = Safety.SAFE
+    versions = Versions("python", deprecated="3.12", fix_needs="0")  # timezone.utc runs on any Python 3
     triggers = ("utcnow", "utcfromtimestamp")
     options = {"aware": False}
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ParentNodeProvider, ScopeProvider)

@@ -105,6 +105,7 @@ def run_key(select: Sequence[str], ignore: Sequence[str], settings: Settings) ->
             "unsafe": settings.unsafe_fixes,
             "options": settings.rule_options,
             "target": list(settings.target_python),
+            "versions": settings.versions,
             "max_file_size": settings.max_file_size,
         },
     }
@@ -114,7 +115,7 @@ def run_key(select: Sequence[str], ignore: Sequence[str], settings: Settings) ->
 
 def _finding_to_list(f: Any) -> list[Any]:
     return [f.line, f.col, f.code, f.name, f.message, f.fix.value, f.reason, f.applied, f.end_line, f.end_col,
-            f.witness]
+            f.witness, f.future]
 
 
 class Cache:
@@ -321,12 +322,14 @@ def _decode_entry(path: str, entry: Any, old_digest: str) -> tuple[tuple[Any, ..
         line, col, code, name, msg, fix, reason, applied, end_line, end_col, *rest = row
         if rest and not isinstance(rest[0], str):
             raise _Damaged("bad witness")
+        if len(rest) > 1 and not isinstance(rest[1], str):
+            raise _Damaged("bad future note")
         try:
             safety = Safety(fix)
         except ValueError:
             raise _Damaged(f"unknown fix safety {fix!r}") from None
         findings.append(Finding(path, line, col, code, name, msg, safety, reason, applied, end_line, end_col,
-                                *rest[:1]))
+                                *rest[:2]))
     new = _decode_new(entry.get("n"), entry.get("h"), old_digest)
     return tuple(findings), error, new
 

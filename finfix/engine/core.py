@@ -202,6 +202,9 @@ class FileSession:
         col = self._column(start.line, line, start.column) + 1
         only = self.settings.fix_only
         apply = self._fix_allowed(fix) and (only is None or (rule.code, line, col) in only)
+        future, held = self.settings.verdicts.get(rule.code, ("", ""))
+        if held and fix is not Safety.DETECT:  # the fix would not run on a version the code supports
+            apply, fix, reason = False, Safety.DETECT, held
         end_line = self._to_original(end.line)
         self.findings.append(
             Finding(
@@ -217,6 +220,7 @@ class FileSession:
                 end_line=end_line,
                 end_col=self._column(end.line, end_line, end.column) + 1,
                 witness=witness,
+                future=future,
             )
         )
         return apply

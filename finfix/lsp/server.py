@@ -47,8 +47,9 @@ def diagnostic(lines: list[str], finding: Finding) -> types.Diagnostic:
     return types.Diagnostic(
         range=_range(lines, finding),
         message=finding.message + (f" (unsafe fix: {finding.reason})" if finding.fix is Safety.UNSAFE and finding.reason
-                                   else ""),
-        severity=types.DiagnosticSeverity.Warning,
+                                   else "") + (f" [future: {finding.future}]" if finding.future else ""),
+        # a future finding (finfix.versions) neither fails nor warns on the versions the code runs on today
+        severity=types.DiagnosticSeverity.Information if finding.future else types.DiagnosticSeverity.Warning,
         code=finding.code,
         code_description=None,
         source=SOURCE,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
@@ -45,16 +44,18 @@ def _rule_descriptor(rule: type[Rule]) -> dict:
     }
 
 
-#: Words of a message that say the original code fails on current libraries (an error, not a warning).
-_FAILS = re.compile(r"\b(removed|raises?|no longer exists?|TypeError|AttributeError|ImportError)\b", re.IGNORECASE)
-
-
-def level(f: Finding) -> str:
-    """SARIF level by kind: code that fails on current libraries (its message says removed/raises) is
-    an error, whether finfix can fix it or not; other report-only findings (hygiene) are notes; the
-    rest (deprecations) warnings. Judged from the message: rules do not declare a kind yet."""
-    if _FAILS.search(f.message):
+def level(f: Finding, kind: str | None = None) -> str:
+    """SARIF level by the finding's kind, from its rule's version declaration (finfix.versions) and
+    the run's targets: ``"removed"`` (the API is gone at the targeted version: the original fails
+    there) is an error, whether finfix can fix it or not; ``"deprecated"`` a warning; a future finding
+    a note (nothing fails or warns today); and a rule about no library version (``None``: a bug or
+    an anti-pattern) a warning when it has a fix, a note when it only reports (hygiene)."""
+    if f.future:
+        return "note"
+    if kind == "removed":
         return "error"
+    if kind == "deprecated":
+        return "warning"
     return "note" if f.fix is Safety.DETECT else "warning"
 
 
@@ -86,7 +87,7 @@ def _fix(f: Finding, edits: Sequence[Mapping[str, Any]], location: dict) -> dict
 
 def _result(
     f: Finding, index: dict[str, int], *, line: str | None = None, seen: Counter[str] | None = None,
-    edits: Sequence[Mapping[str, Any]] | None = None,
+    edits: Sequence[Mapping[str, Any]] | None = None, kind: str | None = None,
 ) -> dict:
     uri, base = _uri(f.path)
     location: dict = {"uri": uri}
@@ -98,15 +99,18 @@ def _result(
         if f.end_col and (f.end_line > f.line or f.end_col >= f.col):
             region["endColumn"] = f.end_col
     message = f.message
+    if f.future:
+        message += f" (future: {f.future})"
     if f.reason:
         message += f" ({'unsafe fix' if f.fix is Safety.UNSAFE else 'note'}: {f.reason})"
     result: dict = {
         "ruleId": f.code,
-        "level": level(f),
+        "level": level(f, kind),
         "message": {"id": "finding", "arguments": [message], "text": message},
         "locations": [{"physicalLocation": {"artifactLocation": location, "region": region}}],
         "partialFingerprints": {"primaryLocationLineHash": _fingerprint(f, line, seen if seen is not None else Counter())},
-        "properties": {"fix": None if f.fix is Safety.DETECT else f.fix.value, "applied": f.applied},
+        "properties": {"fix": None if f.fix is Safety.DETECT else f.fix.value, "applied": f.applied,
+                       **({"future": f.future} if f.future else {})},
     }
     if edits:
         result["fixes"] = [_fix(f, edits, dict(location))]
@@ -121,10 +125,12 @@ def sarif(
     *,
     source: Callable[[str, int], str | None] | None = None,
     edits: Mapping[tuple[str, tuple[str, int, int]], Sequence[Mapping[str, Any]]] | None = None,
+    kind: Callable[[Finding], str | None] | None = None,
 ) -> str:
     """One SARIF 2.1.0 log with one run; file errors become tool execution notifications.
 
-    ``source(path, line)`` gives the line text the fingerprints hash; ``edits`` the fixes' edits."""
+    ``source(path, line)`` gives the line text the fingerprints hash; ``edits`` the fixes' edits;
+    ``kind(finding)`` its kind for the level (see :func:`level`; ``session.finding_kinds``)."""
     ran = list(rules)
     known = {r.code for r in ran}
     # a finding from a rule the caller did not list still needs a descriptor
@@ -167,7 +173,7 @@ def sarif(
         "results": [
             _result(
                 f, index, line=source(f.path, f.line) if source else None, seen=seen,
-                edits=(edits or {}).get((f.path, f.key)),
+                edits=(edits or {}).get((f.path, f.key)), kind=kind(f) if kind else None,
             )
             for f in summary.findings
         ],
@@ -193,7 +199,7 @@ def github(summary: RunSummary, rules: Sequence[type[Rule]] = ()) -> str:
     """GitHub Actions workflow commands: a warning per finding, an error per file that failed."""
     lines = []
     for f in summary.findings:
-        message = f"{f.name}: {f.message}"
+        message = f"{f.name}: {f.message}" + (f" [future: {f.future}]" if f.future else "")
         if f.fixable:
             message += f" [{f.fix.value} fix: `finfix apply{' --unsafe-fixes' if f.fix is Safety.UNSAFE else ''}`]"
         if f.reason:

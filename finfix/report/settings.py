@@ -33,8 +33,18 @@ def render(path: str, cfg: Config, rules: Sequence[type]) -> str:
         f"force-exclude = {_value(cfg.force_exclude)}",
         f"cache = {_value(cfg.cache)}",
         f"per-file-ignores = {_value(dict(cfg.per_file_ignores))}",
+        f"target-versions = {_value(dict(cfg.target_versions))}",
         f"rules = {_value([r.code for r in rules])}  # {len(rules)} rule(s) run on this file",
     ]
+    # how each library the rules concern is targeted: explicit, pinned, installed (finfix.versions)
+    from finfix import versions
+
+    libs = sorted({r.versions.library for r in rules if getattr(r, "versions", None) is not None}
+                  | set(dict(cfg.target_versions)))
+    if libs:
+        lines += ["", "# library versions (docs/versions.md)"]
+        explicit = dict(cfg.target_versions)
+        lines += [f"# {versions.resolve(lib, explicit, cfg.pins).describe()}" for lib in libs]
     for code, options in sorted(cfg.rule_options.items()):
         lines += ["", f"[{code}]", *(f"{k} = {_value(v)}" for k, v in options.items())]
     if cfg.verify:

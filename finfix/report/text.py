@@ -34,7 +34,8 @@ class RunSummary:
 
 def finding_line(f: Finding) -> str:
     mark = " [*]" if f.fixable else ""
-    return f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}{mark}"
+    future = f" [future: {f.future}]" if f.future else ""
+    return f"{f.path}:{f.line}:{f.col}: {f.code} {f.message}{future}{mark}"
 
 
 def text_report(

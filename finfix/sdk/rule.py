@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 import libcst as cst
 
 from finfix.results import Finding, Safety  # noqa: F401  (re-exported: rules import them from here)
+from finfix.versions import Versions  # noqa: F401  (re-exported: rules declare their versions with it)
 
 if TYPE_CHECKING:
     from finfix.sdk.context import FileContext
@@ -99,6 +100,9 @@ class Rule(cst.CSTTransformer):
     opt_in: ClassVar[bool] = False
     #: Per-rule options and their defaults, set by users under ``[tool.finfix.FXnnn]``.
     options: ClassVar[Mapping[str, Any]] = {}
+    #: The library versions the rule concerns (deprecated in, removed in): a run whose targets do not
+    #: reach them does not run the rule (finfix.versions). None: every version (anti-patterns, bugs).
+    versions: ClassVar[Versions | None] = None
 
     def __init__(self, session: FileContext) -> None:
         # A plain CSTTransformer, not LibCST's ContextAwareTransformer: its matcher-decorator machinery

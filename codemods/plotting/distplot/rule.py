@@ -16,7 +16,7 @@ from finfix.codemods.plotting.distplot.planner import plan_distplot
 from finfix.sdk.names import code_of, may_resolve_to, qualified_names
 from finfix.sdk.nodes import arg_list, comma, keyword_arg
 from finfix.sdk.receivers import bound_in_function
-from finfix.sdk.rule import Example, Rule, Safety, TracksImports
+from finfix.sdk.rule import Example, Rule, Safety, TracksImports, Versions
 from finfix.sdk.snippets import snippet
 
 DISTPLOT = ("seaborn.distplot", "seaborn.distributions.distplot")
@@ -91,6 +91,7 @@ class SeabornDistplot(TracksImports, Rule):
     name = "seaborn-distplot"
     summary = "seaborn's deprecated distplot → histplot/kdeplot/rugplot with the old normalisation."
     safety = Safety.UNSAFE
+    versions = Versions("seaborn", deprecated="0.11")  # removal announced for 0.14; histplot came in 0.11
     triggers = ("distplot", "marginal_kws")
     options = {"match-style": True}
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ParentNodeProvider, ScopeProvider)
