@@ -11,7 +11,8 @@ then count, per package and in total:
   class/another library), pandas (proven or inferred, by evidence source), unknown (reported or silent).
   "Fixable" = pandas / (pandas + unknown): unknowns count against recall, whatever they really are;
 * `inplace=True` calls of pandas' in-place methods: fixable (a fix of any safety) / all;
-* `distplot` calls: fixed / all; `.iteritems()` / `.applymap()` calls: reported / silent;
+* `distplot` calls: fixed / all; `.iteritems()` / `.applymap()` method calls whose receiver is not proven
+  non-pandas (a dict's py2 `.iteritems()` is right to be silent): reported / silent;
 
 and with ``--time``, evidence time as a share of a cold ``finfix check --no-cache --jobs 2`` (a subprocess,
 wall clock). ``--sample N`` prints N random applied fixes with their line before and after.
@@ -40,10 +41,13 @@ from finfix.engine.core import process_source  # noqa: E402
 from finfix.project.gather import gather  # noqa: E402
 from finfix.project.sources import checker_answers, observed_types  # noqa: E402
 from finfix.results import Safety, Settings  # noqa: E402
+from finfix.sdk.names import short_code  # noqa: E402
 from finfix.sdk.pandas_types import PandasRule  # noqa: E402
 from finfix.sdk.rule import Rule  # noqa: E402
 
-PROBED: list[tuple[str, int, int, object]] = []
+PROBED: list[tuple[str, int, int, str, object]] = []
+#: (path, line) -> the evidence about the receiver of `.iteritems()` / `.applymap()` calls on that line.
+CALLED: dict[tuple[str, int], list] = {}
 
 
 class Probe(PandasRule, Rule):
@@ -52,13 +56,16 @@ class Probe(PandasRule, Rule):
     code, name, summary, safety = "FX999", "probe", "", Safety.DETECT
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
+        parent = self.types.parent(node)
+        if node.attr.value in ("iteritems", "applymap") and isinstance(parent, cst.Call) and parent.func is node:
+            pos = self.types.position(node)
+            CALLED.setdefault((self.session.path, pos[0]), []).append(self.types.infer(node.value))
         if node.attr.value != "values":
             return
-        parent = self.types.parent(node)
         if isinstance(parent, cst.Call) and parent.func is node:
             return
         pos = self.types.position(node)
-        PROBED.append((self.session.path, pos[0], pos[1], self.types.infer(node.value)))
+        PROBED.append((self.session.path, pos[0], pos[1], short_code(node.value), self.types.infer(node.value)))
 
 
 def source_of(why: str) -> str:
@@ -79,7 +86,7 @@ def _drop_checker_cache(root: Path) -> None:
     shutil.rmtree(root / ".finfix_cache" / "checker", ignore_errors=True)
 
 
-def measure(root: Path, sample: list, timing: bool, use_checker: bool = True) -> dict:
+def measure(root: Path, sample: list, timing: bool, use_checker: bool = True, dump: list | None = None) -> dict:
     files = python_files(root)
     checker_s = 0.0
 
@@ -98,6 +105,7 @@ def measure(root: Path, sample: list, timing: bool, use_checker: bool = True) ->
     gather_s = time.perf_counter() - start
     settings = Settings(fix=True, unsafe_fixes=True, project=facts)
     PROBED.clear()
+    CALLED.clear()
     findings = defaultdict(list)
     for path in files:
         raw = Path(path).read_bytes()
@@ -109,8 +117,16 @@ def measure(root: Path, sample: list, timing: bool, use_checker: bool = True) ->
             if f.applied and f.code in ("FX201", "FX202", "FX203", "FX204", "FX205", "FX216", "FX301"):
                 sample.append((path, f, lines[f.line - 1].strip(), new_lines))
     counts: Counter[str] = Counter()
-    for path, line, _col, typed in PROBED:
+    for path, line, col, code, typed in PROBED:
         fx202 = [f for f in findings.get((path, line), []) if f.code == "FX202"]
+        if dump is not None:
+            verdict = "not" if typed.foreign or (typed.kind is not None and not typed.is_pandas) else (
+                "pandas" if typed.kind is not None else "unknown")
+            fixable = any(f.fixable for f in fx202)
+            detail = typed.why if typed.kind is not None else typed.settle
+            dump.append("\t".join([f"{root.name}/{os.path.relpath(path, root)}:{line}:{col}", code, verdict,
+                                    "fixable" if fixable else ("reported" if fx202 else "silent"),
+                                    source_of(typed.why) if verdict == "pandas" else "", detail[:160]]))
         if typed.foreign or (typed.kind is not None and not typed.is_pandas):
             counts["values not pandas"] += 1
         elif typed.kind is not None:
@@ -138,7 +154,13 @@ def measure(root: Path, sample: list, timing: bool, use_checker: bool = True) ->
             if name == "distplot":
                 counts["distplot"] += 1
                 counts["distplot fixed"] += any(f.code == "FX301" and f.applied for f in here)
-            if name in ("iteritems", "applymap"):
+            if name in ("iteritems", "applymap") and isinstance(node.func, ast.Attribute):
+                # A method call (not backtrader's `iteritems(d)` helper) whose receiver is not proven to be a
+                # dict, list or another library's object: FX216/FX205 must say something.
+                receivers = CALLED.get((path, node.lineno), [])
+                if receivers and all(t.foreign or (t.kind is not None and not t.is_pandas) for t in receivers):
+                    counts[f"{name} not pandas"] += 1
+                    continue
                 counts[name] += 1
                 if not here:
                     counts[f"{name} silent"] += 1
@@ -164,12 +186,14 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=0)
     ap.add_argument("--time", action="store_true")
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--dump", type=Path, help="write every `.values` site with its verdict (TSV) here")
     ap.add_argument("--no-checker", action="store_true", help="leave the type checker out (FINFIX_CHECKER=off)")
     args = ap.parse_args()
     total: Counter[str] = Counter()
     sample: list = []
+    dump: list[str] | None = [] if args.dump else None
     for pkg in args.packages:
-        counts = measure(pkg.resolve(), sample, args.time, not args.no_checker)
+        counts = measure(pkg.resolve(), sample, args.time, not args.no_checker, dump)
         total.update(counts)
         pandas, unknown = counts["values pandas"], counts["values unknown"]
         share = (f", evidence {counts['gather ms']} ms (checker {counts['checker ms']} ms) of a "
@@ -180,6 +204,8 @@ def main() -> None:
               f"distplot {counts['distplot fixed']}/{counts['distplot']}; iteritems silent "
               f"{counts['iteritems silent']}/{counts['iteritems']}; applymap silent "
               f"{counts['applymap silent']}/{counts['applymap']}{share}")
+    if dump is not None:
+        args.dump.write_text("".join(row + "\n" for row in dump), encoding="utf-8")
     pandas, unknown = total["values pandas"], total["values unknown"]
     print("\nTOTAL", total["lines"], "lines")
     print(f"  .values: {total['values fixable']} fixable of {pandas + unknown} not proven non-pandas "
@@ -190,8 +216,10 @@ def main() -> None:
     print(f"  inplace=True: {total['inplace fixable']}/{total['inplace']} fixable "
           f"({100 * total['inplace fixable'] / max(1, total['inplace']):.0f}%)")
     print(f"  distplot: {total['distplot fixed']}/{total['distplot']} fixed")
-    print(f"  iteritems: {total['iteritems silent']} silent of {total['iteritems']}; "
-          f"applymap: {total['applymap silent']} silent of {total['applymap']}")
+    print(f"  iteritems: {total['iteritems silent']} silent of {total['iteritems']} "
+          f"(+{total['iteritems not pandas']} on proven non-pandas receivers); "
+          f"applymap: {total['applymap silent']} silent of {total['applymap']} "
+          f"(+{total['applymap not pandas']} on proven non-pandas receivers)")
     if args.time:
         print(f"  evidence time: {total['gather ms']} ms (of which checker {total['checker ms']} ms) of "
               f"{total['cold check ms']} ms cold checks ({100 * total['gather ms'] / max(1, total['cold check ms']):.0f}%)")

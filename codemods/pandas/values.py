@@ -135,7 +135,7 @@ class PandasValues(PandasRule, Rule):
         if typed.foreign or typed.kind is not None and not typed.is_pandas:
             return updated_node
         if typed.kind is None:
-            if self._worth_reporting(recv):
+            if typed.maybe_pandas or self._worth_reporting(recv):
                 self.report(
                     original_node,
                     f"`{shown}`: if `{short_code(recv)}` is a pandas object, use `.to_numpy()` (or `.array`)",

@@ -511,7 +511,7 @@ def gate(
         return True, typed.why
     if typed.kind is not None:
         raise Skip
-    if distinctive or looks_like_frame(recv):
+    if distinctive or looks_like_frame(recv) or typed.maybe_pandas:
         return False, unproven(recv, typed)
     raise Skip
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import libcst as cst
 
-from finfix.sdk.evidence.kinds import Kind, Level, Typed, kind_of_type_text
+from finfix.sdk.evidence.kinds import Kind, Level, Typed, kind_of_type_text, mentions_pandas, union_members
 from finfix.sdk.evidence.tables import DUCK_ATTRS
 from finfix.sdk.names import code_of
 
@@ -207,8 +207,30 @@ def checker(types: PandasTypes, expr: cst.BaseExpression) -> Typed | None:
         return None
     kind = kind_of_type_text(text)
     if kind is None:
+        if _project_class(types, text):
+            # pyrefly names classes by module: `vectorbt.records.mapped_array.MappedArray` is the project's own
+            # class (one that is not a pandas subclass), whose `.values` is its own.
+            return Typed(Kind.NOT, f"the type checker types it `{text}`, a class of this project",
+                         level=Level.INFERRED)
+        if mentions_pandas(text):
+            return Typed(None, level=Level.UNKNOWN, maybe_pandas=True,
+                         settle=f"the type checker types it `{text}`: {SETTLE}")
         return None
     return Typed(kind, f"the type checker types it `{text}`", level=Level.INFERRED)
+
+
+def _project_class(types: PandasTypes, text: str) -> bool:
+    """A checker's answer that names one class of this project that is not a pandas subclass."""
+    members = union_members(text)
+    if len(members) != 1:
+        return False
+    head = members[0].split("[", 1)[0].strip()
+    if "." not in head or not head.replace(".", "").replace("_", "").isalnum():
+        return False
+    module, _, leaf = head.rpartition(".")
+    if not types.project.is_project(head) or leaf not in types.project.defined.get(module, ()):
+        return False
+    return types.project.fact(f"S:{head}") is None
 
 
 _ISINSTANCE_KINDS = {
