@@ -2,6 +2,7 @@
 
     python benchmarks/evidence_recall.py /work/corpora/src/ffn /work/corpora/src/bt ...
     python benchmarks/evidence_recall.py --sample 40 --time PKG...   # + fixes to read by hand, + timing
+    python benchmarks/evidence_recall.py --labels /work/corpora/src/*  # scored on benchmarks/evidence_labels.tsv
 
 For each package (a directory of sources), in one process: gather the project facts (timed), run every
 built-in rule with unsafe fixes and a probe that asks the evidence service about every `.values` receiver,
@@ -75,6 +76,43 @@ def source_of(why: str) -> str:
         if needle in why:
             return source
     return "file"
+
+
+LABELS = Path(__file__).with_name("evidence_labels.tsv")
+
+
+def score_labels(path: Path, dump: list[str]) -> None:
+    """Recall (fixable / labelled pandas) and precision (no fix of a labelled non-pandas site) on hand labels."""
+    verdicts = {row.split("\t")[0]: row.split("\t") for row in dump}
+    labelled = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+                if line and not line.startswith(("#", "site\t"))]
+    outcome: Counter[str] = Counter()
+    for site, _recv, label, _proof in labelled:
+        row = verdicts.get(site)
+        if row is None:
+            outcome[f"{label} not measured (package not given or site moved)"] += 1
+            continue
+        verdict, action, source = row[2], row[3], row[4]
+        outcome[label] += 1
+        if label == "pandas":
+            outcome[f"pandas {action}"] += 1
+            if action == "fixable":
+                outcome[f"pandas fixable via {source}"] += 1
+        elif label == "not":
+            outcome[f"not {action}"] += 1
+            if action == "fixable":
+                print(f"  WRONG FIX: {site} is labelled not pandas: {row[5]}", file=sys.stderr)
+    pandas = outcome["pandas"]
+    print(f"\nLABELS ({path.name}): {pandas} pandas, {outcome['not']} not pandas, {outcome['unclear']} unclear")
+    print(f"  recall: {outcome['pandas fixable']}/{pandas} pandas sites fixable "
+          f"({100 * outcome['pandas fixable'] / max(1, pandas):.0f}%); reported {outcome['pandas reported']}, "
+          f"silent {outcome['pandas silent']}")
+    for key in sorted(k for k in outcome if k.startswith("pandas fixable via")):
+        print(f"    {key[len('pandas fixable via '):]}: {outcome[key]}")
+    print(f"  precision: {outcome['not fixable']} fixes of {outcome['not']} non-pandas sites "
+          f"({'100%' if not outcome['not fixable'] else 'WRONG FIXES'})")
+    for key in sorted(k for k in outcome if "not measured" in k):
+        print(f"  {key}: {outcome[key]}")
 
 
 def python_files(root: Path) -> list[str]:
@@ -187,11 +225,13 @@ def main() -> None:
     ap.add_argument("--time", action="store_true")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--dump", type=Path, help="write every `.values` site with its verdict (TSV) here")
+    ap.add_argument("--labels", type=Path, nargs="?", const=LABELS,
+                    help=f"score against hand labels (default {LABELS.name}): recall and precision per source")
     ap.add_argument("--no-checker", action="store_true", help="leave the type checker out (FINFIX_CHECKER=off)")
     args = ap.parse_args()
     total: Counter[str] = Counter()
     sample: list = []
-    dump: list[str] | None = [] if args.dump else None
+    dump: list[str] | None = [] if args.dump or args.labels else None
     for pkg in args.packages:
         counts = measure(pkg.resolve(), sample, args.time, not args.no_checker, dump)
         total.update(counts)
@@ -204,7 +244,9 @@ def main() -> None:
               f"distplot {counts['distplot fixed']}/{counts['distplot']}; iteritems silent "
               f"{counts['iteritems silent']}/{counts['iteritems']}; applymap silent "
               f"{counts['applymap silent']}/{counts['applymap']}{share}")
-    if dump is not None:
+    if args.labels:
+        score_labels(args.labels, dump or [])
+    if args.dump:
         args.dump.write_text("".join(row + "\n" for row in dump), encoding="utf-8")
     pandas, unknown = total["values pandas"], total["values unknown"]
     print("\nTOTAL", total["lines"], "lines")
