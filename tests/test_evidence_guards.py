@@ -39,7 +39,7 @@ def is_sized(arg):
 
 MAIN = '''\
 import numpy as np
-from pkg import checks
+from pkg_guards import checks
 
 
 def branch(x):
@@ -90,13 +90,13 @@ def wrong_branch(x):
 
 
 def _run(tmp_path: Path):
-    pkg = tmp_path / "pkg"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text("")
-    (pkg / "checks.py").write_text(CHECKS)
-    main = pkg / "main.py"
+    pkg_guards = tmp_path / "pkg_guards"
+    pkg_guards.mkdir()
+    (pkg_guards / "__init__.py").write_text("")
+    (pkg_guards / "checks.py").write_text(CHECKS)
+    main = pkg_guards / "main.py"
     main.write_text(MAIN.replace("import numpy as np\n", "import numpy as np\nimport pandas as pd\n"))
-    files = [str(p) for p in sorted(pkg.glob("*.py"))]
+    files = [str(p) for p in sorted(pkg_guards.glob("*.py"))]
     facts = gather(files, tmp_path)
     settings = Settings(fix=True, unsafe_fixes=True, project=facts)
     result = process_source(str(main), main.read_bytes(), (PandasValues,), settings)
@@ -120,8 +120,8 @@ def test_predicates_and_guards_prove_the_kind_and_the_fixed_code_runs(tmp_path, 
     assert "after `if not checks.is_series(x):` exits" in by_line[_line(lines, "guard", "return x.values")].message
     assert by_line[_line(lines, "builtin_guard", "return item.values")].fix is Safety.SAFE  # a DataFrame
     monkeypatch.syspath_prepend(str(tmp_path))
-    (tmp_path / "pkg" / "main.py").write_bytes(result.new)
-    from pkg import main as fixed
+    (tmp_path / "pkg_guards" / "main.py").write_bytes(result.new)
+    from pkg_guards import main as fixed
 
     assert fixed.branch(pd.Series([1.0, 2.0])).tolist() == [1.0, 2.0]
     assert fixed.branch([3]).tolist() == [3]

@@ -34,7 +34,7 @@ def returns_from_prices(prices):
 '''
 
 MAIN = '''\
-from pkg.base import Base, returns_from_prices
+from pkg_inherited.base import Base, returns_from_prices
 
 
 class Frontier(Base):
@@ -66,13 +66,13 @@ class Override(Base):
 
 
 def _run(tmp_path: Path):
-    pkg = tmp_path / "pkg"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text("")
-    (pkg / "base.py").write_text(BASE)
-    main = pkg / "main.py"
+    pkg_inherited = tmp_path / "pkg_inherited"
+    pkg_inherited.mkdir()
+    (pkg_inherited / "__init__.py").write_text("")
+    (pkg_inherited / "base.py").write_text(BASE)
+    main = pkg_inherited / "main.py"
     main.write_text(MAIN)
-    facts = gather([str(p) for p in sorted(pkg.glob("*.py"))], tmp_path)
+    facts = gather([str(p) for p in sorted(pkg_inherited.glob("*.py"))], tmp_path)
     result = process_source(str(main), main.read_bytes(), (PandasValues,),
                             Settings(fix=True, unsafe_fixes=True, project=facts))
     assert result.error is None, result.error
@@ -92,8 +92,8 @@ def test_inherited_method_and_duck_typed_helper(tmp_path, monkeypatch):
     assert rets.applied and "`self.rets` is assigned a pandas object" in rets.reason
     assert "return self.other.values" not in by_text or not by_text["return self.other.values"][0].applied
     monkeypatch.syspath_prepend(str(tmp_path))
-    (tmp_path / "pkg" / "main.py").write_bytes(result.new)
-    from pkg import main as fixed
+    (tmp_path / "pkg_inherited" / "main.py").write_bytes(result.new)
+    from pkg_inherited import main as fixed
 
     frontier = fixed.Frontier([[0.1, 0.2]], pd.DataFrame({"a": [1.0, 2.0, 4.0]}))
     assert isinstance(frontier.matrix(), np.ndarray)
