@@ -31,10 +31,14 @@ class Base:
 
 def returns_from_prices(prices):
     return prices.pct_change().dropna(how="all")
+
+
+def ema(series, window):
+    return series.ewm(span=window).mean()
 '''
 
 MAIN = '''\
-from pkg_inherited.base import Base, returns_from_prices
+from pkg_inherited.base import Base, ema, returns_from_prices
 
 
 class Frontier(Base):
@@ -51,6 +55,9 @@ class Frontier(Base):
 
     def unknown(self):
         return self.other.values
+
+    def smooth(self, prices):
+        return ema(prices, 2).values
 
 
 class Override(Base):
@@ -98,6 +105,9 @@ def test_inherited_method_and_duck_typed_helper(tmp_path, monkeypatch):
     frontier = fixed.Frontier([[0.1, 0.2]], pd.DataFrame({"a": [1.0, 2.0, 4.0]}))
     assert isinstance(frontier.matrix(), np.ndarray)
     assert frontier.from_prices().tolist() == [[1.0], [1.0]]
+    [smooth] = by_text["return ema(prices, 2).values"]
+    assert smooth.applied and smooth.fix is Safety.UNSAFE and "series.ewm" in smooth.message + smooth.reason
+    assert frontier.smooth(pd.Series([1.0, 1.0])).tolist() == [1.0, 1.0]
 
 
 def test_an_override_without_a_known_result_is_not_the_base_method(tmp_path):

@@ -87,4 +87,5 @@ FOREIGN_LIBRARIES = frozenset(LOOKALIKE_MODULES) - {"numpy"}
 #: Attributes that only pandas (or a pandas-API clone) has: a name used with one of them, in a module that
 #: imports no look-alike library, is inferred pandas ("duck evidence").
 DUCK_ATTRS = frozenset({"iloc", "iat", "loc", "groupby", "rolling", "resample", "iterrows", "itertuples",
-                        "pct_change", "reset_index", "set_index", "to_csv", "dropna", "ffill", "bfill"})
+                        "pct_change", "reset_index", "set_index", "to_csv", "dropna", "ffill", "bfill",
+                        "ewm", "expanding"})  # polars spells these `ewm_mean`/`cum_*`; numpy has neither
