@@ -16,11 +16,14 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import Iterable
 
+from finfix.project.docstrings import documented_types
 from finfix.project.infer import Evaluator, Scope, combine, dotted
 from finfix.project.modules import Module, module_level as _module_level, read
 from finfix.sdk.evidence.project import Fact, ProjectFacts, inherited_fact
+from finfix.sdk.evidence.tables import FOREIGN_LIBRARIES
 
 _ROUNDS = 6
+_DATA_FACTS = frozenset({"DataFrame", "Series", "pandas"})
 _PANDAS_CLASSES = {
     "pandas.DataFrame": "DataFrame", "pandas.core.frame.DataFrame": "DataFrame",
     "pandas.Series": "Series", "pandas.core.series.Series": "Series",
@@ -331,8 +334,12 @@ class _Project:
                 why = "no call site in this project"
             else:
                 why = ""
+            documented = self._documented(mod, fn, qname)
             if why:
                 for n, key in keys.items():
+                    if n in documented:
+                        out[key] = documented[n]
+                        continue
                     self.unknown[key] = f"`{n}` is a parameter and {why}" if why.startswith("`") else \
                         f"`{n}` is a parameter with {why}"
                 continue
@@ -363,11 +370,27 @@ class _Project:
                 count = len(facts)
                 if fact is None:
                     known = [f for f in facts if f is not None]
+                    if n in documented and all(f.kind in _DATA_FACTS for f in known):
+                        out[key] = documented[n]  # no call site contradicts the docstring
+                        continue
                     self.unknown[key] = (f"`{n}` is a parameter; {len(known)} of {count} call site(s) pass "
                                          "something finfix can type")
                     continue
                 out[key] = Fact(fact.kind, "inferred", f"every call site in this project passes {_a(fact.kind)} "
                                 f"to `{n}`: {count} call{'s' if count > 1 else ''}, first at {first}")
+
+    def _documented(self, mod: Module, fn: ast.AST, qname: str) -> dict[str, Fact]:
+        """What the function's docstring says its parameters are, when that is pandas' DataFrame/Series."""
+        cache = self.__dict__.setdefault("_doc_cache", {})
+        if qname not in cache:
+            cache[qname] = {}
+            roots = {t.split(".")[0] for t in mod.imports.values()}
+            if "pandas" in roots and not roots & FOREIGN_LIBRARIES:
+                leaf = qname.rpartition(".")[2]
+                for name, (kind, text) in documented_types(fn).items():
+                    cache[qname][name] = Fact(kind, "inferred", f"the docstring of `{leaf}` documents `{name}` as "
+                                              f"`{text}` ({self._rel(mod.path)}:{fn.lineno})")
+        return cache[qname]
 
     def _rel(self, path: str) -> str:
         try:
