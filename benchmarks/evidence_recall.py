@@ -43,7 +43,7 @@ from finfix.project.gather import gather  # noqa: E402
 from finfix.project.sources import checker_answers, observed_types  # noqa: E402
 from finfix.results import Safety, Settings  # noqa: E402
 from finfix.sdk.names import short_code  # noqa: E402
-from finfix.sdk.pandas_types import PandasRule  # noqa: E402
+from finfix.sdk.pandas_types import Kind, PandasRule  # noqa: E402
 from finfix.sdk.rule import Rule  # noqa: E402
 
 PROBED: list[tuple[str, int, int, str, object]] = []
@@ -66,7 +66,12 @@ class Probe(PandasRule, Rule):
         if isinstance(parent, cst.Call) and parent.func is node:
             return
         pos = self.types.position(node)
-        PROBED.append((self.session.path, pos[0], pos[1], short_code(node.value), self.types.infer(node.value)))
+        typed = self.types.infer(node.value)
+        if typed.kind is None:
+            own = self.types.infer(node)  # `self.values` of a class that defines `values` itself (vectorbt, bt)
+            if own.kind is Kind.NOT:
+                typed = own
+        PROBED.append((self.session.path, pos[0], pos[1], short_code(node.value), typed))
 
 
 def source_of(why: str) -> str:

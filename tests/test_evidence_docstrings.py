@@ -81,7 +81,7 @@ contradicted([1, 2])
 @pytest.mark.parametrize(("text", "kind"), [
     ("pd.DataFrame", "DataFrame"), ("pandas.Series, optional", "Series"), ("`pd.Series` or `pd.DataFrame`", "pandas"),
     ("pd.Series | pd.DataFrame", "pandas"), ("pd.Series or np.ndarray", None), ("array-like", None),
-    ("list of pd.Series", None), ("", None),
+    ("list of pd.Series", None), ("", None), ("pd.DataFrame - MultiIndex", "DataFrame"),
 ])
 def test_pandas_kind(text, kind):
     assert pandas_kind(text) == kind
