@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from finfix.engine.core import process_source
 from finfix.codemods.pandas.values import PandasValues
@@ -35,7 +36,15 @@ def records(raw):
     return df.values
 
 
-def helper_result(x):
+def either(raw):
+    return helper_result(raw, 1).values
+
+
+def listy(raw):
+    return helper_result(raw, 2).values
+
+
+def helper_result(x, *rest):
     return x
 '''
 
@@ -49,6 +58,8 @@ ANSWERS = {
     "both": "pandas.core.frame.DataFrame | pandas.core.series.Series",
     "partial": "pandas.core.frame.DataFrame | Unknown",
     "records": "pkg.records.Records",
+    "either": "pandas.core.series.Series | numpy.ndarray[tuple[int], numpy.dtype[numpy.float64]]",
+    "listy": "pandas.core.series.Series | list[int]",
 }
 
 
@@ -96,6 +107,7 @@ def test_a_union_of_frame_and_series_is_fixed_unsafe_and_the_fix_runs(tmp_path):
     exec(compile(fixed, "main.py", "exec"), namespace)
     assert isinstance(namespace["both"]([[1, 2]], True), np.ndarray)
     assert namespace["both"]([1, 2], False).tolist() == [1, 2]
+    assert namespace["either"](pd.Series([1.5])).tolist() == [1.5]
 
 
 def test_a_partial_answer_is_reported_quoting_it_not_fixed(tmp_path):
@@ -109,3 +121,13 @@ def test_a_project_class_is_left_alone(tmp_path):
     _result, by_line = _run(tmp_path)
     # Named like a frame, an unknown `df` would be reported; the checker says it is the project's own class.
     assert "return df.values" not in by_line
+
+
+def test_pandas_or_a_plain_ndarray_is_fixed_for_values_only(tmp_path):
+    """An ndarray has no `.values`: where the line runs, the receiver is the Series; a list member is not that."""
+    _result, by_line = _run(tmp_path)
+    either = by_line["return helper_result(raw, 1).values"]
+    assert either.applied and either.fix is Safety.UNSAFE
+    assert "an ndarray has no `.values`" in either.message + either.reason
+    listy = by_line["return helper_result(raw, 2).values"]
+    assert not listy.applied and "list[int]" in listy.reason

@@ -49,6 +49,9 @@ class Typed:
     level: Level = Level.PROVEN  # meaningful when kind is not None
     settle: str = ""  # for an unknown: what would settle it ("annotate it or run `finfix record`")
     maybe_pandas: bool = False  # an unknown some evidence points at pandas (`DataFrame | Unknown`): report it
+    #: an unknown the type checker says is pandas or a plain ndarray (`Series | ndarray`): this kind for a
+    #: rule whose attribute an ndarray lacks (`.values`: on the ndarray path the line raised already)
+    unless_ndarray: "Kind | None" = None
 
     @property
     def is_pandas(self) -> bool:
@@ -151,3 +154,15 @@ def mentions_pandas(text: str) -> bool:
     """Some member of the checker's answer is pandas' DataFrame/Series/Index (``DataFrame | Unknown``): not
     evidence enough to rewrite, but enough to report the site, quoting the answer."""
     return any(kind_of_type_text(m) in (Kind.FRAME, Kind.SERIES, Kind.INDEX) for m in union_members(text))
+
+
+def pandas_or_ndarray(text: str) -> Kind | None:
+    """``Series | ndarray[...]`` (arch's `resid`, vectorbt's reshape helpers): the pandas members' kind when
+    every other member is a plain ``numpy.ndarray``; None otherwise."""
+    members = union_members(text)
+    arrays = [m for m in members if m.split("[", 1)[0].strip() in ("numpy.ndarray", "ndarray")]
+    rest = [m for m in members if m not in arrays]
+    if not arrays or not rest:
+        return None
+    kind = kind_of_type_text(" | ".join(rest))
+    return kind if kind in (Kind.FRAME, Kind.SERIES, Kind.INDEX, Kind.PANDAS) else None

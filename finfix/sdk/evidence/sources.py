@@ -11,7 +11,9 @@ from typing import Any
 
 import libcst as cst
 
-from finfix.sdk.evidence.kinds import Kind, Level, Typed, kind_of_type_text, mentions_pandas, union_members
+from finfix.sdk.evidence.kinds import (
+    Kind, Level, Typed, kind_of_type_text, mentions_pandas, pandas_or_ndarray, union_members,
+)
 from finfix.sdk.evidence.tables import DUCK_ATTRS
 from finfix.sdk.names import code_of
 from finfix.sdk.snippets import snippet
@@ -214,7 +216,7 @@ def checker(types: PandasTypes, expr: cst.BaseExpression) -> Typed | None:
             return Typed(Kind.NOT, f"the type checker types it `{text}`, a class of this project",
                          level=Level.INFERRED)
         if mentions_pandas(text):
-            return Typed(None, level=Level.UNKNOWN, maybe_pandas=True,
+            return Typed(None, level=Level.UNKNOWN, maybe_pandas=True, unless_ndarray=pandas_or_ndarray(text),
                          settle=f"the type checker types it `{text}`: {SETTLE}")
         return None
     return Typed(kind, f"the type checker types it `{text}`", level=Level.INFERRED)
