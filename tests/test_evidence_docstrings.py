@@ -82,6 +82,7 @@ contradicted([1, 2])
     ("pd.DataFrame", "DataFrame"), ("pandas.Series, optional", "Series"), ("`pd.Series` or `pd.DataFrame`", "pandas"),
     ("pd.Series | pd.DataFrame", "pandas"), ("pd.Series or np.ndarray", None), ("array-like", None),
     ("list of pd.Series", None), ("", None), ("pd.DataFrame - MultiIndex", "DataFrame"),
+    ("DataFrame of shape (n_assets, n_features)", "DataFrame"), ("list of shape (n,)", None),
 ])
 def test_pandas_kind(text, kind):
     assert pandas_kind(text) == kind

@@ -66,6 +66,7 @@ def documented_types(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, 
 def pandas_kind(text: str) -> str | None:
     """``"pd.Series or pd.DataFrame, optional"`` → ``"pandas"``; None when any listed type is not pandas'."""
     text = re.split(r"\s+-\s+", text.strip(), maxsplit=1)[0]  # alphalens: `pd.DataFrame - MultiIndex`
+    text = re.split(r"\s+of\s+shape\b", text, maxsplit=1, flags=re.I)[0]  # riskfolio: `DataFrame of shape (n, m)`
     text = re.sub(r",?\s*(optional|default.*|keyword-only)$", "", text.strip().strip("`").strip(), flags=re.I)
     parts = [p.strip().strip("`~").strip() for p in re.split(r"\bor\b|\||,", text)]
     kinds = set()
