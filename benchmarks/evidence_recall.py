@@ -75,7 +75,8 @@ class Probe(PandasRule, Rule):
 
 
 def source_of(why: str) -> str:
-    for needle, source in (("every call site", "call-sites"), ("in the class", "attribute"),
+    for needle, source in (("the docstring of", "docstring"), ("` holds;", "predicate"), ("` exits", "guard"),
+                           ("every call site", "call-sites"), ("in the class", "attribute"),
                            ("returned by", "return"), ("also used as", "duck"), ("seen at run time", "observed"),
                            ("type checker", "checker"), ("list of columns", "list-key")):
         if needle in why:
