@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable
 
 from finfix.sdk.evidence.project import Fact
 from finfix.sdk.evidence.tables import (
-    DUCK_ATTRS, CONSTRUCTORS, FOREIGN_LIBRARIES, FRAME_READERS, GROUP_RESULT, GROUPING, ITER_KEYWORDS, PANDAS_RESULT,
+    DUCK_ATTRS, SAME_KIND_UFUNCS, CONSTRUCTORS, FOREIGN_LIBRARIES, FRAME_READERS, GROUP_RESULT, GROUPING, ITER_KEYWORDS, PANDAS_RESULT,
     SAME_KIND, UNKNOWN_READERS,
 )
 from finfix.sdk.pandas_api import FRAME_SERIES_ATTRS
@@ -288,7 +288,7 @@ class Evaluator:
             elif parts[0] not in scope.bindings and parts[0] not in scope.params:
                 target = self.resolve(scope.module, parts)
                 if target is not None:
-                    fact = self._library_call(target, call)
+                    fact = self._ufunc(target, call, scope, depth) or self._library_call(target, call)
                     if fact is not None:
                         return fact
                     fact = self.lookup(f"R:{target}")
@@ -338,6 +338,16 @@ class Evaluator:
         if root == "numpy" and leaf in _ARRAY_MAKERS:
             return Fact("ndarray", "proven", shown)
         return None
+
+    def _ufunc(self, target: str, call: ast.Call, scope: Scope, depth: int) -> Fact | None:
+        """``np.log(prices)``: a one-argument numpy ufunc keeps the kind of a pandas argument."""
+        root, leaf = target.split(".")[0], target.rsplit(".", 1)[-1]
+        if root != "numpy" or leaf not in SAME_KIND_UFUNCS or len(call.args) != 1 or call.keywords:
+            return None
+        arg = self.kind(call.args[0], scope, depth)
+        if arg is None or arg.kind not in _PANDAS:
+            return None
+        return Fact(arg.kind, arg.level, f"`np.{leaf}(...)` of a pandas object ({arg.why})")
 
     # -- attributes and subscripts --------------------------------------------------------------------
     def _attribute(self, attr: ast.Attribute, scope: Scope, depth: int) -> Fact | None:
