@@ -7,7 +7,7 @@ import re
 import libcst as cst
 
 from finfix.sdk.names import short_code
-from finfix.sdk.pandas_types import Kind, PandasRule, evidence_policy, looks_like_frame, unproven
+from finfix.sdk.pandas_types import Kind, Level, PandasRule, Typed, evidence_policy, looks_like_frame, unproven
 from finfix.sdk.snippets import snippet
 from finfix.sdk.rule import Example, Rule, Safety, Versions
 
@@ -44,7 +44,9 @@ class PandasValues(PandasRule, Rule):
     ## Fix safety
     Safe for a proven DataFrame (`.values` and `.to_numpy()` give the same 2-D ndarray) and for a proven
     Series whose dtype is numpy-native (`.astype(float)`, `pd.to_numeric(...)`). Unsafe when the
-    receiver is only inferred pandas (the reason names the evidence), and otherwise:
+    receiver is only inferred pandas (the reason names the evidence), including a type checker's
+    `Series | ndarray` (a plain ndarray has no `.values`, so wherever the line runs it is the Series; on
+    the ndarray path `.to_numpy()` raises the same AttributeError), and otherwise:
     if the dtype is an extension type, the result changes from an ExtensionArray to an ndarray
     (nullable integers become float with NaN, tz-aware datetimes become object Timestamps instead of
     naive UTC `datetime64`, categories and strings become object arrays).
@@ -132,11 +134,16 @@ class PandasValues(PandasRule, Rule):
             return updated_node  # `.values()`: a mapping's method
         recv = original_node.value
         typed = self.types.infer(recv)
+        if typed.kind is None and typed.unless_ndarray is not None:
+            # A plain ndarray has no `.values`: wherever this line runs without an AttributeError, the receiver
+            # is the pandas member of the checker's union (and on the ndarray path `.to_numpy()` fails alike).
+            text = typed.settle.split(": annotate", 1)[0]
+            typed = Typed(typed.unless_ndarray, f"{text}, and an ndarray has no `.values`", level=Level.INFERRED)
         shown = short_code(original_node, 60)
         if typed.foreign or typed.kind is not None and not typed.is_pandas:
             return updated_node
         if typed.kind is None:
-            if self._worth_reporting(recv):
+            if typed.maybe_pandas or self._worth_reporting(recv):
                 self.report(
                     original_node,
                     f"`{shown}`: if `{short_code(recv)}` is a pandas object, use `.to_numpy()` (or `.array`)",

@@ -16,11 +16,18 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import Iterable
 
+from finfix.project.docstrings import documented_types
 from finfix.project.infer import Evaluator, Scope, combine, dotted
 from finfix.project.modules import Module, module_level as _module_level, read
 from finfix.sdk.evidence.project import Fact, ProjectFacts, inherited_fact
+from finfix.sdk.evidence.tables import FOREIGN_LIBRARIES
 
 _ROUNDS = 6
+_DATA_FACTS = frozenset({"DataFrame", "Series", "pandas"})
+_PANDAS_CLASSES = {
+    "pandas.DataFrame": "DataFrame", "pandas.core.frame.DataFrame": "DataFrame",
+    "pandas.Series": "Series", "pandas.core.series.Series": "Series",
+}
 
 
 class _Project:
@@ -115,6 +122,65 @@ class _Project:
             self.facts.update(new)
             if self.facts == before:
                 break
+        self.facts.update(self._predicates())
+
+    def _predicates(self) -> dict[str, Fact]:
+        """``I:pkg.mod.is_series``: a project function that only returns ``isinstance(<first parameter>,
+        pd.Series)`` (or an ``or`` of such tests and of other such functions), so ``if is_series(x):`` narrows
+        ``x`` as ``if isinstance(x, pd.Series):`` does (vectorbt's ``checks.is_series``/``is_pandas``)."""
+        found: dict[str, Fact] = {}
+        for _ in range(3):  # `is_pandas` = `is_series(arg) or is_frame(arg)`: a few rounds reach the composites
+            for mod in self.modules.values():
+                for qual, func in mod.functions.items():
+                    key = f"I:{mod.name}.{qual}"
+                    if key in found or "." in qual:
+                        continue
+                    kind = self._predicate_kind(mod, func, found)
+                    if kind is not None:
+                        shown = "(pd.DataFrame, pd.Series)" if kind == "pandas" else f"pd.{kind}"
+                        found[key] = Fact(kind, "proven", f"`{qual}(x)` is an `isinstance(x, {shown})` test "
+                                          f"({self._rel(mod.path)}:{func.lineno})")
+        return found
+
+    def _predicate_kind(self, mod: Module, func: ast.AST, found: dict[str, Fact]) -> str | None:
+        args = func.args  # type: ignore[attr-defined]
+        params = [*args.posonlyargs, *args.args]
+        body = [s for s in func.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+        if not params or len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+            return None
+        first = params[0].arg
+
+        def test_kind(node: ast.expr) -> set[str] | None:
+            if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+                parts = [test_kind(v) for v in node.values]
+                return set().union(*parts) if all(p is not None for p in parts) else None
+            if not (isinstance(node, ast.Call) and len(node.args) >= 1 and not node.keywords
+                    and isinstance(node.args[0], ast.Name) and node.args[0].id == first):
+                return None
+            parts = dotted(node.func)
+            target = self.resolve(mod, parts) if parts else None
+            if target == "isinstance" or (parts == ["isinstance"] and target is None):
+                if len(node.args) != 2:
+                    return None
+                options = node.args[1].elts if isinstance(node.args[1], ast.Tuple) else [node.args[1]]
+                kinds = set()
+                for option in options:
+                    opt = dotted(option)
+                    name = self.resolve(mod, opt) if opt else None
+                    kind = _PANDAS_CLASSES.get(name or "")
+                    if kind is None:
+                        return None
+                    kinds.add(kind)
+                return kinds
+            fact = found.get(f"I:{target}") if target and len(node.args) == 1 else None
+            return {fact.kind} if fact is not None else None
+
+        kinds = test_kind(body[0].value)
+        if not kinds:
+            return None
+        if len(kinds) == 1:
+            return kinds.pop()
+        return "pandas" if kinds <= {"DataFrame", "Series", "pandas"} else None
 
     def _returns(self, scopes: list[Scope], out: dict[str, Fact]) -> None:
         for scope in scopes:
@@ -268,8 +334,12 @@ class _Project:
                 why = "no call site in this project"
             else:
                 why = ""
+            documented = self._documented(mod, fn, qname)
             if why:
                 for n, key in keys.items():
+                    if n in documented:
+                        out[key] = documented[n]
+                        continue
                     self.unknown[key] = f"`{n}` is a parameter and {why}" if why.startswith("`") else \
                         f"`{n}` is a parameter with {why}"
                 continue
@@ -300,11 +370,27 @@ class _Project:
                 count = len(facts)
                 if fact is None:
                     known = [f for f in facts if f is not None]
+                    if n in documented and all(f.kind in _DATA_FACTS for f in known):
+                        out[key] = documented[n]  # no call site contradicts the docstring
+                        continue
                     self.unknown[key] = (f"`{n}` is a parameter; {len(known)} of {count} call site(s) pass "
                                          "something finfix can type")
                     continue
                 out[key] = Fact(fact.kind, "inferred", f"every call site in this project passes {_a(fact.kind)} "
                                 f"to `{n}`: {count} call{'s' if count > 1 else ''}, first at {first}")
+
+    def _documented(self, mod: Module, fn: ast.AST, qname: str) -> dict[str, Fact]:
+        """What the function's docstring says its parameters are, when that is pandas' DataFrame/Series."""
+        cache = self.__dict__.setdefault("_doc_cache", {})
+        if qname not in cache:
+            cache[qname] = {}
+            roots = {t.split(".")[0] for t in mod.imports.values()}
+            if "pandas" in roots and not roots & FOREIGN_LIBRARIES:
+                leaf = qname.rpartition(".")[2]
+                for name, (kind, text) in documented_types(fn).items():
+                    cache[qname][name] = Fact(kind, "inferred", f"the docstring of `{leaf}` documents `{name}` as "
+                                              f"`{text}` ({self._rel(mod.path)}:{fn.lineno})")
+        return cache[qname]
 
     def _rel(self, path: str) -> str:
         try:

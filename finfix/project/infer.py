@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable
 
 from finfix.sdk.evidence.project import Fact
 from finfix.sdk.evidence.tables import (
-    CONSTRUCTORS, FOREIGN_LIBRARIES, FRAME_READERS, GROUP_RESULT, GROUPING, ITER_KEYWORDS, PANDAS_RESULT,
+    DUCK_ATTRS, SAME_KIND_UFUNCS, CONSTRUCTORS, FOREIGN_LIBRARIES, FRAME_READERS, GROUP_RESULT, GROUPING, ITER_KEYWORDS, PANDAS_RESULT,
     SAME_KIND, UNKNOWN_READERS,
 )
 from finfix.sdk.pandas_api import FRAME_SERIES_ATTRS
@@ -124,6 +124,31 @@ def _own_nodes(func: ast.AST):
         stack.extend(ast.iter_child_nodes(node))
 
 
+def duck(scope: Scope, name: str) -> Fact | None:
+    """The project pass's duck evidence, as the per-file ladder's (``sources.duck``): a name of a function
+    scope also used with pandas-only API (``x.iloc``, ``x.dropna``) is inferred pandas, in a module that
+    imports no look-alike library (xarray, dask, polars share much of that API)."""
+    cache = scope.__dict__.setdefault("_duck", {})
+    if name not in cache:
+        cache[name] = None
+        if not _imports_lookalike(scope.module):
+            for node in scope.nodes:
+                if isinstance(node, ast.Attribute) and node.attr in DUCK_ATTRS and isinstance(node.value, ast.Name) \
+                        and node.value.id == name:
+                    cache[name] = Fact("pandas", "inferred", f"`{name}` is also used as `{name}.{node.attr}` "
+                                       f"(line {node.lineno}), pandas-only API")
+                    break
+    return cache[name]
+
+
+def _imports_lookalike(module: Module) -> bool:
+    found = module.__dict__.get("_lookalike")
+    if found is None:
+        found = any(target.split(".")[0] in FOREIGN_LIBRARIES for target in module.imports.values())
+        module.__dict__["_lookalike"] = found
+    return found
+
+
 def dotted(expr: ast.expr) -> list[str] | None:
     parts = []
     while isinstance(expr, ast.Attribute):
@@ -186,6 +211,12 @@ class Evaluator:
 
     # -- names --------------------------------------------------------------------------------------
     def _name(self, name: str, scope: Scope, depth: int) -> Fact | None:
+        fact = self._bound_name(name, scope, depth)
+        if fact is None and scope.func is not None and (name in scope.params or name in scope.bindings):
+            return duck(scope, name)
+        return fact
+
+    def _bound_name(self, name: str, scope: Scope, depth: int) -> Fact | None:
         if scope.func is not None and name in scope.params and name not in scope.bindings:
             return self.param(scope, name)
         if name in scope.bindings:
@@ -257,7 +288,7 @@ class Evaluator:
             elif parts[0] not in scope.bindings and parts[0] not in scope.params:
                 target = self.resolve(scope.module, parts)
                 if target is not None:
-                    fact = self._library_call(target, call)
+                    fact = self._ufunc(target, call, scope, depth) or self._library_call(target, call)
                     if fact is not None:
                         return fact
                     fact = self.lookup(f"R:{target}")
@@ -307,6 +338,16 @@ class Evaluator:
         if root == "numpy" and leaf in _ARRAY_MAKERS:
             return Fact("ndarray", "proven", shown)
         return None
+
+    def _ufunc(self, target: str, call: ast.Call, scope: Scope, depth: int) -> Fact | None:
+        """``np.log(prices)``: a one-argument numpy ufunc keeps the kind of a pandas argument."""
+        root, leaf = target.split(".")[0], target.rsplit(".", 1)[-1]
+        if root != "numpy" or leaf not in SAME_KIND_UFUNCS or len(call.args) != 1 or call.keywords:
+            return None
+        arg = self.kind(call.args[0], scope, depth)
+        if arg is None or arg.kind not in _PANDAS:
+            return None
+        return Fact(arg.kind, arg.level, f"`np.{leaf}(...)` of a pandas object ({arg.why})")
 
     # -- attributes and subscripts --------------------------------------------------------------------
     def _attribute(self, attr: ast.Attribute, scope: Scope, depth: int) -> Fact | None:

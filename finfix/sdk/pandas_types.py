@@ -40,7 +40,7 @@ from finfix.sdk.evidence.project import facts_of
 from finfix.sdk.evidence.tables import (
     ACCESSORS, ANNOTATION_TEXT, ANNOTATIONS, CONSTRUCTORS, FOREIGN_LIBRARIES, FRAME_READERS, GROUP_RESULT,
     GROUPING, INDEXERS, ITER_KEYWORDS, LOOKALIKE_MODULES, NOT_PANDAS_BUILTINS, NUMERIC_DTYPES, PANDAS_RESULT,
-    SAME_KIND, UNKNOWN_READERS,
+    SAME_KIND, SAME_KIND_UFUNCS, UNKNOWN_READERS,
 )
 from finfix.sdk.names import code_of, is_dotted_name, qualified_names, short_code
 from finfix.sdk.pandas_api import FRAME_SERIES_ATTRS
@@ -305,6 +305,9 @@ class PandasTypes:
             root = q.split(".")[0]
             if root in FOREIGN_LIBRARIES:
                 return Typed(Kind.OTHER, f"`{q}(...)` ({root})")
+            ufunc = self._ufunc(q, call)
+            if ufunc is not None:
+                return ufunc
             if root in LOOKALIKE_MODULES or q in NOT_PANDAS_BUILTINS:
                 return Typed(Kind.NOT, f"`{q}(...)`")
         project = sources.project_call(self, call)
@@ -338,6 +341,17 @@ class PandasTypes:
                 return UNKNOWN
             return _from(recv, Kind.PANDAS, fresh=True)
         return UNKNOWN
+
+    def _ufunc(self, qname: str, call: cst.Call) -> Typed | None:
+        """``np.log(prices)``: a one-argument numpy ufunc keeps the kind of a pandas argument."""
+        leaf = qname.rsplit(".", 1)[-1]
+        if not qname.startswith("numpy.") or leaf not in SAME_KIND_UFUNCS or len(call.args) != 1 \
+                or call.args[0].keyword is not None or call.args[0].star:
+            return None
+        arg = self.infer(call.args[0].value)
+        if arg.kind not in DATA_KINDS:
+            return None
+        return _from(arg, arg.kind, why=f"`np.{leaf}(...)` of a pandas object ({arg.why})", fresh=True)
 
     def _infer_subscript(self, sub: cst.Subscript) -> Typed:
         base = self.infer(sub.value)
@@ -511,7 +525,7 @@ def gate(
         return True, typed.why
     if typed.kind is not None:
         raise Skip
-    if distinctive or looks_like_frame(recv):
+    if distinctive or looks_like_frame(recv) or typed.maybe_pandas:
         return False, unproven(recv, typed)
     raise Skip
 

@@ -48,6 +48,10 @@ class Typed:
     view: bool = False  # a column / `.loc` selection of another frame (a view on pandas < 3)
     level: Level = Level.PROVEN  # meaningful when kind is not None
     settle: str = ""  # for an unknown: what would settle it ("annotate it or run `finfix record`")
+    maybe_pandas: bool = False  # an unknown some evidence points at pandas (`DataFrame | Unknown`): report it
+    #: an unknown the type checker says is pandas or a plain ndarray (`Series | ndarray`): this kind for a
+    #: rule whose attribute an ndarray lacks (`.values`: on the ndarray path the line raised already)
+    unless_ndarray: "Kind | None" = None
 
     @property
     def is_pandas(self) -> bool:
@@ -87,13 +91,37 @@ FACT_KINDS = {
 }
 
 
+def union_members(text: str) -> list[str]:
+    """The members of a checker's union text, split at top-level ``|`` only (``Series[int | str] | None``)."""
+    members, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            members.append(text[start:i].strip())
+            start = i + 1
+    members.append(text[start:].strip())
+    return [m for m in members if m]
+
+
 def kind_of_type_text(text: str) -> Kind | None:
     """A type checker's answer (``"DataFrame"``, ``"Series[float]"``, ``"list[int]"``, ``"Unknown"``) as a kind.
 
-    Only unambiguous answers count: unions, ``Any``/``Unknown`` and anything unrecognised are unknown.
+    Only unambiguous answers count: ``Any``/``Unknown`` and anything unrecognised are unknown. A union
+    counts only when every member is pandas' DataFrame or Series (pyrefly answers
+    ``DataFrame | Series`` for a value bound on two branches): the pandas API both share applies;
+    a union with ``None``, ``Unknown``, an ndarray or anything else is unknown.
     """
-    t = text.strip()
-    if not t or "|" in t or t.startswith(("Unknown", "Any", "Never", "NoReturn", "object")) or " | " in t:
+    members = union_members(text.strip())
+    if len(members) > 1:
+        kinds = {kind_of_type_text(m) for m in members}
+        if len(kinds) == 1 and kinds <= {Kind.FRAME, Kind.SERIES, Kind.INDEX}:
+            return kinds.pop()
+        return Kind.PANDAS if kinds <= {Kind.FRAME, Kind.SERIES} else None
+    t = members[0] if members else ""
+    if not t or t.startswith(("Unknown", "Any", "Never", "NoReturn", "object")):
         return None
     head = t.split("[", 1)[0].strip()
     leaf = head.rsplit(".", 1)[-1]
@@ -120,3 +148,21 @@ def kind_of_type_text(text: str) -> Kind | None:
                 "List", "Dict", "Set", "Tuple", "defaultdict", "OrderedDict", "Counter", "deque"):
         return Kind.NOT
     return None
+
+
+def mentions_pandas(text: str) -> bool:
+    """Some member of the checker's answer is pandas' DataFrame/Series/Index (``DataFrame | Unknown``): not
+    evidence enough to rewrite, but enough to report the site, quoting the answer."""
+    return any(kind_of_type_text(m) in (Kind.FRAME, Kind.SERIES, Kind.INDEX) for m in union_members(text))
+
+
+def pandas_or_ndarray(text: str) -> Kind | None:
+    """``Series | ndarray[...]`` (arch's `resid`, vectorbt's reshape helpers): the pandas members' kind when
+    every other member is a plain ``numpy.ndarray``; None otherwise."""
+    members = union_members(text)
+    arrays = [m for m in members if m.split("[", 1)[0].strip() in ("numpy.ndarray", "ndarray")]
+    rest = [m for m in members if m not in arrays]
+    if not arrays or not rest:
+        return None
+    kind = kind_of_type_text(" | ".join(rest))
+    return kind if kind in (Kind.FRAME, Kind.SERIES, Kind.INDEX, Kind.PANDAS) else None

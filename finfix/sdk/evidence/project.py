@@ -138,6 +138,8 @@ def inherited_fact(key: str, facts: Mapping[str, Fact], bases: Mapping[str, Sequ
     """``facts[key]``; for ``A:``/``S:`` keys (attributes, `self`) also the first project base class that
     has it, breadth first. Used by the parent while it gathers and by the rules through ProjectFacts."""
     found = facts.get(key)
+    if found is None and key[:2] == "R:":
+        return _inherited_return(key, facts, bases)
     if found is not None or key[:2] not in ("A:", "S:"):
         return found
     owner, sep, attr = key[2:].partition(":")
@@ -151,4 +153,25 @@ def inherited_fact(key: str, facts: Mapping[str, Fact], bases: Mapping[str, Sequ
         if found is not None:
             return found
         todo.extend(bases.get(base, ()))
+    return None
+
+
+def _inherited_return(key: str, facts: Mapping[str, Fact], bases: Mapping[str, Sequence[str]]) -> Fact | None:
+    """``R:pkg.mod.Sub.m`` for a method ``Sub`` inherits: the return fact of the first project base class that
+    defines ``m`` (breadth first); None as soon as a class on the way defines ``m`` without a return fact."""
+    owner, _, method = key[2:].rpartition(".")
+    if owner not in bases:
+        return None
+    seen, todo = set(), [owner]
+    while todo:
+        cls = todo.pop(0)
+        if cls in seen:
+            continue
+        seen.add(cls)
+        found = facts.get(f"R:{cls}.{method}")
+        if found is not None:
+            return found
+        if f"A:{cls}:{method}" in facts:  # defined here (an override) but its result is not known
+            return None
+        todo.extend(bases.get(cls, ()))
     return None

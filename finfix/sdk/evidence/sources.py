@@ -11,9 +11,12 @@ from typing import Any
 
 import libcst as cst
 
-from finfix.sdk.evidence.kinds import Kind, Level, Typed, kind_of_type_text
+from finfix.sdk.evidence.kinds import (
+    Kind, Level, Typed, kind_of_type_text, mentions_pandas, pandas_or_ndarray, union_members,
+)
 from finfix.sdk.evidence.tables import DUCK_ATTRS
 from finfix.sdk.names import code_of
+from finfix.sdk.snippets import snippet
 
 #: What the sources receive: the PandasTypes instance asking (typed loosely: it imports this module).
 PandasTypes = Any
@@ -207,8 +210,30 @@ def checker(types: PandasTypes, expr: cst.BaseExpression) -> Typed | None:
         return None
     kind = kind_of_type_text(text)
     if kind is None:
+        if _project_class(types, text):
+            # pyrefly names classes by module: `vectorbt.records.mapped_array.MappedArray` is the project's own
+            # class (one that is not a pandas subclass), whose `.values` is its own.
+            return Typed(Kind.NOT, f"the type checker types it `{text}`, a class of this project",
+                         level=Level.INFERRED)
+        if mentions_pandas(text):
+            return Typed(None, level=Level.UNKNOWN, maybe_pandas=True, unless_ndarray=pandas_or_ndarray(text),
+                         settle=f"the type checker types it `{text}`: {SETTLE}")
         return None
     return Typed(kind, f"the type checker types it `{text}`", level=Level.INFERRED)
+
+
+def _project_class(types: PandasTypes, text: str) -> bool:
+    """A checker's answer that names one class of this project that is not a pandas subclass."""
+    members = union_members(text)
+    if len(members) != 1:
+        return False
+    head = members[0].split("[", 1)[0].strip()
+    if "." not in head or not head.replace(".", "").replace("_", "").isalnum():
+        return False
+    module, _, leaf = head.rpartition(".")
+    if not types.project.is_project(head) or leaf not in types.project.defined.get(module, ()):
+        return False
+    return types.project.fact(f"S:{head}") is None
 
 
 _ISINSTANCE_KINDS = {
@@ -235,8 +260,96 @@ def narrowed(types: PandasTypes, name: cst.Name) -> Typed | None:
                 if kind is not None and not _rebound_inside(types, name, child):
                     shown = "the `if isinstance(...)` branch" if branch else "the `else` of `if not isinstance(...)`"
                     return Typed(kind, f"`{name.value}` is a {kind.value} in {shown}")
+                test = _predicate_test(types, cur.test, name.value, branch)
+                if test is not None and not _rebound_inside(types, name, child):
+                    kind, fact = test
+                    return Typed(kind, f"`{name.value}` is a {kind.value} where `{_short_test(cur.test)}` holds; "
+                                 f"{fact.why}")
+        if isinstance(cur, (cst.IndentedBlock, cst.Module)):
+            found = _after_guard(types, name, cur, child)
+            if found is not None:
+                return found
         child, cur = cur, types.parent(cur)
     return None
+
+
+_EXITS = (cst.Raise, cst.Return, cst.Continue, cst.Break)
+
+
+def _after_guard(types: PandasTypes, name: cst.Name, block: cst.CSTNode, stmt: cst.CSTNode) -> Typed | None:
+    """``if not isinstance(x, pd.Series): raise ...`` (or ``return``/``continue``), then ``x`` below it in the same
+    block, with no rebinding of ``x`` in between: ``x`` is a Series there."""
+    body = list(block.body)
+    if stmt not in body:
+        return None
+    for guard in reversed(body[: body.index(stmt)]):
+        if not isinstance(guard, cst.If) or guard.orelse is not None or not _exits(guard.body):
+            continue
+        kind = _isinstance_test(types, guard.test, name.value, False)
+        why = None
+        if kind is not None:
+            why = f"`{name.value}` is a {kind.value} after `if {_short_test(guard.test)}:` exits"
+        else:
+            test = _predicate_test(types, guard.test, name.value, False)
+            if test is not None:
+                kind = test[0]
+                why = f"`{name.value}` is a {kind.value} after `if {_short_test(guard.test)}:` exits; {test[1].why}"
+        if kind is None:
+            continue
+        if _rebound_between(types, name, guard):
+            return None
+        return Typed(kind, why)
+    return None
+
+
+def _exits(body: cst.BaseSuite) -> bool:
+    statements = list(getattr(body, "body", ()))
+    if not statements:
+        return False
+    last = statements[-1]
+    if isinstance(last, cst.SimpleStatementLine):
+        return bool(last.body) and isinstance(last.body[-1], _EXITS)
+    return False
+
+
+def _rebound_between(types: PandasTypes, name: cst.Name, guard: cst.CSTNode) -> bool:
+    """Is ``name`` assigned anywhere from the guard's start to the use (a loop may also rebind it later)?"""
+    start, use = types.position(guard), types.position(name)
+    scope = types.rule.get_metadata(cst.metadata.ScopeProvider, name, None)
+    if start is None or use is None or scope is None:
+        return True
+    for assignment in scope[name.value]:
+        node = getattr(assignment, "node", None)
+        where = types.position(node) if isinstance(node, cst.CSTNode) else None
+        if where is None:
+            return True
+        if start <= where <= use or _in_loop_around(types, name, guard, node):
+            return True
+    return False
+
+
+def _in_loop_around(types: PandasTypes, use: cst.CSTNode, guard: cst.CSTNode, node: cst.CSTNode) -> bool:
+    """An assignment inside a loop that holds the use but not the guard: a later iteration reaches the use
+    with the new value without passing the guard again."""
+    cur = types.parent(use)
+    while cur is not None and not isinstance(cur, (cst.FunctionDef, cst.Module)):
+        if isinstance(cur, (cst.For, cst.While)):
+            if _inside(types, guard, cur):
+                return False
+            if _inside(types, node, cur):
+                return True
+        cur = types.parent(cur)
+    return False
+
+
+def _inside(types: PandasTypes, node: cst.CSTNode, outer: cst.CSTNode) -> bool:
+    while node is not None and node is not outer:
+        node = types.parent(node)
+    return node is outer
+
+
+def _short_test(test: cst.BaseExpression) -> str:
+    return snippet(test, 40)
 
 
 def _isinstance_test(types: PandasTypes, test: cst.BaseExpression, name: str, branch: bool) -> Kind | None:
@@ -261,6 +374,25 @@ def _isinstance_test(types: PandasTypes, test: cst.BaseExpression, name: str, br
     if not kinds:
         return None
     return kinds.pop() if len(kinds) == 1 else (Kind.PANDAS if kinds <= {Kind.FRAME, Kind.SERIES} else None)
+
+
+def _predicate_test(types: PandasTypes, test: cst.BaseExpression, name: str, branch: bool):
+    """``if checks.is_series(x):`` where the project function only returns ``isinstance(x, pd.Series)``:
+    (kind, the project fact), or None."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return _predicate_test(types, test.expression, name, not branch)
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And) and branch:
+        return _predicate_test(types, test.left, name, branch) or _predicate_test(types, test.right, name, branch)
+    if not branch or not isinstance(test, cst.Call) or len(test.args) != 1 or test.args[0].keyword is not None:
+        return None
+    subject = test.args[0].value
+    if not (isinstance(subject, cst.Name) and subject.value == name) or not isinstance(test.func, (cst.Name, cst.Attribute)):
+        return None
+    for q in _canonical(types, test.func):
+        fact = types.project.fact(f"I:{q}")
+        if fact is not None:
+            return fact.typed().kind, fact
+    return None
 
 
 def _rebound_inside(types: PandasTypes, name: cst.Name, branch: cst.CSTNode) -> bool:

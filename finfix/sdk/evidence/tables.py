@@ -87,4 +87,12 @@ FOREIGN_LIBRARIES = frozenset(LOOKALIKE_MODULES) - {"numpy"}
 #: Attributes that only pandas (or a pandas-API clone) has: a name used with one of them, in a module that
 #: imports no look-alike library, is inferred pandas ("duck evidence").
 DUCK_ATTRS = frozenset({"iloc", "iat", "loc", "groupby", "rolling", "resample", "iterrows", "itertuples",
-                        "pct_change", "reset_index", "set_index", "to_csv", "dropna", "ffill", "bfill"})
+                        "pct_change", "reset_index", "set_index", "to_csv", "dropna", "ffill", "bfill",
+                        "ewm", "expanding"})  # polars spells these `ewm_mean`/`cum_*`; numpy has neither
+
+#: numpy ufuncs of one argument: on a pandas object they return the same kind (``__array_ufunc__``),
+#: ``np.log(prices)`` is a DataFrame; on anything else an ndarray.
+SAME_KIND_UFUNCS = frozenset(
+    "log log1p log2 log10 exp exp2 expm1 sqrt cbrt square abs absolute fabs sign negative positive floor ceil "
+    "trunc rint sin cos tan arcsin arccos arctan sinh cosh tanh isnan isfinite isinf reciprocal".split()
+)
