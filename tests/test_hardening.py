@@ -3,6 +3,7 @@ termination signals, stale temporary files and an output encoding that cannot sh
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import signal
 import subprocess
@@ -92,6 +93,7 @@ def _crash_on_marker(real):
     def process_file(path, rules, settings):
         with open(path) as fh:
             if "CRASH_HERE" in fh.read():
+                faulthandler.disable()  # pytest's handler, inherited by the fork, would print a dump
                 os.kill(os.getpid(), signal.SIGSEGV)  # as a crash in native code would
         return real(path, rules, settings)
 
