@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from finfix.sdk.renames import KeywordRename, RenameRule
+from finfix.sdk.renames import KeywordRename, RenameRule, renames_trigger
 from finfix.sdk.rule import Example, Safety
 
 CALLEES = tuple(
@@ -40,6 +40,7 @@ class SklearnAgglomerativeAffinity(RenameRule):
     safety = Safety.SAFE
     requires = ("sklearn",)  # every import form names the library
     keyword_renames = (KeywordRename(CALLEES, "affinity", "metric", note="removed in scikit-learn 1.4"),)
+    ast_trigger = renames_trigger(keyword_renames=keyword_renames)
 
     examples = (
         Example("from sklearn.cluster import AgglomerativeClustering\n"

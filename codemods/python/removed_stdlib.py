@@ -6,6 +6,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.codemod.visitors import RemoveImportsVisitor
 
+from finfix.sdk.ast_triggers import AstTrigger
 from finfix.sdk.renames import NameRename, RenameRule
 from finfix.sdk.rule import Example, Safety
 
@@ -109,6 +110,7 @@ class PythonRemovedStdlib(RenameRule):
     summary = "Standard-library modules removed in Python 3.12/3.13 (imp, distutils, pipes, cgi, ...)."
     safety = Safety.SAFE
     renames = RENAMES
+    ast_trigger = AstTrigger(names={r.old_leaf for r in RENAMES}, modules=REMOVED_MODULES)
     triggers = tuple(sorted({m.split(".")[0] for m in REMOVED_MODULES} | {"typing"}))
 
     examples = (

@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import QualifiedNameProvider
 
+from finfix.sdk.ast_triggers import AstTrigger
 from finfix.sdk.names import qualified_names
 from finfix.sdk.rule import Example, Rule, Safety
 
@@ -78,6 +79,7 @@ class UnittestRemovedAliases(Rule):
     summary = "TestCase aliases such as assertEquals were removed in Python 3.12."
     safety = Safety.SAFE
     triggers = tuple(ALIASES) + tuple(NO_REPLACEMENT)
+    ast_trigger = AstTrigger(attributes={*ALIASES, *NO_REPLACEMENT})  # only `self.<alias>(...)` is reported
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)
 
     examples = (
