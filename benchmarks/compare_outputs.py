@@ -6,7 +6,7 @@
 
 Each tool runs in a fresh temporary directory (empty caches, nothing written near the sources) with
 ``--no-cache``; ``--every N`` takes every N-th file of each directory (sorted), passed to both sides as
-the same explicit paths. ``FINFIX_CHECKER=off`` in the environment is passed on (the type checker's
+the same explicit paths. The seconds in FX001's witnesses are left out of the comparison. ``FINFIX_CHECKER=off`` in the environment is passed on (the type checker's
 answers are then not part of the comparison). Exit 0 when every output is identical.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import re
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,14 @@ def files_of(target: Path, every: int) -> list[str]:
         return [str(target.resolve())]
     found = sorted(p for p in target.rglob("*.py") if "__pycache__" not in p.parts)
     return [str(p.resolve()) for p in found[::every]]
+
+
+_TIMING = re.compile(r'"(?:search_)?seconds": [0-9.e-]+,?')
+
+
+def untimed(text: str) -> str:
+    """Witnesses carry the seconds their search took (FX001): not an answer, so not compared."""
+    return _TIMING.sub('"seconds": _', text)
 
 
 def run(python: str, args: list[str]) -> tuple[str, str, float]:
@@ -62,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
                     stem = f"{target.name}-{name}-{side}"
                     (args.keep / f"{stem}.out").write_text(out)
                     (args.keep / f"{stem}.err").write_text(err)
-            if outs["before"][0] != outs["after"][0]:
+            if untimed(outs["before"][0]) != untimed(outs["after"][0]):
                 same = False
                 diff = difflib.unified_diff(outs["before"][0].splitlines(), outs["after"][0].splitlines(),
                                             "before", "after", lineterm="", n=1)
