@@ -3,8 +3,9 @@
     python benchmarks/profile_phases.py                  # every 10th file of the installed pandas
     python benchmarks/profile_phases.py --every 1 PATH   # every file under PATH
 
-Prints: files read, files parsed, seconds in the pre-checks, the LibCST parse, the metadata pass and
-each rule's walk, and how many files each rule's pre-check let through. Use it to see which rule to make
+Prints: files read, files parsed, seconds in the pre-checks, the ast stage (rules' ``ast_trigger``), the LibCST parse, the metadata pass and
+each rule's walk (and the metadata its queries computed), and how many files each rule's pre-checks let
+through. ``--no-ast-stage`` shows the same without the ast stage; ``--all-rules`` adds the opt-in rules. Use it to see which rule to make
 cheaper next; bench_speed.py is the one that compares with other tools.
 """
 
@@ -27,6 +28,7 @@ from finfix import registry  # noqa: E402
 from finfix.engine.core import FileSession, Settings, decode  # noqa: E402
 from finfix.engine.fastwalk import fast_visits, transform  # noqa: E402
 from finfix.engine.metadata import on_demand  # noqa: E402
+from finfix.sdk.ast_triggers import narrow  # noqa: E402
 
 
 metadata_by_rule: Counter[str] = Counter()
@@ -57,14 +59,17 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("paths", nargs="*", type=Path)
     ap.add_argument("--every", type=int, default=10)
+    ap.add_argument("--all-rules", action="store_true", help="also the opt-in rules (default: what `check` runs)")
+    ap.add_argument("--no-ast-stage", action="store_true", help="LibCST for every file the text pre-checks pass")
     args = ap.parse_args(argv)
     roots = args.paths or [Path(importlib.util.find_spec("pandas").submodule_search_locations[0])]
     files = sorted(p for r in roots for p in (r.rglob("*.py") if r.is_dir() else [r]))[:: args.every]
-    rules = registry.all_rules()
+    rules = registry.all_rules() if args.all_rules else registry.select()
     settings = Settings(fix=True, unsafe_fixes=True)
     secs = SECS
     let_through: Counter[str] = Counter()
     fired: Counter[str] = Counter()
+    meta_of: Counter[str] = Counter()  # metadata seconds, by the rule whose query computed it
     lines = parsed_lines = parsed = 0
     for path in files:
         t0 = time.perf_counter()
@@ -73,6 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         runnable = [r for r in rules if r.applies_to(text)]
         t1 = time.perf_counter()
         secs["read + pre-checks"] += t1 - t0
+        if runnable and not args.no_ast_stage:
+            runnable = narrow(runnable, text, settings.project)
+            t1b = time.perf_counter()
+            secs["ast stage"] += t1b - t1
+            t1 = t1b
         if not runnable:
             continue
         parsed += 1
@@ -103,13 +113,15 @@ def main(argv: list[str] | None = None) -> int:
             if len(session.findings) > before:
                 fired[rule_cls.code] += 1
         for code, s in by_rule.items():
-            secs[f"rule {code}"] += s - metadata_by_rule.pop(code, 0.0)
+            meta = metadata_by_rule.pop(code, 0.0)
+            secs[f"rule {code}"] += s - meta
+            meta_of[code] += meta
     total = sum(secs.values())
     print(f"{len(files)} files, {lines:,} lines; parsed {parsed} files, {parsed_lines:,} lines")
-    print(f"{'phase':<22}{'seconds':>9}{'share':>7}{'files in':>10}{'fired':>7}")
+    print(f"{'phase':<22}{'seconds':>9}{'share':>7}{'files in':>10}{'fired':>7}{'metadata s':>11}")
     for name, s in secs.most_common():
         code = name.removeprefix("rule ")
-        extra = f"{let_through[code]:>10}{fired[code]:>7}" if name.startswith("rule ") else ""
+        extra = f"{let_through[code]:>10}{fired[code]:>7}{meta_of[code]:11.2f}" if name.startswith("rule ") else ""
         print(f"{name:<22}{s:9.2f}{s / total:7.0%}{extra}")
     print(f"{'total':<22}{total:9.2f}")
     return 0

@@ -472,49 +472,38 @@ def execute(
     summary = RunSummary()
     results: list[FileResult] = []
     settings = settings_for(p, fix=fix, rules=False)
-    if p.paths:
-        from finfix.project import evidence_for
+    from finfix.progress import RunProgress
 
-        settings = evidence_for(p.paths, p.config.root, settings)  # project facts, gathered once, for every worker
-    todo: Sequence[str] = p.paths
-    store = None
-    if p.config.cache and todo:
-        from finfix.engine import cache
+    # the bar appears once the run has lasted ~2 s, whatever the number of files; never off a terminal
+    with RunProgress(progress if progress is not None else sys.stderr.isatty()) as bar:
+        if p.paths:
+            from finfix.project import evidence_for
 
-        store = cache.Cache.open(p.config.root, *p.selection, settings)
-        hits, todo = store.lookup(p.paths)
-        for r in hits:
-            summary.add(r)
-            results.append(r)
-            if on_result:
-                on_result(r)
-    if todo:
-        from finfix.engine import runner
+            bar.step("project evidence")
+            settings = evidence_for(p.paths, p.config.root, settings)  # project facts, gathered once, for every worker
+        todo: Sequence[str] = p.paths
+        store = None
+        if p.config.cache and todo:
+            from finfix.engine import cache
 
-        rules = p.rules
-        settings = with_verdicts(p, settings)
-    show_progress = progress if progress is not None else (sys.stderr.isatty() and len(todo) >= 200)
+            store = cache.Cache.open(p.config.root, *p.selection, settings)
+            hits, todo = store.lookup(p.paths)
+            for r in hits:
+                summary.add(r)
+                results.append(r)
+                if on_result:
+                    on_result(r)
+        if todo:
+            from finfix.engine import runner
 
-    def consume(stream) -> None:
-        for r in stream:
-            summary.add(r)
-            results.append(r)
-            if on_result:
-                on_result(r)
-
-    if show_progress:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        from finfix.console import stderr
-
-        with Progress(
-            TextColumn("finfix"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=stderr(), transient=True,
-        ) as bar:
-            task = bar.add_task("files", total=len(todo))
-            consume(runner.run(todo, rules, settings, jobs=jobs, on_done=lambda n: bar.advance(task, n)))
-    elif todo:
-        consume(runner.run(todo, rules, settings, jobs=jobs))
+            rules = p.rules
+            settings = with_verdicts(p, settings)
+            bar.files(len(todo))
+            for r in runner.run(todo, rules, settings, jobs=jobs, on_done=bar.advance):
+                summary.add(r)
+                results.append(r)
+                if on_result:
+                    on_result(r)
     if store is not None:
         store.update(results[store.hits :])
         store.save()

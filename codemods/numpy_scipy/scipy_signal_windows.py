@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from finfix.sdk.renames import NameRename, RenameRule
+from finfix.sdk.renames import NameRename, RenameRule, renames_trigger
 from finfix.sdk.rule import Example, Safety, Versions
 
 WINDOWS = (
@@ -55,6 +55,7 @@ class ScipySignalWindows(RenameRule):
         NameRename("scipy.signal.windows.slepian", "", safety=Safety.DETECT,
                    note="was removed in SciPy 1.6; `scipy.signal.windows.dpss` is related but not a drop-in replacement"),
     )
+    ast_trigger = renames_trigger(renames)
 
     examples = (
         Example("from scipy import signal\nw = signal.hann(64) * signal.kaiser(64, 8.6)\n",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from finfix.sdk.renames import KeywordRename, RenameRule
+from finfix.sdk.renames import KeywordRename, RenameRule, renames_trigger
 from finfix.sdk.rule import Example, Safety, Versions
 
 CALLEES = tuple(
@@ -41,6 +41,7 @@ class SklearnAgglomerativeAffinity(RenameRule):
     versions = Versions("scikit-learn", deprecated="1.2", removed="1.4")  # metric= came in 1.2
     requires = ("sklearn",)  # every import form names the library
     keyword_renames = (KeywordRename(CALLEES, "affinity", "metric", note="removed in scikit-learn 1.4"),)
+    ast_trigger = renames_trigger(keyword_renames=keyword_renames)
 
     examples = (
         Example("from sklearn.cluster import AgglomerativeClustering\n"

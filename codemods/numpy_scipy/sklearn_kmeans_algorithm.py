@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from finfix.sdk.renames import KeywordRename, RenameRule
+from finfix.sdk.renames import KeywordRename, RenameRule, renames_trigger
 from finfix.sdk.rule import Example, Safety, Versions
 
 KMEANS = ("sklearn.cluster.KMeans", "sklearn.cluster._kmeans.KMeans")
@@ -45,6 +45,7 @@ class SklearnKmeansAlgorithm(RenameRule):
         KeywordRename(KMEANS, "n_jobs", None, note="removed in scikit-learn 1.0; use threadpoolctl"),
         KeywordRename(KMEANS, "precompute_distances", None, note="removed in scikit-learn 1.0"),
     )
+    ast_trigger = renames_trigger(keyword_renames=keyword_renames)
 
     examples = (
         Example("from sklearn.cluster import KMeans\nkm = KMeans(n_clusters=8, algorithm='full')\n",

@@ -10,6 +10,7 @@ from libcst.metadata import QualifiedNameProvider
 
 from finfix.sdk.names import code_of, qualified_names, short_code
 from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.ast_triggers import AstTrigger
 
 #: read command -> the write commands that complete a read-modify-write of the same key
 PAIRS = {
@@ -85,6 +86,7 @@ class RedisReadModifyWrite(Rule):
     safety = Safety.DETECT
     triggers = tuple(PAIRS)
     requires = ("redis",)
+    ast_trigger = AstTrigger(attributes={w for writes in PAIRS.values() for w in writes})  # findings sit on writes
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)
 
     examples = (

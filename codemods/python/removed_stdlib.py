@@ -6,6 +6,7 @@ import libcst as cst
 from libcst.helpers import get_full_name_for_node
 from libcst.codemod.visitors import RemoveImportsVisitor
 
+from finfix.sdk.ast_triggers import AstTrigger
 from finfix.sdk.renames import NameRename, RenameRule
 from finfix.sdk.rule import Example, Safety, Versions
 
@@ -110,6 +111,7 @@ class PythonRemovedStdlib(RenameRule):
     safety = Safety.SAFE
     versions = Versions("python", deprecated="3.4", removed="3.12", fix_needs="3.4")  # imp first; importlib.reload came in 3.4
     renames = RENAMES
+    ast_trigger = AstTrigger(names={r.old_leaf for r in RENAMES}, modules=REMOVED_MODULES)
     triggers = tuple(sorted({m.split(".")[0] for m in REMOVED_MODULES} | {"typing"}))
 
     examples = (

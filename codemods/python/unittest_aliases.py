@@ -5,6 +5,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import QualifiedNameProvider
 
+from finfix.sdk.ast_triggers import AstTrigger
 from finfix.sdk.names import qualified_names
 from finfix.sdk.rule import Example, Rule, Safety, Versions
 
@@ -79,6 +80,7 @@ class UnittestRemovedAliases(Rule):
     safety = Safety.SAFE
     versions = Versions("python", deprecated="3.2", removed="3.12", fix_needs="0")
     triggers = tuple(ALIASES) + tuple(NO_REPLACEMENT)
+    ast_trigger = AstTrigger(attributes={*ALIASES, *NO_REPLACEMENT})  # only `self.<alias>(...)` is reported
     METADATA_DEPENDENCIES = (QualifiedNameProvider,)
 
     examples = (

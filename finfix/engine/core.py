@@ -29,6 +29,7 @@ from finfix.engine.linemap import LineMap
 from finfix.engine.reading import NotReadable, content_hash, read_regular
 from finfix.engine.metadata import on_demand
 from finfix.results import FileResult, Finding, Safety, Settings
+from finfix.sdk.ast_triggers import narrow
 from finfix.sdk.import_order import add_member, first_block, insert_import
 from finfix.sdk.names import code_of
 from finfix.sdk.rule import Rule
@@ -358,6 +359,10 @@ def run_rules(
 ) -> tuple[str, list[Finding]]:
     """Run ``rules`` on ``text``; return the new text and the findings. Raises SourceError."""
     runnable = [r for r in rules if r.applies_to(text)]
+    if runnable:  # the ast stage: LibCST parses only files whose code some rule can act on
+        runnable = narrow(runnable, text, settings.project)
+        if not runnable:  # (narrowed to none only when CPython parsed the file)
+            return text, []
     if not runnable:
         _check_syntax(text)  # a broken file is reported whichever rules the run selects
         return text, []

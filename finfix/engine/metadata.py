@@ -40,18 +40,27 @@ class _OnDemandMetadata(Mapping):
     def __getitem__(self, provider: Any) -> Mapping[cst.CSTNode, Any]:
         if provider not in self._providers:
             raise KeyError(provider)
-        if not self._resolved:
-            from libcst.metadata import QualifiedNameProvider, ScopeProvider
-
-            wanted = set(self._providers)
-            if QualifiedNameProvider in wanted:
-                wanted.discard(QualifiedNameProvider)
-                wanted.add(ScopeProvider)
-            # All of the rule's providers at once: LibCST batches them into one walk.
-            self._resolved = dict(self._wrapper.resolve_many(wanted))
-            if QualifiedNameProvider in self._providers:
-                self._resolved[QualifiedNameProvider] = QualifiedNames(self._resolved[ScopeProvider])
+        if provider not in self._resolved:
+            self._resolve(provider)
         return self._resolved[provider]
+
+    def _resolve(self, provider: Any) -> None:
+        from libcst.metadata import PositionProvider, QualifiedNameProvider, ScopeProvider
+
+        if provider is PositionProvider:
+            # Positions come from printing the whole module (the dearest provider on a large file), and
+            # most walks that look at a candidate's scope or parent never need one: computed apart, when
+            # asked (the wrapper keeps it, so the engine's own positions for findings reuse it).
+            self._resolved[provider] = self._wrapper.resolve(PositionProvider)
+            return
+        wanted = set(self._providers) - {PositionProvider} - set(self._resolved)
+        if QualifiedNameProvider in wanted:
+            wanted.discard(QualifiedNameProvider)
+            wanted.add(ScopeProvider)
+        # The rule's other providers at once: LibCST batches them into one walk.
+        self._resolved.update(self._wrapper.resolve_many(wanted))
+        if QualifiedNameProvider in self._providers and QualifiedNameProvider not in self._resolved:
+            self._resolved[QualifiedNameProvider] = QualifiedNames(self._resolved[ScopeProvider])
 
     def __contains__(self, provider: object) -> bool:
         return provider in self._providers

@@ -37,6 +37,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import QualifiedNameProvider
 
+from finfix.sdk.ast_triggers import AstTrigger
 from finfix.sdk.names import code_of, leaves_of, may_resolve_to, qualified_names
 from finfix.sdk.rule import Rule, Safety, TracksImports
 
@@ -299,6 +300,13 @@ class RenameRule(TracksImports, Rule):
         new_arg = arg.with_changes(keyword=cst.Name(k.new), value=new_value)
         shown = code_of(new_arg.with_changes(comma=cst.MaybeSentinel.DEFAULT)).strip()
         return new_arg, f"`{k.old}={value_src}` → `{shown}`{note}", k.safety
+
+
+def renames_trigger(renames: tuple[NameRename, ...] = (), keyword_renames: tuple[KeywordRename, ...] = ()) -> AstTrigger:
+    """The `ast_trigger` of a rule that only renames (no walk of its own): a rename matches a name or
+    attribute spelled as the old name's leaf (`RenameRule._match` tests `may_resolve_to` first), a
+    keyword rename a call passing the old keyword."""
+    return AstTrigger(names={r.old_leaf for r in renames} | {k.old for k in keyword_renames})
 
 
 def _shadows_builtin(name: str) -> bool:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 import libcst as cst
 
 from finfix.results import Finding, Safety  # noqa: F401  (re-exported: rules import them from here)
+from finfix.sdk.ast_triggers import AstTrigger
 from finfix.versions import Versions  # noqa: F401  (re-exported: rules declare their versions with it)
 
 if TYPE_CHECKING:
@@ -95,6 +96,9 @@ class Rule(cst.CSTTransformer):
     safety: ClassVar[Safety]
     #: Substrings (or compiled regexes) of which at least one must occur in a file for the rule to run.
     triggers: ClassVar[tuple[str | re.Pattern[str], ...]] = ()
+    #: What the file's code (not its comments or strings) must spell or import for the rule to act;
+    #: checked on CPython's ``ast`` after ``triggers`` (see `finfix.sdk.ast_triggers`). None: no such test.
+    ast_trigger: ClassVar[AstTrigger | None] = None
     examples: ClassVar[tuple[Example, ...]] = ()
     #: Opt-in rules run only when selected by their exact code or name (``select = ["FX107"]``).
     opt_in: ClassVar[bool] = False

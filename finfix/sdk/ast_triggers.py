@@ -1,0 +1,143 @@
+"""Rules' ast triggers: the first stage of a file, on CPython's ``ast`` (about 15x faster than LibCST's parser) says which rules
+can act on it, so LibCST parses, and computes metadata for, only the files some rule will really look at.
+
+A rule opts in with one class attribute, ``ast_trigger = AstTrigger(names=..., attributes=..., modules=...)``:
+it can only report on a file whose code spells one of ``names`` as an identifier (a variable, an
+attribute, a keyword argument, an imported name or alias, a definition or a parameter: never a comment
+or the text of a string), one of ``attributes`` after a dot (``x.attr``), or that imports one of
+``modules`` (or a sub-module of one). A name the project re-exports under another spelling (``from
+numpy import trapz as T`` in a project module, then ``from pkg import T``) also counts as the name it
+stands for, as LibCST's qualified names plus the project's re-exports see it. A rule without an
+``ast_trigger`` runs whenever its text pre-check (``Rule.applies_to``) lets it; the ast stage only ever
+narrows that set, and only for rules that declare what they need.
+
+The stage must never drop a rule that would report or rewrite something: tests run every rule's
+examples with and without it (tests/test_prescan.py), and benchmarks/compare_outputs.py compares whole
+outputs over real code.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence, TypeVar
+
+_R = TypeVar("_R")
+
+
+@dataclass(frozen=True)
+class AstTrigger:
+    """What a file must contain, as code, for a rule to be able to act on it (either condition suffices)."""
+
+    names: frozenset[str] = frozenset()
+    attributes: frozenset[str] = frozenset()
+    modules: frozenset[str] = frozenset()
+
+    def __init__(self, names: Iterable[str] = (), attributes: Iterable[str] = (), modules: Iterable[str] = ()) -> None:
+        object.__setattr__(self, "names", frozenset(names))
+        object.__setattr__(self, "attributes", frozenset(attributes))
+        object.__setattr__(self, "modules", frozenset(modules))
+
+    def met_by(self, scan: Prescan) -> bool:
+        if not self.names.isdisjoint(scan.names) or not self.attributes.isdisjoint(scan.attributes):
+            return True
+        return not self.modules.isdisjoint(scan.module_prefixes)
+
+
+class Prescan:
+    """The identifiers and imported modules of one module's code, from one walk of its ``ast``."""
+
+    __slots__ = ("names", "attributes", "module_prefixes")
+
+    def __init__(self, tree: ast.AST, aliases: Mapping[str, frozenset[str]] | None = None) -> None:
+        names: set[str] = set()
+        attributes: set[str] = set()
+        modules: set[str] = set()
+        add = names.add
+        for node in ast.walk(tree):
+            kind = type(node)
+            if kind is ast.Name:
+                add(node.id)  # type: ignore[attr-defined]
+            elif kind is ast.Attribute:
+                add(node.attr)  # type: ignore[attr-defined]
+                attributes.add(node.attr)  # type: ignore[attr-defined]
+            elif kind is ast.keyword:
+                if node.arg is not None:  # type: ignore[attr-defined]
+                    add(node.arg)  # type: ignore[attr-defined]
+            elif kind is ast.arg:
+                add(node.arg)  # type: ignore[attr-defined]
+            elif kind is ast.alias:
+                names.update(node.name.split("."))  # type: ignore[attr-defined]
+                if node.asname:  # type: ignore[attr-defined]
+                    add(node.asname)  # type: ignore[attr-defined]
+            elif kind is ast.Import:
+                modules.update(alias.name for alias in node.names)  # type: ignore[attr-defined]
+            elif kind is ast.ImportFrom:
+                if node.module:  # type: ignore[attr-defined]
+                    names.update(node.module.split("."))  # type: ignore[attr-defined]
+                    if not node.level:  # type: ignore[attr-defined]
+                        modules.add(node.module)  # type: ignore[attr-defined]
+            elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+                add(node.name)  # type: ignore[attr-defined]
+            elif kind in (ast.Global, ast.Nonlocal):
+                names.update(node.names)  # type: ignore[attr-defined]
+            else:
+                for attr in ("name", "rest"):  # except-as, match patterns (MatchAs, MatchStar, MatchMapping)
+                    value = getattr(node, attr, None)
+                    if isinstance(value, str):
+                        add(value)
+        if aliases:
+            for name in names & aliases.keys():
+                names |= aliases[name]
+                attributes |= aliases[name]
+        self.names = frozenset(names)
+        self.attributes = frozenset(attributes)
+        # `import os.path` imports `os` and `os.path`: a trigger on either module is met
+        prefixes: set[str] = set()
+        for module in modules:
+            parts = module.split(".")
+            prefixes.update(".".join(parts[:cut]) for cut in range(1, len(parts) + 1))
+        self.module_prefixes = frozenset(prefixes)
+
+
+_aliases_of: tuple[Any, dict[str, frozenset[str]]] | None = None  # (project facts, their aliases), per process
+
+
+def project_aliases(project: Any) -> Mapping[str, frozenset[str]]:
+    """``local name -> the leaf names it stands for`` for every name a project module imports under
+    another spelling (``from numpy import trapz as T`` gives ``T -> {trapz}``), followed through the
+    project's re-exports as rules' qualified names are (`ProjectFacts.canonical`)."""
+    global _aliases_of
+    if project is None or not getattr(project, "exports", None):
+        return {}
+    if _aliases_of is not None and _aliases_of[0] is project:
+        return _aliases_of[1]
+    found: dict[str, set[str]] = {}
+    for module, exports in project.exports.items():
+        for local, origin in exports.items():
+            leaves = {origin.rpartition(".")[2], project.canonical(f"{module}.{local}").rpartition(".")[2]}
+            leaves.discard(local)
+            if leaves:
+                found.setdefault(local, set()).update(leaves)
+    aliases = {k: frozenset(v) for k, v in found.items()}
+    _aliases_of = (project, aliases)
+    return aliases
+
+
+def narrow(rules: Sequence[_R], text: str, project: Any = None) -> Sequence[_R]:
+    """The rules of ``rules`` whose ``ast_trigger`` (if any) the code of ``text`` meets, in their order.
+    ``project``: the run's project facts (their re-exports under other names count, see above).
+
+    Source that CPython cannot parse keeps every rule: the engine then reports it exactly as before.
+    """
+    if all(r.ast_trigger is None for r in rules):  # type: ignore[attr-defined]
+        return rules
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes etc.: not this stage's business
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return rules
+    scan = Prescan(tree, project_aliases(project))
+    return [r for r in rules if r.ast_trigger is None or r.ast_trigger.met_by(scan)]  # type: ignore[attr-defined]
