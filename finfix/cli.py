@@ -485,6 +485,7 @@ def pr(
     push: bool = typer.Option(False, "--push", help="Push the branch to origin."),
     open_pr: bool = typer.Option(False, "--open", help="Push, then open or update the PR with the `gh` CLI."),
     jobs: Optional[int] = JobsOpt,
+    target: Optional[List[str]] = TargetOpt,
 ) -> None:
     """Commit each rule's fixes on a new branch (one commit per rule) and write the PR body.
 
@@ -501,6 +502,7 @@ def pr(
         targets=tuple(paths or ()), branch=branch, select=tuple(select) if select else None,
         ignore=tuple(ignore) if ignore else None, unsafe_fixes=unsafe_fixes, verify=verify,
         body_file=body_file, push=push or open_pr, open=open_pr, jobs=jobs,
+        target_versions=tuple(target) if target else None,
     )
     try:
         outcome = pr_mod.run(request, log=log)

@@ -389,3 +389,20 @@ def test_fit_for_github():
     assert fitted.startswith("## title\n")
     assert fitted.count("```") % 2 == 0
     assert fitted.endswith("writes the whole description)*\n")
+
+
+def test_pr_takes_version_targets(repo: Path, monkeypatch):
+    """`pr --target pandas=2.1`: what works on pandas 2.1 (the "H" alias) is not rewritten; without it,
+    the installed pandas (3.x, where "H" is gone) is the target and the rewrite is committed."""
+    from finfix.codemods.pandas.offset_aliases import PandasOffsetAliases
+
+    monkeypatch.setattr(registry, "all_rules", lambda: (PandasOffsetAliases,))
+    (repo / "pkg" / "c.py").write_text('import pandas as pd\n\n\ndef hourly(s):\n    return pd.date_range("2024", periods=3, freq="H")\n')
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "c")
+    held = run("--target", "pandas=2.1", "--branch", "held", "pkg")
+    assert held.exit_code == 0 and "nothing to do" in held.output, held.output
+    done = run("--branch", "done", "pkg")
+    assert done.exit_code == 0, done.output
+    assert subjects(repo, "main..done") == ["finfix: FX206 pandas-offset-aliases (1 fix in 1 file)"]
+    assert 'freq="h"' in (repo / "pkg" / "c.py").read_text()

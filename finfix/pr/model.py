@@ -33,6 +33,7 @@ class Request:
     push: bool = False
     open: bool = False
     jobs: int | None = None
+    target_versions: tuple[str, ...] | None = None  # --target LIB=VERSION, as given
 
 
 @dataclass(frozen=True)

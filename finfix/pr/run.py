@@ -79,7 +79,8 @@ def run(req: Request, *, log: Callable[[str], None] = lambda _m: None) -> Outcom
     root, base, base_sha = preflight(req)
     try:
         plan = session.plan(
-            list(req.targets), select=req.select, ignore=req.ignore, unsafe_fixes=req.unsafe_fixes
+            list(req.targets), select=req.select, ignore=req.ignore, unsafe_fixes=req.unsafe_fixes,
+            target=list(req.target_versions) if req.target_versions else None,
         )
     except session.UsageError as exc:
         raise PrError(str(exc)) from None
