@@ -147,7 +147,7 @@ class ReboundSafety:
                 pos = self.get_metadata(PositionProvider, node).start
                 if (pos.line, pos.column) < (here.line, here.column):
                     bound_in_loop_before = True
-        for access in scope.accesses[name.value]:
+        for access in self.types.in_source_order(scope.accesses[name.value], lambda a: a.node):
             node = access.node
             if node is name:
                 continue

@@ -148,7 +148,7 @@ def duck(types: PandasTypes, name: cst.Name) -> Typed | None:
     scope = types.rule.get_metadata(cst.metadata.ScopeProvider, name, None)
     if scope is None:
         return None
-    for access in scope.accesses[name.value]:
+    for access in types.in_source_order(scope.accesses[name.value], lambda a: a.node):
         node = access.node
         parent = types.parent(node)
         if isinstance(parent, cst.Attribute) and parent.value is node and parent.attr.value in DUCK_ATTRS:
