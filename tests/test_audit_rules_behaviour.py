@@ -5,11 +5,12 @@ Fixed code is executed, not only parsed: a fix that parses but fails when run is
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -247,6 +248,8 @@ def redis_server(tmp_path):
 
     binary = shutil.which("redis-server")
     if binary is None:
+        if os.environ.get("FINFIX_REQUIRE_REDIS"):  # .ci/run found or installed it: missing is a failure
+            pytest.fail("redis-server is not on PATH, though FINFIX_REQUIRE_REDIS says it is installed")
         pytest.skip("redis-server is not installed (Debian package redis-server)")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
