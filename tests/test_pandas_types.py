@@ -48,6 +48,11 @@ def kinds(source: str) -> list[str]:
         ("import pandas as pd\ndf = pd.read_csv('x')\nprobe(df.close)\n", "PANDAS"),  # a column attribute
         ("import pandas as pd\ndf = pd.read_csv('x')\nprobe(df.groupby('k').sum())\n", "PANDAS"),
         ("import pandas as pd\ndf = pd.read_csv('x')\nprobe(df.index - df.index[0])\n", "INDEX"),
+        # elementwise unary operators keep the kind; `not` is a bool
+        ("import pandas as pd\ns = pd.Series([True])\nprobe(~s)\n", "SERIES"),
+        ("import pandas as pd\ndf = pd.read_csv('x')\nprobe(-df)\n", "FRAME"),
+        ("import pandas as pd\ns = pd.Series([1.0])\nprobe(not s.empty)\n", "NOT"),
+        ("import pandas as pd\ndef f(mask):\n    probe(~mask)\n", "UNKNOWN"),
         # A subscript of an untyped object is not evidence (it may be a list in a dict) ...
         ("import pandas as pd\ndef f(frame):\n    probe(frame['close'])\n", "UNKNOWN"),
         ("import pandas as pd\ndef f(frame):\n    probe(frame[frame.px > 0])\n", "UNKNOWN"),
@@ -68,3 +73,14 @@ def kinds(source: str) -> list[str]:
 )
 def test_ladder(source, expected):
     assert kinds(source) == [expected]
+
+
+def test_values_of_an_inverted_mask_is_fixed_and_runs():
+    from finfix.codemods.pandas.values import PandasValues
+
+    source = "import pandas as pd\ns = pd.Series([True, False])\nout = (~s).values\n"
+    fixed, findings = fix_source(source, [PandasValues], unsafe=True)
+    assert "(~s).to_numpy()" in fixed and findings[0].applied
+    namespace: dict = {}
+    exec(compile(fixed, "<fixed>", "exec"), namespace)
+    assert namespace["out"].tolist() == [False, True]

@@ -204,7 +204,19 @@ class PandasTypes:
             return self._infer_attribute(expr)
         if isinstance(expr, cst.BinaryOperation) and not isinstance(expr.operator, cst.MatrixMultiply):
             return self._infer_arithmetic(expr)
+        if isinstance(expr, cst.UnaryOperation):
+            return self._infer_unary(expr)
         return UNKNOWN
+
+    def _infer_unary(self, expr: cst.UnaryOperation) -> Typed:
+        """``~mask``, ``-returns``, ``+df``: elementwise, so a pandas operand's own kind; ``not x`` is a bool."""
+        if isinstance(expr.operator, cst.Not):
+            return Typed(Kind.NOT, "a `not` expression (a bool)")
+        operand = self.infer(expr.expression)
+        if operand.kind not in DATA_KINDS or operand.kind is Kind.NOT:
+            return UNKNOWN
+        return Typed(operand.kind, f"an elementwise `{code_of(expr.operator).strip()}` of a pandas object "
+                     f"({operand.why})", fresh=True, level=operand.level)
 
     def _infer_arithmetic(self, expr: cst.BinaryOperation) -> Typed:
         sides = [self.infer(side) for side in (expr.left, expr.right)]
