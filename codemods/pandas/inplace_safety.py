@@ -10,6 +10,7 @@ from __future__ import annotations
 import libcst as cst
 from libcst.metadata import PositionProvider, ScopeProvider
 
+from finfix.sdk.evidence.order import in_source_order
 from finfix.sdk.names import code_of
 from finfix.sdk.rule import Safety
 
@@ -147,7 +148,7 @@ class ReboundSafety:
                 pos = self.get_metadata(PositionProvider, node).start
                 if (pos.line, pos.column) < (here.line, here.column):
                     bound_in_loop_before = True
-        for access in self.types.in_source_order(scope.accesses[name.value], lambda a: a.node):
+        for access in in_source_order(self.types, scope.accesses[name.value], lambda a: a.node):
             node = access.node
             if node is name:
                 continue

@@ -36,6 +36,7 @@ from libcst.metadata import (
 
 from finfix.sdk.evidence import sources
 from finfix.sdk.evidence.kinds import DATA_KINDS, UNKNOWN, Kind, Level, Typed
+from finfix.sdk.evidence.order import in_source_order
 from finfix.sdk.evidence.project import facts_of
 from finfix.sdk.evidence.tables import (
     ACCESSORS, ANNOTATION_TEXT, ANNOTATIONS, CONSTRUCTORS, FOREIGN_LIBRARIES, FRAME_READERS, GROUP_RESULT,
@@ -156,7 +157,7 @@ class PandasTypes:
         if scope is None:
             return None
         out = []
-        for assignment in self.in_source_order(scope[name.value], lambda a: getattr(a, "node", None)):
+        for assignment in in_source_order(self, scope[name.value], lambda a: getattr(a, "node", None)):
             if not isinstance(assignment, Assignment):
                 out.append((assignment, None))
                 continue
@@ -165,21 +166,6 @@ class PandasTypes:
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.rule.get_metadata(ParentNodeProvider, node, None)
-
-    def in_source_order(self, items, node_of) -> list:
-        """``items`` (LibCST keeps accesses and assignments in sets, whose order changes from run to run)
-        sorted by where their node starts, so the first match, and the reason quoting it, is the same in
-        every run. Positions are only computed when there is something to order."""
-        items = list(items)
-        if len(items) < 2:
-            return items
-
-        def key(item):
-            node = node_of(item)
-            pos = self.position(node) if isinstance(node, cst.CSTNode) else None
-            return (0, pos) if pos is not None else (1, (0, 0))
-
-        return sorted(items, key=key)
 
     def position(self, node: cst.CSTNode) -> tuple[int, int] | None:
         pos = self.rule.get_metadata(PositionProvider, node, None)

@@ -14,6 +14,7 @@ import libcst as cst
 from finfix.sdk.evidence.kinds import (
     Kind, Level, Typed, kind_of_type_text, mentions_pandas, pandas_or_ndarray, union_members,
 )
+from finfix.sdk.evidence.order import in_source_order
 from finfix.sdk.evidence.tables import DUCK_ATTRS
 from finfix.sdk.names import code_of
 from finfix.sdk.snippets import snippet
@@ -148,7 +149,7 @@ def duck(types: PandasTypes, name: cst.Name) -> Typed | None:
     scope = types.rule.get_metadata(cst.metadata.ScopeProvider, name, None)
     if scope is None:
         return None
-    for access in types.in_source_order(scope.accesses[name.value], lambda a: a.node):
+    for access in in_source_order(types, scope.accesses[name.value], lambda a: a.node):
         node = access.node
         parent = types.parent(node)
         if isinstance(parent, cst.Attribute) and parent.value is node and parent.attr.value in DUCK_ATTRS:
