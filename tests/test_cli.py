@@ -643,6 +643,7 @@ def test_subprocess_entry_point(project):
     ], run
 
 
+@pytest.mark.slow  # over 5 s: `pytest -m "not slow"` for a quick loop
 def test_bundled_examples_all_rules_second_apply_is_a_no_op(project):
     """All rules together (the README's quick start): fixes must not feed each other forever."""
     import shutil

@@ -157,6 +157,7 @@ def _wait_for_workers(proc: subprocess.Popen) -> None:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 @pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129), (signal.SIGKILL, -9)])
+@pytest.mark.slow  # over 5 s: `pytest -m "not slow"` for a quick loop
 def test_a_signal_ends_the_run_and_its_workers_and_keeps_files_whole(tmp_path, sig, code):
     _tree_of_work(tmp_path)
     before = {p.name: p.read_bytes() for p in tmp_path.glob("*.py")}

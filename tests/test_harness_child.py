@@ -6,6 +6,8 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 from finfix.harness import exit_code, verify_pairs
 from finfix.harness.loading import is_secret, scrubbed_environment
 
@@ -53,6 +55,7 @@ def test_a_child_that_exits_without_a_result_is_an_error(tmp_path):
     assert exit_code(results) == 2
 
 
+@pytest.mark.slow  # over 5 s: `pytest -m "not slow"` for a quick loop
 def test_a_timeout_kills_the_group(tmp_path):
     pids = tmp_path / "pids"
     prelude = (

@@ -117,6 +117,7 @@ def test_example_project_fx101_rewrites_verify():
 
 
 @pytest.mark.xdist_group("serial")  # runs in the repository's examples/, shared by all workers
+@pytest.mark.slow  # over 5 s: `pytest -m "not slow"` for a quick loop
 def test_example_project_numba_rewrites_verify():
     codes = {r.code for r in registry.all_rules()}
     if not {"FX001", "FX005"} <= codes:

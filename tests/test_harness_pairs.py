@@ -162,6 +162,7 @@ def test_renderings(kernels):
     assert doc["summary"]["different"] == 1 and doc["summary"]["examples_per_second"] > 0
 
 
+@pytest.mark.slow  # over 5 s: `pytest -m "not slow"` for a quick loop
 def test_recorded_signatures_are_used(tmp_path):
     import subprocess
     import sys

@@ -224,6 +224,7 @@ def _verdict(body: str) -> str:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(WRAPPED, WRAPPED)
+@pytest.mark.slow  # over 5 s: `pytest -m "not slow"` for a quick loop
 def test_adding_statements_never_hides_a_race(first, second):
     """A race stays a race whatever runs after it in the same iteration."""
     if _verdict(first) == _RACY:

@@ -56,6 +56,7 @@ def test_stage_keeps_every_example_that_reports_or_rewrites(rule, index, example
 
 
 @pytest.mark.parametrize("unsafe", [False, True])
+@pytest.mark.slow  # over 5 s: `pytest -m "not slow"` for a quick loop
 def test_all_rules_on_every_example_same_with_and_without_stage(unsafe, monkeypatch):
     sources = sorted({ex.before for r in RULES for ex in r.examples} | {ex.after for r in RULES for ex in r.examples
                                                                       if ex.after is not None})
