@@ -207,3 +207,29 @@ def test_output_the_terminal_cannot_encode_degrades_to_ascii(project):
         assert b"Traceback" not in proc.stderr and b"UnicodeEncodeError" not in proc.stderr, proc.stderr
         proc.stdout.decode("ascii")  # every byte is ASCII
     assert b"->" in proc.stdout  # FX201's docs say `inplace=True` -> `df = ...`: the arrow degraded
+
+
+@posix_only
+def test_a_signal_while_the_pool_starts_is_still_a_clean_stop(tmp_path, monkeypatch):
+    """SIGTERM between the workers' start and the pool's manager thread's start (a narrow window a CI
+    run hit): the run stops with Terminated, not a RuntimeError from joining a thread never started."""
+    import multiprocessing
+    from concurrent.futures import process
+
+    from finfix import registry
+
+    def interrupted_start(self):
+        raise lifelines.Terminated(signal.SIGTERM)
+
+    monkeypatch.setattr(process._ExecutorManagerThread, "start", interrupted_start)
+    paths = []
+    for i in range(4):
+        f = tmp_path / f"m{i}.py"
+        f.write_text(MUTABLE)
+        paths.append(str(f))
+    with pytest.raises(lifelines.Terminated):
+        list(runner.run(paths, registry.resolve(["FX101"]), Settings(), jobs=2))
+    deadline = time.monotonic() + 10
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert multiprocessing.active_children() == []

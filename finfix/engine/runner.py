@@ -208,4 +208,7 @@ def _stop(pool: ProcessPoolExecutor) -> None:
             proc.terminate()
         except (OSError, AttributeError):
             pass
-    pool.shutdown(wait=True, cancel_futures=True)
+    try:
+        pool.shutdown(wait=True, cancel_futures=True)
+    except RuntimeError:  # the signal came while the pool was starting: its manager thread never ran
+        pass
