@@ -15,7 +15,7 @@ Keys of :attr:`ProjectFacts.values` (qualified names are absolute, ``pkg.mod.fun
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from finfix.sdk.evidence.kinds import FACT_KINDS, Level, Typed
 
@@ -143,17 +143,23 @@ def inherited_fact(key: str, facts: Mapping[str, Fact], bases: Mapping[str, Sequ
     if found is not None or key[:2] not in ("A:", "S:"):
         return found
     owner, sep, attr = key[2:].partition(":")
-    seen, todo = {owner}, list(bases.get(owner, ()))
-    while todo:
-        base = todo.pop(0)
-        if base in seen:
-            continue
-        seen.add(base)
+    for base in _breadth_first(bases.get(owner, ()), bases, skip=owner):
         found = facts.get(f"{key[:2]}{base}{sep}{attr}")
         if found is not None:
             return found
-        todo.extend(bases.get(base, ()))
     return None
+
+
+def _breadth_first(start: Iterable[str], bases: Mapping[str, Sequence[str]], skip: str = "") -> Iterator[str]:
+    """``start`` and then their project base classes, breadth first, each once (``skip`` never)."""
+    seen, todo = {skip}, list(start)
+    while todo:
+        cls = todo.pop(0)
+        if cls in seen:
+            continue
+        seen.add(cls)
+        yield cls
+        todo.extend(bases.get(cls, ()))
 
 
 def _inherited_return(key: str, facts: Mapping[str, Fact], bases: Mapping[str, Sequence[str]]) -> Fact | None:
@@ -162,16 +168,10 @@ def _inherited_return(key: str, facts: Mapping[str, Fact], bases: Mapping[str, S
     owner, _, method = key[2:].rpartition(".")
     if owner not in bases:
         return None
-    seen, todo = set(), [owner]
-    while todo:
-        cls = todo.pop(0)
-        if cls in seen:
-            continue
-        seen.add(cls)
+    for cls in _breadth_first([owner], bases):
         found = facts.get(f"R:{cls}.{method}")
         if found is not None:
             return found
         if f"A:{cls}:{method}" in facts:  # defined here (an override) but its result is not known
             return None
-        todo.extend(bases.get(cls, ()))
     return None
