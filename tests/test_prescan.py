@@ -103,3 +103,24 @@ def test_a_project_alias_counts_as_the_name_it_stands_for():
 def test_unparsable_source_keeps_every_rule():
     rule = registry.by_code()["FX104"]
     assert narrow([rule], "def (:\n") == [rule]
+
+
+def test_cpython_parses_each_file_once(monkeypatch):
+    """The engine's syntax check and the ast stage share one CPython tree (it used to be parsed twice)."""
+    import ast
+
+    calls = []
+    real_parse = ast.parse
+    monkeypatch.setattr(ast, "parse", lambda text, *a, **k: calls.append(text) or real_parse(text, *a, **k))
+    source = "import pipes\n\n\ndef shell(x):\n    return pipes.quote(x)\n"
+    new, findings = core.run_rules("example.py", source, [registry.by_code()["FX104"]], Settings(fix=False))
+    assert [f.code for f in findings] == ["FX104"]
+    assert calls.count(source) == 1
+
+
+def test_a_narrowed_tree_gives_what_the_text_gives():
+    import ast
+
+    rule = registry.by_code()["FX104"]
+    for text in ("import pipes\npipes.quote('a')\n", "import shlex\nshlex.quote('a')\n"):
+        assert narrow([rule], ast.parse(text)) == narrow([rule], text)

@@ -14,6 +14,7 @@ import os
 import re
 import sys
 import tokenize
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Iterable, Iterator, Mapping, Sequence
@@ -21,13 +22,14 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper
 
 from finfix.engine.fastwalk import fast_visits, transform
 from finfix.engine.heap import large_parse, release_free_memory
 from finfix.engine.linemap import LineMap
 from finfix.engine.reading import NotReadable, content_hash, read_regular
 from finfix.engine.metadata import on_demand
+from finfix.engine.positions import positions
 from finfix.results import FileResult, Finding, Safety, Settings
 from finfix.sdk.ast_triggers import narrow
 from finfix.sdk.import_order import add_member, first_block, insert_import
@@ -80,10 +82,13 @@ def decode(raw: bytes) -> Decoded:
     return Decoded(text, encoding)
 
 
-def parse(text: str) -> cst.Module:
+def parse(text: str, *, syntax_checked: bool = False) -> cst.Module:
+    """LibCST's tree of ``text``. Raises SourceError. ``syntax_checked``: the caller has already had
+    CPython parse ``text`` (``python_tree``), so it is not parsed by CPython a second time."""
     # CPython's parser first: it rejects, with a plain SyntaxError, inputs that crash LibCST's native
     # parser (5,000 nested parentheses end the process with SIGSEGV), and it is cheap next to LibCST's.
-    _check_syntax(text)
+    if not syntax_checked:
+        python_tree(text)
     try:
         with large_parse(len(text)):
             tree = cst.parse_module(text)
@@ -94,10 +99,12 @@ def parse(text: str) -> cst.Module:
         raise SourceError(f"cannot parse: {type(exc).__name__}") from None
 
 
-def _check_syntax(text: str) -> None:
-    """Raise SourceError when CPython cannot parse ``text`` (cheap: no LibCST tree is built)."""
+def python_tree(text: str) -> ast.Module:
+    """CPython's tree of ``text``; SourceError when CPython cannot parse it (cheap next to LibCST)."""
     try:
-        ast.parse(text)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes etc.: not the engine's business
+            return ast.parse(text)
     except SyntaxError as err:
         raise SourceError(f"syntax error at line {err.lineno}, column {err.offset}: {err.msg}") from None
     except RecursionError:
@@ -229,7 +236,7 @@ class FileSession:
     # -- internals ------------------------------------------------------------------------------
     def _position(self, node: cst.CSTNode) -> tuple[Any, Any]:
         if self._positions is None:
-            self._positions = self.wrapper().resolve(PositionProvider)
+            self._positions = positions(self.wrapper())
         try:
             rng = self._positions[node]
         except KeyError:  # a node the rule built itself: no position, point at the file's start
@@ -359,14 +366,14 @@ def run_rules(
 ) -> tuple[str, list[Finding]]:
     """Run ``rules`` on ``text``; return the new text and the findings. Raises SourceError."""
     runnable = [r for r in rules if r.applies_to(text)]
-    if runnable:  # the ast stage: LibCST parses only files whose code some rule can act on
-        runnable = narrow(runnable, text, settings.project)
-        if not runnable:  # (narrowed to none only when CPython parsed the file)
-            return text, []
+    # CPython parses every file once: a broken file is reported whichever rules the run selects, and
+    # the same tree feeds the ast stage, where LibCST parses only files whose code some rule can act on.
+    syntax = python_tree(text)
+    if runnable:
+        runnable = narrow(runnable, syntax, settings.project)
     if not runnable:
-        _check_syntax(text)  # a broken file is reported whichever rules the run selects
         return text, []
-    original = tree = parse(text)
+    original = tree = parse(text, syntax_checked=True)
     session = FileSession(path, text, settings)
     code = text
     # Tree walks recurse once per level of nesting; a long implicit string concatenation (one level

@@ -12,6 +12,8 @@ from typing import Any, Iterator, Mapping
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from finfix.engine.positions import positions
+
 
 @contextmanager
 def on_demand(rule: cst.CSTTransformer, wrapper: MetadataWrapper) -> Iterator[None]:
@@ -50,8 +52,9 @@ class _OnDemandMetadata(Mapping):
         if provider is PositionProvider:
             # Positions come from printing the whole module (the dearest provider on a large file), and
             # most walks that look at a candidate's scope or parent never need one: computed apart, when
-            # asked (the wrapper keeps it, so the engine's own positions for findings reuse it).
-            self._resolved[provider] = self._wrapper.resolve(PositionProvider)
+            # asked, by finfix's offset recorder (the wrapper keeps it, so the engine's own positions for
+            # findings reuse it).
+            self._resolved[provider] = positions(self._wrapper)
             return
         wanted = set(self._providers) - {PositionProvider} - set(self._resolved)
         if QualifiedNameProvider in wanted:

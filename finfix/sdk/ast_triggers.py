@@ -125,19 +125,23 @@ def project_aliases(project: Any) -> Mapping[str, frozenset[str]]:
     return aliases
 
 
-def narrow(rules: Sequence[_R], text: str, project: Any = None) -> Sequence[_R]:
-    """The rules of ``rules`` whose ``ast_trigger`` (if any) the code of ``text`` meets, in their order.
+def narrow(rules: Sequence[_R], source: str | ast.Module, project: Any = None) -> Sequence[_R]:
+    """The rules of ``rules`` whose ``ast_trigger`` (if any) the code meets, in their order. ``source``:
+    the text, or CPython's tree of it when the caller has one (the engine parses every file once).
     ``project``: the run's project facts (their re-exports under other names count, see above).
 
     Source that CPython cannot parse keeps every rule: the engine then reports it exactly as before.
     """
     if all(r.ast_trigger is None for r in rules):  # type: ignore[attr-defined]
         return rules
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # invalid escapes etc.: not this stage's business
-            tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return rules
+    if isinstance(source, ast.Module):
+        tree = source
+    else:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # invalid escapes etc.: not this stage's business
+                tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return rules
     scan = Prescan(tree, project_aliases(project))
     return [r for r in rules if r.ast_trigger is None or r.ast_trigger.met_by(scan)]  # type: ignore[attr-defined]
