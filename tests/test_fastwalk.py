@@ -250,3 +250,66 @@ def test_qualified_names_served_from_scopes_match_libcst_provider(source: str) -
     if "import" in source:
         assert compared  # imported names do have qualified names: the comparison is not vacuous
     assert served.get(cst.Name("not_in_the_tree"), "default") == "default"
+
+
+class _NameAndCallCounter(cst.BatchableCSTVisitor):
+    """A batchable visitor with hooks below the module (names, a call's args field, leaving calls)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.seen.append(f"name {node.value}")
+
+    def visit_Call_args(self, node: cst.Call) -> None:
+        self.seen.append("args")
+
+    def leave_Call(self, original_node: cst.Call) -> None:
+        self.seen.append("left call")
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_batched_walks_call_the_same_hooks(source: str) -> None:
+    """LibCST's batched walk (metadata providers run in one batch) is dispatched by type under
+    fast_visits, and stops at the module when every hook is the module's: the same calls either way."""
+    from libcst import visit_batched
+
+    def run(**callbacks):
+        visitor = _NameAndCallCounter()
+        order: list[str] = []
+        hooks = {k: (lambda node, k=k: order.append(f"{k} {type(node).__name__}")) for k in callbacks}
+        visit_batched(cst.parse_module(source), [visitor], **hooks)
+        return visitor.seen, order
+
+    for callbacks in ({}, {"before_visit": True}, {"after_leave": True}):
+        expected = run(**callbacks)
+        with fast_visits():
+            assert run(**callbacks) == expected
+
+
+def test_fields_read_as_trivia_only_hold_nothing_else():
+    """Walks that skip trivia do not look into fields LibCST annotates as whitespace/punctuation only;
+    on real trees (the example project, the engine's own sources) such a field never holds anything else."""
+    from pathlib import Path
+
+    from finfix.engine.fastwalk import trivia_only
+
+    root = Path(__file__).resolve().parents[1]
+    sources = SOURCES + [p.read_text(encoding="utf-8") for p in sorted((root / "examples").rglob("*.py"))]
+    sources += [p.read_text(encoding="utf-8") for p in sorted((root / "finfix" / "engine").glob("*.py"))]
+    checked = 0
+    for source in sources:
+        stack: list[cst.CSTNode] = [cst.parse_module(source)]
+        while stack:
+            node = stack.pop()
+            for field, _kind in child_fields(type(node)):
+                value = getattr(node, field)
+                values = value if isinstance(value, (tuple, list)) else [value]
+                children = [v for v in values if isinstance(v, cst.CSTNode)]
+                if trivia_only(type(node), field):
+                    checked += len(children)
+                    assert all(is_trivia(type(c)) for c in children), (type(node).__name__, field)
+                stack.extend(children)
+    assert checked > 1000
+    assert not trivia_only(cst.Call, "args") and trivia_only(cst.Call, "lpar")

@@ -25,6 +25,7 @@ from __future__ import annotations
 import ast
 import inspect
 import textwrap
+import typing
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, Iterator
@@ -102,6 +103,28 @@ def is_trivia(node_type: type) -> bool:
     return issubclass(node_type, _TRIVIA_BASES)
 
 
+@lru_cache(maxsize=None)
+def trivia_only(node_type: type[CSTNode], field: str) -> bool:
+    """Whether ``field`` of ``node_type`` can hold nothing but whitespace and punctuation, by LibCST's
+    own annotation of it (``lpar: Sequence[LeftParen]``, ``comma: Comma | MaybeSentinel``). A walk
+    that skips trivia need not even look at such a field. Anything unclear counts as not trivia."""
+    annotation = node_type.__dataclass_fields__[field].type
+    node_types = []
+    pending = [annotation]
+    while pending:
+        current = pending.pop()
+        args = typing.get_args(current)
+        if args:
+            pending.extend(args)
+        elif isinstance(current, type) and issubclass(current, CSTNode):
+            node_types.append(current)
+        elif current in (type(None), str, MaybeSentinel) or typing.get_origin(current) is typing.Literal:
+            continue
+        elif not isinstance(current, type) or not issubclass(current, (str, MaybeSentinel)):
+            return False  # a forward reference, or a type this reading does not know
+    return bool(node_types) and all(is_trivia(t) for t in node_types)
+
+
 def _own_hooks(visitor_type: type) -> frozenset[str]:
     """The ``visit_*``/``leave_*`` methods this visitor class really defines.
 
@@ -128,13 +151,21 @@ class _Plan:
     stored unbound and called as ``hook(visitor, node)``.
     """
 
-    def __init__(self, cls: type, names: frozenset[str], generic: bool, generic_fields: bool) -> None:
+    def __init__(
+        self, cls: type, names: frozenset[str], generic: bool, generic_fields: bool, dispatch: bool = False
+    ) -> None:
         self.cls = cls
         self.names = names
         #: on_visit/on_leave overridden: call them for every node, as LibCST does.
         self.generic = generic
         self.generic_fields = generic_fields
+        #: LibCST's batched visitor: its on_visit/on_leave dispatch by type name to the hooks in
+        #: ``names``; called only for the types that have one (for the others they do nothing).
+        self.dispatch = dispatch
         self.skip_trivia = not generic and not any(is_trivia(t) for t in _hooked_types(names))
+        #: Hooks for the module alone (LibCST's metadata providers start their own walks from
+        #: ``visit_Module``): nothing below the module needs visiting.
+        self.module_only = dispatch and all(name.split("_")[1] == "Module" for name in names)
         self._per_type: dict[type, tuple] = {}
 
     def for_type(self, node_type: type) -> tuple:
@@ -145,6 +176,9 @@ class _Plan:
             fields = child_fields(node_type)
             if self.generic:
                 visit, leave = self.cls.on_visit, self.cls.on_leave
+            elif self.dispatch:
+                visit = self.cls.on_visit if f"visit_{name}" in self.names else None
+                leave = self.cls.on_leave if f"leave_{name}" in self.names else None
             else:
                 visit = getattr(self.cls, f"visit_{name}") if f"visit_{name}" in self.names else None
                 leave = getattr(self.cls, f"leave_{name}") if f"leave_{name}" in self.names else None
@@ -155,6 +189,10 @@ class _Plan:
                 or f"visit_{name}_{field}" in self.names
                 or f"leave_{name}_{field}" in self.names
             )
+            if self.skip_trivia:
+                fields = tuple(f for f in fields if f[0] in hooked or not trivia_only(node_type, f[0]))
+            if self.module_only and node_type is cst.Module:
+                fields = ()
             entry = self._per_type[node_type] = (visit, leave, fields, hooked)
         return entry
 
@@ -164,7 +202,9 @@ def _plan(visitor: Any) -> _Plan:
     if cls is _BatchedCSTVisitor:
         names = frozenset(name for name, fns in visitor.visitor_methods.items() if fns)
         # Its on_visit/on_leave run the providers' hooks; the field hooks it forwards are in `names`.
-        return _Plan(_BatchedCSTVisitor, names, generic=True, generic_fields=False)
+        # With no before/after callback on every node, only the types with hooks need the calls.
+        every_node = visitor.before_visit is not None or visitor.after_leave is not None
+        return _Plan(_BatchedCSTVisitor, names, generic=every_node, generic_fields=False, dispatch=not every_node)
     plan = _PLANS.get(cls)
     if plan is None:
         plan = _class_plan(cls)

@@ -45,6 +45,15 @@ class AstTrigger:
         return not self.modules.isdisjoint(scan.module_prefixes)
 
 
+#: The other nodes that bind a plain identifier in a ``name`` or ``rest`` field (``except E as name``,
+#: ``case [*rest]``, ``case {**rest}``; type parameters on Python 3.12+), read off this Python's ``ast``.
+_BINDS_BY_NAME = frozenset(
+    cls
+    for cls in vars(ast).values()
+    if isinstance(cls, type) and issubclass(cls, ast.AST) and {"name", "rest"} & set(getattr(cls, "_fields", ()))
+) - {ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.alias}
+
+
 class Prescan:
     """The identifiers and imported modules of one module's code, from one walk of its ``ast``."""
 
@@ -82,8 +91,8 @@ class Prescan:
                 add(node.name)  # type: ignore[attr-defined]
             elif kind in (ast.Global, ast.Nonlocal):
                 names.update(node.names)  # type: ignore[attr-defined]
-            else:
-                for attr in ("name", "rest"):  # except-as, match patterns (MatchAs, MatchStar, MatchMapping)
+            elif kind in _BINDS_BY_NAME:  # except-as, match patterns
+                for attr in ("name", "rest"):
                     value = getattr(node, attr, None)
                     if isinstance(value, str):
                         add(value)
