@@ -33,6 +33,10 @@ FRESH_BUDGET_SECONDS = 5.0  # ... and the time they may take (a fresh module rec
 RACE_MIN_RUNS = 8
 RACE_MAX_RUNS = 400
 RACE_BUDGET_SECONDS = 1.0  # a race shows up only when threads overlap: keep trying for this long
+# A parallel reduction adds in another order than the loop: on a million elements its sum can be some
+# thousand ulps from the sequential one. A race's answer is off by far more (a lost update, another
+# iteration's value).
+REDUCTION_ULPS = 1 << 24
 
 
 @dataclass
@@ -240,10 +244,10 @@ def verify_function(
         t = time.perf_counter()
         big = inp.large_call(plan)
         if big is not None:
-            raced = par_b is not None and uses_prange(par_b.py_func) and _races(Side(par_b), big)
+            raced = par_b is not None and uses_prange(par_b.py_func) and _races(Side(par_b), big, side_b)
             if raced:
                 notes.append("race observed in the original")
-            if par_a is not None and uses_prange(par_a.py_func) and _races(Side(par_a), big):
+            if par_a is not None and uses_prange(par_a.py_func) and _races(Side(par_a), big, side_a):
                 if raced:  # the race is the original's: the rewrite keeps it, it does not add one
                     notes.append("race observed in the rewrite too")
                 else:
@@ -276,11 +280,18 @@ def _compile(plan: inp.CallPlan, dispatchers: list[Any]) -> None:
             pass  # the call raises the same error, and the comparison reports it
 
 
-def _races(side: Side, call: inp.Call) -> bool:
-    """Whether repeated parallel runs on the same large input disagree."""
+def _races(side: Side, call: inp.Call, sequential: Side | None = None) -> bool:
+    """Whether repeated parallel runs on the same large input disagree, or the parallel build's answer
+    is not its sequential meaning's beyond rounding. The second catches races whose outcome is the same
+    in every run (a scalar written in every iteration keeps the last chunk's value, not the last
+    iteration's) and lost updates on a machine too busy for the threads to overlap twice alike."""
     first = side(call)
     if first.raised:
         return False
+    if sequential is not None:
+        meant = sequential(call)
+        if not meant.raised and Comparer(REDUCTION_ULPS).outcomes(meant, first) is not None:
+            return True
     cmp = Comparer(0)
     deadline = time.perf_counter() + RACE_BUDGET_SECONDS
     for run in range(1, RACE_MAX_RUNS):

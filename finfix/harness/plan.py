@@ -187,7 +187,8 @@ def large_call(plan: CallPlan, *, length: int = 1_000_000, seed: int = 0) -> Cal
             elif k.dtype == "bool":
                 values.append(rng.random(shape) < 0.5)
             else:
-                values.append(rng.integers(0, 64, shape).astype(k.dtype))
+                # below the int parameters' 16: an int array that indexes (h[x[i]]) stays in bounds
+                values.append(rng.integers(0, 16, shape).astype(k.dtype))
         elif k.name == "int":
             values.append(length if p.name in ("n", "size", "length", "count", "num") else 16)
         elif k.name == "float":  # [lo, hi) spans the [0, 1) data; anything else in the middle
