@@ -103,6 +103,13 @@ def _near_lengths(top: int) -> st.SearchStrategy:
     return st.one_of(st.sampled_from(near), st.integers(0, top + 1), st.just(-1))
 
 
+def _fold(v: Any, cap: int) -> Any:
+    """An integer beyond ``cap`` brought into [0, cap]; anything else as it is."""
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool) and abs(int(v)) > cap:
+        return int(v) % (cap + 1)
+    return v
+
+
 def calls(plan: CallPlan) -> st.SearchStrategy[Call]:
     @st.composite
     def draw_call(draw: Callable) -> Call:
@@ -116,7 +123,10 @@ def calls(plan: CallPlan) -> st.SearchStrategy[Call]:
         lengths += [s for v in values.values() if isinstance(v, np.ndarray) for s in v.shape[1:]]
         for p in sized:
             top = draw(st.sampled_from(sorted(set(lengths)))) if lengths else 8
-            ints = st.one_of(_near_lengths(top), p.strategy) if p.strategy is not None else _near_lengths(top)
+            ints = _near_lengths(top)
+            if p.strategy is not None:  # its literals and wide values, folded near the lengths: a count of
+                cap = 4 * top + 64  # millions allocates and compares millions of elements per call, for nothing
+                ints = st.one_of(ints, p.strategy.map(lambda v, cap=cap: _fold(v, cap)))
             values[p.name] = draw(st.one_of(st.just(OMIT), ints) if p.optional else ints)
         init = draw(calls(plan.init)) if plan.init is not None else None
         return Call(
