@@ -149,6 +149,7 @@ def verify_function(
     reload_before: Callable[[], Any] | None = None,
     parallel: tuple[dict[str, Any], dict[str, Any]] = ({}, {}),
     budget: float = 60.0,
+    race_witness: str = "",
 ) -> dict[str, Any]:
     record: dict[str, Any] = {
         "function": qualname, "verdict": "skipped", "examples": 0, "max_ulp": 0, "counterexample": None,
@@ -243,10 +244,14 @@ def verify_function(
     if inp.is_dispatcher(fb) and (parallel_before or parallel_after):
         t = time.perf_counter()
         big = inp.large_call(plan)
+        raced = big is not None and par_b is not None and uses_prange(par_b.py_func) and _races(Side(par_b), big, side_b)
+        if raced:
+            notes.append("race observed in the original")
+        elif par_b is not None and race_witness:  # the threads did not overlap here; the records show it
+            raced = True
+            notes.append(f"race observed in the original's recorded accesses ({race_witness}); "
+                         "its parallel runs agreed here")
         if big is not None:
-            raced = par_b is not None and uses_prange(par_b.py_func) and _races(Side(par_b), big, side_b)
-            if raced:
-                notes.append("race observed in the original")
             if par_a is not None and uses_prange(par_a.py_func) and _races(Side(par_a), big, side_a):
                 if raced:  # the race is the original's: the rewrite keeps it, it does not add one
                     notes.append("race observed in the rewrite too")
