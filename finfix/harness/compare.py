@@ -13,6 +13,7 @@ import asyncio
 import re
 import copy
 import inspect
+import warnings
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -28,6 +29,8 @@ class Outcome:
     message: str
     value: Any
     args_after: tuple[Any, ...]
+    # pandas' warning that a chained in-place call changed nothing (copy-on-write), when the call gave it
+    no_op: bool = False
 
     def shown(self) -> str:
         if self.raised:
@@ -49,12 +52,15 @@ def invoke(fn: Callable, args: list[Any], kwargs: dict[str, Any]) -> Outcome:
     args = [snapshot(a) for a in args]
     kwargs = {k: snapshot(v) for k, v in kwargs.items()}
     try:
-        value = fn(*args, **kwargs)
-        if inspect.iscoroutine(value):
-            value = _loop().run_until_complete(value)
-        elif inspect.isgenerator(value):
-            value = [item for _, item in zip(range(10_000), value)]
-        return Outcome(None, "", snapshot(value), tuple(snapshot(a) for a in (*args, *kwargs.values())))
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always", Warning)
+            value = fn(*args, **kwargs)
+            if inspect.iscoroutine(value):
+                value = _loop().run_until_complete(value)
+            elif inspect.isgenerator(value):
+                value = [item for _, item in zip(range(10_000), value)]
+        no_op = any(type(w.message).__name__ == "ChainedAssignmentError" for w in seen)
+        return Outcome(None, "", snapshot(value), tuple(snapshot(a) for a in (*args, *kwargs.values())), no_op)
     except (KeyboardInterrupt, SystemExit) as exc:
         if isinstance(exc, KeyboardInterrupt):
             raise

@@ -484,6 +484,12 @@ def _run_examples(
         out["note"] = f"{found.where} differs" + (f"; {note}" if note else "")
         if b.raised and not a.raised:
             out["note"] += f"; the original raises {b.raised} there and the rewrite returns"
+        if b.no_op and not a.no_op:
+            # pandas itself says the original's call did nothing; what it was meant to do cannot be run,
+            # so this stays a difference, with the reason a reviewer needs
+            out["note"] += ("; there pandas warned ChainedAssignmentError: the original's chained in-place call "
+                            "changed nothing (copy-on-write), which is what the fix is for; review that the "
+                            "rewrite does what the call says")
     elif state["nondeterministic"] and state["nondeterministic"] * 2 >= state["count"]:
         out["verdict"] = "skipped"
         out["note"] = (
