@@ -80,3 +80,21 @@ def test_invoke_notes_pandas_chained_assignment_no_op():
     frame = pd.DataFrame({"close": [float("nan")]})
     assert invoke(chained, [frame], {}).no_op
     assert not invoke(assigned, [frame], {}).no_op
+
+
+def test_callable_instances_of_the_two_copies_compare_by_attributes():
+    import unittest
+
+    def copy_of_class():
+        class TestFees(unittest.TestCase):
+            def test_zero(self):
+                pass
+
+        return TestFees
+
+    before, after = copy_of_class()("test_zero"), copy_of_class()("test_zero")
+    assert type(before) is not type(after) and before != after  # what == alone says
+    assert Comparer(0).values(before, after, "self") is None
+    changed = copy_of_class()("test_zero")
+    changed.extra = 1
+    assert Comparer(0).values(before, changed, "self") is not None
