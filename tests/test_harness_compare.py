@@ -62,3 +62,39 @@ def test_outcomes_same_exception_type_is_equal_and_arguments_are_compared():
     found = c.outcomes(invoke(writes, [arr], {}), invoke(writes_other, [arr], {}))
     assert found is not None and found.where.startswith("argument 1 after the call")
     assert arr[0] == 0.0  # each call gets its own copy
+
+
+def test_invoke_notes_pandas_chained_assignment_no_op():
+    pd = pytest.importorskip("pandas")
+    if int(pd.__version__.split(".")[0]) < 3:
+        pytest.skip("pandas before 3 changes the frame in place without copy-on-write: nothing to warn about")
+
+    def chained(frame):
+        frame["close"].fillna(0.0, inplace=True)  # a no-op under copy-on-write: pandas warns
+        return frame
+
+    def assigned(frame):
+        frame["close"] = frame["close"].fillna(0.0)
+        return frame
+
+    frame = pd.DataFrame({"close": [float("nan")]})
+    assert invoke(chained, [frame], {}).no_op
+    assert not invoke(assigned, [frame], {}).no_op
+
+
+def test_callable_instances_of_the_two_copies_compare_by_attributes():
+    import unittest
+
+    def copy_of_class():
+        class TestFees(unittest.TestCase):
+            def test_zero(self):
+                pass
+
+        return TestFees
+
+    before, after = copy_of_class()("test_zero"), copy_of_class()("test_zero")
+    assert type(before) is not type(after) and before != after  # what == alone says
+    assert Comparer(0).values(before, after, "self") is None
+    changed = copy_of_class()("test_zero")
+    changed.extra = 1
+    assert Comparer(0).values(before, changed, "self") is not None

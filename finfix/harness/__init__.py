@@ -58,6 +58,7 @@ def verify_pairs(
     names in ``pass_env``.
     """
     from finfix.harness import changes
+    from finfix.harness.race_witness import race_witnesses
 
     root = Path(project_root).resolve() if project_root is not None else None
     jobs_list: list[tuple[str, dict[str, Any] | None, list[VerifyResult]]] = []
@@ -82,6 +83,7 @@ def verify_pairs(
             continue
         job = _job(path, before, after, list(selection.to_verify), examples, ulps, root)
         job["timeout"] = timeout
+        job["race_witnesses"] = race_witnesses(before)
         jobs_list.append((path, job, early))
 
     def run(item: tuple[str, dict[str, Any] | None, list[VerifyResult]]) -> list[VerifyResult]:

@@ -81,7 +81,7 @@ def main(job_file: str, out_file: str) -> int:
                     modules["before"], modules["after"], q, dotted=location.dotted,
                     examples=job["examples"], ulps=job["ulps"], user=user, recorded=recorded,
                     load_seconds=load_seconds, reload_before=reload_before, parallel=parallel,
-                    budget=budget,
+                    budget=budget, race_witness=(job.get("race_witnesses") or {}).get(q, ""),
                 )
             except inputs.NoInputs as exc:
                 record = {**_error(q, str(exc)), "verdict": "skipped"}
