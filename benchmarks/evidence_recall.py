@@ -243,8 +243,10 @@ def main() -> None:
     ap.add_argument("--time", action="store_true")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--dump", type=Path, help="write every `.values` site with its verdict (TSV) here")
-    ap.add_argument("--labels", type=Path, nargs="?", const=LABELS,
-                    help=f"score against hand labels (default {LABELS.name}): recall and precision per source")
+    # A flag, not an optional path: `--labels /work/corpora/src/*` once took the first package as the labels file.
+    ap.add_argument("--labels", action="store_true",
+                    help="score against hand labels (--labels-file): recall and precision per source")
+    ap.add_argument("--labels-file", type=Path, default=LABELS, help=f"the hand labels (default {LABELS.name})")
     ap.add_argument("--no-checker", action="store_true", help="leave the type checker out (FINFIX_CHECKER=off)")
     args = ap.parse_args()
     if args.set:
@@ -261,8 +263,12 @@ def main() -> None:
     sample: list = []
     dump: list[str] | None = [] if args.dump or args.labels else None
     for pkg in args.packages:
+        before = len(dump or [])
         counts = measure(pkg.resolve(), sample, args.time, not args.no_checker, dump)
         total.update(counts)
+        if args.dump:  # package by package: a long run that stops still leaves what it measured
+            with args.dump.open("a" if before else "w", encoding="utf-8") as out:
+                out.write("".join(row + "\n" for row in (dump or [])[before:]))
         pandas, unknown = counts["values pandas"], counts["values unknown"]
         share = (f", evidence {counts['gather ms']} ms (checker {counts['checker ms']} ms) of a "
                  f"{counts['cold check ms']} ms cold check") if args.time else ""
@@ -273,9 +279,7 @@ def main() -> None:
               f"{counts['iteritems silent']}/{counts['iteritems']}; applymap silent "
               f"{counts['applymap silent']}/{counts['applymap']}{share}")
     if args.labels:
-        score_labels(args.labels, dump or [])
-    if args.dump:
-        args.dump.write_text("".join(row + "\n" for row in dump), encoding="utf-8")
+        score_labels(args.labels_file, dump or [])
     pandas, unknown = total["values pandas"], total["values unknown"]
     print("\nTOTAL", total["lines"], "lines")
     print(f"  .values: {total['values fixable']} fixable of {pandas + unknown} not proven non-pandas "
