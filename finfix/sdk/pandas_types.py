@@ -36,6 +36,7 @@ from libcst.metadata import (
 
 from finfix.sdk.evidence import operators, sources
 from finfix.sdk.evidence.kinds import DATA_KINDS, UNKNOWN, Kind, Level, Typed
+from finfix.sdk.evidence.loops import loop_target
 from finfix.sdk.evidence.order import in_source_order
 from finfix.sdk.evidence.project import facts_of
 from finfix.sdk.evidence.tables import (
@@ -229,8 +230,7 @@ class PandasTypes:
             return sources.self_kind(self, name) or UNKNOWN
         if name.value == "cls":
             return UNKNOWN
-        narrowed = sources.narrowed(self, name)
-        if narrowed is not None:
+        if (narrowed := sources.narrowed(self, name)) is not None:
             return narrowed
         found = self.bindings(name)
         if not found:
@@ -238,7 +238,7 @@ class PandasTypes:
         types, nones = [], 0
         for assignment, binder in found:
             if binder is None:
-                types.append(sources.imported(self, name, assignment) or UNKNOWN)
+                types.append(loop_target(self, assignment.node) or sources.imported(self, name, assignment) or UNKNOWN)
             elif operators.binds_none(binder):
                 nones += 1
             else:
