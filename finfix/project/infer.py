@@ -231,9 +231,28 @@ class Evaluator:
     # -- names --------------------------------------------------------------------------------------
     def _name(self, name: str, scope: Scope, depth: int) -> Fact | None:
         fact = self._bound_name(name, scope, depth)
-        if fact is None and scope.func is not None and (name in scope.params or name in scope.bindings):
+        if fact is None and scope.func is not None and (name in scope.params or name in scope.bindings) \
+                and not self._bound_to_non_pandas(name, scope, depth):
             return duck(scope, name)
         return fact
+
+    def _bound_to_non_pandas(self, name: str, scope: Scope, depth: int) -> bool:
+        """``df = dict(lower=[])`` ... ``df = pd.DataFrame(df)``: a binding proven not pandas means duck evidence
+        (``df.set_index`` after the rebinding) says nothing about the uses before it."""
+        key = (id(scope), name)
+        if key in self._active:
+            return False
+        self._active.add(key)  # `df = df.dropna()` evaluates `df` again: seen from itself, a cycle
+        try:
+            for v in scope.bindings.get(name, ()):
+                if v is None or (isinstance(v, ast.Name) and v.id == name):
+                    continue
+                fact = self.kind(v, scope, depth)
+                if fact is not None and fact is not CYCLE and fact.kind not in _PANDAS and fact.kind != "GroupBy":
+                    return True
+            return False
+        finally:
+            self._active.discard(key)
 
     def _bound_name(self, name: str, scope: Scope, depth: int) -> Fact | None:
         if scope.func is not None and name in scope.params and name not in scope.bindings:

@@ -244,7 +244,7 @@ class PandasTypes:
             else:
                 types.append(self._binding_type(assignment, binder))
         typed = _combine([t for t in types if t.why != "cycle"] or types)
-        if typed.kind is None and types:
+        if typed.kind is None and types and not any(t.foreign for t in types):  # never over a dict binding
             typed = sources.duck(self, name) or typed
         return operators.or_none(name.value, typed, nones) if nones else typed
 
