@@ -83,6 +83,8 @@ contradicted([1, 2])
     ("pd.Series | pd.DataFrame", "pandas"), ("pd.Series or np.ndarray", None), ("array-like", None),
     ("list of pd.Series", None), ("", None), ("pd.DataFrame - MultiIndex", "DataFrame"),
     ("DataFrame of shape (n_assets, n_features)", "DataFrame"), ("list of shape (n,)", None),
+    ("pd.Series(pd.Timestamp -> float)", "Series"), ("pd.DataFrame[float]", "DataFrame"),
+    ("list(pd.Series)", None), ("np.ndarray(float)", None),
 ])
 def test_pandas_kind(text, kind):
     assert pandas_kind(text) == kind

@@ -138,7 +138,9 @@ class PandasValues(PandasRule, Rule):
             # A plain ndarray has no `.values`: wherever this line runs without an AttributeError, the receiver
             # is the pandas member of the checker's union (and on the ndarray path `.to_numpy()` fails alike).
             text = typed.settle.split(": annotate", 1)[0]
-            typed = Typed(typed.unless_ndarray, f"{text}, and an ndarray has no `.values`", level=Level.INFERRED)
+            if not text.endswith("has no `.values`"):
+                text += ", and an ndarray has no `.values`"
+            typed = Typed(typed.unless_ndarray, text, level=Level.INFERRED)
         shown = short_code(original_node, 60)
         if typed.foreign or typed.kind is not None and not typed.is_pandas:
             return updated_node

@@ -68,6 +68,7 @@ def pandas_kind(text: str) -> str | None:
     text = re.split(r"\s+-\s+", text.strip(), maxsplit=1)[0]  # alphalens: `pd.DataFrame - MultiIndex`
     text = re.split(r"\s+of\s+shape\b", text, maxsplit=1, flags=re.I)[0]  # riskfolio: `DataFrame of shape (n, m)`
     text = re.sub(r",?\s*(optional|default.*|keyword-only)$", "", text.strip().strip("`").strip(), flags=re.I)
+    text = re.sub(r"^([\w.]+)\s*(\([^()]*\)|\[[^\[\]]*\])$", r"\1", text)  # zipline: `pd.Series(pd.Timestamp -> float)`
     parts = [p.strip().strip("`~").strip() for p in re.split(r"\bor\b|\||,", text)]
     kinds = set()
     for part in parts:

@@ -24,6 +24,7 @@ _KIND_NAMES = {"DataFrame": "DataFrame", "Series": "Series", "Index": "Index", "
 _PANDAS = frozenset({"DataFrame", "Series", "Index", "pandas"})
 _DATA = frozenset({"DataFrame", "Series", "pandas"})
 _ARRAY_MAKERS = frozenset("array asarray zeros ones empty full arange linspace zeros_like ones_like".split())
+_ELEMENTWISE = (ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 _ANNOTATIONS = {"DataFrame": "DataFrame", "Series": "Series", "Index": "Index", "DatetimeIndex": "Index"}
 
 
@@ -207,14 +208,51 @@ class Evaluator:
             return Fact(kind, level, f"an arithmetic result of a pandas object ({data[0].why})")
         if isinstance(expr, ast.IfExp):
             return combine([self.kind(expr.body, scope, d), self.kind(expr.orelse, scope, d)])
+        if isinstance(expr, ast.Compare):
+            return self._compare(expr, scope, d)
         return None
+
+    def _compare(self, expr: ast.Compare, scope: Scope, depth: int) -> Fact | None:
+        """``prices > 0``: elementwise on a DataFrame/Series, the same kind (an Index's is an ndarray; ``is``/
+        ``in`` and chained comparisons are bools), as the per-file ladder (``finfix.sdk.evidence.operators``)."""
+        if len(expr.ops) != 1:
+            return None
+        if not isinstance(expr.ops[0], _ELEMENTWISE):
+            return Fact("bool", "proven", "an `is`/`in` test")
+        sides = [self.kind(expr.left, scope, depth), self.kind(expr.comparators[0], scope, depth)]
+        data = [s for s in sides if s is not None and s is not CYCLE and s.kind in _DATA]
+        if not data or any(s is not None and s.kind in ("other", "GroupBy", "Index") for s in sides):
+            return None
+        kinds = {s.kind for s in data}
+        kind = "DataFrame" if "DataFrame" in kinds else (kinds.pop() if len(kinds) == 1 else "pandas")
+        level = "proven" if all(s.level == "proven" for s in data) else "inferred"
+        return Fact(kind, level, f"an elementwise comparison of a pandas object ({data[0].why})")
 
     # -- names --------------------------------------------------------------------------------------
     def _name(self, name: str, scope: Scope, depth: int) -> Fact | None:
         fact = self._bound_name(name, scope, depth)
-        if fact is None and scope.func is not None and (name in scope.params or name in scope.bindings):
+        if fact is None and scope.func is not None and (name in scope.params or name in scope.bindings) \
+                and not self._bound_to_non_pandas(name, scope, depth):
             return duck(scope, name)
         return fact
+
+    def _bound_to_non_pandas(self, name: str, scope: Scope, depth: int) -> bool:
+        """``df = dict(lower=[])`` ... ``df = pd.DataFrame(df)``: a binding proven not pandas means duck evidence
+        (``df.set_index`` after the rebinding) says nothing about the uses before it."""
+        key = (id(scope), name)
+        if key in self._active:
+            return False
+        self._active.add(key)  # `df = df.dropna()` evaluates `df` again: seen from itself, a cycle
+        try:
+            for v in scope.bindings.get(name, ()):
+                if v is None or (isinstance(v, ast.Name) and v.id == name):
+                    continue
+                fact = self.kind(v, scope, depth)
+                if fact is not None and fact is not CYCLE and fact.kind not in _PANDAS and fact.kind != "GroupBy":
+                    return True
+            return False
+        finally:
+            self._active.discard(key)
 
     def _bound_name(self, name: str, scope: Scope, depth: int) -> Fact | None:
         if scope.func is not None and name in scope.params and name not in scope.bindings:
@@ -383,8 +421,8 @@ class Evaluator:
             base = self.kind(sub.value.value, scope, depth)
             return Fact("pandas", base.level, base.why) if base is not None and base.kind in _DATA else None
         base = self.kind(sub.value, scope, depth)
-        if base is None or base is CYCLE or base.kind == "other":
-            return base
+        if base is None or base is CYCLE or base.kind in ("other", "GroupBy"):
+            return base  # `df.groupby(k)["x"]` is still grouped
         if base.kind == "DataFrame":
             if isinstance(key, ast.List):
                 return base

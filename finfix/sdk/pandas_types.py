@@ -34,8 +34,9 @@ from libcst.metadata import (
     ScopeProvider,
 )
 
-from finfix.sdk.evidence import sources
+from finfix.sdk.evidence import operators, sources
 from finfix.sdk.evidence.kinds import DATA_KINDS, UNKNOWN, Kind, Level, Typed
+from finfix.sdk.evidence.loops import loop_target
 from finfix.sdk.evidence.order import in_source_order
 from finfix.sdk.evidence.project import facts_of
 from finfix.sdk.evidence.tables import (
@@ -192,6 +193,8 @@ class PandasTypes:
             return self._infer_arithmetic(expr)
         if isinstance(expr, cst.UnaryOperation):
             return self._infer_unary(expr)
+        if isinstance(expr, cst.Comparison):
+            return operators.comparison(self, expr)
         return UNKNOWN
 
     def _infer_unary(self, expr: cst.UnaryOperation) -> Typed:
@@ -227,22 +230,23 @@ class PandasTypes:
             return sources.self_kind(self, name) or UNKNOWN
         if name.value == "cls":
             return UNKNOWN
-        narrowed = sources.narrowed(self, name)
-        if narrowed is not None:
+        if (narrowed := sources.narrowed(self, name)) is not None:
             return narrowed
         found = self.bindings(name)
         if not found:
             return sources.project_global(self, name) or UNKNOWN
-        types = []
+        types, nones = [], 0
         for assignment, binder in found:
             if binder is None:
-                types.append(sources.imported(self, name, assignment) or UNKNOWN)
-                continue
-            types.append(self._binding_type(assignment, binder))
+                types.append(loop_target(self, assignment.node) or sources.imported(self, name, assignment) or UNKNOWN)
+            elif operators.binds_none(binder):
+                nones += 1
+            else:
+                types.append(self._binding_type(assignment, binder))
         typed = _combine([t for t in types if t.why != "cycle"] or types)
-        if typed.kind is None:
-            return sources.duck(self, name) or typed
-        return typed
+        if typed.kind is None and types and not any(t.foreign for t in types):  # never over a dict binding
+            typed = sources.duck(self, name) or typed
+        return operators.or_none(name.value, typed, nones) if nones else typed
 
     def _binder(self, node: cst.CSTNode) -> cst.CSTNode | None:
         if isinstance(node, cst.Param):
@@ -370,6 +374,8 @@ class PandasTypes:
         base = self.infer(sub.value)
         if base.kind is Kind.INDEXER:
             return _from(base, Kind.PANDAS, view=True)
+        if base.kind is Kind.GROUPBY:
+            return base  # `df.groupby(k)["x"]`, `df.resample("M")[cols]`: still grouped
         if base.kind is Kind.FRAME:
             if _is_list_key(sub):
                 return _from(base, Kind.FRAME, fresh=True)
