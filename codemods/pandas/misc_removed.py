@@ -71,7 +71,8 @@ class PandasMiscRemoved(PandasRule, RenameRule):
         Example(
             "import pandas as pd\nframe = pd.read_csv('x')\nfor name, col in frame.iteritems():\n    print(col.mad())\n"
             "ok = frame.index.is_monotonic\n",
-            "import pandas as pd\nframe = pd.read_csv('x')\nfor name, col in frame.items():\n    print(col.mad())\n"
+            "import pandas as pd\nframe = pd.read_csv('x')\nfor name, col in frame.items():\n"
+            "    print((col - col.mean()).abs().mean())\n"
             "ok = frame.index.is_monotonic_increasing\n",
         ),
         Example(
