@@ -141,6 +141,9 @@ class PandasAppend(PandasRule, Rule):
                                           "assign the result or keep the list")
         alias = self.types.pandas_alias or "pd"
         message = f"`{shown}` → `{alias}.concat([...])` (`append` was removed in pandas 2.0){loop}"
+        if fix is Safety.DETECT:
+            message = f"`{shown}`: its result is discarded; if `{code_of(func.value)}` is a DataFrame/Series " \
+                      "this line does nothing (`append` was removed in pandas 2.0)"
         if not self.report(original_node, message, fix=fix, reason=reason):
             return updated_node
         if self.types.pandas_alias is None:
