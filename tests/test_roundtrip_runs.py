@@ -85,3 +85,34 @@ def test_the_discarded_append_is_still_reported(tmp_path: Path) -> None:
                            capture_output=True, text=True, timeout=300)
     assert "FX204" in check.stdout and "result is discarded" in check.stdout
     assert "FX205" not in check.stdout
+
+
+ACCESSOR = """
+import pandas as pd
+
+
+@pd.api.extensions.register_dataframe_accessor("vbt")
+class Generic:  # vectorbt's accessor: its own applymap, no map
+    def __init__(self, frame):
+        self._frame = frame
+
+    def applymap(self, func):
+        return self._frame.map(func)
+
+
+df = pd.DataFrame({"a": [1, 2]})
+assert list(df.vbt.applymap(lambda x: 2 * x)["a"]) == [2, 4]
+print("ok")
+"""
+
+
+def test_an_accessors_applymap_is_not_renamed(tmp_path: Path) -> None:
+    """vectorbt's tests/test_generic.py: `df.vbt.applymap(...)` got a *safe* rename to `df.vbt.map(...)`."""
+    script = tmp_path / "accessor.py"
+    script.write_text(ACCESSOR)
+    fixed = subprocess.run([sys.executable, "-m", "finfix", "apply", "--unsafe-fixes", "--no-cache", str(script)],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert fixed.returncode in (0, 1), fixed.stderr
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr
+    assert "df.vbt.applymap(" in script.read_text()
