@@ -5,12 +5,21 @@ Two checks, used by `benchmarks/roundtrip.py --run-code`:
 * imports: every module of each corpus package (`/work/corpora/src/<pkg>`) is imported in a fresh
   interpreter, one subprocess per package, before and after `finfix apply` (safe fixes) on a copy;
   a module that imported before and fails after is a wrong fix.
-* test suites: real packages' own tests, from their sdists in `/work/corpora/dl`, run in the
-  benchmark's own venv (`/tmp/finfix-roundtrip/venv`, created on first use: it sees finfix's venv
-  packages through a .pth file and adds the suites' extra dependencies from PyPI). Per test, the
-  outcome before, after safe fixes (must be identical) and after `--unsafe-fixes` (every difference
-  must be one an applied unsafe finding announced: the test's traceback passes through a line an unsafe
-  fix rewrote).
+* test suites: real packages' own tests, from their sdists (downloaded from PyPI at the pins in
+  SUITES into `/tmp/finfix-roundtrip/dl` on first use), run in the benchmark's own venv
+  (`/tmp/finfix-roundtrip/venv`, created on first use: it sees finfix's venv packages through a .pth
+  file and adds SUITE_DEPS from PyPI). Three copies of each sdist: as shipped, after `finfix apply`
+  (safe fixes) and after `finfix apply --unsafe-fixes`. Per test (JUnit XML): the outcome after safe
+  fixes must be identical; after unsafe fixes every difference must be one an applied unsafe finding
+  announced (the test's traceback passes through a line an unsafe fix rewrote). Every module of the
+  package that imports as shipped must still import in both fixed copies.
+
+One command, from the repository root with finfix's venv; nothing to prepare, nothing committed (the
+first run downloads the sdists and builds the venv, a few minutes):
+
+    python benchmarks/roundtrip.py --run-code --packages    # every suite in SUITES, no corpus imports
+    python benchmarks/roundtrip.py --run-code --packages --suites vectorbt
+    python benchmarks/roundtrip.py --run-code   # also imports the corpus in /work/corpora/src, if present
 """
 
 from __future__ import annotations
@@ -29,17 +38,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 CORPUS = Path("/work/corpora/src")
-DOWNLOADS = Path("/work/corpora/dl")
 WORK = Path("/tmp/finfix-roundtrip")
+DOWNLOADS = WORK / "dl"
 VENV = WORK / "venv"
-#: sdist, test paths inside it, the folder to put on sys.path (the package's source root).
+#: PyPI name -> (pinned version, test paths inside the sdist, the folder to put on sys.path).
+#: Chosen because their sdists ship tests that run offline here; the last two are ones where finfix's
+#: safe fixes change files (empyrical and stockstats get none, kept as controls). Not usable: the
+#: pyportfolioopt 1.6.0 sdist ships tests/ without tests/utilities_for_tests.py (every module errors).
 SUITES = {
-    "empyrical-reloaded": ("empyrical_reloaded-0.7.1.tar.gz", ["tests"], "src"),
-    "stockstats": ("stockstats-0.6.10.tar.gz", ["test.py"], "."),
+    "empyrical-reloaded": ("0.7.1", ["tests"], "src"),
+    "stockstats": ("0.6.10", ["test.py"], "."),
+    "pyfolio-reloaded": ("0.10.1", ["tests"], "src"),
+    "vectorbt": ("1.2.0", ["tests"], "."),
 }
 SUITE_DEPS = ["PyHamcrest", "yfinance", "bottleneck", "pytz", "peewee<3.17.4",
               # what the corpus packages import besides finfix's own test dependencies
-              "scikit-learn", "tabulate", "statsmodels"]
+              "scikit-learn", "tabulate", "statsmodels",
+              # pyfolio-reloaded, vectorbt
+              "ipython", "empyrical-reloaded", "parameterized", "dill", "tqdm",
+              "dateparser", "imageio", "schedule", "requests", "mypy_extensions", "nbformat", "ipywidgets",
+              "anywidget"]
 ENV = {**os.environ, "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONWARNINGS": "ignore"}
 
 _IMPORT_ALL = r"""
@@ -57,30 +75,16 @@ print("\n@@RESULT@@" + json.dumps(out))
 
 
 # -- fixing a tree the way a user does --------------------------------------------------------------
-def apply(tree: Path, unsafe: bool) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "finfix", "apply", str(tree), "-j", "1"] + (["--unsafe-fixes"] if unsafe else [])
-    return subprocess.run(cmd, capture_output=True, text=True, env=ENV, timeout=1800)
-
-
-def findings(tree: Path, unsafe: bool, write: bool = False) -> list[dict]:
-    """The fixes `finfix apply` makes on ``tree`` (its engine, in memory): path, line range, safety.
-    With ``write``, the fixed files are written too (what `finfix apply` writes, without its CLI)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from finfix import registry
-    from finfix.engine.core import Settings, process_file
-
-    rules = registry.all_rules()
-    settings = Settings(fix=True, unsafe_fixes=unsafe)
-    out = []
-    for path in sorted(tree.rglob("*.py")):
-        result = process_file(str(path), rules, settings)
-        if write and result.changed and result.new is not None:
-            path.write_bytes(result.new)
-        for f in result.findings:
-            if f.applied:
-                out.append({"path": str(path.relative_to(tree)), "line": f.line, "end": f.end_line or f.line,
-                            "code": f.code, "fix": f.fix.value, "message": f.message})
-    return out
+def apply(tree: Path, unsafe: bool) -> list[dict]:
+    """`finfix apply` on ``tree`` as a user runs it; the fixes it made (path, line range, code, safety)."""
+    cmd = [sys.executable, "-m", "finfix", "apply", ".", "-j", "1", "--format", "json"]
+    run = subprocess.run(cmd + (["--unsafe-fixes"] if unsafe else []), capture_output=True, text=True, env=ENV,
+                         cwd=tree, timeout=1800)
+    if run.returncode not in (0, 1):
+        raise RuntimeError(f"finfix apply failed in {tree}: {run.stderr.strip()[-500:]}")
+    return [{"path": f["path"], "line": f["line"], "end": f["end_line"] or f["line"], "code": f["code"],
+             "fix": f["fix"]["safety"], "message": f["message"]}
+            for f in json.loads(run.stdout)["findings"] if f["applied"]]
 
 
 # -- imports --------------------------------------------------------------------------------------------
@@ -142,7 +146,7 @@ def check_imports(package_dir: Path, unsafe: bool = False) -> ImportReport:
     before, after = work / "before", work / "after"
     shutil.copytree(package_dir, before, symlinks=True)
     shutil.copytree(package_dir, after, symlinks=True)
-    report.fixes = len(findings(after, unsafe, write=True))
+    report.fixes = len(apply(after, unsafe))
     python = ensure_venv()
     # the other corpus packages stay importable as they are (alphalens and pyfolio need empyrical)
     others = [p.parent for d in sorted(CORPUS.iterdir()) if d != package_dir for p in top_packages(d)]
@@ -170,7 +174,10 @@ def ensure_venv() -> str:
         site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                               capture_output=True, text=True, check=True).stdout.strip()
         Path(site, "finfix-base.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-        subprocess.run([str(python), "-m", "pip", "install", "-q", *SUITE_DEPS], check=True, timeout=900)
+    stamp = VENV / "finfix-suite-deps.txt"  # SUITE_DEPS as last installed: a new entry installs again
+    if not stamp.exists() or stamp.read_text() != "\n".join(SUITE_DEPS):
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *SUITE_DEPS], check=True, timeout=1800)
+        stamp.write_text("\n".join(SUITE_DEPS))
     return str(python)
 
 
@@ -219,28 +226,59 @@ class SuiteReport:
     unannounced_unsafe: list[str] = field(default_factory=list)
     fixes_safe: int = 0
     fixes_unsafe: int = 0
+    fixed_files: tuple[int, int] = (0, 0)
+    broken_imports: list[tuple[str, str]] = field(default_factory=list)
     secs: float = 0.0
+
+
+def sdist(package: str) -> Path:
+    """The pinned sdist of ``package``, downloaded from PyPI on first use."""
+    version = SUITES[package][0]
+    DOWNLOADS.mkdir(parents=True, exist_ok=True)
+    stem = f"{package.replace('-', '_')}-{version}".lower()
+    found = [p for p in DOWNLOADS.iterdir() if p.name.lower().startswith(stem) and p.name.endswith(".tar.gz")]
+    if not found:
+        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
+                        "-d", str(DOWNLOADS), f"{package}=={version}"], check=True, timeout=1800)
+        found = [p for p in DOWNLOADS.iterdir() if p.name.lower().startswith(stem) and p.name.endswith(".tar.gz")]
+    [path] = found
+    return path
+
+
+def suite_imports(python: str, trees: dict[str, Path], source_root: str) -> list[tuple[str, str]]:
+    """Modules of the package that import as shipped and not in a fixed copy: (copy: module, error)."""
+    broken = []
+    for pkg in top_packages(trees["before"] / source_root):
+        if pkg.name in ("tests", "test", "docs", "examples", "benchmarks"):
+            continue
+        modules = modules_of(pkg)
+        status = {name: import_all(python, [tree / source_root], modules, tree) for name, tree in trees.items()}
+        for module, result in status["before"].items():
+            for name in ("safe", "unsafe"):
+                if result == "ok" and status[name].get(module) != "ok":
+                    broken.append((f"{name}: {module}", status[name].get(module, "missing")))
+    return broken
 
 
 def check_suite(package: str) -> SuiteReport:
     t0 = time.perf_counter()
-    sdist, tests, source_root = SUITES[package]
-    report = SuiteReport(package)
+    version, tests, source_root = SUITES[package]
+    report = SuiteReport(f"{package} {version}")
     python = ensure_venv()
     work = WORK / "suites" / package
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
-    with tarfile.open(DOWNLOADS / sdist) as tar:
+    with tarfile.open(sdist(package)) as tar:
         tar.extractall(work / "x", filter="data")
     [root] = list((work / "x").iterdir())
     trees = {name: work / name for name in ("before", "safe", "unsafe")}
     for tree in trees.values():
         shutil.copytree(root, tree, symlinks=True)
-    safe_fixes = findings(trees["safe"], unsafe=False)
-    unsafe_fixes = findings(trees["unsafe"], unsafe=True)
+    safe_fixes = apply(trees["safe"], unsafe=False)
+    unsafe_fixes = apply(trees["unsafe"], unsafe=True)
     report.fixes_safe, report.fixes_unsafe = len(safe_fixes), len(unsafe_fixes)
-    apply(trees["safe"], unsafe=False)
-    apply(trees["unsafe"], unsafe=True)
+    report.fixed_files = len({f["path"] for f in safe_fixes}), len({f["path"] for f in unsafe_fixes})
+    report.broken_imports = suite_imports(python, trees, source_root)
     results = {name: run_suite(python, tree, tests, source_root) for name, tree in trees.items()}
     before = results["before"]
     report.tests = len(before)
@@ -249,9 +287,9 @@ def check_suite(package: str) -> SuiteReport:
         safe = results["safe"].get(key, ("missing", ""))
         unsafe = results["unsafe"].get(key, ("missing", ""))
         if safe[0] != outcome:
-            report.changed_safe.append(f"{key}: {outcome} -> {safe[0]}")
+            report.changed_safe.append(f"{key}: {outcome} -> {safe[0]}: {safe[1].strip()[:300]}")
         if unsafe[0] != outcome:
-            report.changed_unsafe.append(f"{key}: {outcome} -> {unsafe[0]}")
+            report.changed_unsafe.append(f"{key}: {outcome} -> {unsafe[0]}: {unsafe[1].strip()[:300]}")
             if not announced([text, unsafe[1]], unsafe_fixes, ()):
                 report.unannounced_unsafe.append(key)
     report.secs = time.perf_counter() - t0
@@ -259,7 +297,10 @@ def check_suite(package: str) -> SuiteReport:
 
 
 def main(packages: list[str] | None = None, suites: list[str] | None = None) -> int:
-    dirs = sorted(p for p in CORPUS.iterdir() if p.is_dir()) if packages is None else [CORPUS / p for p in packages]
+    if packages is None:
+        dirs = sorted(p for p in CORPUS.iterdir() if p.is_dir()) if CORPUS.is_dir() else []
+    else:
+        dirs = [CORPUS / p for p in packages]
     t0 = time.perf_counter()
     print(f"imports: {len(dirs)} packages from {CORPUS} (a subprocess per package, before and after safe fixes)")
     broken = 0
@@ -281,11 +322,15 @@ def main(packages: list[str] | None = None, suites: list[str] | None = None) -> 
         r = check_suite(package)
         changed += len(r.changed_safe)
         unannounced += len(r.unannounced_unsafe)
-        print(f"suite {r.package}: {r.tests} tests ({r.passed_before} passed before); safe fixes {r.fixes_safe}: "
-              f"{len(r.changed_safe)} results changed (must be 0); unsafe fixes {r.fixes_unsafe}: "
-              f"{len(r.changed_unsafe)} changed, {len(r.unannounced_unsafe)} not announced ({r.secs:.0f} s)",
-              flush=True)
+        broken += len(r.broken_imports)
+        print(f"suite {r.package}: {r.tests} tests ({r.passed_before} passed before); safe fixes {r.fixes_safe} "
+              f"in {r.fixed_files[0]} files: {len(r.changed_safe)} results changed (must be 0); unsafe fixes "
+              f"{r.fixes_unsafe} in {r.fixed_files[1]} files: {len(r.changed_unsafe)} changed, "
+              f"{len(r.unannounced_unsafe)} not announced; {len(r.broken_imports)} modules stop importing "
+              f"({r.secs:.0f} s)", flush=True)
         for line in r.changed_safe + [f"(unsafe) {c}" for c in r.changed_unsafe]:
             print(f"    {line}")
+        for name, why in r.broken_imports:
+            print(f"    BROKEN {name}: {why}")
     print(f"run-code time: {time.perf_counter() - t0:.0f} s")
     return 1 if broken or changed or unannounced else 0

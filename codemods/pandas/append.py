@@ -74,6 +74,10 @@ class PandasAppend(PandasRule, Rule):
             unsafe=True,
         ),
         Example("import pandas as pd\ndf = pd.DataFrame({'a': [1]})\ndef f(row):\n    return df.append(row)\n", reported=True),
+        # The result discarded: a list bound to `[]` and concatenated later (pyfolio's round_trips): reported only.
+        Example("import pandas as pd\ndef f(groups):\n    out = []\n    for g in groups:\n        out.append(g)\n"
+                "    out = pd.concat(out)\n    out = out.set_index('dt')\n    return out\n", reported=True,
+                message="result is discarded", line=5),
         # A frame-like name that is not provably pandas: reported only.
         Example("def f(df, other):\n    return df.append(other)\n", reported=True),
         # Must not touch: list, deque, numpy, Index.append, HDFStore.append.
@@ -128,8 +132,18 @@ class PandasAppend(PandasRule, Rule):
                         f"`pd.concat([...])` (`append` was removed in pandas 2.0){loop}", reason=why)
             return updated_node
         fix, reason = self._other_safety(other)
+        if isinstance(self.types.parent(original_node), cst.Expr):
+            # `out.append(x)` as a statement: pandas' append never changed `out` (the line did nothing), a
+            # list's does. A name bound to `[]` and later to a frame (`out = pd.concat(out)`) looks pandas by
+            # its later use; a bare `pd.concat([...])` here would silently drop every row (pyfolio).
+            fix, reason = Safety.DETECT, ("its result is discarded: DataFrame/Series.append never changed "
+                                          f"`{code_of(func.value)}` (so this line did nothing), list.append does; "
+                                          "assign the result or keep the list")
         alias = self.types.pandas_alias or "pd"
         message = f"`{shown}` → `{alias}.concat([...])` (`append` was removed in pandas 2.0){loop}"
+        if fix is Safety.DETECT:
+            message = f"`{shown}`: its result is discarded; if `{code_of(func.value)}` is a DataFrame/Series " \
+                      "this line does nothing (`append` was removed in pandas 2.0)"
         if not self.report(original_node, message, fix=fix, reason=reason):
             return updated_node
         if self.types.pandas_alias is None:

@@ -59,6 +59,9 @@ class PandasApplymap(PandasRule, Rule):
         # Must not touch: Series.map/apply, DataFrame.apply, unrelated objects.
         Example("import pandas as pd\ns = pd.Series([1])\na = s.map(str)\nb = s.apply(str)\nc = pd.DataFrame().apply(len)\n"),
         Example("grid.applymap(f)\n", reported=True),
+        # A registered accessor of a frame (vectorbt's `df.vbt`) has its own applymap and no map.
+        Example("import pandas as pd\ndf = pd.DataFrame({'a': [1]})\nout = df.vbt.applymap(f)\n", reported=True,
+                message="registered accessor", line=3),
         Example("grid.applymap(f)\n", "grid.map(f)\n", unsafe=True),
         Example("import dask.dataframe as dd\ngrid.applymap(f)\n", reported=True, unsafe=True),
     )
@@ -73,6 +76,13 @@ class PandasApplymap(PandasRule, Rule):
             proved, why = True, "a Styler"
         else:
             if old != "applymap":
+                return updated_node
+            if isinstance(recv, cst.Attribute) and self.types.infer(recv.value).kind is Kind.FRAME:
+                # `df.vbt.applymap(f)`: an attribute of a frame is a column (a Series has no applymap) or a
+                # registered accessor (vectorbt's has `applymap`, no `map`): never pandas' DataFrame.applymap.
+                self.report(func.attr, f"`{code_of(recv)}.applymap(...)`: `{code_of(recv)}` is a column or a "
+                            "registered accessor, not a DataFrame; if it is pandas, `.map(...)` (removed in pandas 3.0)",
+                            reason="an accessor's methods are its own")
                 return updated_node
             try:
                 proved, why = self.gate(recv, kinds=frozenset({Kind.FRAME, Kind.PANDAS}), distinctive=True)

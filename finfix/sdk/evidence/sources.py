@@ -80,9 +80,15 @@ def _canonical(types: PandasTypes, node: cst.CSTNode) -> list[str]:
 
 def imported(types: PandasTypes, name: cst.Name, assignment) -> Typed | None:
     """A name bound by an import of a project module's value (``from .data import prices``) or of a module."""
-    if not isinstance(getattr(assignment, "node", None), (cst.Import, cst.ImportFrom)):
+    node = getattr(assignment, "node", None)
+    if not isinstance(node, (cst.Import, cst.ImportFrom)):
         return None
+    if isinstance(node, cst.Import):  # `import x.y as z` binds a module, never a pandas object
+        return Typed(Kind.MODULE, f"`{name.value}` is an imported module", level=Level.PROVEN)
+    project_modules = set(types.project.modules.values())
     for q in _canonical(types, name):
+        if q in project_modules:  # `from vectorbt.generic import dispatch`: dispatch.applymap is the project's
+            return Typed(Kind.MODULE, f"`{name.value}` is the project module `{q}`", level=Level.PROVEN)
         module, _, leaf = q.rpartition(".")
         fact = types.project.fact(f"G:{module}:{leaf}")
         if fact is not None:

@@ -1,0 +1,118 @@
+"""Wrong fixes the run-code round trip found on real packages (issue 14), each as a small project that
+`finfix apply --unsafe-fixes` fixes and a fresh interpreter then runs.
+
+* pyfolio-reloaded's `round_trips.py`: `out = []`, `out.append(grouped)` in a loop, `out = pd.concat(out)`.
+  FX204 took `out` for pandas (its later `set_index`) and wrote a bare `pd.concat([out, grouped])`: every
+  row was dropped and `pd.concat([])` raised.
+* vectorbt's `generic/accessors.py`: `from vectorbt.generic import dispatch`, `dispatch.applymap(...)`. FX205
+  renamed the project module's function to `dispatch.map`: AttributeError.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("pandas")
+
+PROJECT = {
+    "pkg/__init__.py": "",
+    "pkg/dispatch.py": """
+        def applymap(rows, func):
+            return [[func(x) for x in row] for row in rows]
+        """,
+    "pkg/trips.py": """
+        import pandas as pd
+
+        from pkg import dispatch
+
+
+        def collect(groups):
+            out = []
+            for g in groups:
+                out.append(g)
+            out = pd.concat(out)
+            out = out.set_index("dt")
+            return out
+
+
+        def doubled(rows):
+            return dispatch.applymap(rows, lambda x: 2 * x)
+        """,
+}
+
+PROBE = """
+import pandas as pd
+from pkg.trips import collect, doubled
+
+frames = [pd.DataFrame({"dt": [i], "pnl": [float(i)]}) for i in range(3)]
+assert list(collect(frames)["pnl"]) == [0.0, 1.0, 2.0]
+assert doubled([[1, 2]]) == [[2, 4]]
+print("ok")
+"""
+
+
+def _write(root: Path) -> None:
+    for name, text in PROJECT.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+
+
+def _run(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", PROBE], cwd=root, capture_output=True, text=True, timeout=120)
+
+
+def test_unsafe_fixes_keep_the_project_running(tmp_path: Path) -> None:
+    _write(tmp_path)
+    assert _run(tmp_path).stdout.strip() == "ok"  # the probe passes on the original
+    fixed = subprocess.run([sys.executable, "-m", "finfix", "apply", "--unsafe-fixes", "--no-cache", "."],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert fixed.returncode in (0, 1), fixed.stderr
+    run = _run(tmp_path)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr
+    source = (tmp_path / "pkg/trips.py").read_text()
+    assert "out.append(g)" in source and "dispatch.applymap(" in source
+
+
+def test_the_discarded_append_is_still_reported(tmp_path: Path) -> None:
+    _write(tmp_path)
+    check = subprocess.run([sys.executable, "-m", "finfix", "check", "--no-cache", "."], cwd=tmp_path,
+                           capture_output=True, text=True, timeout=300)
+    assert "FX204" in check.stdout and "result is discarded" in check.stdout
+    assert "FX205" not in check.stdout
+
+
+ACCESSOR = """
+import pandas as pd
+
+
+@pd.api.extensions.register_dataframe_accessor("vbt")
+class Generic:  # vectorbt's accessor: its own applymap, no map
+    def __init__(self, frame):
+        self._frame = frame
+
+    def applymap(self, func):
+        return self._frame.map(func)
+
+
+df = pd.DataFrame({"a": [1, 2]})
+assert list(df.vbt.applymap(lambda x: 2 * x)["a"]) == [2, 4]
+print("ok")
+"""
+
+
+def test_an_accessors_applymap_is_not_renamed(tmp_path: Path) -> None:
+    """vectorbt's tests/test_generic.py: `df.vbt.applymap(...)` got a *safe* rename to `df.vbt.map(...)`."""
+    script = tmp_path / "accessor.py"
+    script.write_text(ACCESSOR)
+    fixed = subprocess.run([sys.executable, "-m", "finfix", "apply", "--unsafe-fixes", "--no-cache", str(script)],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert fixed.returncode in (0, 1), fixed.stderr
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr
+    assert "df.vbt.applymap(" in script.read_text()
