@@ -74,10 +74,13 @@ class PandasAppend(PandasRule, Rule):
             unsafe=True,
         ),
         Example("import pandas as pd\ndf = pd.DataFrame({'a': [1]})\ndef f(row):\n    return df.append(row)\n", reported=True),
-        # The result discarded: a list bound to `[]` and concatenated later (pyfolio's round_trips): reported only.
+        # The result discarded: pandas' append never changed `df`, so the line did nothing: reported only.
+        Example("import pandas as pd\ndf = pd.read_csv('x')\ndef f(row):\n    df.append(row)\n    return df\n",
+                reported=True, message="result is discarded", line=4),
+        # A list bound to `[]`, concatenated later (pyfolio's round_trips): the later pandas use of the
+        # rebound name says nothing about the list.
         Example("import pandas as pd\ndef f(groups):\n    out = []\n    for g in groups:\n        out.append(g)\n"
-                "    out = pd.concat(out)\n    out = out.set_index('dt')\n    return out\n", reported=True,
-                message="result is discarded", line=5),
+                "    out = pd.concat(out)\n    out = out.set_index('dt')\n    return out\n"),
         # A frame-like name that is not provably pandas: reported only.
         Example("def f(df, other):\n    return df.append(other)\n", reported=True),
         # Must not touch: list, deque, numpy, Index.append, HDFStore.append.
