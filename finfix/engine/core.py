@@ -82,13 +82,16 @@ def decode(raw: bytes) -> Decoded:
     return Decoded(text, encoding)
 
 
-def parse(text: str, *, syntax_checked: bool = False) -> cst.Module:
-    """LibCST's tree of ``text``. Raises SourceError. ``syntax_checked``: the caller has already had
-    CPython parse ``text`` (``python_tree``), so it is not parsed by CPython a second time."""
+def parse(text: str) -> cst.Module:
+    """LibCST's tree of ``text``. Raises SourceError."""
     # CPython's parser first: it rejects, with a plain SyntaxError, inputs that crash LibCST's native
     # parser (5,000 nested parentheses end the process with SIGSEGV), and it is cheap next to LibCST's.
-    if not syntax_checked:
-        python_tree(text)
+    python_tree(text)
+    return _libcst_tree(text)
+
+
+def _libcst_tree(text: str) -> cst.Module:
+    """LibCST's tree of ``text``, which CPython has already parsed (``python_tree``)."""
     try:
         with large_parse(len(text)):
             tree = cst.parse_module(text)
@@ -373,7 +376,7 @@ def run_rules(
         runnable = narrow(runnable, syntax, settings.project)
     if not runnable:
         return text, []
-    original = tree = parse(text, syntax_checked=True)
+    original = tree = _libcst_tree(text)  # CPython's parse of it is `syntax` above
     session = FileSession(path, text, settings)
     code = text
     # Tree walks recurse once per level of nesting; a long implicit string concatenation (one level
