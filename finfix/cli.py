@@ -50,6 +50,11 @@ def _main(
     ),
 ) -> None:
     """Modernise scientific and financial Python code, and prove the numbers stay the same."""
+    from finfix.console import set_color
+
+    # Each invocation measures the terminal again: consoles cached by an earlier in-process run (a test, the
+    # language server) would keep that run's width and colours.
+    set_color(Color.auto.value)
 
 PathsArg = typer.Argument(
     None, metavar="PATH", help="Files or directories (default: the current directory); `-`: stdin.",

@@ -121,3 +121,11 @@ def test_list_is_sorted_by_code_and_prints_brackets(project: Path):
     assert codes == sorted(codes) and len(codes) > 20
     fx204 = next(line for line in out if line.startswith("FX204"))
     assert "pd.concat([df, other])" in fx204
+
+
+def test_each_invocation_measures_the_terminal_again():
+    """The consoles are cached; a second in-process run (a test, the language server) must not inherit the
+    first one's width."""
+    cli("list", env={"COLUMNS": "80"})
+    wide = cli("list", env={"COLUMNS": "250"}).stdout.splitlines()
+    assert "pd.concat([df, other])" in next(line for line in wide if line.startswith("FX204"))
