@@ -480,7 +480,7 @@ def execute(
             from finfix.project import evidence_for
 
             bar.step("project evidence")
-            settings = evidence_for(p.paths, p.config.root, settings)  # project facts, gathered once, for every worker
+            settings = evidence_for(p.paths, p.config.root, settings, p.config.exclude)  # project facts, gathered once, for every worker
         todo: Sequence[str] = p.paths
         store = None
         if p.config.cache and todo:

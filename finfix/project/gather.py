@@ -409,14 +409,18 @@ _BUILTINS = frozenset({"list", "dict", "set", "tuple", "sorted"})
 
 
 def gather(paths: Iterable[str], root: str | os.PathLike[str] = ".", *, checker=None,
-           observed=None) -> ProjectFacts:
+           observed=None, context: Iterable[str] = ()) -> ProjectFacts:
     """The facts of the project made of ``paths``. ``checker(root, queries)`` is asked for the types of the
-    candidate receivers finfix could not type itself; ``observed`` is what `finfix record` saw."""
+    candidate receivers finfix could not type itself; ``observed`` is what `finfix record` saw. ``context``:
+    more of the project's files, read for their facts (re-exports, returns, call sites) only; the checker is
+    asked about the receivers of ``paths`` alone."""
     absolute = [os.path.abspath(p) for p in paths]
-    modules = read(absolute)
+    modules = read([*absolute, *(os.path.abspath(p) for p in context)])  # the run's files win a name clash
     project = _Project(modules, os.path.abspath(root))
     project.solve()
-    checker_answers = checker(str(root), unknown_receivers(project)) if checker is not None else {}
+    asked = set(absolute)
+    queries = {path: spans for path, spans in unknown_receivers(project).items() if path in asked}
+    checker_answers = checker(str(root), queries) if checker is not None else {}
     facts = ProjectFacts(
         modules=project.shell.modules, packages=project.shell.packages, exports=project.shell.exports,
         stars=project.shell.stars, defined=project.shell.defined, values=dict(project.facts),

@@ -103,6 +103,15 @@ def _index(mod: Module) -> None:
                         mod.defined.add(t.id)
                         if stmt.value is not None:
                             mod.assigned.setdefault(t.id, []).append(stmt.value)
+            elif top and isinstance(stmt, ast.With):
+                # A module-level `with` (pyfolio's `with warnings.catch_warnings(): from seaborn import *`) runs
+                # its body once, unconditionally: its statements are top-level facts; `as` targets are bindings.
+                for item in stmt.items:
+                    for sub in ast.walk(item.optional_vars) if item.optional_vars is not None else ():
+                        if isinstance(sub, ast.Name):
+                            mod.defined.add(sub.id)
+                            mod.assigned.setdefault(sub.id, []).append(ast.Constant(value=None))  # not one value
+                visit(stmt.body, prefix, True)
             elif top and isinstance(stmt, (ast.If, ast.Try)):
                 # `try: import x except ImportError: x = None`, `if TYPE_CHECKING:` ...: bindings, not facts
                 for sub in ast.walk(stmt):

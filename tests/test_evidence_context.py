@@ -1,0 +1,75 @@
+"""A run on some files of a package sees the facts of the package's other modules (pre-commit passes the
+staged files only, an editor one file), within a byte budget; re-exports made inside a module-level `with`."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import finfix.project as project_mod
+from finfix.project import package_context
+
+SEABORN_WRAPPER = """\
+import warnings
+
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", "axes.color_cycle is deprecated", UserWarning)
+    from seaborn import *  # noqa
+"""
+PLOTS = """\
+from . import _seaborn as sns
+
+
+def plot_returns(returns, ax):
+    sns.distplot(returns, ax=ax)
+"""
+
+
+@pytest.fixture
+def quantpkg(project):
+    project.write("quantpkg/__init__.py", "")
+    project.write("quantpkg/_seaborn.py", SEABORN_WRAPPER)
+    project.write("quantpkg/plots.py", PLOTS)
+    project.write("quantpkg/unrelated.py", "X = 1\n")
+    return project
+
+
+@pytest.fixture(autouse=True)
+def _no_checker(monkeypatch):
+    monkeypatch.setenv("FINFIX_CHECKER", "off")  # the facts under test are finfix's own
+
+
+def test_star_reexport_inside_a_module_level_with_is_followed(quantpkg):
+    res = quantpkg.cli("check", "--no-cache", "--select", "FX301", "quantpkg")
+    assert "quantpkg/plots.py:5:5: FX301 `sns.distplot` is deprecated" in res.stdout, res
+
+
+def test_one_file_of_the_package_sees_the_other_modules(quantpkg):
+    """`finfix check quantpkg/plots.py` alone: `_seaborn.py` is not in the run but its re-export counts."""
+    res = quantpkg.cli("apply", "--no-cache", "--unsafe-fixes", "--select", "FX301", "quantpkg/plots.py")
+    assert res.exit_code == 0, res
+    fixed = quantpkg.text("quantpkg/plots.py")
+    assert "sns.histplot(x=returns" in fixed and "distplot" not in fixed
+    assert quantpkg.text("quantpkg/_seaborn.py") == SEABORN_WRAPPER  # context is read, never written
+
+
+def test_context_is_the_package_and_excludes_apply(quantpkg):
+    plots = str(quantpkg.root / "quantpkg/plots.py")
+    context = {os.path.basename(p) for p in package_context([plots], quantpkg.root)}
+    assert context == {"__init__.py", "_seaborn.py", "unrelated.py"}
+    excluded = {os.path.basename(p) for p in package_context([plots], quantpkg.root, ["unrelated.py"])}
+    assert excluded == {"__init__.py", "_seaborn.py"}
+
+
+def test_a_package_over_the_budget_contributes_only_what_the_files_import(quantpkg, monkeypatch):
+    monkeypatch.setattr(project_mod, "MAX_CONTEXT_BYTES", len(SEABORN_WRAPPER) + 2)  # not unrelated.py too
+    plots = str(quantpkg.root / "quantpkg/plots.py")
+    # `from . import _seaborn` imports the package and its module; smallest first, within the budget
+    assert [os.path.basename(p) for p in package_context([plots], quantpkg.root)] == ["__init__.py", "_seaborn.py"]
+
+
+def test_a_script_outside_any_package_has_no_context(project):
+    project.write("script.py", "import pandas as pd\n")
+    project.write("other.py", "X = 1\n")
+    assert package_context([str(project.root / "script.py")], project.root) == []
