@@ -73,3 +73,18 @@ def test_a_script_outside_any_package_has_no_context(project):
     project.write("script.py", "import pandas as pd\n")
     project.write("other.py", "X = 1\n")
     assert package_context([str(project.root / "script.py")], project.root) == []
+
+
+def test_the_editor_sees_the_package_facts_and_follows_saved_changes(quantpkg):
+    """The language server's analysis has the facts `finfix check` has, and refreshes them when another module
+    of the package changes on disk."""
+    from finfix.lsp.analysis import Analyser
+
+    analyser = Analyser()
+    plots = quantpkg.root / "quantpkg/plots.py"
+    codes = lambda: [f.code for f in analyser.analyse(plots, PLOTS).findings]  # noqa: E731
+    assert codes() == ["FX301"]
+    fixed = analyser.fixed_text(plots, PLOTS, codes={"FX301"}, unsafe=True)
+    assert fixed is not None and "sns.histplot(x=returns" in fixed
+    quantpkg.write("quantpkg/_seaborn.py", "def distplot(x, ax=None):\n    return x\n")  # no longer seaborn
+    assert codes() == []

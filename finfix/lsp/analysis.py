@@ -9,8 +9,9 @@ from __future__ import annotations
 import ast
 import difflib
 import hashlib
+import os
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from finfix import config as config_mod
@@ -42,18 +43,43 @@ class Analyser:
     """
 
     def __init__(self, capacity: int = 64) -> None:
-        self._results: OrderedDict[tuple[str, str], Analysis] = OrderedDict()
+        self._results: OrderedDict[tuple[str, str, str], Analysis] = OrderedDict()
         self._capacity = capacity
+        self._facts: dict[str, tuple[tuple, object]] = {}  # document path -> (stamp of the files read, facts)
 
     def plan(self, path: Path) -> session.Plan:
         cfg = config_mod.load(path.parent)
         return session.Plan(cfg.for_file(path), [str(path)])  # its per-file-ignores too
 
+    def settings(self, plan: session.Plan, path: Path, *, fix: bool, unsafe: bool | None = None):
+        """The run's settings with the project facts of the document's package, as `finfix check` has them."""
+        settings = session.settings_for(plan, fix=fix)
+        if unsafe is not None:
+            settings = replace(settings, unsafe_fixes=unsafe)
+        return replace(settings, project=self.project_facts(plan, path)[1])
+
+    def project_facts(self, plan: session.Plan, path: Path) -> tuple[str, object]:
+        """(stamp, facts) of the package the document belongs to, read from the saved files and kept until one
+        of them changes on disk (the document's unsaved text is analysed as it is; its saved version feeds the
+        facts, as the other modules' do)."""
+        if os.environ.get("FINFIX_EVIDENCE", "").lower() == "local":
+            return "", None
+        from finfix.project import evidence_for, package_context
+
+        files = [str(path), *package_context([str(path)], plan.config.root, plan.config.exclude)]
+        stamp = tuple(_file_stamp(f) for f in files)
+        kept = self._facts.get(str(path))
+        if kept is None or kept[0] != stamp:
+            facts = evidence_for([str(path)], plan.config.root, session.settings_for(plan, fix=False, rules=False),
+                                 plan.config.exclude).project
+            kept = self._facts[str(path)] = (stamp, facts)
+        return hashlib.blake2b(repr(stamp).encode(), digest_size=8).hexdigest(), kept[1]
+
     def analyse(self, path: Path, text: str) -> Analysis:
         try:
             plan = self.plan(path)
             key = (hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest(),
-                   _config_stamp(plan.config.source))
+                   _config_stamp(plan.config.source), self.project_facts(plan, path)[0])
         except (config_mod.ConfigError, session.UsageError, OSError) as exc:
             return Analysis((), error=str(exc))
         cached = self._results.get(key)
@@ -62,7 +88,7 @@ class Analyser:
             return cached
         try:
             rules = plan.rules
-            _, findings = run_rules(str(path), text, rules, session.settings_for(plan, fix=False))
+            _, findings = run_rules(str(path), text, rules, self.settings(plan, path, fix=False))
             result = Analysis(tuple(findings))
         except session.UsageError as exc:
             result = Analysis((), error=str(exc))
@@ -80,10 +106,7 @@ class Analyser:
         try:
             plan = self.plan(path)
             rules = [r for r in plan.rules if codes is None or r.code in codes]
-            settings = session.settings_for(plan, fix=True)
-            settings = type(settings)(fix=True, unsafe_fixes=unsafe, rule_options=settings.rule_options,
-                                      target_python=settings.target_python)
-            new, _ = run_rules(str(path), text, rules, settings)
+            new, _ = run_rules(str(path), text, rules, self.settings(plan, path, fix=True, unsafe=unsafe))
         except (config_mod.ConfigError, session.UsageError, SourceError, UnfaithfulParse, RecursionError, OSError):
             return None
         if new == text or not _parses(new):
@@ -135,6 +158,14 @@ def _parses(text: str) -> bool:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
+
+
+def _file_stamp(path: str) -> tuple[str, int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (path, -1, -1)
+    return (path, st.st_mtime_ns, st.st_size)
 
 
 def _config_stamp(source: Path | None) -> str:
