@@ -480,7 +480,9 @@ def execute(
             from finfix.project import evidence_for
 
             bar.step("project evidence")
-            settings = evidence_for(p.paths, p.config.root, settings, p.config.exclude)  # project facts, gathered once, for every worker
+            # project facts, gathered once for every worker (read back from the cache when no file changed)
+            settings = evidence_for(p.paths, p.config.root, settings, p.config.exclude,
+                                    cache_dir=p.config.root / ".finfix_cache" if p.config.cache else None)
         todo: Sequence[str] = p.paths
         store = None
         if p.config.cache and todo:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import base64
 import binascii
+import functools
 import hashlib
 import json
 import os
@@ -38,6 +39,7 @@ _KEEP_FILES = 8  # result files of other runs (other settings or rule sets) kept
 _RACY_NS = 2_000_000_000
 
 
+@functools.lru_cache(maxsize=1)
 def _rule_sources() -> tuple[list[str], list[Path]]:
     """The third-party rule packs installed, and the files that define finfix and every rule.
 

@@ -23,18 +23,27 @@ from finfix.results import Settings
 MAX_CONTEXT_BYTES = 500_000
 
 
-def evidence_for(paths: Sequence[str], root: Path | str, settings: Settings, exclude: Sequence[str] = ()) -> Settings:
+def evidence_for(paths: Sequence[str], root: Path | str, settings: Settings, exclude: Sequence[str] = (),
+                 cache_dir: Path | None = None) -> Settings:
     """``settings`` carrying the project facts of ``paths`` (the run's files), read together with the other
     modules of the packages they belong to: a run on some files of a package (pre-commit's staged files, an
-    editor's open file) sees the same re-exports, helpers and call sites as a run on the whole package."""
+    editor's open file) sees the same re-exports, helpers and call sites as a run on the whole package.
+    With ``cache_dir``, facts gathered from the same unchanged files are read back instead of gathered."""
     if os.environ.get("FINFIX_EVIDENCE", "").lower() == "local":
         return settings
-    from finfix.project.gather import gather
-    from finfix.project.sources import checker_answers, observed_types
+    from finfix.project import facts_cache
 
     python = [p for p in paths if p.endswith(".py")]
-    facts = gather(python, root, checker=checker_answers, observed=observed_types(root),
-                   context=package_context(python, root, exclude))
+    context = package_context(python, root, exclude)
+    key = facts_cache.key([*python, *context], root) if cache_dir is not None else None
+    facts = facts_cache.load(cache_dir, key) if cache_dir is not None and key is not None else None
+    if facts is None:
+        from finfix.project.gather import gather
+        from finfix.project.sources import checker_answers, observed_types
+
+        facts = gather(python, root, checker=checker_answers, observed=observed_types(root), context=context)
+        if cache_dir is not None and key is not None:
+            facts_cache.store(cache_dir, key, facts)
     return replace(settings, project=facts)
 
 

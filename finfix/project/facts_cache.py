@@ -1,0 +1,170 @@
+"""Project facts kept between runs, in ``.finfix_cache/facts-<key>.json``.
+
+Gathering the facts parses and analyses every module the run reads and asks the type checker: on a run whose
+results all come from the cache, that was the whole cost (minutes on pandas' sources). The facts depend only on
+the files read, finfix's own code, the checker and the libraries it reads, and the `finfix record`
+observations, so all of these make the key: the stat of each file read (a file changed within two seconds of
+the run is not trusted to its stat, and then nothing is stored), the stat of finfix's modules and of
+``.finfix/observed.json``, the versions of the checker and of pandas and its stubs, the checker switch.
+
+JSON, never pickle (a checked-out repository must not run code through its cache). The payload carries its own
+hash, and what does not decode to well-typed facts is a miss: the facts are gathered again and the file
+replaced. A missing, damaged or unwritable cache costs only time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+from finfix.engine.lifelines import temp_name_prefix
+from finfix.engine.reading import read_regular_or_none
+from finfix.sdk.evidence.kinds import FACT_KINDS
+from finfix.sdk.evidence.project import Fact, ProjectFacts
+
+FORMAT = 1
+_RACY_NS = 2_000_000_000
+_KEEP = 4  # facts files of other runs (other file sets) kept around
+_LIBRARIES = ("pyrefly", "pandas", "pandas-stubs", "numpy")
+
+
+def key(files: Sequence[str], root: str | os.PathLike[str]) -> str | None:
+    """The key of the facts gathered from ``files``; None when a file changed too recently to trust its stat."""
+    from importlib import metadata
+
+    from finfix import __version__
+    from finfix.engine.cache import _code_fingerprint, _rule_sources
+
+    now = time.time_ns()
+    stamps = []
+    for path in sorted(os.path.abspath(f) for f in files):
+        try:
+            st = os.stat(path)
+        except OSError:
+            stamps.append([path, -1, -1])
+            continue
+        if now - st.st_mtime_ns < _RACY_NS:
+            return None
+        stamps.append([path, st.st_mtime_ns, st.st_size])
+    versions = {}
+    for name in _LIBRARIES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = ""
+    observed = Path(root) / ".finfix" / "observed.json"
+    try:
+        ost = observed.stat()
+        observed_stamp = [ost.st_mtime_ns, ost.st_size]
+    except OSError:
+        observed_stamp = None
+    doc = {
+        "format": FORMAT, "finfix": __version__, "python": list(sys.version_info[:2]),
+        "code": _code_fingerprint(path for path in _rule_sources()[1] if "finfix" in path.parts),
+        "checker": os.environ.get("FINFIX_CHECKER", "").lower(), "libraries": versions,
+        "observed": observed_stamp, "root": os.path.abspath(root), "files": stamps,
+    }
+    return hashlib.blake2b(json.dumps(doc, sort_keys=True).encode(), digest_size=16).hexdigest()
+
+
+def load(directory: Path, run_key: str) -> ProjectFacts | None:
+    raw = read_regular_or_none(directory / f"facts-{run_key}.json")
+    if raw is None:
+        return None
+    try:
+        doc = json.loads(raw)
+        payload = doc["payload"]
+        if doc.get("format") != FORMAT or doc.get("hash") != _hash(payload):
+            return None
+        return _decode(payload)
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None  # damaged or not ours: gathered again
+
+
+def store(directory: Path, run_key: str, facts: ProjectFacts) -> None:
+    payload = _encode(facts)
+    doc = {"format": FORMAT, "hash": _hash(payload), "payload": payload}
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=temp_name_prefix(), suffix=".tmp", dir=directory)
+        try:
+            with os.fdopen(fd, "w") as fh:
+                json.dump(doc, fh, separators=(",", ":"))
+            os.replace(tmp, directory / f"facts-{run_key}.json")
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+        old = sorted(directory.glob("facts-*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
+        for stale in old[_KEEP:]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _hash(payload: Any) -> str:
+    return hashlib.blake2b(json.dumps(payload, sort_keys=True).encode(), digest_size=16).hexdigest()
+
+
+def _encode(f: ProjectFacts) -> dict[str, Any]:
+    return {
+        "modules": dict(f.modules), "packages": sorted(f.packages),
+        "exports": {m: dict(names) for m, names in f.exports.items()},
+        "stars": {m: list(v) for m, v in f.stars.items()},
+        "defined": {m: sorted(v) for m, v in f.defined.items()},
+        "values": {k: [v.kind, v.level, v.why] for k, v in f.values.items()},
+        "unknown": dict(f.unknown),
+        "checker": [[p, line, col, text] for (p, line, col), text in f.checker.items()],
+        "observed": [[p, line, text, dict(types)] for (p, line, text), types in f.observed.items()],
+        "bases": {c: list(v) for c, v in f.bases.items()},
+        "digests": dict(f.digests),
+    }
+
+
+def _strs(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError("not a list of strings")
+    return value
+
+
+def _str_map(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise TypeError("not a map of strings")
+    return value
+
+
+def _fact(row: Any) -> Fact:
+    kind, level, why = _strs(row)
+    if kind not in FACT_KINDS or level not in ("proven", "inferred"):
+        raise TypeError(f"not a fact: {row!r}")
+    return Fact(kind, level, why)
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:
+        raise TypeError("not an int")
+    return value
+
+
+def _decode(p: dict[str, Any]) -> ProjectFacts:
+    return ProjectFacts(
+        modules=_str_map(p["modules"]), packages=frozenset(_strs(p["packages"])),
+        exports={m: _str_map(names) for m, names in p["exports"].items()},
+        stars={m: tuple(_strs(v)) for m, v in p["stars"].items()},
+        defined={m: frozenset(_strs(v)) for m, v in p["defined"].items()},
+        values={k: _fact(v) for k, v in p["values"].items()},
+        unknown=_str_map(p["unknown"]),
+        checker={(str(path), _int(line), _int(col)): str(text) for path, line, col, text in p["checker"]},
+        observed={(str(path), _int(line), str(text)): {str(t): _int(n) for t, n in types.items()}
+                  for path, line, text, types in p["observed"]},
+        bases={c: tuple(_strs(v)) for c, v in p["bases"].items()},
+        digests=_str_map(p["digests"]),
+    )
