@@ -118,3 +118,33 @@ def test_an_accessors_applymap_is_not_renamed(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr
     assert "df.vbt.applymap(" in script.read_text()
+
+
+BOOL_CONSTANTS = """
+import numpy as np
+import pandas as pd
+
+
+def masks():
+    a = pd.Series([True, False, True])
+    return (True & a).values, (a | False).values, (a == True).values
+
+
+got = masks()
+assert [list(m) for m in got] == [[True, False, True]] * 3, got
+assert all(isinstance(m, np.ndarray) for m in got)
+print("ok")
+"""
+
+
+def test_true_and_false_in_an_operation_are_literals(tmp_path: Path) -> None:
+    """vectorbt's tests/test_records.py: `(True & a_bool).values` stopped the whole file with an internal error
+    (LibCST's scopes bind `True` to a builtin, which has no node); the file is fixed and still runs."""
+    script = tmp_path / "masks.py"
+    script.write_text(BOOL_CONSTANTS)
+    fixed = subprocess.run([sys.executable, "-m", "finfix", "apply", "--unsafe-fixes", "--no-cache", str(script)],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert fixed.returncode in (0, 1) and "internal error" not in fixed.stderr, fixed.stderr
+    assert script.read_text().count(".to_numpy()") == 3
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr
