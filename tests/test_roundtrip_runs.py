@@ -148,3 +148,38 @@ def test_true_and_false_in_an_operation_are_literals(tmp_path: Path) -> None:
     assert script.read_text().count(".to_numpy()") == 3
     run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr
+
+
+COMPAT = """
+import pandas as pd
+
+
+def pandas_applymap(df: pd.DataFrame, func):
+    if hasattr(pd.DataFrame, "map"):
+        return df.map(func)
+    return df.applymap(func)
+"""
+
+OLD_PANDAS = """
+import pandas as pd
+from compat import pandas_applymap
+
+frame = pd.DataFrame({"a": [1, 2]})
+assert list(pandas_applymap(frame, lambda x: 2 * x)["a"]) == [2, 4]
+pd.DataFrame.applymap = pd.DataFrame.map  # pandas before 2.1: applymap, and no DataFrame.map
+del pd.DataFrame.map
+assert list(pandas_applymap(frame, lambda x: 3 * x)["a"]) == [3, 6]
+print("ok")
+"""
+
+
+def test_a_compatibility_fallback_keeps_the_old_name(tmp_path: Path) -> None:
+    """vectorbt's tests/test_generic.py: the `applymap` reached only where pandas has no `DataFrame.map` got a
+    *safe* rename to `.map`, which fails on exactly the pandas it is there for."""
+    (tmp_path / "compat.py").write_text(COMPAT)
+    fixed = subprocess.run([sys.executable, "-m", "finfix", "apply", "--unsafe-fixes", "--no-cache", "compat.py"],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert fixed.returncode in (0, 1), fixed.stderr
+    run = subprocess.run([sys.executable, "-c", OLD_PANDAS], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr
+    assert (tmp_path / "compat.py").read_text() == COMPAT
