@@ -102,14 +102,25 @@ class Generic:  # vectorbt's accessor: its own applymap, no map
         return self._frame.map(func)
 
 
+@pd.api.extensions.register_series_accessor("vbt")
+class SeriesGeneric:  # and its Series accessor, also with applymap only
+    def __init__(self, series):
+        self._series = series
+
+    def applymap(self, func):
+        return self._series.map(func)
+
+
 df = pd.DataFrame({"a": [1, 2]})
 assert list(df.vbt.applymap(lambda x: 2 * x)["a"]) == [2, 4]
+assert list(df["a"].vbt.applymap(lambda x: 3 * x)) == [3, 6]
 print("ok")
 """
 
 
 def test_an_accessors_applymap_is_not_renamed(tmp_path: Path) -> None:
-    """vectorbt's tests/test_generic.py: `df.vbt.applymap(...)` got a *safe* rename to `df.vbt.map(...)`."""
+    """vectorbt's tests/test_generic.py: `df.vbt.applymap(...)` got a *safe* rename to `df.vbt.map(...)`, and
+    `df["a"].vbt.applymap(...)` an unsafe one (the round trip's one changed result under --unsafe-fixes)."""
     script = tmp_path / "accessor.py"
     script.write_text(ACCESSOR)
     fixed = subprocess.run([sys.executable, "-m", "finfix", "apply", "--unsafe-fixes", "--no-cache", str(script)],
@@ -117,7 +128,7 @@ def test_an_accessors_applymap_is_not_renamed(tmp_path: Path) -> None:
     assert fixed.returncode in (0, 1), fixed.stderr
     run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0 and run.stdout.strip() == "ok", run.stderr
-    assert "df.vbt.applymap(" in script.read_text()
+    assert "df.vbt.applymap(" in script.read_text() and 'df["a"].vbt.applymap(' in script.read_text()
 
 
 BOOL_CONSTANTS = """

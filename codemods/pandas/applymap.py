@@ -67,6 +67,8 @@ class PandasApplymap(PandasRule, FallbackGuards, Rule):
         # A registered accessor of a frame (vectorbt's `df.vbt`) has its own applymap and no map.
         Example("import pandas as pd\ndf = pd.DataFrame({'a': [1]})\nout = df.vbt.applymap(f)\n", reported=True,
                 message="registered accessor", line=3),
+        Example("import pandas as pd\ndf = pd.DataFrame({'a': [1]})\nout = df['a'].vbt.applymap(f)\n",
+                reported=True, unsafe=True, message="registered accessor", line=3),
         Example("grid.applymap(f)\n", "grid.map(f)\n", unsafe=True),
         # vectorbt's tests: the old name only where pandas has no DataFrame.map (before 2.1)
         Example("import pandas as pd\ndef m(df: pd.DataFrame, f):\n    if hasattr(pd.DataFrame, 'map'):\n"
@@ -85,9 +87,11 @@ class PandasApplymap(PandasRule, FallbackGuards, Rule):
         else:
             if old != "applymap":
                 return updated_node
-            if isinstance(recv, cst.Attribute) and self.types.infer(recv.value).kind is Kind.FRAME:
-                # `df.vbt.applymap(f)`: an attribute of a frame is a column (a Series has no applymap) or a
-                # registered accessor (vectorbt's has `applymap`, no `map`): never pandas' DataFrame.applymap.
+            if isinstance(recv, cst.Attribute) and self.types.infer(recv.value).kind in (Kind.FRAME, Kind.SERIES,
+                                                                                          Kind.PANDAS):
+                # `df.vbt.applymap(f)`, `df["a"].vbt.applymap(f)`: an attribute of a frame or a series is a column
+                # (a Series has no applymap) or a registered accessor (vectorbt's has `applymap`, no `map`):
+                # never pandas' DataFrame.applymap.
                 self.report(func.attr, f"`{code_of(recv)}.applymap(...)`: `{code_of(recv)}` is a column or a "
                             "registered accessor, not a DataFrame; if it is pandas, `.map(...)` (removed in pandas 3.0)",
                             reason="an accessor's methods are its own")
