@@ -9,10 +9,11 @@ Two checks, used by `benchmarks/roundtrip.py --run-code`:
   SUITES into `/tmp/finfix-roundtrip/dl` on first use), run in the benchmark's own venv
   (`/tmp/finfix-roundtrip/venv`, created on first use: it sees finfix's venv packages through a .pth
   file and adds SUITE_DEPS from PyPI). Three copies of each sdist: as shipped, after `finfix apply`
-  (safe fixes) and after `finfix apply --unsafe-fixes`. Per test (JUnit XML): the outcome after safe
-  fixes must be identical; after unsafe fixes every difference must be one an applied unsafe finding
-  announced (the test's traceback passes through a line an unsafe fix rewrote). Every module of the
-  package that imports as shipped must still import in both fixed copies.
+  (safe fixes) and after `finfix apply --unsafe-fixes`; the three suites run at once (a copy that does
+  not finish within FINFIX_ROUNDTRIP_SUITE_TIMEOUT seconds, default 5400, fails). Per test (JUnit XML):
+  the outcome after safe fixes must be identical; after unsafe fixes every difference must be one an
+  applied unsafe finding announced (the test's traceback passes through a line an unsafe fix rewrote).
+  Every module of the package that imports as shipped must still import in both fixed copies.
 
 One command, from the repository root with finfix's venv; nothing to prepare, nothing committed (the
 first run downloads the sdists and builds the venv, a few minutes):
@@ -34,6 +35,7 @@ import sysconfig
 import tarfile
 import time
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +47,8 @@ VENV = WORK / "venv"
 #: Chosen because their sdists ship tests that run offline here; the last two are ones where finfix's
 #: safe fixes change files (empyrical and stockstats get none, kept as controls). Not usable: the
 #: pyportfolioopt 1.6.0 sdist ships tests/ without tests/utilities_for_tests.py (every module errors).
+#: The vectorbt 1.2.0 sdist lacks tests/utils.py too: test_engine, test_portfolio, test_records,
+#: test_returns and test_signals do not collect (the same in all three copies); its other eight modules run.
 SUITES = {
     "empyrical-reloaded": ("0.7.1", ["tests"], "src"),
     "stockstats": ("0.6.10", ["test.py"], "."),
@@ -77,7 +81,7 @@ print("\n@@RESULT@@" + json.dumps(out))
 # -- fixing a tree the way a user does --------------------------------------------------------------
 def apply(tree: Path, unsafe: bool) -> list[dict]:
     """`finfix apply` on ``tree`` as a user runs it; the fixes it made (path, line range, code, safety)."""
-    cmd = [sys.executable, "-m", "finfix", "apply", ".", "-j", "1", "--format", "json"]
+    cmd = [sys.executable, "-m", "finfix", "apply", ".", "-j", "1", "--no-cache", "--format", "json"]
     run = subprocess.run(cmd + (["--unsafe-fixes"] if unsafe else []), capture_output=True, text=True, env=ENV,
                          cwd=tree, timeout=1800)
     if run.returncode not in (0, 1):
@@ -181,12 +185,36 @@ def ensure_venv() -> str:
     return str(python)
 
 
-def run_suite(python: str, tree: Path, tests: list[str], source_root: str) -> dict[str, tuple[str, str]]:
-    """Test id -> (outcome, failure text) from pytest's JUnit XML."""
-    xml = tree / "junit.xml"
+#: Seconds one copy's test suite may take (vectorbt's, with three copies at once on two loaded cores, takes
+#: longer than pyfolio's ~330 s alone); a copy that runs out of time fails the benchmark, it never passes.
+SUITE_TIMEOUT = float(os.environ.get("FINFIX_ROUNDTRIP_SUITE_TIMEOUT", 5400))
+
+
+def start_suite(python: str, tree: Path, tests: list[str], source_root: str) -> subprocess.Popen:
+    """pytest on one copy, in the background: the three copies run at once (each its own folder, venv-wide
+    state is read-only), so a suite costs the wall time of its slowest copy, not of all three."""
     env = {**ENV, "PYTHONPATH": str(tree / source_root)}
-    subprocess.run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", "--junitxml",
-                    str(xml), *tests], cwd=tree, env=env, capture_output=True, text=True, timeout=1800)
+    # --continue-on-collection-errors: vectorbt's sdist leaves out tests/utils.py, and the five modules that
+    # import it must not stop the other eight from running (pytest's default runs nothing at all then)
+    return subprocess.Popen([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
+                             "--continue-on-collection-errors", "--junitxml", str(tree / "junit.xml"), *tests],
+                            cwd=tree, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
+def wait_suite(proc: subprocess.Popen, deadline: float) -> bool:
+    """False when the copy ran out of time (its process group is then killed)."""
+    try:
+        proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+        return True
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
+        proc.wait()
+        return False
+
+
+def results_of(xml: Path) -> dict[str, tuple[str, str]]:
+    """Test id -> (outcome, failure text) from pytest's JUnit XML."""
     results: dict[str, tuple[str, str]] = {}
     if not xml.exists():
         return results
@@ -228,6 +256,7 @@ class SuiteReport:
     fixes_unsafe: int = 0
     fixed_files: tuple[int, int] = (0, 0)
     broken_imports: list[tuple[str, str]] = field(default_factory=list)
+    timed_out: list[str] = field(default_factory=list)  # copies whose suite did not finish: a failure
     secs: float = 0.0
 
 
@@ -274,12 +303,16 @@ def check_suite(package: str) -> SuiteReport:
     trees = {name: work / name for name in ("before", "safe", "unsafe")}
     for tree in trees.values():
         shutil.copytree(root, tree, symlinks=True)
-    safe_fixes = apply(trees["safe"], unsafe=False)
-    unsafe_fixes = apply(trees["unsafe"], unsafe=True)
+    with ThreadPoolExecutor(2) as pool:  # two `finfix apply` processes at once, like the three suites below
+        safe_run, unsafe_run = pool.submit(apply, trees["safe"], False), pool.submit(apply, trees["unsafe"], True)
+        safe_fixes, unsafe_fixes = safe_run.result(), unsafe_run.result()
     report.fixes_safe, report.fixes_unsafe = len(safe_fixes), len(unsafe_fixes)
     report.fixed_files = len({f["path"] for f in safe_fixes}), len({f["path"] for f in unsafe_fixes})
     report.broken_imports = suite_imports(python, trees, source_root)
-    results = {name: run_suite(python, tree, tests, source_root) for name, tree in trees.items()}
+    procs = {name: start_suite(python, tree, tests, source_root) for name, tree in trees.items()}
+    deadline = time.monotonic() + SUITE_TIMEOUT
+    report.timed_out = [name for name, proc in procs.items() if not wait_suite(proc, deadline)]
+    results = {name: results_of(tree / "junit.xml") for name, tree in trees.items()}
     before = results["before"]
     report.tests = len(before)
     report.passed_before = sum(outcome == "passed" for outcome, _ in before.values())
@@ -322,7 +355,7 @@ def main(packages: list[str] | None = None, suites: list[str] | None = None) -> 
         r = check_suite(package)
         changed += len(r.changed_safe)
         unannounced += len(r.unannounced_unsafe)
-        broken += len(r.broken_imports)
+        broken += len(r.broken_imports) + len(r.timed_out) + (r.passed_before == 0)
         print(f"suite {r.package}: {r.tests} tests ({r.passed_before} passed before); safe fixes {r.fixes_safe} "
               f"in {r.fixed_files[0]} files: {len(r.changed_safe)} results changed (must be 0); unsafe fixes "
               f"{r.fixes_unsafe} in {r.fixed_files[1]} files: {len(r.changed_unsafe)} changed, "
@@ -332,5 +365,9 @@ def main(packages: list[str] | None = None, suites: list[str] | None = None) -> 
             print(f"    {line}")
         for name, why in r.broken_imports:
             print(f"    BROKEN {name}: {why}")
+        if r.passed_before == 0:
+            print("    NO TEST PASSED as shipped: the suite proves nothing (fails)")
+        for name in r.timed_out:
+            print(f"    TIMEOUT: the {name} copy's suite took over {SUITE_TIMEOUT:.0f} s (no result: fails)")
     print(f"run-code time: {time.perf_counter() - t0:.0f} s")
     return 1 if broken or changed or unannounced else 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import libcst as cst
 
 from finfix.codemods.numpy_scipy.numpy_removed_calls import NumpyCallShapes
-from finfix.codemods.numpy_scipy.numpy_removed_guards import FallbackGuards
+from finfix.sdk.fallbacks import FallbackGuards
 from finfix.codemods.numpy_scipy.numpy_removed_tables import (
     CALL_SHAPED, CALL_SHAPED_REMOVED, QUANTILES, R20, RENAMES, SPECIAL_TEXT, TEXT_ROWS,
 )

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import libcst as cst
 
-from finfix.sdk.names import code_of
 from finfix.sdk.evidence.kinds import Level, Typed
+from finfix.sdk.fallbacks import FallbackGuards
+from finfix.sdk.names import code_of
 from finfix.sdk.pandas_types import Kind, PandasRule, Skip
 from finfix.sdk.rule import Example, Rule, Safety, Versions
 
 RENAMES = {"applymap": "map", "applymap_index": "map_index"}
 
 
-class PandasApplymap(PandasRule, Rule):
+class PandasApplymap(PandasRule, FallbackGuards, Rule):
     """## What it does
     Renames `DataFrame.applymap(func, ...)` to `DataFrame.map(func, ...)`, and the Styler's
     `df.style.applymap(...)` / `.applymap_index(...)` to `.map(...)` / `.map_index(...)`.
@@ -37,6 +38,8 @@ class PandasApplymap(PandasRule, Rule):
     renamed it `map`; such a fix is unsafe and names that evidence. In a module that imports a look-alike
     library (dask, modin ...) an unknown receiver is reported only.
     `Series.map`, `Series.apply`, `DataFrame.apply` and `Index.map` are different methods and never touched.
+    A compatibility fallback (`if hasattr(pd.DataFrame, "map"): return df.map(f)` then `return
+    df.applymap(f)`, `except AttributeError:`, a test of `pd.__version__`) is left alone, as FX401 does.
     """
 
     code = "FX205"
@@ -45,6 +48,8 @@ class PandasApplymap(PandasRule, Rule):
     safety = Safety.SAFE
     versions = Versions("pandas", deprecated="2.1", removed="3.0")  # DataFrame.map came in 2.1
     triggers = ("applymap",)
+    fallback_library = "pandas"
+    fallback_names = frozenset({*RENAMES, *RENAMES.values()})
 
     examples = (
         Example(
@@ -62,7 +67,12 @@ class PandasApplymap(PandasRule, Rule):
         # A registered accessor of a frame (vectorbt's `df.vbt`) has its own applymap and no map.
         Example("import pandas as pd\ndf = pd.DataFrame({'a': [1]})\nout = df.vbt.applymap(f)\n", reported=True,
                 message="registered accessor", line=3),
+        Example("import pandas as pd\ndf = pd.DataFrame({'a': [1]})\nout = df['a'].vbt.applymap(f)\n",
+                reported=True, unsafe=True, message="registered accessor", line=3),
         Example("grid.applymap(f)\n", "grid.map(f)\n", unsafe=True),
+        # vectorbt's tests: the old name only where pandas has no DataFrame.map (before 2.1)
+        Example("import pandas as pd\ndef m(df: pd.DataFrame, f):\n    if hasattr(pd.DataFrame, 'map'):\n"
+                "        return df.map(f)\n    return df.applymap(f)\n"),
         Example("import dask.dataframe as dd\ngrid.applymap(f)\n", reported=True, unsafe=True),
     )
 
@@ -77,9 +87,11 @@ class PandasApplymap(PandasRule, Rule):
         else:
             if old != "applymap":
                 return updated_node
-            if isinstance(recv, cst.Attribute) and self.types.infer(recv.value).kind is Kind.FRAME:
-                # `df.vbt.applymap(f)`: an attribute of a frame is a column (a Series has no applymap) or a
-                # registered accessor (vectorbt's has `applymap`, no `map`): never pandas' DataFrame.applymap.
+            if isinstance(recv, cst.Attribute) and self.types.infer(recv.value).kind in (Kind.FRAME, Kind.SERIES,
+                                                                                          Kind.PANDAS):
+                # `df.vbt.applymap(f)`, `df["a"].vbt.applymap(f)`: an attribute of a frame or a series is a column
+                # (a Series has no applymap) or a registered accessor (vectorbt's has `applymap`, no `map`):
+                # never pandas' DataFrame.applymap.
                 self.report(func.attr, f"`{code_of(recv)}.applymap(...)`: `{code_of(recv)}` is a column or a "
                             "registered accessor, not a DataFrame; if it is pandas, `.map(...)` (removed in pandas 3.0)",
                             reason="an accessor's methods are its own")

@@ -26,13 +26,7 @@ import re
 from dataclasses import replace
 
 import libcst as cst
-from libcst.metadata import (
-    Assignment,
-    ParentNodeProvider,
-    PositionProvider,
-    QualifiedNameProvider,
-    ScopeProvider,
-)
+from libcst.metadata import Assignment, ParentNodeProvider, PositionProvider, QualifiedNameProvider, ScopeProvider
 
 from finfix.sdk.evidence import operators, sources
 from finfix.sdk.evidence.kinds import DATA_KINDS, UNKNOWN, Kind, Level, Typed
@@ -181,8 +175,8 @@ class PandasTypes:
         if isinstance(expr, (cst.Set, cst.Tuple, cst.SetComp, cst.SimpleString, cst.Integer, cst.Float,
                              cst.FormattedString)):
             return Typed(Kind.NOT, "a literal")
-        if isinstance(expr, cst.Name):
-            return self._infer_name(expr)
+        if isinstance(expr, cst.Name):  # True/False/None are names to LibCST, bound to builtins (no node)
+            return Typed(Kind.NOT, "a literal") if expr.value in ("True", "False", "None") else self._infer_name(expr)
         if isinstance(expr, cst.Call):
             return self._infer_call(expr)
         if isinstance(expr, cst.Subscript):
@@ -237,8 +231,9 @@ class PandasTypes:
             return sources.project_global(self, name) or UNKNOWN
         types, nones = [], 0
         for assignment, binder in found:
-            if binder is None:
-                types.append(loop_target(self, assignment.node) or sources.imported(self, name, assignment) or UNKNOWN)
+            if binder is None:  # a builtin (`abs`, `len`) has no node: nothing to learn from it
+                node = getattr(assignment, "node", None)
+                types.append(node and loop_target(self, node) or sources.imported(self, name, assignment) or UNKNOWN)
             elif operators.binds_none(binder):
                 nones += 1
             else:
