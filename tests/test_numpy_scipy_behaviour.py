@@ -299,3 +299,30 @@ def test_remez_hz_was_the_sampling_rate():
     bands, desired = [0, 100, 150, 500], [1, 0]
     old = scipy.signal.remez(31, np.array(bands) / 1000.0, desired)  # Hz=1000 scaled bands by 1/Hz
     np.testing.assert_allclose(FIR["remez"](31, bands, desired, 1000.0), old, rtol=1e-9, atol=1e-12)
+
+
+def test_kmeans_n_init_pin_changes_todays_results_so_it_is_unsafe():
+    """FX423's `n_init=10` restores pre-1.4 scikit-learn results; on today's scikit-learn it changes them,
+    so a safe-only run leaves the call alone and `n-init = "auto"` (safe) keeps today's results."""
+    from finfix.codemods.numpy_scipy.sklearn_kmeans_n_init import SklearnKmeansNInit
+
+    source = textwrap.dedent("""\
+        import numpy as np
+        from sklearn.cluster import KMeans
+        points = np.random.default_rng(3).normal(size=(60, 2))
+        inertia = KMeans(n_clusters=5, random_state=0).fit(points).inertia_
+        """)
+    safe_only, findings = fix_source(source, [SklearnKmeansNInit])
+    assert safe_only == source and [f.fix.value for f in findings] == ["unsafe"]
+    pinned, _ = fix_source(source, [SklearnKmeansNInit], unsafe=True)
+    auto, _ = fix_source(source, [SklearnKmeansNInit], options={"FX423": {"n-init": "auto"}})
+    assert "n_init=10" in pinned and 'n_init="auto"' in auto
+
+    def inertia(code: str) -> float:
+        scope: dict = {}
+        exec(compile(code, "<kmeans>", "exec"), scope)
+        return scope["inertia"]
+
+    today = inertia(source)
+    assert inertia(auto) == today
+    assert inertia(pinned) != today  # ten restarts find other centres: the result changes

@@ -38,9 +38,11 @@ class SklearnKmeansNInit(Rule):
     ```
 
     ## Fix safety
-    Safe: `n_init=10` reproduces the results of scikit-learn < 1.4 (it is slower than the new default).
-    Code written for scikit-learn ≥ 1.4, which means the new default, should use the option
-    `n-init = "auto"`: it keeps today's results. Calls with `init="random"` (where `"auto"` already means the
+    Unsafe: `n_init=10` reproduces the results of scikit-learn < 1.4 (it is slower than the new default),
+    so on scikit-learn ≥ 1.4 it changes today's results: ten restarts instead of one give other centres,
+    labels and inertia. Take it when the code was written for the old default. Code written for
+    scikit-learn ≥ 1.4, which means the new default, should use the option `n-init = "auto"`: a safe fix
+    that keeps today's results. Calls with `init="random"` (where `"auto"` already means the
     old count), with an explicit array of initial centres (one run either way), or with `**kwargs`
     are left alone. With the option `report-random-state = true` it also reports (information only)
     `KMeans`/`MiniBatchKMeans` calls without `random_state`, whose labels change from run to run.
@@ -49,7 +51,7 @@ class SklearnKmeansNInit(Rule):
     code = "FX423"
     name = "sklearn-kmeans-n-init"
     summary = "KMeans/MiniBatchKMeans n_init default changed to 'auto' in scikit-learn 1.4; pin it."
-    safety = Safety.SAFE
+    safety = Safety.UNSAFE
     versions = Versions("scikit-learn", deprecated="1.2", fix_needs="0")  # the default changed in 1.4; n_init=10: any version
     requires = ("sklearn",)  # every import form names the library
     triggers = ("KMeans",)
@@ -58,16 +60,23 @@ class SklearnKmeansNInit(Rule):
 
     examples = (
         Example("from sklearn.cluster import KMeans\nkm = KMeans(n_clusters=8, random_state=0)\n",
-                "from sklearn.cluster import KMeans\nkm = KMeans(n_clusters=8, random_state=0, n_init=10)\n"),
+                "from sklearn.cluster import KMeans\nkm = KMeans(n_clusters=8, random_state=0, n_init=10)\n",
+                unsafe=True, safety=Safety.UNSAFE, line=2),
+        # a safe-only run reports the pin and leaves the code as it is
+        Example("from sklearn.cluster import KMeans\nkm = KMeans(n_clusters=8)\n", safety=Safety.UNSAFE,
+                message="`KMeans(n_clusters=8)`: the default `n_init` of KMeans changed from 10 to 'auto' in "
+                        "scikit-learn 1.4; add `n_init=10` to keep the old restarts"),
         Example("import sklearn.cluster as skc\nmb = skc.MiniBatchKMeans(4)\n",
-                "import sklearn.cluster as skc\nmb = skc.MiniBatchKMeans(4, n_init=3)\n"),
-        Example("from sklearn.cluster import KMeans\nkm = KMeans()\n", "from sklearn.cluster import KMeans\nkm = KMeans(n_init=10)\n"),
+                "import sklearn.cluster as skc\nmb = skc.MiniBatchKMeans(4, n_init=3)\n", unsafe=True),
+        Example("from sklearn.cluster import KMeans\nkm = KMeans()\n", "from sklearn.cluster import KMeans\nkm = KMeans(n_init=10)\n", unsafe=True),
         Example("from sklearn.cluster import KMeans\nkm = KMeans(\n    n_clusters=3,\n)\n",
-                "from sklearn.cluster import KMeans\nkm = KMeans(\n    n_clusters=3,\n    n_init=10,\n)\n"),
+                "from sklearn.cluster import KMeans\nkm = KMeans(\n    n_clusters=3,\n    n_init=10,\n)\n", unsafe=True),
         Example("from sklearn.cluster import KMeans\nkm = KMeans(\n    n_clusters=3,\n    random_state=0,\n)\n",
-                "from sklearn.cluster import KMeans\nkm = KMeans(\n    n_clusters=3,\n    random_state=0,\n    n_init=10,\n)\n"),
+                "from sklearn.cluster import KMeans\nkm = KMeans(\n    n_clusters=3,\n    random_state=0,\n    n_init=10,\n)\n",
+                unsafe=True),
         Example("from sklearn.cluster import KMeans\nkm = KMeans(3)\n",
-                "from sklearn.cluster import KMeans\nkm = KMeans(3, n_init=\"auto\")\n", options={"n-init": "auto"}),
+                "from sklearn.cluster import KMeans\nkm = KMeans(3, n_init=\"auto\")\n", options={"n-init": "auto"},
+                safety=Safety.SAFE),
         Example("from sklearn.cluster import KMeans\nkm = KMeans(3, n_init=10)\n", options={"report-random-state": True},
                 message="`KMeans(3, n_init=10)` has no `random_state`", line=2, safety=Safety.DETECT),
         Example("from sklearn.cluster import KMeans\nkm = KMeans(3, n_init=10, random_state=0)\n",
@@ -96,10 +105,12 @@ class SklearnKmeansNInit(Rule):
             return updated_node
         if self.option("n-init") == "auto":
             value: cst.BaseExpression = cst.SimpleString('"auto"')
-            why = "accept the 1.4 default explicitly"
+            why, safety, reason = "accept the 1.4 default explicitly", Safety.SAFE, ""
         else:
             value = cst.Integer(str(LEGACY[estimator]))
-            why = "keep the old restarts"
+            why, safety = "keep the old restarts", Safety.UNSAFE
+            reason = (f"on scikit-learn >= 1.4 this changes today's results ({LEGACY[estimator]} restarts instead "
+                      "of one); set the option n-init = \"auto\" to keep them")
         arg = keyword_arg("n_init", value)
         args = list(updated_node.args)
         if args:
@@ -114,7 +125,7 @@ class SklearnKmeansNInit(Rule):
         leaf = estimator.rpartition(".")[2]
         message = (f"`{short_code(original_node, 30)}`: the default `n_init` of {leaf} changed from "
                    f"{LEGACY[estimator]} to 'auto' in scikit-learn 1.4; add `n_init={short_code(value)}` to {why}")
-        if self.report(original_node, message, fix=Safety.SAFE):
+        if self.report(original_node, message, fix=safety, reason=reason):
             return updated_node.with_changes(args=args)
         return updated_node
 
