@@ -102,3 +102,27 @@ def test_a_warm_check_gives_the_same_findings(pkg):
     cold = pkg.cli("check", "--select", "FX202", "pkg")
     warm = pkg.cli("check", "--select", "FX202", "pkg")
     assert "FX202" in cold.stdout and warm.stdout == cold.stdout, warm
+
+
+def test_facts_gathered_while_the_checker_crashed_are_not_kept(pkg, gathers, monkeypatch):
+    """A checker that crashed once (a timeout, a broken install) may answer next time: its absence is not
+    cached as if it had nothing to say."""
+    import finfix.project.checker as checker
+
+    def crash(*args, **kw):
+        raise RuntimeError("checker died")
+
+    monkeypatch.setenv("FINFIX_CHECKER", "")
+    monkeypatch.setattr(checker, "infer_types", crash)
+    pkg.write("pkg/unknown.py", "def prices(x):\n    return x.values\n")
+    old = time.time() - 10
+    os.utime(pkg.root / "pkg/unknown.py", (old, old))
+    run = lambda: evidence_for([str(pkg.root / "pkg/unknown.py")], pkg.root, Settings(),  # noqa: E731
+                               cache_dir=pkg.root / ".finfix_cache")
+    run()
+    run()
+    assert len(gathers) == 2 and not list((pkg.root / ".finfix_cache").glob("facts-*.json"))
+    monkeypatch.setattr(checker, "infer_types", lambda *a, **kw: {})
+    run()
+    run()
+    assert len(gathers) == 3 and len(list((pkg.root / ".finfix_cache").glob("facts-*.json"))) == 1

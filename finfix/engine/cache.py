@@ -40,7 +40,7 @@ _RACY_NS = 2_000_000_000
 
 
 @functools.lru_cache(maxsize=1)
-def _rule_sources() -> tuple[list[str], list[Path]]:
+def rule_sources() -> tuple[list[str], list[Path]]:
     """The third-party rule packs installed, and the files that define finfix and every rule.
 
     Found without importing any rule, so that a run served from the cache never imports LibCST.
@@ -65,7 +65,7 @@ def _rule_sources() -> tuple[list[str], list[Path]]:
     return packs, files
 
 
-def _code_fingerprint(files: Iterable[Path]) -> list[Any]:
+def code_fingerprint(files: Iterable[Path]) -> list[Any]:
     """Stat of every module that defines finfix and the rules: an edit invalidates the cache."""
     out: list[Any] = []
     for path in files:
@@ -92,7 +92,7 @@ def run_key(select: Sequence[str], ignore: Sequence[str], settings: Settings) ->
     same code always chooses the same rules, and knowing it needs no import of a rule."""
     from finfix import __version__
 
-    packs, files = _rule_sources()
+    packs, files = rule_sources()
     doc = {
         "format": FORMAT,
         "finfix": __version__,
@@ -101,7 +101,7 @@ def run_key(select: Sequence[str], ignore: Sequence[str], settings: Settings) ->
         "select": list(select),
         "ignore": list(ignore),
         "packs": packs,
-        "code": _code_fingerprint(files),
+        "code": code_fingerprint(files),
         "settings": {
             "fix": settings.fix,
             "unsafe": settings.unsafe_fixes,
@@ -251,29 +251,9 @@ class Cache:
         live = {row[2] for row in self.index.values()}
         doc = {"format": FORMAT, "index": self.index,
                "entries": {d: e for d, e in self.entries.items() if d.split(":", 1)[0] in live}}
-        directory = self.file.parent
         try:
-            directory.mkdir(parents=True, exist_ok=True)
-            ignore = directory / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# created by finfix\n*\n")
-                (directory / "CACHEDIR.TAG").write_text(
-                    "Signature: 8a477f597d28d172789f06886806bc55\n# finfix result cache\n")
-            fd, tmp = tempfile.mkstemp(prefix=temp_name_prefix(), suffix=".tmp", dir=directory)
-            try:
-                with os.fdopen(fd, "w") as fh:
-                    json.dump(doc, fh, separators=(",", ":"))
-                os.replace(tmp, self.file)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
+            write_cache_file(self.file, doc, keep=_KEEP_FILES)
             self._dirty = False
-            old = sorted(directory.glob("results-*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
-            for stale in old[_KEEP_FILES:]:
-                stale.unlink(missing_ok=True)
         except OSError:
             pass
 
@@ -354,3 +334,30 @@ def _decode_new(encoded: Any, digest: Any, old_digest: str) -> bytes | None:
     except (SourceError, SyntaxError, ValueError, RecursionError, MemoryError):
         raise _Damaged("new content does not parse") from None
     return new
+
+
+def write_cache_file(file: Path, doc: Any, *, keep: int) -> None:
+    """Write ``doc`` as JSON to ``file`` atomically (a reader sees the old file or the new, never half of
+    one), in a directory marked as a cache (``.gitignore``, ``CACHEDIR.TAG``); of the files named like it
+    (``results-*.json``, ``facts-*.json``) the ``keep`` newest stay. Raises OSError."""
+    directory = file.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    ignore = directory / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# created by finfix\n*\n")
+        (directory / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n# finfix cache\n")
+    fd, tmp = tempfile.mkstemp(prefix=temp_name_prefix(), suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w") as fh:
+            json.dump(doc, fh, separators=(",", ":"))
+        os.replace(tmp, file)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    kind = file.name.split("-", 1)[0]
+    old = sorted(directory.glob(f"{kind}-*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
+    for stale in old[keep:]:
+        stale.unlink(missing_ok=True)

@@ -7,6 +7,7 @@ Gathered in the parent process once per run (see :mod:`finfix.project.gather`).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import replace
@@ -41,8 +42,10 @@ def evidence_for(paths: Sequence[str], root: Path | str, settings: Settings, exc
         from finfix.project.gather import gather
         from finfix.project.sources import checker_answers, observed_types
 
-        facts = gather(python, root, checker=checker_answers, observed=observed_types(root), context=context)
-        if cache_dir is not None and key is not None:
+        failures: list[BaseException] = []
+        facts = gather(python, root, checker=functools.partial(checker_answers, failures=failures),
+                       observed=observed_types(root), context=context)
+        if cache_dir is not None and key is not None and not failures:  # a crash may not happen next time
             facts_cache.store(cache_dir, key, facts)
     return replace(settings, project=facts)
 

@@ -18,12 +18,11 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Sequence
 
-from finfix.engine.lifelines import temp_name_prefix
+from finfix.engine.cache import code_fingerprint, rule_sources, write_cache_file
 from finfix.engine.reading import read_regular_or_none
 from finfix.sdk.evidence.kinds import FACT_KINDS
 from finfix.sdk.evidence.project import Fact, ProjectFacts
@@ -39,7 +38,6 @@ def key(files: Sequence[str], root: str | os.PathLike[str]) -> str | None:
     from importlib import metadata
 
     from finfix import __version__
-    from finfix.engine.cache import _code_fingerprint, _rule_sources
 
     now = time.time_ns()
     stamps = []
@@ -66,7 +64,7 @@ def key(files: Sequence[str], root: str | os.PathLike[str]) -> str | None:
         observed_stamp = None
     doc = {
         "format": FORMAT, "finfix": __version__, "python": list(sys.version_info[:2]),
-        "code": _code_fingerprint(path for path in _rule_sources()[1] if "finfix" in path.parts),
+        "code": code_fingerprint(path for path in rule_sources()[1] if "finfix" in path.parts),
         "checker": os.environ.get("FINFIX_CHECKER", "").lower(), "libraries": versions,
         "observed": observed_stamp, "root": os.path.abspath(root), "files": stamps,
     }
@@ -91,23 +89,9 @@ def store(directory: Path, run_key: str, facts: ProjectFacts) -> None:
     payload = _encode(facts)
     doc = {"format": FORMAT, "hash": _hash(payload), "payload": payload}
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=temp_name_prefix(), suffix=".tmp", dir=directory)
-        try:
-            with os.fdopen(fd, "w") as fh:
-                json.dump(doc, fh, separators=(",", ":"))
-            os.replace(tmp, directory / f"facts-{run_key}.json")
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
-        old = sorted(directory.glob("facts-*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
-        for stale in old[_KEEP:]:
-            stale.unlink(missing_ok=True)
+        write_cache_file(directory / f"facts-{run_key}.json", doc, keep=_KEEP)
     except OSError:
-        pass
+        pass  # an unwritable cache costs only time
 
 
 def _hash(payload: Any) -> str:

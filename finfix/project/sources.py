@@ -53,8 +53,10 @@ def span_of(lines: list[str], node: ast.expr) -> tuple[int, int, int, int]:
     return node.lineno, col(node.lineno, node.col_offset), end_line, col(end_line, node.end_col_offset or 0)
 
 
-def checker_answers(root: str, queries: dict[str, list[tuple[int, int, int, int]]]) -> dict[tuple[str, int, int], str]:
-    """The type checker's types for ``queries`` (path -> spans); {} when no checker is installed or it fails."""
+def checker_answers(root: str, queries: dict[str, list[tuple[int, int, int, int]]],
+                    failures: list[BaseException] | None = None) -> dict[tuple[str, int, int], str]:
+    """The type checker's types for ``queries`` (path -> spans); {} when no checker is installed or it fails
+    (the failure is appended to ``failures``: facts gathered without the checker's answers are not kept)."""
     if not queries or os.environ.get("FINFIX_CHECKER", "").lower() in ("off", "0", "no"):
         return {}
     try:
@@ -64,7 +66,9 @@ def checker_answers(root: str, queries: dict[str, list[tuple[int, int, int, int]
     try:
         answers = checker.infer_types(Path(root), [Path(p) for p in queries],
                                       {Path(p): spans for p, spans in queries.items()})
-    except Exception:  # a checker that crashes costs evidence, never the run
+    except Exception as exc:  # a checker that crashes costs evidence, never the run
+        if failures is not None:
+            failures.append(exc)
         return {}
     return {(os.path.abspath(k[0]), int(k[1]), int(k[2])): str(v) for k, v in answers.items()}
 
