@@ -126,3 +126,19 @@ def test_facts_gathered_while_the_checker_crashed_are_not_kept(pkg, gathers, mon
     run()
     run()
     assert len(gathers) == 3 and len(list((pkg.root / ".finfix_cache").glob("facts-*.json"))) == 1
+
+
+def test_every_kind_the_project_pass_writes_is_read_back(pkg, gathers):
+    """A helper returning a bool (`x is None`) gave a fact of kind "bool" that neither the cache's decoder
+    nor the rules knew: every warm run gathered again, and `.values` on its result was an internal error."""
+    pkg.write("pkg/flags.py", "def is_missing(x):\n    return x is None\n\n\ndef use(x):\n"
+                              "    flag = is_missing(x)\n    return flag.values\n")
+    old = time.time() - 10
+    os.utime(pkg.root / "pkg/flags.py", (old, old))
+    run = lambda: evidence_for([str(pkg.root / "pkg/flags.py")], pkg.root, Settings(),  # noqa: E731
+                               cache_dir=pkg.root / ".finfix_cache").project
+    first = run()
+    assert any(f.kind == "bool" for f in first.values.values())
+    assert run() == first and len(gathers) == 1
+    result = pkg.cli("check", "--no-cache", "pkg/flags.py")
+    assert "internal error" not in result.stdout + result.stderr and result.exit_code == 0, result

@@ -85,6 +85,7 @@ FACT_KINDS = {
     "set": Kind.NOT,
     "tuple": Kind.NOT,
     "str": Kind.NOT,
+    "bool": Kind.NOT,
     "number": Kind.NOT,
     "class": Kind.NOT,
     "other": Kind.OTHER,
