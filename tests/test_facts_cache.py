@@ -142,3 +142,21 @@ def test_every_kind_the_project_pass_writes_is_read_back(pkg, gathers):
     assert run() == first and len(gathers) == 1
     result = pkg.cli("check", "--no-cache", "pkg/flags.py")
     assert "internal error" not in result.stdout + result.stderr and result.exit_code == 0, result
+
+
+def test_every_kind_spelled_by_the_project_pass_is_a_fact_kind():
+    """The class of the bug above: a kind the solver writes (``Fact("bool", ...)``) that the rules' table
+    (FACT_KINDS) and so the cache's decoder do not know. "cycle" is the solver's internal marker."""
+    import ast
+    from pathlib import Path
+
+    import finfix.project
+    from finfix.sdk.evidence.kinds import FACT_KINDS
+
+    spelled = set()
+    for source in Path(finfix.project.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Fact" and node.args
+                    and isinstance(node.args[0], ast.Constant)):
+                spelled.add(node.args[0].value)
+    assert "DataFrame" in spelled and spelled - {"cycle"} <= FACT_KINDS.keys()
