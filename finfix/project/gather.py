@@ -37,6 +37,8 @@ class _Project:
         self.facts: dict[str, Fact] = {}
         self.unknown: dict[str, str] = {}
         self._scopes: list[Scope] | None = None
+        self._module_scopes: dict[str, Scope] = {}
+        self._relative: dict[str, str] = {}
         self.shell = ProjectFacts(
             modules={m.path: m.name for m in modules.values()},
             packages=frozenset(n for n, m in modules.items() if m.is_package),
@@ -100,12 +102,19 @@ class _Project:
         if self._scopes is None:
             self._scopes = []
             for mod in self.modules.values():
-                self._scopes.append(Scope(mod, None, "", None))
+                self._scopes.append(self.module_scope(mod))
                 for qual, func in mod.functions.items():
                     owner_qual = qual.rpartition(".")[0]
                     owner = f"{mod.name}.{owner_qual}" if owner_qual in mod.classes else None
                     self._scopes.append(Scope(mod, func, qual, owner))
         return self._scopes
+
+    def module_scope(self, mod: Module) -> Scope:
+        """The module body's scope, built once (a default argument is evaluated in it at every call site)."""
+        scope = self._module_scopes.get(mod.name)
+        if scope is None:
+            scope = self._module_scopes[mod.name] = Scope(mod, None, "", None)
+        return scope
 
     def solve(self) -> None:
         scopes = self.scopes()
@@ -184,16 +193,8 @@ class _Project:
 
     def _returns(self, scopes: list[Scope], out: dict[str, Fact]) -> None:
         for scope in scopes:
-            if scope.func is None:
-                continue
-            values = []
-            generator = False
-            for node in scope.nodes:
-                if isinstance(node, ast.Return):
-                    values.append(node.value)
-                elif isinstance(node, (ast.Yield, ast.YieldFrom)):
-                    generator = True
-            if generator or not values or any(v is None for v in values):
+            values = scope.returned
+            if not values:
                 continue
             fact = combine([self.evaluator.kind(v, scope) for v in values])
             if fact is not None:
@@ -205,20 +206,12 @@ class _Project:
         for scope in scopes:
             if scope.owner is None:
                 continue
-            for node in scope.nodes:
-                targets = node.targets if isinstance(node, ast.Assign) else (
-                    [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else [])
-                for t in targets:
-                    if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self":
-                        key = f"A:{scope.owner}:{t.attr}"
-                        if isinstance(node, ast.AugAssign) or getattr(node, "value", None) is None:
-                            continue
-                        assigned[key].append(self.evaluator.kind(node.value, scope))
-                        where.setdefault(key, f"{self._rel(scope.module.path)}:{node.lineno}")
-                    elif isinstance(t, (ast.Tuple, ast.List)):
-                        for el in t.elts:
-                            if isinstance(el, ast.Attribute) and isinstance(el.value, ast.Name) and el.value.id == "self":
-                                assigned[f"A:{scope.owner}:{el.attr}"].append(None)
+            for key, value, line in _self_assignments(scope):
+                if value is None:
+                    assigned[key].append(None)
+                    continue
+                assigned[key].append(self.evaluator.kind(value, scope))
+                where.setdefault(key, f"{self._rel(scope.module.path)}:{line}")
         for key, facts in assigned.items():
             owner, attr = key[2:].rsplit(":", 1)
             if self._class_defines(owner, attr):
@@ -265,7 +258,7 @@ class _Project:
 
     def _globals(self, out: dict[str, Fact]) -> None:
         for mod in self.modules.values():
-            scope = Scope(mod, None, "", None)
+            scope = self.module_scope(mod)
             for name, values in mod.assigned.items():
                 if name in mod.imports:
                     continue
@@ -360,7 +353,7 @@ class _Project:
                     if n in given:
                         per_param[n].append(self.evaluator.kind(given[n], scope))
                     elif n in defaults:
-                        per_param[n].append(self.evaluator.kind(defaults[n], Scope(mod, None, "", None)))
+                        per_param[n].append(self.evaluator.kind(defaults[n], self.module_scope(mod)))
                     else:
                         per_param[n].append(None)
             first = found[0][2]
@@ -393,10 +386,37 @@ class _Project:
         return cache[qname]
 
     def _rel(self, path: str) -> str:
-        try:
-            return os.path.relpath(path, self.root)
-        except ValueError:
-            return path
+        shown = self._relative.get(path)
+        if shown is None:
+            try:
+                shown = os.path.relpath(path, self.root)
+            except ValueError:
+                shown = path
+            self._relative[path] = shown
+        return shown
+
+
+def _self_assignments(scope: Scope) -> list[tuple[str, ast.expr | None, int]]:
+    """``(A:<owner>:<attr>, value, line)`` for each ``self.attr = value`` of a method, in order (value None for
+    an unpacking target), found once: every round of the solver reads them."""
+    found = scope.__dict__.get("_self_assignments")
+    if found is not None:
+        return found
+    found = []
+    for node in scope.nodes:
+        targets = node.targets if isinstance(node, ast.Assign) else (
+            [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else [])
+        for t in targets:
+            if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self":
+                if isinstance(node, ast.AugAssign) or getattr(node, "value", None) is None:
+                    continue
+                found.append((f"A:{scope.owner}:{t.attr}", node.value, node.lineno))
+            elif isinstance(t, (ast.Tuple, ast.List)):
+                for el in t.elts:
+                    if isinstance(el, ast.Attribute) and isinstance(el.value, ast.Name) and el.value.id == "self":
+                        found.append((f"A:{scope.owner}:{el.attr}", None, node.lineno))
+    scope.__dict__["_self_assignments"] = found
+    return found
 
 
 def _a(kind: str) -> str:

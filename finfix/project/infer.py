@@ -8,6 +8,7 @@ for the expressions the project facts are made of: what functions return, what c
 from __future__ import annotations
 
 import ast
+import functools
 from typing import TYPE_CHECKING, Callable
 
 from finfix.sdk.evidence.project import Fact
@@ -103,6 +104,22 @@ class Scope:
                 self.bindings[node.name] = [None]
             elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node is not func:
                 self.bindings[node.name] = [None]
+
+    @functools.cached_property
+    def returned(self) -> list[ast.expr]:
+        """What the function returns, found once (the solver asks every round); empty for the module body,
+        a generator, a bare ``return`` or no ``return`` at all: nothing to say about its value."""
+        if self.func is None:
+            return []
+        values = []
+        for node in self.nodes:
+            if isinstance(node, ast.Return):
+                if node.value is None:
+                    return []
+                values.append(node.value)
+            elif isinstance(node, (ast.Yield, ast.YieldFrom)):
+                return []
+        return values
 
     def _bind(self, target: ast.expr, value: ast.expr | None) -> None:
         if isinstance(target, ast.Name):
