@@ -482,7 +482,8 @@ def execute(
             bar.step("project evidence")
             # project facts, gathered once for every worker (read back from the cache when no file changed)
             settings = evidence_for(p.paths, p.config.root, settings, p.config.exclude,
-                                    cache_dir=p.config.root / ".finfix_cache" if p.config.cache else None)
+                                    cache_dir=p.config.root / ".finfix_cache" if p.config.cache else None,
+                                    isolate=True)
         todo: Sequence[str] = p.paths
         store = None
         if p.config.cache and todo:

@@ -25,11 +25,13 @@ MAX_CONTEXT_BYTES = 500_000
 
 
 def evidence_for(paths: Sequence[str], root: Path | str, settings: Settings, exclude: Sequence[str] = (),
-                 cache_dir: Path | None = None) -> Settings:
+                 cache_dir: Path | None = None, isolate: bool = False) -> Settings:
     """``settings`` carrying the project facts of ``paths`` (the run's files), read together with the other
     modules of the packages they belong to: a run on some files of a package (pre-commit's staged files, an
     editor's open file) sees the same re-exports, helpers and call sites as a run on the whole package.
-    With ``cache_dir``, facts gathered from the same unchanged files are read back instead of gathered."""
+    With ``cache_dir``, facts gathered from the same unchanged files are read back instead of gathered.
+    ``isolate``: gather large projects in a child process (`finfix.project.isolated`), for a command that
+    forks workers afterwards; not in a long-lived process with threads (the language server)."""
     if os.environ.get("FINFIX_EVIDENCE", "").lower() == "local":
         return settings
     from finfix.project import facts_cache
@@ -39,15 +41,31 @@ def evidence_for(paths: Sequence[str], root: Path | str, settings: Settings, exc
     key = facts_cache.key([*python, *context], root) if cache_dir is not None else None
     facts = facts_cache.load(cache_dir, key) if cache_dir is not None and key is not None else None
     if facts is None:
-        from finfix.project.gather import gather
-        from finfix.project.sources import checker_answers, observed_types
+        from finfix.project import isolated
+        from finfix.project.sources import observed_types
 
-        failures: list[BaseException] = []
-        facts = gather(python, root, checker=functools.partial(checker_answers, failures=failures),
-                       observed=observed_types(root), context=context)
-        if cache_dir is not None and key is not None and not failures:  # a crash may not happen next time
+        observed = observed_types(root)
+        done = False
+        if isolate and isolated.worth_isolating([*python, *context]):
+            done, answer = isolated.call_in_child(_gather_noting_failures, python, root, observed, context)
+            if done:
+                facts, checker_failed = answer
+        if not done:
+            facts, checker_failed = _gather_noting_failures(python, root, observed, context)
+        if cache_dir is not None and key is not None and not checker_failed:  # it may not crash next time
             facts_cache.store(cache_dir, key, facts)
     return replace(settings, project=facts)
+
+
+def _gather_noting_failures(python: list[str], root: Path | str, observed: dict, context: list[str]):
+    """``(facts, whether the type checker failed)``."""
+    from finfix.project.gather import gather
+    from finfix.project.sources import checker_answers
+
+    failures: list[BaseException] = []
+    facts = gather(python, root, checker=functools.partial(checker_answers, failures=failures),
+                   observed=observed, context=context)
+    return facts, bool(failures)
 
 
 def package_context(paths: Sequence[str], root: Path | str, exclude: Sequence[str] = ()) -> list[str]:

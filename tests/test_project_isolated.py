@@ -1,0 +1,79 @@
+"""The project pass of a large run happens in a forked child, which hands back the same facts; when the
+child dies or the pass fails there, the parent gathers itself, so the run is never worse off."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+import finfix.project.gather as gather_mod
+from finfix.project import evidence_for, isolated
+from finfix.results import Settings
+
+HELPERS = "import pandas as pd\n\n\ndef load(path):\n    return pd.read_csv(path)\n"
+USE = "from .helpers import load\n\n\ndef prices(path):\n    return load(path).values\n"
+
+
+@pytest.fixture
+def pkg(project, monkeypatch):
+    monkeypatch.setenv("FINFIX_CHECKER", "off")
+    monkeypatch.setattr(isolated, "MIN_BYTES", 0)  # every run counts as large
+    project.write("pkg/__init__.py", "")
+    project.write("pkg/helpers.py", HELPERS)
+    project.write("pkg/use.py", USE)
+    return project
+
+
+def facts(pkg, isolate):
+    return evidence_for([str(pkg.root / "pkg/use.py")], pkg.root, Settings(), isolate=isolate).project
+
+
+def gathered_in(monkeypatch, tmp_path, then=None):
+    """Record the pid of each process that gathers (in a file: a child's list would die with it)."""
+    log = tmp_path / "pids"
+    real = gather_mod.gather
+
+    def recording(*args, **kw):
+        with open(log, "a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        if then is not None:
+            then()
+        return real(*args, **kw)
+
+    monkeypatch.setattr(gather_mod, "gather", recording)
+    return lambda: [int(line) for line in log.read_text().split()] if log.exists() else []
+
+
+def test_a_large_run_gathers_in_a_child_and_gets_the_same_facts(pkg, monkeypatch, tmp_path):
+    pids = gathered_in(monkeypatch, tmp_path)
+    apart = facts(pkg, isolate=True)
+    assert pids() and os.getpid() not in pids()
+    assert apart == facts(pkg, isolate=False)
+    assert any("read_csv" in f.why for f in apart.values.values())
+
+
+def test_a_child_that_dies_leaves_the_gathering_to_the_parent(pkg, monkeypatch, tmp_path):
+    parent = os.getpid()
+    pids = gathered_in(monkeypatch, tmp_path, then=lambda: os.getpid() != parent and os._exit(9))
+    got = facts(pkg, isolate=True)
+    assert len(pids()) == 2 and pids()[1] == parent
+    assert got == facts(pkg, isolate=False)
+
+
+def test_an_error_in_the_child_is_met_again_in_the_parent(pkg, monkeypatch, tmp_path, capfd):
+    def fail():
+        raise ValueError("project pass bug")
+
+    pids = gathered_in(monkeypatch, tmp_path, then=fail)
+    with pytest.raises(ValueError, match="project pass bug"):
+        facts(pkg, isolate=True)
+    assert len(pids()) == 2 and pids()[1] == os.getpid()
+    assert "Traceback" not in capfd.readouterr().err  # the child printed nothing
+
+
+def test_small_runs_stay_in_the_process(pkg, monkeypatch, tmp_path):
+    monkeypatch.setattr(isolated, "MIN_BYTES", 1 << 20)
+    pids = gathered_in(monkeypatch, tmp_path)
+    facts(pkg, isolate=True)
+    assert pids() == [os.getpid()]
