@@ -476,26 +476,38 @@ def execute(
 
     # the bar appears once the run has lasted ~2 s, whatever the number of files; never off a terminal
     with RunProgress(progress if progress is not None else sys.stderr.isatty()) as bar:
+        evidence = None
         if p.paths:
-            from finfix.project import evidence_for
+            from finfix.project import project_evidence
 
             bar.step("project evidence")
             # project facts, gathered once for every worker (read back from the cache when no file changed)
-            settings = evidence_for(p.paths, p.config.root, settings, p.config.exclude,
-                                    cache_dir=p.config.root / ".finfix_cache" if p.config.cache else None,
-                                    isolate=True)
+            evidence = project_evidence(p.paths, p.config.root, p.config.exclude, isolate=True,
+                                        cache_dir=p.config.root / ".finfix_cache" if p.config.cache else None)
         todo: Sequence[str] = p.paths
         store = None
+        hits: list[FileResult] = []
         if p.config.cache and todo:
             from finfix.engine import cache
 
-            store = cache.Cache.open(p.config.root, *p.selection, settings)
+            # the facts' digests key the results: a run served whole from the cache never reads the facts
+            digests = evidence.cached_digests() if evidence is not None else {}
+            if digests is None:
+                settings = evidence.settings(settings)  # type: ignore[union-attr]
+            store = cache.Cache.open(p.config.root, *p.selection, settings, evidence=digests)
             hits, todo = store.lookup(p.paths)
-            for r in hits:
-                summary.add(r)
-                results.append(r)
-                if on_result:
-                    on_result(r)
+            if todo and evidence is not None and settings.project is None:
+                settings = evidence.settings(settings)
+                if dict(settings.project.digests) != store.evidence:  # the facts were gathered anew
+                    store.evidence = dict(settings.project.digests)
+                    hits, todo = store.lookup(p.paths)
+        elif evidence is not None:
+            settings = evidence.settings(settings)
+        for r in hits:
+            summary.add(r)
+            results.append(r)
+            if on_result:
+                on_result(r)
         if todo:
             from finfix.engine import runner
 

@@ -70,26 +70,52 @@ def test_a_file_changed_just_now_is_not_trusted_to_its_stat(pkg, gathers):
     assert len(gathers) == 2 and not list((pkg.root / ".finfix_cache").glob("facts-*.json"))
 
 
-@pytest.mark.parametrize("damage", ["garbage", "hash", "types", "kind"])
+def read_facts_file(path):
+    head, payload = path.read_bytes().split(b"\n", 1)
+    return json.loads(head), json.loads(payload)
+
+
+def write_facts_file(path, header, payload, rehash=True):
+    data = json.dumps(payload).encode()
+    if rehash:
+        header["payload_hash"] = facts_cache._bytes_hash(data)
+    path.write_bytes(json.dumps(header).encode() + b"\n" + data)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "hash", "types", "kind", "digests"])
 def test_a_damaged_facts_file_is_a_miss(pkg, gathers, damage):
     good = facts(pkg)
     [path] = (pkg.root / ".finfix_cache").glob("facts-*.json")
-    doc = json.loads(path.read_text())
+    header, payload = read_facts_file(path)
+    key = next(iter(payload["values"]))
     if damage == "garbage":
         path.write_bytes(b"\x00not json")
+    elif damage == "hash":
+        payload["values"][key][2] = "forged reason"
+        write_facts_file(path, header, payload, rehash=False)
+    elif damage == "types":
+        payload["values"][key] = 7
+        write_facts_file(path, header, payload)
+    elif damage == "kind":
+        payload["values"][key][0] = "no-such-kind"
+        write_facts_file(path, header, payload)
     else:
-        key = next(iter(doc["payload"]["values"]))
-        if damage == "hash":
-            doc["payload"]["values"][key][2] = "forged reason"
-        elif damage == "types":
-            doc["payload"]["values"][key] = 7
-            doc["hash"] = facts_cache._hash(doc["payload"])
-        else:
-            doc["payload"]["values"][key][0] = "no-such-kind"
-            doc["hash"] = facts_cache._hash(doc["payload"])
-        path.write_text(json.dumps(doc))
+        header["digests"][next(iter(header["digests"]))] = "forged"
+        write_facts_file(path, header, payload)
+        assert facts_cache.load_digests(path.parent, path.stem[len("facts-"):]) is None
+        return  # the payload is intact: the facts themselves still load
     again = facts(pkg)
     assert len(gathers) == 2 and again == good
+
+
+def test_the_digests_are_read_without_the_payload(pkg):
+    good = facts(pkg)
+    [path] = (pkg.root / ".finfix_cache").glob("facts-*.json")
+    run_key = path.stem[len("facts-"):]
+    header, payload = read_facts_file(path)
+    write_facts_file(path, header, {"not": "facts"}, rehash=False)  # a damaged payload...
+    assert facts_cache.load_digests(path.parent, run_key) == dict(good.digests)  # ...does not matter here
+    assert facts_cache.load(path.parent, run_key) is None
 
 
 def test_no_cache_dir_means_no_file(pkg, gathers):
@@ -160,3 +186,18 @@ def test_every_kind_spelled_by_the_project_pass_is_a_fact_kind():
                     and isinstance(node.args[0], ast.Constant)):
                 spelled.add(node.args[0].value)
     assert "DataFrame" in spelled and spelled - {"cycle"} <= FACT_KINDS.keys()
+
+
+def test_a_warm_run_served_whole_from_the_cache_never_reads_the_facts(pkg, gathers, monkeypatch):
+    loads = []
+    real = facts_cache.load
+    monkeypatch.setattr(facts_cache, "load", lambda *a: loads.append(a) or real(*a))
+    cold = pkg.cli("check", "pkg")
+    warm = pkg.cli("check", "pkg")
+    assert warm.stdout == cold.stdout and warm.exit_code == cold.exit_code == 1, warm
+    assert len(gathers) == 1 and len(loads) == 1  # the cold run's miss; the warm run read the digests only
+    pkg.write("pkg/__init__.py", "# edited\n")  # one file to process again: now the facts are needed
+    old = time.time() - 5
+    os.utime(pkg.root / "pkg/__init__.py", (old, old))
+    again = pkg.cli("check", "pkg")
+    assert again.stdout == cold.stdout and len(gathers) == 2

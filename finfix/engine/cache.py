@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from finfix.engine.lifelines import temp_name_prefix
 from finfix.engine.reading import content_hash, read_regular_or_none
@@ -137,11 +137,13 @@ class Cache:
         return f"{digest}:{extra}" if extra else digest
 
     @classmethod
-    def open(cls, root: Path, select: Sequence[str], ignore: Sequence[str], settings: Settings) -> Cache:
+    def open(cls, root: Path, select: Sequence[str], ignore: Sequence[str], settings: Settings,
+             evidence: Mapping[str, str] | None = None) -> Cache:
         cache = cls(Path(root) / DIR_NAME / f"results-{run_key(select, ignore, settings)}.json")
         # A file's findings also depend on project facts (other files' call sites, returns, re-exports):
         # their digest for the file is part of its entry's key, so another file's edit invalidates it.
-        cache.evidence = dict(getattr(settings.project, "digests", None) or {})
+        # ``evidence``: those digests when the facts themselves are not loaded (yet).
+        cache.evidence = dict(evidence if evidence is not None else getattr(settings.project, "digests", None) or {})
         try:
             raw = _read(cache.file)  # a regular file or nothing: a FIFO in its place must not hang the run
             doc = json.loads(raw) if raw is not None else None
@@ -252,7 +254,7 @@ class Cache:
         doc = {"format": FORMAT, "index": self.index,
                "entries": {d: e for d, e in self.entries.items() if d.split(":", 1)[0] in live}}
         try:
-            write_cache_file(self.file, doc, keep=_KEEP_FILES)
+            write_cache_file(self.file, json.dumps(doc, separators=(",", ":")).encode(), keep=_KEEP_FILES)
             self._dirty = False
         except OSError:
             pass
@@ -336,8 +338,8 @@ def _decode_new(encoded: Any, digest: Any, old_digest: str) -> bytes | None:
     return new
 
 
-def write_cache_file(file: Path, doc: Any, *, keep: int) -> None:
-    """Write ``doc`` as JSON to ``file`` atomically (a reader sees the old file or the new, never half of
+def write_cache_file(file: Path, data: bytes, *, keep: int) -> None:
+    """Write ``data`` to ``file`` atomically (a reader sees the old file or the new, never half of
     one), in a directory marked as a cache (``.gitignore``, ``CACHEDIR.TAG``); of the files named like it
     (``results-*.json``, ``facts-*.json``) the ``keep`` newest stay. Raises OSError."""
     directory = file.parent
@@ -348,8 +350,8 @@ def write_cache_file(file: Path, doc: Any, *, keep: int) -> None:
         (directory / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n# finfix cache\n")
     fd, tmp = tempfile.mkstemp(prefix=temp_name_prefix(), suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w") as fh:
-            json.dump(doc, fh, separators=(",", ":"))
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, file)
     except BaseException:
         try:

@@ -12,9 +12,12 @@ import os
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from finfix.results import Settings
+
+if TYPE_CHECKING:
+    from finfix.sdk.evidence.project import ProjectFacts
 
 
 #: A run's packages up to this many bytes of source are read whole for their facts; beyond it, the project
@@ -26,35 +29,79 @@ MAX_CONTEXT_BYTES = 500_000
 
 def evidence_for(paths: Sequence[str], root: Path | str, settings: Settings, exclude: Sequence[str] = (),
                  cache_dir: Path | None = None, isolate: bool = False) -> Settings:
-    """``settings`` carrying the project facts of ``paths`` (the run's files), read together with the other
-    modules of the packages they belong to: a run on some files of a package (pre-commit's staged files, an
-    editor's open file) sees the same re-exports, helpers and call sites as a run on the whole package.
-    With ``cache_dir``, facts gathered from the same unchanged files are read back instead of gathered.
-    ``isolate``: gather large projects in a child process (`finfix.project.isolated`), for a command that
-    forks workers afterwards; not in a long-lived process with threads (the language server)."""
-    if os.environ.get("FINFIX_EVIDENCE", "").lower() == "local":
-        return settings
-    from finfix.project import facts_cache
+    """``settings`` carrying the project facts of ``paths`` (see :class:`ProjectEvidence`)."""
+    evidence = project_evidence(paths, root, exclude, cache_dir=cache_dir, isolate=isolate)
+    return evidence.settings(settings) if evidence is not None else settings
 
-    python = [p for p in paths if p.endswith(".py")]
-    context = package_context(python, root, exclude)
-    key = facts_cache.key([*python, *context], root) if cache_dir is not None else None
-    facts = facts_cache.load(cache_dir, key) if cache_dir is not None and key is not None else None
-    if facts is None:
-        from finfix.project import isolated
+
+def project_evidence(paths: Sequence[str], root: Path | str, exclude: Sequence[str] = (), *,
+                     cache_dir: Path | None = None, isolate: bool = False) -> ProjectEvidence | None:
+    """The run's :class:`ProjectEvidence`; None when ``FINFIX_EVIDENCE=local`` turns the project pass off."""
+    if os.environ.get("FINFIX_EVIDENCE", "").lower() == "local":
+        return None
+    return ProjectEvidence(paths, root, exclude, cache_dir=cache_dir, isolate=isolate)
+
+
+class ProjectEvidence:
+    """The project facts of ``paths`` (the run's files), read together with the other modules of the packages
+    they belong to: a run on some files of a package (pre-commit's staged files, an editor's open file) sees
+    the same re-exports, helpers and call sites as a run on the whole package.
+
+    With ``cache_dir``, facts gathered from the same unchanged files are read back instead of gathered; a
+    run can ask for their per-file digests alone first (:meth:`cached_digests`: they key the results cache,
+    and a run served from it whole never needs the facts). ``isolate``: gather large projects in a child
+    process (`finfix.project.isolated`), for a command that forks workers afterwards; not in a long-lived
+    process with threads (the language server)."""
+
+    def __init__(self, paths: Sequence[str], root: Path | str, exclude: Sequence[str] = (), *,
+                 cache_dir: Path | None = None, isolate: bool = False) -> None:
+        from finfix.project import facts_cache
+
+        self.root = root
+        self.python = [p for p in paths if p.endswith(".py")]
+        self.context = package_context(self.python, root, exclude)
+        self.cache_dir = cache_dir
+        self.isolate = isolate
+        self.key = facts_cache.key([*self.python, *self.context], root) if cache_dir is not None else None
+        self._facts: ProjectFacts | None = None
+
+    def cached_digests(self) -> dict[str, str] | None:
+        """The digests of the cached facts, without reading the facts; None when there are none."""
+        from finfix.project import facts_cache
+
+        if self._facts is not None:
+            return dict(self._facts.digests)
+        if self.cache_dir is None or self.key is None:
+            return None
+        return facts_cache.load_digests(self.cache_dir, self.key)
+
+    def settings(self, settings: Settings) -> Settings:
+        return replace(settings, project=self.facts())
+
+    def facts(self) -> ProjectFacts:
+        if self._facts is None:
+            self._facts = self._load_or_gather()
+        return self._facts
+
+    def _load_or_gather(self) -> ProjectFacts:
+        from finfix.project import facts_cache, isolated
         from finfix.project.sources import observed_types
 
-        observed = observed_types(root)
+        cached = self.cache_dir is not None and self.key is not None
+        facts = facts_cache.load(self.cache_dir, self.key) if cached else None
+        if facts is not None:
+            return facts
+        observed = observed_types(self.root)
+        args = (self.python, self.root, observed, self.context)
         done = False
-        if isolate and isolated.worth_isolating([*python, *context]):
-            done, answer = isolated.call_in_child(_gather_noting_failures, python, root, observed, context)
-            if done:
-                facts, checker_failed = answer
+        if self.isolate and isolated.worth_isolating([*self.python, *self.context]):
+            done, answer = isolated.call_in_child(_gather_noting_failures, *args)
         if not done:
-            facts, checker_failed = _gather_noting_failures(python, root, observed, context)
-        if cache_dir is not None and key is not None and not checker_failed:  # it may not crash next time
-            facts_cache.store(cache_dir, key, facts)
-    return replace(settings, project=facts)
+            answer = _gather_noting_failures(*args)
+        facts, checker_failed = answer
+        if cached and not checker_failed:  # a checker that crashed may answer next time
+            facts_cache.store(self.cache_dir, self.key, facts)
+        return facts
 
 
 def _gather_noting_failures(python: list[str], root: Path | str, observed: dict, context: list[str]):
@@ -74,15 +121,22 @@ def package_context(paths: Sequence[str], root: Path | str, exclude: Sequence[st
     MAX_CONTEXT_BYTES, the modules the files import and what those re-export with ``*``, within that budget."""
     from finfix.engine.files import discover
 
-    tops: set[str] = {top for top in map(_top_package, paths) if top is not None}
+    top_of: dict[str, str | None] = {}  # directory -> its top-level package: files share their folders
+    tops: set[str] = set()
+    for path in paths:
+        directory = os.path.dirname(os.path.abspath(path))
+        if directory not in top_of:
+            top_of[directory] = _top_package(path)
+        if top_of[directory] is not None:
+            tops.add(top_of[directory])  # type: ignore[arg-type]
     if not tops:
         return []
-    given = {os.path.realpath(p) for p in paths}
+    is_given = _membership(paths)
     found = discover(sorted(tops), exclude=exclude, exclude_root=Path(root))
-    extra = [str(f) for f in found.files if str(f).endswith(".py") and os.path.realpath(f) not in given]
+    extra = [str(f) for f in found.files if str(f).endswith(".py") and not is_given(str(f))]
     if sum(map(_size, extra)) <= MAX_CONTEXT_BYTES:
         return extra
-    imported = sorted((p for p in _imported_closure(paths) if os.path.realpath(p) not in given), key=_size)
+    imported = sorted((p for p in _imported_closure(paths) if not is_given(p)), key=_size)
     taken, budget = [], MAX_CONTEXT_BYTES
     for path in imported:
         budget -= _size(path)
@@ -90,6 +144,23 @@ def package_context(paths: Sequence[str], root: Path | str, exclude: Sequence[st
             break
         taken.append(path)
     return taken
+
+
+def _membership(paths: Sequence[str]):
+    """A test of whether a file is one of ``paths``: by absolute path first, by real path (symbolic links
+    resolved, one system call per part of the path) only for files that differ in spelling."""
+    absolute = {os.path.abspath(p) for p in paths}
+    real: set[str] | None = None
+
+    def is_given(path: str) -> bool:
+        nonlocal real
+        if os.path.abspath(path) in absolute:
+            return True
+        if real is None:
+            real = {os.path.realpath(p) for p in paths}
+        return os.path.realpath(path) in real
+
+    return is_given
 
 
 def _size(path: str) -> int:

@@ -27,7 +27,7 @@ from finfix.engine.reading import read_regular_or_none
 from finfix.sdk.evidence.kinds import FACT_KINDS
 from finfix.sdk.evidence.project import Fact, ProjectFacts
 
-FORMAT = 1
+FORMAT = 2  # 2: a header line with the digests, then the payload
 _RACY_NS = 2_000_000_000
 _KEEP = 4  # facts files of other runs (other file sets) kept around
 _LIBRARIES = ("pyrefly", "pandas", "pandas-stubs", "numpy")
@@ -71,27 +71,73 @@ def key(files: Sequence[str], root: str | os.PathLike[str]) -> str | None:
     return hashlib.blake2b(json.dumps(doc, sort_keys=True).encode(), digest_size=16).hexdigest()
 
 
-def load(directory: Path, run_key: str) -> ProjectFacts | None:
-    raw = read_regular_or_none(directory / f"facts-{run_key}.json")
+# The file is two lines of JSON: a header (format, the per-file digests of the facts, the hashes of both)
+# and the payload. A warm run whose results all come from the results cache needs only the digests (they
+# key its entries), so it reads the header alone: the payload is hashed and decoded only when some file
+# must be processed again.
+
+
+def _path(directory: Path, run_key: str) -> Path:
+    return directory / f"facts-{run_key}.json"
+
+
+def _split(raw: bytes) -> tuple[dict[str, Any], bytes] | None:
+    head, sep, payload = raw.partition(b"\n")
+    if not sep:
+        return None
+    header = json.loads(head)
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        return None
+    return header, payload
+
+
+def load_digests(directory: Path, run_key: str) -> dict[str, str] | None:
+    """The per-file digests of the facts stored under ``run_key``; None when absent or damaged."""
+    raw = read_regular_or_none(_path(directory, run_key))
     if raw is None:
         return None
     try:
-        doc = json.loads(raw)
-        payload = doc["payload"]
-        if doc.get("format") != FORMAT or doc.get("hash") != _hash(payload):
+        split = _split(raw)
+        if split is None:
             return None
-        return _decode(payload)
+        digests = split[0]["digests"]
+        if split[0].get("digests_hash") != _hash(digests):
+            return None
+        return _str_map(digests)
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None
+
+
+def load(directory: Path, run_key: str) -> ProjectFacts | None:
+    raw = read_regular_or_none(_path(directory, run_key))
+    if raw is None:
+        return None
+    try:
+        split = _split(raw)
+        if split is None:
+            return None
+        header, payload = split
+        if header.get("payload_hash") != _bytes_hash(payload):
+            return None
+        return _decode(json.loads(payload))
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None  # damaged or not ours: gathered again
 
 
 def store(directory: Path, run_key: str, facts: ProjectFacts) -> None:
-    payload = _encode(facts)
-    doc = {"format": FORMAT, "hash": _hash(payload), "payload": payload}
+    payload = json.dumps(_encode(facts), separators=(",", ":")).encode()
+    digests = dict(facts.digests)
+    header = {"format": FORMAT, "digests": digests, "digests_hash": _hash(digests),
+              "payload_hash": _bytes_hash(payload)}
+    data = json.dumps(header, separators=(",", ":")).encode() + b"\n" + payload
     try:
-        write_cache_file(directory / f"facts-{run_key}.json", doc, keep=_KEEP)
+        write_cache_file(_path(directory, run_key), data, keep=_KEEP)
     except OSError:
         pass  # an unwritable cache costs only time
+
+
+def _bytes_hash(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _hash(payload: Any) -> str:
