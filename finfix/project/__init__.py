@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
+from finfix.project.modules import top_package
 from finfix.results import Settings
 
 if TYPE_CHECKING:
@@ -105,13 +106,20 @@ class ProjectEvidence:
 
 
 def _gather_noting_failures(python: list[str], root: Path | str, observed: dict, context: list[str]):
-    """``(facts, whether the type checker failed)``."""
-    from finfix.project.gather import gather
+    """``(facts, whether the type checker failed)``; a large run a group of files at a time
+    (`finfix.project.groups`: bounded memory)."""
+    from finfix.project.gather import gather, gather_undigested
+    from finfix.project.groups import gather_in_groups, split
     from finfix.project.sources import checker_answers
 
     failures: list[BaseException] = []
-    facts = gather(python, root, checker=functools.partial(checker_answers, failures=failures),
-                   observed=observed, context=context)
+    checker = functools.partial(checker_answers, failures=failures)
+    groups = split(python, context)
+    if len(groups) == 1:
+        facts = gather(python, root, checker=checker, observed=observed, context=context)
+    else:
+        facts = gather_in_groups(groups, lambda run, more: gather_undigested(
+            run, root, checker=checker, observed=observed, context=more))
     return facts, bool(failures)
 
 
@@ -126,7 +134,7 @@ def package_context(paths: Sequence[str], root: Path | str, exclude: Sequence[st
     for path in paths:
         directory = os.path.dirname(os.path.abspath(path))
         if directory not in top_of:
-            top_of[directory] = _top_package(path)
+            top_of[directory] = top_package(path)
         if top_of[directory] is not None:
             tops.add(top_of[directory])  # type: ignore[arg-type]
     if not tops:
@@ -170,16 +178,6 @@ def _size(path: str) -> int:
         return 0
 
 
-def _top_package(path: str) -> str | None:
-    directory, top = os.path.dirname(os.path.abspath(path)), None
-    while os.path.isfile(os.path.join(directory, "__init__.py")):
-        top, parent = directory, os.path.dirname(directory)
-        if parent == directory:
-            break
-        directory = parent
-    return top
-
-
 _STAR_IMPORT = re.compile(rb"\bimport\s*\(?\s*\*")
 
 
@@ -198,7 +196,7 @@ def _imported_closure(paths: Sequence[str]) -> list[str]:
             tree = ast.parse(raw)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return []
-        top = _top_package(path)
+        top = top_package(path)
         if top is None:
             return []
         name, is_package = module_name(path)

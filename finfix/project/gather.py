@@ -14,7 +14,7 @@ import json
 import os
 from collections import defaultdict
 from dataclasses import replace
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
 from finfix.project.docstrings import documented_types
 from finfix.project.infer import Evaluator, Scope, combine, dotted
@@ -434,6 +434,13 @@ def gather(paths: Iterable[str], root: str | os.PathLike[str] = ".", *, checker=
     candidate receivers finfix could not type itself; ``observed`` is what `finfix record` saw. ``context``:
     more of the project's files, read for their facts (re-exports, returns, call sites) only; the checker is
     asked about the receivers of ``paths`` alone."""
+    facts, modules = gather_undigested(paths, root, checker=checker, observed=observed, context=context)
+    return with_digests(facts, modules)
+
+
+def gather_undigested(paths: Iterable[str], root: str | os.PathLike[str] = ".", *, checker=None,
+                      observed=None, context: Iterable[str] = ()) -> tuple[ProjectFacts, dict[str, Module]]:
+    """:func:`gather` without the per-file digests, and the modules read (for :func:`with_digests`)."""
     absolute = [os.path.abspath(p) for p in paths]
     modules = read([*absolute, *(os.path.abspath(p) for p in context)])  # the run's files win a name clash
     project = _Project(modules, os.path.abspath(root))
@@ -447,7 +454,7 @@ def gather(paths: Iterable[str], root: str | os.PathLike[str] = ".", *, checker=
         unknown=dict(project.unknown), checker=dict(checker_answers or {}), observed=dict(observed or {}),
         bases=project.bases,
     )
-    return _with_digests(facts, modules)
+    return facts, modules
 
 
 def unknown_receivers(project: _Project) -> dict[str, list[tuple[int, int, int, int]]]:
@@ -461,8 +468,9 @@ def unknown_receivers(project: _Project) -> dict[str, list[tuple[int, int, int, 
     return dict(queries)
 
 
-def _with_digests(facts: ProjectFacts, modules: dict[str, Module]) -> ProjectFacts:
-    """Each file's cache-key part: the facts of its module and of every project module it imports (closure)."""
+def with_digests(facts: ProjectFacts, modules: Mapping[str, Any]) -> ProjectFacts:
+    """Each file's cache-key part: the facts of its module and of every project module it imports (closure).
+    ``modules``: name -> anything with the ``path``, ``imports`` and ``stars`` of a :class:`Module`."""
     own: dict[str, list] = defaultdict(list)
     for key, fact in facts.values.items():
         body = key[2:]

@@ -25,6 +25,17 @@ class Module:
     lines: list[str] = field(default_factory=list)
 
 
+def top_package(path: str) -> str | None:
+    """The outermost folder with an ``__init__.py`` above ``path`` (None for a loose module)."""
+    directory, top = os.path.dirname(os.path.abspath(path)), None
+    while os.path.isfile(os.path.join(directory, "__init__.py")):
+        top, parent = directory, os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return top
+
+
 def module_name(path: str) -> tuple[str, bool]:
     """``/r/pkg/sub/mod.py`` -> ``("pkg.sub.mod", False)`` (walking up while ``__init__.py`` exists)."""
     directory, file = os.path.split(path)
