@@ -7,8 +7,8 @@ summaries; the summary is taken right after the call, before the worker closes t
 
 :func:`outline` is the coarse view that FX301's announced effect keeps (distplot → histplot draws "the
 same kinds of artists, the same axes and normalisation, not every pixel"): per axes, the kinds of artists
-drawn, the labels, whether the bars are a density (area 1) or counts (total n), and the range of data
-the bars span.
+drawn, the labels, and whether the bars are a density (area 1) or counts (and their total, n): not the
+bins (their edges, hence the bars' extent), colours or line vertices.
 """
 
 from __future__ import annotations
@@ -112,7 +112,7 @@ def _draws(c: dict[str, Any]) -> bool:
 
 def outline(drawn: dict[str, Any], labelled_as: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """The coarse view of a :func:`summary`: per axes, what kinds of artists, the labels, and the bars'
-    normalisation and extent; not the bin edges, colours or line vertices. With ``labelled_as`` (the
+    normalisation; not the bin edges, colours or line vertices. With ``labelled_as`` (the
     original's outline), a y label the original left empty is not compared: histplot names its stat
     ("Count", "Density") where distplot without a KDE left the axis blank."""
     out = []
@@ -129,8 +129,6 @@ def outline(drawn: dict[str, Any], labelled_as: list[dict[str, Any]] | None = No
             # density bars have area 1 whatever the bins; count bars add up to the number of observations
             "bar_density": density,
             "bar_count": round(sum(b["height"] for b in bars), 6) if bars and not density else None,
-            "bar_span": [round(min(b["xy"][0] for b in bars), 6),
-                         round(max(b["xy"][0] + b["width"] for b in bars), 6)] if bars else None,
         })
     if labelled_as is not None:
         for mine, theirs in zip(out, labelled_as):

@@ -75,7 +75,9 @@ def decide(state: dict[str, Any], note: str, plan: inp.CallPlan, bm: BranchMap |
     }
     if bm is not None:
         out["coverage"] = bm.summary()
-    if state["failure"] is not None:
+    if state.get("flaky") and state["failure"] is None:
+        out["verdict"] = "skipped"  # a difference was seen once and not again: nothing is known
+    elif state["failure"] is not None:
         call, found, b, a = state["failure"]
         out["verdict"] = "skipped" if state.get("flaky") else "different"
         out["counterexample"] = _counterexample(call, found, b, a, plan)

@@ -99,7 +99,7 @@ class SeabornDistplot(TracksImports, Rule):
         Effect("drawing-outline", "draws the same kinds of artists, labels and normalisation, not every pixel "
                "(bins, bar edges, KDE details; histplot names a y axis distplot left blank)"),
         Effect("raises-fixed", "histplot and kdeplot leave out non-finite values, on which distplot raised",
-               pattern=r"(?:supplied|autodetected) range of \[.*\] is not finite|cannot convert float NaN to integer"),
+               pattern=r"(?:supplied|autodetected) range of \[.*\] is not finite|cannot convert float (?:NaN|infinity) to integer"),
     )
     versions = Versions("seaborn", deprecated="0.11")  # removal announced for 0.14; histplot came in 0.11
     triggers = ("distplot", "marginal_kws")
