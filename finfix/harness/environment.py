@@ -241,8 +241,11 @@ def _seed_randomness(used: set[str]) -> Callable[[], None]:
 
 
 def _stub_image_export(used: set[str]) -> Callable[[], None]:
-    kaleido = sys.modules.get("plotly.io._kaleido")
-    if kaleido is None:
+    if "plotly" not in sys.modules:
+        return lambda: None
+    try:  # plotly.io imports it lazily, on the first export
+        import plotly.io._kaleido as kaleido
+    except Exception:
         return lambda: None
     pio = sys.modules.get("plotly.io")
     real = (kaleido.to_image, kaleido.kaleido_available, getattr(pio, "to_image", None))
