@@ -367,6 +367,7 @@ def _run_examples(
         if time.perf_counter() > deadline:
             raise _OutOfTime
         state["count"] += 1
+        ulp_before = cmp.max_ulp  # an announced difference's values are not rounding: kept out of max ULP
         b1, a1 = run_before(call), side_a(call)
         b2, a2 = side_b(call), side_a(call)
         for o in (b1, a1, b2, a2):
@@ -389,6 +390,7 @@ def _run_examples(
         if found is not None and probe.effects:
             match = _announced(call, b1, a1, b2, a2)
             if match is not None:
+                cmp.max_ulp = ulp_before
                 counts = state["effect_fixed" if match.verdict == "fixed" else "intended_matches"]
                 key = next((k for k in counts if k[:2] == (match.code, match.text)), (match.code, match.text, match.detail))
                 counts[key] = counts.get(key, 0) + 1  # shown with the first call's detail
