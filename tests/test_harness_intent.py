@@ -131,3 +131,21 @@ def test_the_markdown_lists_intended_functions_with_their_explanation():
     text = render_markdown([r])
     assert "**Intended (1)**" in text and "FX201's" in text
     assert exit_code([r]) == 0
+
+
+def test_a_difference_seen_once_and_not_on_replay_is_skipped_never_equivalent():
+    from finfix.harness import verdict
+    from finfix.harness.plan import CallPlan
+
+    state = {**verdict.new_state(), "count": 12, "returned": 12, "flaky": True}
+    out = verdict.decide(state, "nondeterministic: the difference did not reproduce on replay", CallPlan([]), None,
+                         examples_seconds=1.0, max_ulp=0)
+    assert out["verdict"] == "skipped"
+
+
+def test_effects_go_to_the_innermost_function_that_holds_the_fix():
+    from finfix.harness import _effects_by_function
+
+    source = "class C:\n    def m(self, df):\n        df.clip(0, 1, inplace=True)\n\n\ndef f(df):\n    return df\n"
+    found = _effects_by_function(source, [(3, "FX201", [{"kind": "unmutated-argument", "text": "t", "pattern": ""}])])
+    assert found == {"C.m": [{"kind": "unmutated-argument", "text": "t", "pattern": "", "code": "FX201"}]}
