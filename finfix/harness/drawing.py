@@ -22,9 +22,10 @@ DIGITS = 12  # coordinates are rounded: the same chart drawn by two code paths m
 
 
 def is_chart(value: Any) -> bool:
-    """A matplotlib Axes or Figure, or an object holding one as ``.figure`` (a seaborn FacetGrid)."""
-    if "matplotlib" not in sys.modules:
-        return False
+    """A matplotlib Axes or Figure, or an object holding one as ``.figure`` (a seaborn FacetGrid), of a
+    class defined by matplotlib or seaborn."""
+    if "matplotlib" not in sys.modules or not type(value).__module__.startswith(("matplotlib", "seaborn")):
+        return False  # every call's value and arguments pass here: the cheap test first
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure, SubFigure
 
