@@ -66,7 +66,8 @@ def verify(plan: Plan, results: Sequence[FileResult], *, show: Callable[[str], N
     from finfix.harness import sources
 
     options = sources.settings_from_config(dict(plan.config.verify), examples=None, ulps=None, timeout=None)
-    verdicts = harness.verify_pairs(sources.pairs_from_results(results), project_root=plan.config.root, **options)
+    verdicts = harness.verify_pairs(sources.pairs_from_results(results), project_root=plan.config.root,
+                                    effects=sources.effects_from_results(results), **options)
     if verdicts:
         show(harness.render_table(verdicts))
     return verdicts

@@ -429,6 +429,7 @@ def verify_cmd(
         plan = session.plan(paths or [], select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, target=target)
     except session.UsageError as exc:
         raise _usage_error(str(exc))
+    effects = None
     if base:
         try:
             pairs = sources.pairs_from_git(base, plan.paths)
@@ -437,6 +438,7 @@ def verify_cmd(
     else:
         _, results = session.execute(plan, fix=True)
         pairs = sources.pairs_from_results(results)
+        effects = sources.effects_from_results(results)
     options = sources.settings_from_config(dict(plan.config.verify), examples=examples, ulps=ulps, timeout=timeout)
     from finfix.console import stderr
 
@@ -444,7 +446,7 @@ def verify_cmd(
     if progress:
         stderr().print(f"verifying {len(pairs)} file(s); this runs your code", markup=False)
     verdicts = harness.verify_pairs(
-        pairs, project_root=plan.config.root, pass_env=tuple(pass_env or ()),
+        pairs, project_root=plan.config.root, pass_env=tuple(pass_env or ()), effects=effects,
         on_result=(lambda r: stderr().print(f"  {r.path}::{r.function}: {r.verdict}", markup=False)) if progress else None,
         **options,
     )

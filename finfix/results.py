@@ -21,6 +21,26 @@ class Safety(enum.Enum):
 
 
 @dataclass(frozen=True)
+class Effect:
+    """What a fix announces it changes, so that `finfix verify` can tell it from an unintended difference.
+
+    ``kind`` is what the harness checks (finfix/harness/intent.py): ``unmutated-argument`` (an argument
+    the original changed in place is left as passed; everything else equal), ``ndarray`` (an ndarray with
+    the same values where the original returned a Series), ``drawing-outline`` (the chart draws the same
+    kinds of artists, labels and normalisation, not every pixel), ``raises-fixed`` (the original raised an
+    error whose message matches ``pattern``, and the rewrite returns), ``chained-no-op`` (the original's
+    chained in-place call changed nothing and pandas warned ChainedAssignmentError). ``text`` is shown.
+    """
+
+    kind: str
+    text: str
+    pattern: str = ""
+
+    def to_json(self) -> dict[str, str]:
+        return {"kind": self.kind, "text": self.text, "pattern": self.pattern}
+
+
+@dataclass(frozen=True)
 class Finding:
     """One reported problem. Lines and columns are 1-based and refer to the file as it was read."""
 

@@ -205,10 +205,22 @@ def test_a_refactor_that_keeps_the_originals_race_is_not_different():
     assert "race observed in the original" in r.note and "race observed in the rewrite too" in r.note
 
 
-def test_nondeterministic_functions_are_skipped_not_different():
+def test_functions_that_read_the_clock_are_compared_on_one_deterministic_clock():
     before = "import time\n\ndef stamp(tag: str) -> str:\n    return f'{tag}@{time.perf_counter_ns()}'\n"
     after = "import time\n\ndef stamp(tag: str) -> str:\n    return tag + '@' + str(time.perf_counter_ns())\n"
     [r] = verify_pairs([("clock.py", before, after)], examples=EXAMPLES)
+    assert r.verdict == "equivalent", r
+    assert "the clock was a deterministic one, the same for both versions" in r.note
+    # ... and a rewrite that reads it twice where the original read it once differs
+    twice = "import time\n\ndef stamp(tag: str) -> str:\n    time.perf_counter_ns()\n    return tag + '@' + str(time.perf_counter_ns())\n"
+    [r] = verify_pairs([("clock.py", before, twice)], examples=EXAMPLES)
+    assert r.verdict == "different", r
+
+
+def test_nondeterministic_functions_are_skipped_not_different():
+    before = "import os\n\ndef token(tag: str) -> str:\n    return f'{tag}@{os.urandom(8).hex()}'\n"
+    after = "import os\n\ndef token(tag: str) -> str:\n    return tag + '@' + os.urandom(8).hex()\n"
+    [r] = verify_pairs([("entropy.py", before, after)], examples=EXAMPLES)
     assert r.verdict == "skipped"
     assert r.note.startswith("nondeterministic")
 

@@ -8,7 +8,7 @@ import libcst as cst
 
 from finfix.sdk.names import code_of, qualified_names, short_code
 from finfix.sdk.pandas_types import METADATA, Kind, PandasTypes
-from finfix.sdk.rule import Example, Rule, Safety
+from finfix.sdk.rule import Effect, Example, Rule, Safety
 
 SERIES_KINDS = frozenset({Kind.SERIES, Kind.PANDAS})  # PANDAS: a column selection of a frame
 _INT_DTYPE = re.compile(r"dtype\s*=\s*(?:int|bool|['\"](?:u?int\d*|bool)['\"]|np\.u?int\d*|numpy\.u?int\d*)\b|"
@@ -62,6 +62,11 @@ class TalibInputs(Rule):
     name = "talib-inputs"
     summary = "TA-Lib fed pandas objects (NaN poisons later values) or non-float64 data."
     safety = Safety.UNSAFE
+    effects = (
+        Effect("ndarray", "returns an ndarray with the same values instead of a Series on the input's index"),
+        Effect("raises-fixed", "an integer or boolean array TA-Lib rejected is passed as float64",
+               pattern=r"input array type is not double"),
+    )
     triggers = ("talib",)
     METADATA_DEPENDENCIES = METADATA
 

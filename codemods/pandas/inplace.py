@@ -12,7 +12,7 @@ from finfix.sdk.evidence.kinds import Level, Typed
 from finfix.sdk.names import code_of, is_dotted_name, is_false, is_true, keyword, remove_arg, short_code
 from finfix.sdk.pandas_types import LOOKALIKE_MODULES, Kind, PandasRule, evidence_policy, unproven
 from finfix.sdk.realign import shift_aligned
-from finfix.sdk.rule import Example, Rule, Safety, Versions
+from finfix.sdk.rule import Effect, Example, Rule, Safety, Versions
 
 #: pandas 3.1 deprecates `inplace=` on these (PDEP-8); with `inplace=True` they return None.
 DEPRECATED = frozenset(
@@ -76,6 +76,8 @@ class PandasInplace(ReboundSafety, PandasRule, Rule):
     aliased (`raw = df`) or passed on before the call, a column view (`col = df["a"]`), an attribute
     (`self.df`) or a container element. The chained-column fix is unsafe too: on pandas 3 the original
     line did nothing, so the fix changes what the program computes (back to what it meant).
+    `finfix verify` knows both effects: a parameter no longer mutated (everything else equal) is
+    *intended*, a chained call pandas warned about (ChainedAssignmentError) is *fixed*.
 
     ## Not rewritten, only reported
     The call's value is used (`x = df.dropna(inplace=True)` is None); `inplace=` is not a literal;
@@ -93,6 +95,12 @@ class PandasInplace(ReboundSafety, PandasRule, Rule):
     name = "pandas-inplace"
     summary = "`df.method(..., inplace=True)` → `df = df.method(...)` (deprecated in pandas 3.1; a no-op when chained)."
     safety = Safety.UNSAFE
+    effects = (
+        Effect("unmutated-argument", "the argument is no longer mutated: a caller that ignores the return value "
+               "no longer sees the change"),
+        Effect("chained-no-op", "a chained call that changed nothing (pandas warned ChainedAssignmentError) now "
+               "does what it says"),
+    )
     versions = Versions("pandas", deprecated="3.1", fix_needs="0")  # `df = df.method(...)` runs on any pandas
     triggers = ("inplace",)
 

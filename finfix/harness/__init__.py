@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from finfix.harness.report import (
     DEFAULT_EXAMPLES,
@@ -46,6 +46,7 @@ def verify_pairs(
     jobs: int | None = None,
     on_result: Callable[[VerifyResult], None] | None = None,
     pass_env: Sequence[str] = (),
+    effects: Mapping[str, Sequence[tuple[int, str, list[dict[str, str]]]]] | None = None,
 ) -> list[VerifyResult]:
     """Verify the functions that differ between ``before_source`` and ``after_source`` of each path.
 
@@ -55,7 +56,9 @@ def verify_pairs(
     functions in the module. ``on_result`` is called with each file's results as they arrive (from
     worker threads, in any order). The child process that runs the code gets the environment without
     its secrets (``*TOKEN*``, ``*SECRET*``, ``*PASSWORD*``, ``*KEY*``, cloud credentials), except the
-    names in ``pass_env``.
+    names in ``pass_env``. ``effects`` are, per path, the ``(line, rule code, effects)`` of the fixes
+    applied (line in ``before_source``): a function whose only difference is one of the effects of a fix
+    inside it is *intended* (or *fixed*), not *different* (harness/intent.py).
     """
     from finfix.harness import changes
     from finfix.harness.race_witness import race_witnesses
@@ -82,6 +85,7 @@ def verify_pairs(
             jobs_list.append((path, None, early))
             continue
         job = _job(path, before, after, list(selection.to_verify), examples, ulps, root)
+        job["effects"] = _effects_by_function(before, (effects or {}).get(path, ()))
         job["timeout"] = timeout
         job["race_witnesses"] = race_witnesses(before)
         jobs_list.append((path, job, early))
@@ -99,6 +103,20 @@ def verify_pairs(
         return [r for item in jobs_list for r in run(item)]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return [r for batch in pool.map(run, jobs_list) for r in batch]
+
+
+def _effects_by_function(before: str, fixes: Sequence[tuple[int, str, list[dict[str, str]]]]) -> dict[str, list]:
+    """The announced effects of the fixes inside each function (by the innermost function's span)."""
+    from finfix.harness import changes
+
+    spans = changes.functions(before)
+    found: dict[str, list] = {}
+    for line, code, effects in fixes:
+        holders = [f for f in spans.values() if f.first <= line <= f.last]
+        if holders:
+            inner = min(holders, key=lambda f: f.last - f.first)
+            found.setdefault(inner.qualname, []).extend({**e, "code": code} for e in effects)
+    return found
 
 
 def _syntax(source: str) -> str:

@@ -19,6 +19,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from finfix.harness import drawing, environment
+
 INFINITE_ULP = 2**63
 MAX_DEPTH = 12
 
@@ -31,6 +33,10 @@ class Outcome:
     args_after: tuple[Any, ...]
     # pandas' warning that a chained in-place call changed nothing (copy-on-write), when the call gave it
     no_op: bool = False
+    # what of the harness's world the call used: "clock", "randomness", "image export" (harness/environment.py)
+    used: frozenset[str] = frozenset()
+    # the names of the raised exception's classes, most derived first (InvalidParameterError is a ValueError)
+    kinds: tuple[str, ...] = ()
 
     def shown(self) -> str:
         if self.raised:
@@ -40,33 +46,57 @@ class Outcome:
         return f"returns {_short_repr(self.value)}"
 
 
+@dataclass(frozen=True)
+class Drawing:
+    """What a chart (an Axes, a Figure, a seaborn grid) drew, taken right after the call."""
+
+    kind: str
+    drawn: Any
+
+    def __repr__(self) -> str:
+        axes = self.drawn.get("axes", [])
+        labels = ", ".join(f"{a['xlabel'] or '-'}/{a['ylabel'] or '-'}" for a in axes)
+        return f"<{self.kind} drawing {len(axes)} axes ({labels})>"
+
+
 def snapshot(value: Any) -> Any:
+    if drawing.is_chart(value):
+        return Drawing(type(value).__name__, drawing.summary(value))
     try:
         return copy.deepcopy(value)
     except Exception:
         return value
 
 
+def _made(value: Any) -> Any:
+    return value.make() if isinstance(value, environment.Fresh) else snapshot(value)
+
+
 def invoke(fn: Callable, args: list[Any], kwargs: dict[str, Any]) -> Outcome:
-    """Call ``fn`` on deep copies of the arguments; never raises for what the call raises."""
-    args = [snapshot(a) for a in args]
-    kwargs = {k: snapshot(v) for k, v in kwargs.items()}
-    try:
-        with warnings.catch_warnings(record=True) as seen:
-            warnings.simplefilter("always", Warning)
-            value = fn(*args, **kwargs)
-            if inspect.iscoroutine(value):
-                value = _loop().run_until_complete(value)
-            elif inspect.isgenerator(value):
-                value = [item for _, item in zip(range(10_000), value)]
-        no_op = any(type(w.message).__name__ == "ChainedAssignmentError" for w in seen)
-        return Outcome(None, "", snapshot(value), tuple(snapshot(a) for a in (*args, *kwargs.values())), no_op)
-    except (KeyboardInterrupt, SystemExit) as exc:
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        return Outcome("SystemExit", str(exc), None, ())
-    except BaseException as exc:  # noqa: BLE001 - any exception is an outcome to compare
-        return Outcome(_exc_name(exc), _first_line(exc), None, ())
+    """Call ``fn`` on deep copies of the arguments (made anew when :class:`environment.Fresh`), in the
+    harness's deterministic world (:mod:`environment`); never raises for what the call raises."""
+    with environment.call() as used:
+        try:
+            args = [_made(a) for a in args]
+            kwargs = {k: _made(v) for k, v in kwargs.items()}
+            with warnings.catch_warnings(record=True) as seen:
+                warnings.simplefilter("always", Warning)
+                value = fn(*args, **kwargs)
+                if inspect.iscoroutine(value):
+                    value = _loop().run_until_complete(value)
+                elif inspect.isgenerator(value):
+                    value = [item for _, item in zip(range(10_000), value)]
+            no_op = any(type(w.message).__name__ == "ChainedAssignmentError" for w in seen)
+            out = Outcome(None, "", snapshot(value), tuple(snapshot(a) for a in (*args, *kwargs.values())), no_op)
+        except (KeyboardInterrupt, SystemExit) as exc:
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            out = Outcome("SystemExit", str(exc), None, ())
+        except BaseException as exc:  # noqa: BLE001 - any exception is an outcome to compare
+            out = Outcome(_exc_name(exc), _first_line(exc), None, (), kinds=tuple(t.__name__ for t in type(exc).__mro__))
+    environment.after_call()
+    out.used = frozenset(used)
+    return out
 
 
 _LOOP: list[asyncio.AbstractEventLoop] = []
@@ -299,6 +329,8 @@ _REMOVED = (
     (re.compile(r"Invalid frequency: (\w+)"), r"[\"']{name}[\"']"),  # pandas 3: resample("H")
     (re.compile(r"'([\w.-]+)' (?:is not a valid package style|not found in the style library)"),
      r"[\"']{name}[\"']"),  # matplotlib: plt.style.use("seaborn-whitegrid")
+    # scikit-learn's parameter validation: KMeans(algorithm="full") after 1.3
+    (re.compile(r"parameter of \w+ must be .* Got '([\w.-]+)' instead"), r"[\"']{name}[\"']"),
 )
 _REMOVED_TYPES = ("AttributeError", "TypeError", "ImportError", "ModuleNotFoundError", "ValueError", "OSError")
 
@@ -307,17 +339,18 @@ def removed_api(outcome: Outcome, before_text: str, after_text: str) -> str | No
     """The name of a removed API the original failed on, when the rewrite no longer uses it.
 
     ``AttributeError: module 'numpy' has no attribute 'float_'`` names ``float_``; it counts when
-    ``.float_`` appears in the original function's text and not in the rewrite's: the rewrite replaced
-    what today's libraries no longer have. Likewise a removed keyword argument (``interpolation=``), an
+    ``.float_`` appears in the original function's text more often than in the rewrite's: the rewrite
+    replaced what today's libraries no longer have. Likewise a removed keyword argument (``interpolation=``), an
     import, a pandas frequency alias (``"H"``) or a matplotlib style name.
     """
-    if outcome.raised not in _REMOVED_TYPES:
+    if outcome.raised not in _REMOVED_TYPES and not set(outcome.kinds) & set(_REMOVED_TYPES):
         return None
     for pattern, used in _REMOVED:
         m = pattern.search(outcome.message)
         if m:
             name = m.group(1)
             word = re.compile(used.format(name=re.escape(name)))
-            if word.search(before_text) and not word.search(after_text):
+            # fewer uses in the rewrite: `cm.get_cmap` replaced, pyplot's own `plt.get_cmap` left alone
+            if len(word.findall(before_text)) > len(word.findall(after_text)):
                 return name
     return None

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ast
 import inspect
-import re
 import textwrap
 import time
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from finfix.harness import intent, verdict
 from finfix.harness import inputs as inp
 from finfix.harness.body import analyse
 from finfix.harness.branches import BranchMap, branch_map
@@ -150,6 +150,7 @@ def verify_function(
     parallel: tuple[dict[str, Any], dict[str, Any]] = ({}, {}),
     budget: float = 60.0,
     race_witness: str = "",
+    effects: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     record: dict[str, Any] = {
         "function": qualname, "verdict": "skipped", "examples": 0, "max_ulp": 0, "counterexample": None,
@@ -235,6 +236,7 @@ def verify_function(
         before_text=_source(target_fn),
         after_text=_source(getattr(fa, "py_func", fa)),
         literals={n: h.literals for n, h in analyse(target_fn).params.items() if h.literals},
+        effects=list(effects or []),
     )
     result = _run_examples(plan, side_b, side_a, examples=examples, ulps=ulps, fresh_before=fresh,
                            budget=budget, probe=probe)
@@ -307,11 +309,6 @@ def _races(side: Side, call: inp.Call, sequential: Side | None = None) -> bool:
     return False
 
 
-def _n(count: int, noun: str, *, number: bool = True) -> str:
-    word = noun if count == 1 else noun + "s"
-    return f"{count} {word}" if number else word
-
-
 def _unstable(first: Outcome, second: Outcome, ulps: int) -> bool:
     return Comparer(ulps).outcomes(first, second) is not None
 
@@ -331,6 +328,7 @@ class Probe:
     before_text: str = ""
     after_text: str = ""
     literals: dict[str, list[Any]] = field(default_factory=dict)
+    effects: list[dict[str, Any]] = field(default_factory=list)  # what the fixes in the function announce
 
 
 def _run_examples(
@@ -344,11 +342,7 @@ def _run_examples(
     probe = probe or Probe()
     bm = probe.branches
     cmp = Comparer(ulps)
-    state: dict[str, Any] = {
-        "count": 0, "returned": 0, "shared": 0, "fresh": 0, "fresh_seconds": 0.0, "unchecked": 0,
-        "nondeterministic": 0, "failure": None, "raised": set(), "fixed": 0, "fixed_returned": 0, "fixed_error": "",
-        "mutants": 0,
-    }
+    state = verdict.new_state()
     corpus: list[inp.Call] = []
     in_hypothesis = [True]
 
@@ -373,8 +367,11 @@ def _run_examples(
         if time.perf_counter() > deadline:
             raise _OutOfTime
         state["count"] += 1
+        ulp_before = cmp.max_ulp  # an announced difference's values are not rounding: kept out of max ULP
         b1, a1 = run_before(call), side_a(call)
         b2, a2 = side_b(call), side_a(call)
+        for o in (b1, a1, b2, a2):
+            state["used"] |= o.used
         found, shown = cmp.outcomes(b1, a1), (b1, a1)
         if found is None:
             second = cmp.outcomes(b2, a2)
@@ -390,6 +387,19 @@ def _run_examples(
         if found is not None and _unstable(b1, b2, ulps) and _unstable(a1, a2, ulps):
             state["nondeterministic"] += 1  # both versions answer the same call differently each time
             found = None
+        if found is not None and probe.effects:
+            match = _announced(call, b1, a1, b2, a2)
+            if match is not None:
+                cmp.max_ulp = ulp_before
+                counts = state["effect_fixed" if match.verdict == "fixed" else "intended_matches"]
+                key = next((k for k in counts if k[:2] == (match.code, match.text)), (match.code, match.text, match.detail))
+                counts[key] = counts.get(key, 0) + 1  # shown with the first call's detail
+                if match.verdict == "fixed":
+                    return
+                state["intended"] += 1
+                if state["intended_example"] is None:
+                    state["intended_example"] = verdict.intended_example(call, b1, a1, plan, found.where)
+                found = None
         if (found is not None and fresh_before is not None and state["fresh"] < MAX_FRESH
                 and state["fresh_seconds"] < FRESH_BUDGET_SECONDS):
             t0 = time.perf_counter()
@@ -424,6 +434,18 @@ def _run_examples(
         if found is not None:
             state["failure"] = (call, found, *shown)
             raise _Different(str(found))
+
+    def _announced(call: inp.Call, b1: Outcome, a1: Outcome, b2: Outcome, a2: Outcome) -> intent.Match | None:
+        """The fix's announced effect, when it is the whole difference on both calls."""
+        args, kwargs = call.split()
+        passed = [*args, *kwargs.values()]
+        first = intent.classify(b1, a1, probe.effects, passed, ulps)
+        if first is None:
+            return None
+        if cmp.outcomes(b2, a2) is None:
+            return first
+        second = intent.classify(b2, a2, probe.effects, passed, ulps)
+        return first if second is not None and second.verdict == first.verdict else None
 
     @settings(
         max_examples=examples, database=None, deadline=None, derandomize=True, report_multiple_bugs=False,
@@ -465,82 +487,18 @@ def _run_examples(
     except _OutOfTime:
         note = f"stopped after {budget:.0f}s (its share of --timeout): {state['count']} examples"
         state["failure"] = None
-    except Flaky:
-        if state["failure"] is not None and _unstable_rewrite(state["failure"][0], side_b, side_a, cmp):
+    except Flaky as exc:
+        if all(isinstance(e, _OutOfTime) for e in getattr(exc, "exceptions", ()) or [None]):
+            # the budget ran out inside a Hypothesis run, whose replay then "passed": out of time, not flaky
+            note = f"stopped after {budget:.0f}s (its share of --timeout): {state['count']} examples"
+            state["failure"] = None
+        elif state["failure"] is not None and _unstable_rewrite(state["failure"][0], side_b, side_a, cmp):
             note = "the rewrite answers this call differently from run to run, the original does not (uninitialised memory?)"
         else:
             note = "nondeterministic: the difference did not reproduce on replay (time, randomness, threads?)"
             state["flaky"] = True
     elapsed = time.perf_counter() - started
-    out: dict[str, Any] = {
-        "examples": state["count"], "max_ulp": cmp.max_ulp, "examples_seconds": round(elapsed, 3), "note": note,
-    }
-    if bm is not None:
-        out["coverage"] = bm.summary()
-    if state["failure"] is not None:
-        call, found, b, a = state["failure"]
-        out["verdict"] = "skipped" if state.get("flaky") else "different"
-        out["counterexample"] = _counterexample(call, found, b, a, plan)
-        out["note"] = f"{found.where} differs" + (f"; {note}" if note else "")
-        if b.raised and not a.raised:
-            out["note"] += f"; the original raises {b.raised} there and the rewrite returns"
-        if b.no_op and not a.no_op:
-            # pandas itself says the original's call did nothing; what it was meant to do cannot be run,
-            # so this stays a difference, with the reason a reviewer needs
-            out["note"] += ("; there pandas warned ChainedAssignmentError: the original's chained in-place call "
-                            "changed nothing (copy-on-write), which is what the fix is for; review that the "
-                            "rewrite does what the call says")
-    elif state["nondeterministic"] and state["nondeterministic"] * 2 >= state["count"]:
-        out["verdict"] = "skipped"
-        out["note"] = (
-            f"nondeterministic: both versions answered the same call differently each time in "
-            f"{state['nondeterministic']} of {state['count']} examples (time, randomness, threads); nothing to compare"
-        )
-    elif state["fixed"] and not state["fixed_returned"] and state["returned"]:
-        out["verdict"] = "equivalent"
-        out["note"] = (f"the {state['count'] - state['fixed']} examples where the original returned matched; in "
-                       f"{state['fixed']} it raised {state['fixed_error']} (a removed API) and the rewrite raised too")
-    elif state["fixed"] and not state["fixed_returned"]:
-        out["verdict"] = "skipped"
-        out["note"] = (f"the original raised {state['fixed_error']} (an API today's libraries removed), and the "
-                       f"rewrite never returned on those {state['fixed']} examples: the inputs do not fit; add a strategy")
-    elif state["fixed"]:
-        out["verdict"] = "fixed"
-        compared = state["count"] - state["fixed"]
-        out["note"] = (
-            f"fixed: the original raised {state['fixed_error']} in {state['fixed']} of {state['count']} examples "
-            f"and the rewrite returns in {state['fixed_returned']} of them"
-            + (f"; the other {compared} matched" if compared else "; nothing else to compare")
-        )
-    elif state["returned"] == 0 and state["count"]:
-        out["verdict"] = "skipped"
-        raised = ", ".join(sorted(state["raised"]))
-        out["note"] = f"every example raised ({raised}) in the original: the inputs do not fit; add a strategy"
-    else:
-        out["verdict"] = "equivalent"
-        out["note"] = note
-        if state["shared"]:
-            checked = state["shared"] - state["unchecked"]
-            out["note"] = (note + "; " if note else "") + (
-                f"the original keeps state between calls ({_n(state['shared'], 'example')} depended on earlier "
-                f"calls); the rewrite does not" + (
-                    f", and it matched a freshly loaded original in {'that' if checked == 1 else 'those'} "
-                    f"{_n(checked, 'example', number=False)}" if checked else ""
-                )
-            )
-        if 0 < state["returned"] < state["count"] / 2:
-            extra = f"only {state['returned']} of {state['count']} examples returned normally in the original"
-            out["note"] = f"{out['note']}; {extra}" if out.get("note") else extra
-    if bm is not None and bm.total:
-        cov = f"reached {len(bm.reached)}/{bm.total} branches"
-        if state["mutants"]:
-            cov += f" ({state['mutants']} coverage-guided mutants)"
-        uncovered = bm.uncovered()
-        if uncovered and out["verdict"] in ("equivalent", "fixed"):
-            shown = ", ".join(b.describe() for b in uncovered[:3]) + (" ..." if len(uncovered) > 3 else "")
-            cov += f"; not reached: {shown}"
-        out["note"] = f"{out['note']}; {cov}" if out.get("note") else cov
-    return out
+    return verdict.decide(state, note, plan, bm, examples_seconds=elapsed, max_ulp=cmp.max_ulp)
 
 
 def _unstable_rewrite(call: inp.Call, side_b: Side, side_a: Side, cmp: Comparer, runs: int = 5) -> bool:
@@ -549,28 +507,3 @@ def _unstable_rewrite(call: inp.Call, side_b: Side, side_a: Side, cmp: Comparer,
     if any(cmp.outcomes(first, side_b(call)) is not None for _ in range(runs)):
         return False
     return any(cmp.outcomes(first, side_a(call)) is not None for _ in range(runs))
-
-
-_ARG_AFTER = re.compile(r"argument (\d+) after the call")
-
-
-def _counterexample(call: inp.Call, found: Mismatch, b: Outcome, a: Outcome, plan: inp.CallPlan) -> dict[str, Any]:
-    """The call, what each version did, the mutated argument after the call, and where the inputs came from."""
-    names = call.passed_names()
-    where = found.where
-    args_after: dict[str, dict[str, str]] = {}
-    m = _ARG_AFTER.search(where)
-    if m:
-        k = int(m.group(1)) - 1
-        name = names[k] if k < len(names) else "self"
-        where = where.replace(m.group(0), f"{name} after the call")
-        for side, outcome in (("before", b), ("after", a)):
-            if k < len(outcome.args_after):
-                args_after[side] = {name: inp.short_repr(outcome.args_after[k])}
-    origin = {"edge case": "a fixed edge case", "coverage mutation": "a coverage-guided mutant (not shrunk)",
-              "generated": "generated by Hypothesis, shrunk"}.get(call.origin, call.origin)
-    cx: dict[str, Any] = {"args": call.shown(), "where": where, "before": b.shown(), "after": a.shown(),
-                          "origin": f"{origin}; {plan.describe()}" if plan.describe() else origin}
-    if args_after:
-        cx["args_after"] = args_after
-    return cx

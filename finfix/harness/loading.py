@@ -130,6 +130,8 @@ def run_worker(job: dict[str, Any], *, timeout: float, pass_env: Sequence[str] =
             # versions raise IndexError instead of returning whatever memory held.
             "NUMBA_BOUNDSCHECK": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
+            # Charts are drawn off screen and compared by what they draw (harness/drawing.py).
+            "MPLBACKEND": "Agg",
             # More threads than cores: the race check needs threads to interleave, even on a busy machine.
             "NUMBA_NUM_THREADS": os.environ.get("NUMBA_NUM_THREADS") or str(max(4, os.cpu_count() or 1)),
         }

@@ -6,10 +6,13 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Sequence
 
-VERDICTS = ("equivalent", "fixed", "different", "skipped", "error")
-VERIFIED = ("equivalent", "fixed")  # the verdicts that let `verify` exit 0
-# Rows are listed in this order: what was not verified first, then what differs.
-ORDER = {"skipped": 0, "error": 1, "different": 2, "fixed": 3, "equivalent": 4}
+VERDICTS = ("equivalent", "fixed", "intended", "different", "skipped", "error")
+# The verdicts that let `verify` exit 0. *intended*: the only difference is the effect the fix announced
+# (the argument no longer mutated, an ndarray with the same values, a chart equal in outline): listed
+# and explained, since a reviewer must agree with it.
+VERIFIED = ("equivalent", "fixed", "intended")
+# Rows are listed in this order: what was not verified first, then what differs, then what differs on purpose.
+ORDER = {"skipped": 0, "error": 1, "different": 2, "intended": 3, "fixed": 4, "equivalent": 5}
 EXIT_OK, EXIT_DIFFERENT, EXIT_ERROR, EXIT_UNVERIFIED = 0, 1, 2, 3
 DEFAULT_EXAMPLES = 200
 DEFAULT_TIMEOUT = 300.0  # seconds per file (both versions, every function in it)
@@ -50,7 +53,7 @@ class VerifyResult:
 
 
 def exit_code(results: Iterable[VerifyResult], *, allow_skips: bool = False) -> int:
-    """0 every changed function verified (equivalent, or fixed), 1 any differs, 2 any error (a version
+    """0 every changed function verified (equivalent, fixed, or intended), 1 any differs, 2 any error (a version
     that does not import, a timeout, a child that died), 3 any skipped (0 with ``allow_skips``)."""
     verdicts = {r.verdict for r in results}
     if "error" in verdicts:
@@ -145,7 +148,7 @@ def counterexample_lines(function: str, cx: dict[str, Any]) -> list[str]:
 
 
 def _summary(t: dict[str, Any]) -> str:
-    return (f"{t['equivalent']} equivalent, {t['fixed']} fixed, {t['different']} different, "
+    return (f"{t['equivalent']} equivalent, {t['fixed']} fixed, {t['intended']} intended, {t['different']} different, "
             f"{t['skipped']} skipped, {t['error']} errors")
 
 
@@ -164,11 +167,17 @@ def render_markdown(results: Sequence[VerifyResult]) -> str:
         lines += [f"- `{r.path}` `{r.function}`: {r.verdict}, {_md(r.note)}. Fix: {_md(r.how_to_fix())}"
                   for r in ordered(unverified)]
         lines.append("")
+    intended = [r for r in results if r.verdict == "intended"]
+    if intended:
+        lines += [f"**Intended ({len(intended)})**: the only difference is the effect the fix announces; review "
+                  "that it is what you want.", ""]
+        lines += [f"- `{r.path}` `{r.function}`: {_md(r.note)}" for r in intended]
+        lines.append("")
     lines += [
         "| file | function | verdict | examples | branches | max ULP | note |",
         "|---|---|---|---:|---:|---:|---|",
     ]
-    mark = {"equivalent": "✅", "fixed": "🔧", "different": "❌", "skipped": "⏭️", "error": "⚠️"}
+    mark = {"equivalent": "✅", "fixed": "🔧", "intended": "📣", "different": "❌", "skipped": "⏭️", "error": "⚠️"}
     for r in ordered(results):
         lines.append(f"| `{r.path}` | `{r.function}` | {mark.get(r.verdict, '')} {r.verdict} | {r.examples} | "
                      f"{coverage_text(r)} | {r.max_ulp} | {_md(r.note)} |")
@@ -176,7 +185,7 @@ def render_markdown(results: Sequence[VerifyResult]) -> str:
         if r.counterexample:
             lines += [
                 "",
-                f"<details><summary>Counterexample for <code>{r.function}</code> ({r.path})</summary>",
+                f"<details><summary>{_example_title(r)} <code>{r.function}</code> ({r.path})</summary>",
                 "",
                 "```",
                 *counterexample_lines(r.function, r.counterexample),
@@ -184,6 +193,10 @@ def render_markdown(results: Sequence[VerifyResult]) -> str:
                 "</details>",
             ]
     return "\n".join(lines) + "\n"
+
+
+def _example_title(r: VerifyResult) -> str:
+    return "Example of the intended difference for" if r.verdict == "intended" else "Counterexample for"
 
 
 def _md(text: str) -> str:
@@ -197,7 +210,8 @@ def render_table(results: Sequence[VerifyResult]) -> Any:
     from rich.table import Table
     from rich.text import Text
 
-    style = {"equivalent": "green", "fixed": "cyan", "different": "bold red", "skipped": "yellow", "error": "red"}
+    style = {"equivalent": "green", "fixed": "cyan", "intended": "magenta", "different": "bold red", "skipped": "yellow",
+             "error": "red"}
     parts: list[Any] = []
     unverified = ordered(r for r in results if r.verdict in ("skipped", "error"))
     if unverified:
@@ -220,6 +234,8 @@ def render_table(results: Sequence[VerifyResult]) -> Any:
             parts.append(Text(f"\n{r.path}::{r.function}: {r.verdict}" + (f" ({r.note})" if r.note else "")))
         if r.counterexample:
             lines = counterexample_lines(r.function, r.counterexample)
+            if r.verdict == "intended":
+                lines[0] = f"{lines[0]}   (an example of the intended difference)"
             parts.append(Text("\n".join(["  " + lines[0], *lines[1:]])))
     t = totals(results)
     parts.append(Text(

@@ -39,6 +39,23 @@ def pairs_from_results(results: Iterable[FileResult]) -> list[tuple[str, str, st
     return pairs
 
 
+def effects_from_results(results: Iterable[FileResult]) -> dict[str, list[tuple[int, str, list[dict[str, str]]]]]:
+    """For each changed file, ``(line, code, effects)`` of every applied fix whose rule announces effects
+    (``Rule.effects``): what `verify` may find different on purpose (harness/intent.py)."""
+    from finfix import registry
+
+    rules = registry.by_code()
+    found: dict[str, list[tuple[int, str, list[dict[str, str]]]]] = {}
+    for r in results:
+        if not r.changed:
+            continue
+        for f in r.findings:
+            rule = rules.get(f.code)
+            if f.applied and rule is not None and rule.effects:
+                found.setdefault(r.path, []).append((f.line, f.code, [e.to_json() for e in rule.effects]))
+    return found
+
+
 def _git(args: Sequence[str], cwd: Path) -> bytes:
     try:
         proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=60)

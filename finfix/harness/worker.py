@@ -31,7 +31,7 @@ def main(job_file: str, out_file: str) -> int:
     job = json.loads(Path(job_file).read_text(encoding="utf-8"))
     sys.stdout = sys.stderr  # user code that prints must not corrupt anything
     warnings.simplefilter("ignore")
-    from finfix.harness import inputs
+    from finfix.harness import environment, inputs
     from finfix.harness.differential import sequentialize, verify_function
     from finfix.harness.loading import ModuleLocation, load_module
 
@@ -62,6 +62,8 @@ def main(job_file: str, out_file: str) -> int:
                 for q in functions:
                     emit(_error(q, f"the {side} version failed to import: {_why(exc)}"))
                 return 0
+        for module in modules.values():
+            environment.register(module)  # its `from time import ...` names read the harness's clock
         parallel = (sequentialize(modules["before"]), sequentialize(modules["after"]))
         load_seconds = (time.perf_counter() - started) / max(len(functions), 1)
         copies = iter(range(1, 1_000_000))
@@ -73,6 +75,7 @@ def main(job_file: str, out_file: str) -> int:
             module = load_module(location, job["before"], side=f"before{next(copies)}",
                                  original_path=job["path"], scratch=scratch)
             sequentialize(module)
+            environment.register(module)
             return module
 
         for q in functions:
@@ -82,6 +85,7 @@ def main(job_file: str, out_file: str) -> int:
                     examples=job["examples"], ulps=job["ulps"], user=user, recorded=recorded,
                     load_seconds=load_seconds, reload_before=reload_before, parallel=parallel,
                     budget=budget, race_witness=(job.get("race_witnesses") or {}).get(q, ""),
+                    effects=(job.get("effects") or {}).get(q, []),
                 )
             except inputs.NoInputs as exc:
                 record = {**_error(q, str(exc)), "verdict": "skipped"}

@@ -152,7 +152,10 @@ def _verify(
     if not pairs:
         return []
     log(f"verifying {len(pairs)} file(s); this runs your code")
-    verdicts = verify_pairs(pairs, project_root=str(plan.config.root), **_verify_options(plan))
+    from finfix.harness.sources import effects_from_results
+
+    verdicts = verify_pairs(pairs, project_root=str(plan.config.root), effects=effects_from_results(results),
+                            **_verify_options(plan))
     out.verification = render_markdown(verdicts)
     out.verification_failed = any(_failed(v) for v in verdicts)
     return verdicts

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 import libcst as cst
 
-from finfix.results import Finding, Safety  # noqa: F401  (re-exported: rules import them from here)
+from finfix.results import Effect, Finding, Safety  # noqa: F401  (re-exported: rules import them from here)
 from finfix.sdk.ast_triggers import AstTrigger
 from finfix.versions import Versions  # noqa: F401  (re-exported: rules declare their versions with it)
 
@@ -107,6 +107,9 @@ class Rule(cst.CSTTransformer):
     #: The library versions the rule concerns (deprecated in, removed in): a run whose targets do not
     #: reach them does not run the rule (finfix.versions). None: every version (anti-patterns, bugs).
     versions: ClassVar[Versions | None] = None
+    #: What the fix announces it changes (shown by `finfix verify`, whose verdict is *intended* or *fixed*
+    #: when the only difference between the versions is one of these).
+    effects: ClassVar[tuple[Effect, ...]] = ()
 
     def __init__(self, session: FileContext) -> None:
         # A plain CSTTransformer, not LibCST's ContextAwareTransformer: its matcher-decorator machinery

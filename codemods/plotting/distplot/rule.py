@@ -16,7 +16,7 @@ from finfix.codemods.plotting.distplot.planner import plan_distplot
 from finfix.sdk.names import code_of, may_resolve_to, qualified_names
 from finfix.sdk.nodes import arg_list, comma, keyword_arg
 from finfix.sdk.receivers import bound_in_function
-from finfix.sdk.rule import Example, Rule, Safety, TracksImports, Versions
+from finfix.sdk.rule import Effect, Example, Rule, Safety, TracksImports, Versions
 from finfix.sdk.snippets import snippet
 
 DISTPLOT = ("seaborn.distplot", "seaborn.distributions.distplot")
@@ -73,7 +73,11 @@ class SeabornDistplot(TracksImports, Rule):
     edges and chooses its bins differently (see below); without an explicit `color` the extra
     `rugplot`/`kdeplot` statements take the next colour of the cycle, where distplot shared one colour.
     With the option `match-style = false` the rewrite is the minimal `histplot(x=a, kde=True,
-    stat="density")`, without the `alpha`/`cut` arguments that imitate the old look.
+    stat="density")`, without the `alpha`/`cut` arguments that imitate the old look. Without a KDE,
+    histplot labels the y axis ("Count") where distplot left it blank, and it leaves out non-finite values
+    (`inf`), on which distplot raised `ValueError: supplied range of [inf, inf] is not finite`.
+    `finfix verify` checks exactly this: the charts must agree in outline (the kinds of artists, the
+    labels, density or counts, the bars' extent), and its verdict is *intended*, not *equivalent*.
 
     Bins: distplot used Freedman-Diaconis capped at 50 bins, falling back to sqrt(n) when the IQR is 0.
     The rewrite keeps histplot's default `bins="auto"` (the larger of Freedman-Diaconis and Sturges)
@@ -91,6 +95,12 @@ class SeabornDistplot(TracksImports, Rule):
     name = "seaborn-distplot"
     summary = "seaborn's deprecated distplot → histplot/kdeplot/rugplot with the old normalisation."
     safety = Safety.UNSAFE
+    effects = (
+        Effect("drawing-outline", "draws the same kinds of artists, labels and normalisation, not every pixel "
+               "(bins, bar edges, KDE details; histplot names a y axis distplot left blank)"),
+        Effect("raises-fixed", "histplot and kdeplot leave out non-finite values, on which distplot raised",
+               pattern=r"(?:supplied|autodetected) range of \[.*\] is not finite|cannot convert float (?:NaN|infinity) to integer"),
+    )
     versions = Versions("seaborn", deprecated="0.11")  # removal announced for 0.14; histplot came in 0.11
     triggers = ("distplot", "marginal_kws")
     options = {"match-style": True}
