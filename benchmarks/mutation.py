@@ -2,6 +2,7 @@
 
     python benchmarks/mutation.py [--corpus /work/corpora/src] [--mutants 4] [--refactors 2] [--json out.json]
     python benchmarks/mutation.py --corpus /work/corpora/src --held-out   # functions it was never tuned on
+    python benchmarks/mutation.py --corpus /work/corpora/src --held-out 2 # a second such set
 
 Subjects: the numba kernels of examples/quantdesk/orderflow.py, and real functions from public packages
 unpacked under ``--corpus`` (vectorbt's rolling/fill kernels, empyrical's tail ratio and CVaR, finta's
@@ -11,7 +12,8 @@ function is lifted into a module of its own (annotations dropped, ``cls`` droppe
 For each function, mutation operators of our own make small semantic mutants (a comparison turned,
 ``+``/``-`` or ``*``/``/`` swapped, a ``range`` bound off by one, a constant changed, a NaN guard
 dropped, ``and``/``or`` swapped, a ``not`` dropped, a default changed) and equivalent refactors (a local
-renamed, a comparison mirrored, ``range(len(x))`` turned into ``enumerate``, a ``for`` into a ``while``).
+renamed, a comparison mirrored, ``range(len(x))`` turned into ``enumerate``, a ``for`` into a ``while``;
+where those give too few, a returned expression bound to a local first).
 Sites are picked with a fixed seed, spread over the operators. Each mutant is verified the way
 `finfix verify --base` would (one child process per verification, numba compilation included, default
 examples), sequentially; the wall time of each verification is measured.
@@ -106,11 +108,17 @@ class _StripAnnotations(ast.NodeTransformer):
         return node
 
 
+def _compiles(decorator: str) -> bool:
+    """A decorator that compiles the body with numba: ``njit``/``jit``, or numbagg's ``ndmove.wrap(...)``-style
+    wrappers (``ndreduce``, ``ndaggregate``, ``ndmoveexp``...), which hand the body to numba."""
+    return "jit" in decorator or (decorator.startswith("nd") and ".wrap(" in decorator)
+
+
 def lift(source: str, name: str) -> str:
     tree = ast.parse(source)
     fdef = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == name)
     fdef = _StripAnnotations().visit(copy.deepcopy(fdef))
-    numba = any("jit" in ast.unparse(d) for d in fdef.decorator_list)
+    numba = any(_compiles(ast.unparse(d)) for d in fdef.decorator_list)
     fdef.decorator_list = [ast.Name("njit", ast.Load())] if numba else []
     if fdef.args.args and fdef.args.args[0].arg in ("cls", "self"):
         fdef.args.args = fdef.args.args[1:]
@@ -168,6 +176,9 @@ def sites(fdef: ast.FunctionDef, op: str) -> list[ast.AST]:
                 and n.iter.func.id in ("range", "prange") and 1 <= len(n.iter.args) <= 2 and not n.orelse
                 and not any(isinstance(m, (ast.Continue, ast.Break)) for m in ast.walk(n))
                 and _only_in_loop(fdef, n)]
+    if op == "temp":
+        return [n for n in nodes if isinstance(n, ast.Return) and n.value is not None
+                and not isinstance(n.value, (ast.Name, ast.Constant))]
     raise ValueError(op)
 
 
@@ -234,6 +245,9 @@ def apply(fdef: ast.FunctionDef, op: str, index: int) -> ast.FunctionDef:
                          [*node.body, ast.AugAssign(ast.Name(var, ast.Store()), ast.Add(), ast.Constant(1))], [])
         init = [ast.Assign([ast.Name(stop_name, ast.Store())], stop), ast.Assign([ast.Name(var, ast.Store())], start)]
         _replace_stmt(fdef, node, [*init, loop])
+    elif op == "temp":
+        _replace_stmt(fdef, node, [ast.Assign([ast.Name("_result", ast.Store())], node.value),
+                                   ast.Return(ast.Name("_result", ast.Load()))])
     return ast.fix_missing_locations(fdef)
 
 
@@ -259,6 +273,9 @@ def _replace_stmt(root: ast.AST, old: ast.stmt, new: list[ast.stmt]) -> None:
 
 SEMANTIC = ("cmp", "arith", "bound", "const", "nan-guard", "boolop", "not", "default")
 REFACTORS = ("rename", "mirror", "enumerate", "while")
+# Used only where REFACTORS give fewer than --refactors (so the earlier sets keep their refactors): a returned
+# expression bound to a local first.
+SPARE_REFACTORS = ("temp",)
 
 
 def variants(source: str, name: str, ops: tuple[str, ...], count: int, seed: int) -> list[tuple[str, str]]:
@@ -323,15 +340,16 @@ def verify(path: str, before: str, after: str, examples: int | None = None) -> t
     return results, wall, cpu
 
 
-def subjects(corpus: Path | None, workdir: Path, held_out: bool = False) -> list[tuple[str, str, str, str]]:
-    """(label, path, module source, function name) for every subject found."""
+def subjects(corpus: Path | None, workdir: Path, held_out: int = 0) -> list[tuple[str, str, str, str]]:
+    """(label, path, module source, function name) for every subject found; ``held_out`` 1 or 2 picks a
+    held-out set alone (0: the corpus and the example kernels)."""
     out = []
     orderflow = REPO / "examples" / "quantdesk" / "orderflow.py"
     text = orderflow.read_text(encoding="utf-8")
     for name in () if held_out else EXAMPLE_KERNELS:
         out.append((f"quantdesk.{name}", str(orderflow), text, name))
     if corpus is not None:
-        for rel, name in HELD_OUT if held_out else CORPUS:
+        for rel, name in {0: CORPUS, 1: HELD_OUT, 2: HELD_OUT_2}[held_out]:
             file = corpus / rel
             if not file.is_file():
                 print(f"note: {file} not found; skipping {name}", file=sys.stderr)
@@ -351,7 +369,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--only", default="", help="comma-separated substrings of the subjects to run")
     parser.add_argument("--json", type=Path, default=None, help="write every run here")
-    parser.add_argument("--held-out", action="store_true", help="only the held-out functions (HELD_OUT)")
+    parser.add_argument("--held-out", type=int, nargs="?", const=1, default=0, choices=(1, 2),
+                        help="only a held-out set: 1 (HELD_OUT, also bare --held-out) or 2 (HELD_OUT_2)")
     args = parser.parse_args(argv)
     from finfix.harness import exit_code
 
@@ -361,7 +380,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.only and not any(part in label for part in args.only.split(",")):
                 continue
             plan = [("semantic", v) for v in variants(source, name, SEMANTIC, args.mutants, args.seed)]
-            plan += [("refactor", v) for v in variants(source, name, REFACTORS, args.refactors, args.seed)]
+            refactors = variants(source, name, REFACTORS, args.refactors, args.seed)
+            refactors += variants(source, name, SPARE_REFACTORS, args.refactors - len(refactors), args.seed)
+            plan += [("refactor", v) for v in refactors]
             for kind, (mutant, after) in plan:
                 results, seconds, cpu = verify(path, source, after)
                 mine = [r for r in results if r.function == name] or results
