@@ -361,7 +361,7 @@ def subjects(corpus: Path | None, workdir: Path, held_out: int = 0) -> list[tupl
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=None, help="folder holding the unpacked packages")
     parser.add_argument("--mutants", type=int, default=4, help="semantic mutants per function")
@@ -371,7 +371,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="write every run here")
     parser.add_argument("--held-out", type=int, nargs="?", const=1, default=0, choices=(1, 2),
                         help="only a held-out set: 1 (HELD_OUT, also bare --held-out) or 2 (HELD_OUT_2)")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def refactors_of(source: str, name: str, count: int, seed: int) -> list[tuple[str, str]]:
+    """``count`` equivalent refactors: from REFACTORS, topped up from SPARE_REFACTORS."""
+    out = variants(source, name, REFACTORS, count, seed)
+    return out + variants(source, name, SPARE_REFACTORS, count - len(out), seed)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     from finfix.harness import exit_code
 
     runs: list[Run] = []
@@ -380,9 +390,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.only and not any(part in label for part in args.only.split(",")):
                 continue
             plan = [("semantic", v) for v in variants(source, name, SEMANTIC, args.mutants, args.seed)]
-            refactors = variants(source, name, REFACTORS, args.refactors, args.seed)
-            refactors += variants(source, name, SPARE_REFACTORS, args.refactors - len(refactors), args.seed)
-            plan += [("refactor", v) for v in refactors]
+            plan += [("refactor", v) for v in refactors_of(source, name, args.refactors, args.seed)]
             for kind, (mutant, after) in plan:
                 results, seconds, cpu = verify(path, source, after)
                 mine = [r for r in results if r.function == name] or results
