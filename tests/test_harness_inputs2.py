@@ -1,5 +1,6 @@
-"""Held-out-2 fixes: kinds from truth values and scalar arithmetic, a deterministic trial typing, pandas-only
-methods, arrays of one call cut to one length, comparison boundaries after full coverage."""
+"""Held-out-2 fixes: kinds from truth values and bare comparisons, a deterministic trial typing, pandas-only
+methods, arrays of one call cut to one length and crossing, single NaNs, comparison boundaries after full
+coverage."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from finfix.harness.explore import BOUNDARY, boundary, explore, mutate
 from finfix.harness.inputs import parameters, plan_python
 from finfix.harness.inputs_numba import _error_line, guess_kind
 from finfix.harness.inputs_python import pandas_only
-from finfix.harness.plan import Call, CallPlan, ParamPlan, _same_lengths, calls
+from finfix.harness.plan import Call, CallPlan, ParamPlan, _related, _same_lengths, calls
+from finfix.harness.values import float_arrays
 
 FIXTURES = Path(__file__).parent / "fixtures" / "harness"
 
@@ -115,6 +117,26 @@ def test_arrays_of_one_call_are_often_cut_to_one_length():
 
     run()
     assert sum(same) >= len(same) // 3
+
+
+def test_arrays_drawn_together_cross_and_keep_their_own_nan():
+    a, b = np.array([1.0, 2.0, 3.0, 4.0]), np.array([np.nan, 50.0, 60.0, np.nan])
+    out = _related({"a": a, "b": b, "k": 3}, ["a", "b"], [-1, 0, 1])
+    assert out["a"] is a and out["k"] == 3
+    np.testing.assert_array_equal(out["b"], [np.nan, 2.0, 4.0, np.nan])
+
+
+def test_single_nans_are_sprinkled_among_values():
+    isolated = []
+
+    @settings(max_examples=200, database=None, derandomize=True)
+    @given(float_arrays(shape=(12,)))
+    def run(x: np.ndarray) -> None:
+        nan = np.isnan(x)
+        isolated.append(any(nan[i] and not nan[i + 1] and not nan[i - 1] for i in range(1, 11)))
+
+    run()
+    assert sum(isolated) >= 10  # one array in twenty at least
 
 
 def test_boundaries_are_tried_once_every_branch_is_reached():

@@ -3,7 +3,8 @@
 Integer parameters the body uses as counts, windows or limits are drawn after the arrays of the same
 call, small and near their lengths (0, 1, 2, len-1, len, len+1 and anything up to len+1), since that is
 where off-by-one bounds differ. In half the calls with two or more arrays, they are cut to one length
-(per axis), since arrays passed together usually go together.
+(per axis), since arrays passed together usually go together; in half of those, the float arrays
+after the first take its values plus small steps (keeping their own NaN), so they cross and tie.
 """
 
 from __future__ import annotations
@@ -141,6 +142,21 @@ def _same_lengths(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _related(values: dict[str, Any], floats: list[str], steps: list[int]) -> dict[str, Any]:
+    """The float arrays after the first made of the first's values plus small steps (-2..2, cycled),
+    where they are not NaN: two arrays compared element by element (a crossover, high against low) then
+    cross, tie and part again, while each keeps its own NaN. Drawn apart, two random walks seldom cross."""
+    out = dict(values)
+    first = values[floats[0]]
+    for k in floats[1:]:
+        b = values[k]
+        if b.shape != first.shape:
+            continue
+        offsets = np.resize(np.asarray(steps, dtype=np.float64), b.size).reshape(b.shape)
+        out[k] = np.where(np.isnan(b), b, first + offsets).astype(b.dtype)
+    return out
+
+
 def calls(plan: CallPlan) -> st.SearchStrategy[Call]:
     @st.composite
     def draw_call(draw: Callable) -> Call:
@@ -152,6 +168,11 @@ def calls(plan: CallPlan) -> st.SearchStrategy[Call]:
             values[p.name] = draw(st.one_of(st.just(OMIT), p.strategy) if p.optional else p.strategy)
         if sum(1 for v in values.values() if _axes(v)) >= 2 and draw(st.booleans()):
             values = _same_lengths(values)
+            floats = [k for k, v in values.items() if isinstance(v, np.ndarray) and v.dtype.kind == "f"
+                      and not v.dtype.names and v.size]
+            if len(floats) >= 2 and draw(st.booleans()):
+                steps = draw(st.lists(st.integers(-2, 2), min_size=1, max_size=8))
+                values = _related(values, floats, steps)
         lengths = [len(v) for v in values.values() if isinstance(v, (np.ndarray, list, tuple)) and np.ndim(v) >= 1]
         lengths += [s for v in values.values() if isinstance(v, np.ndarray) for s in v.shape[1:]]
         for p in sized:
