@@ -3,6 +3,7 @@
     python benchmarks/mutation.py [--corpus /work/corpora/src] [--mutants 4] [--refactors 2] [--json out.json]
     python benchmarks/mutation.py --corpus /work/corpora/src --held-out   # functions it was never tuned on
     python benchmarks/mutation.py --corpus /work/corpora/src --held-out 2 # a second such set
+    python benchmarks/mutation.py --corpus /work/corpora/src --corpus /work/corpora/speed/src --held-out 3
 
 Subjects: the numba kernels of examples/quantdesk/orderflow.py, and real functions from public packages
 unpacked under ``--corpus`` (vectorbt's rolling/fill kernels, empyrical's tail ratio and CVaR, finta's
@@ -91,6 +92,22 @@ HELD_OUT_2 = (
     ("ta/ta/utils.py", "_get_min_max"),
     ("quantstats/quantstats/stats.py", "outliers"),
 )
+# Held out, third set: picked from modules in none of the sets above before any run, never swapped out.
+# Five numba kernels (vectorbt's records kernels and generic `ewm_std_1d_nb`; numbagg's `move_std` and
+# `move_exp_nanmean`) and five numpy/pandas functions (ffn, empyrical, PyPortfolioOpt, bt). The packages
+# not in /work/corpora/src are found under a second --corpus (/work/corpora/speed/src).
+HELD_OUT_3 = (
+    ("vectorbt/vectorbt/records/nb.py", "col_range_nb"),
+    ("vectorbt/vectorbt/records/nb.py", "is_col_idx_sorted_nb"),
+    ("vectorbt/vectorbt/generic/nb.py", "ewm_std_1d_nb"),
+    ("numbagg/numbagg/moving.py", "move_std"),
+    ("numbagg/numbagg/moving_exp.py", "move_exp_nanmean"),
+    ("ffn/ffn/core.py", "calc_max_drawdown"),
+    ("empyrical_reloaded/empyrical/stats.py", "value_at_risk"),
+    ("pyportfolioopt/pypfopt/expected_returns.py", "returns_from_prices"),
+    ("pyportfolioopt/pypfopt/risk_models.py", "_pair_exp_cov"),
+    ("bt/bt/algos.py", "_select_by_price"),
+)
 EXAMPLE_KERNELS = ("volume_profile", "net_order_flow", "bucket_imbalance", "trailing_stop", "cumulative_delta")
 
 
@@ -124,7 +141,10 @@ def lift(source: str, name: str) -> str:
         fdef.args.args = fdef.args.args[1:]
     if fdef.body and isinstance(fdef.body[0], ast.Expr) and isinstance(fdef.body[0].value, ast.Constant):
         fdef.body = fdef.body[1:] or [ast.Pass()]
-    return HEADER + ast.unparse(ast.fix_missing_locations(fdef)) + "\n"
+    # a function that warns (PyPortfolioOpt's `_pair_exp_cov`) keeps its module's `import warnings`
+    uses_warnings = any(isinstance(n, ast.Name) and n.id == "warnings" for n in ast.walk(fdef))
+    header = HEADER.replace("from numba", "import warnings\nfrom numba") if uses_warnings else HEADER
+    return header + ast.unparse(ast.fix_missing_locations(fdef)) + "\n"
 
 
 # -- mutation operators -----------------------------------------------------------------------------
@@ -340,17 +360,19 @@ def verify(path: str, before: str, after: str, examples: int | None = None) -> t
     return results, wall, cpu
 
 
-def subjects(corpus: Path | None, workdir: Path, held_out: int = 0) -> list[tuple[str, str, str, str]]:
-    """(label, path, module source, function name) for every subject found; ``held_out`` 1 or 2 picks a
-    held-out set alone (0: the corpus and the example kernels)."""
+def subjects(corpus: Path | list[Path] | None, workdir: Path, held_out: int = 0) -> list[tuple[str, str, str, str]]:
+    """(label, path, module source, function name) for every subject found; ``held_out`` 1, 2 or 3 picks a
+    held-out set alone (0: the corpus and the example kernels). ``corpus`` may be several folders: each
+    file is taken from the first that has it."""
+    corpora = [] if corpus is None else [corpus] if isinstance(corpus, Path) else list(corpus)
     out = []
     orderflow = REPO / "examples" / "quantdesk" / "orderflow.py"
     text = orderflow.read_text(encoding="utf-8")
     for name in () if held_out else EXAMPLE_KERNELS:
         out.append((f"quantdesk.{name}", str(orderflow), text, name))
-    if corpus is not None:
-        for rel, name in {0: CORPUS, 1: HELD_OUT, 2: HELD_OUT_2}[held_out]:
-            file = corpus / rel
+    if corpora:
+        for rel, name in {0: CORPUS, 1: HELD_OUT, 2: HELD_OUT_2, 3: HELD_OUT_3}[held_out]:
+            file = next((c / rel for c in corpora if (c / rel).is_file()), corpora[0] / rel)
             if not file.is_file():
                 print(f"note: {file} not found; skipping {name}", file=sys.stderr)
                 continue
@@ -363,14 +385,15 @@ def subjects(corpus: Path | None, workdir: Path, held_out: int = 0) -> list[tupl
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", type=Path, default=None, help="folder holding the unpacked packages")
+    parser.add_argument("--corpus", type=Path, action="append", default=None,
+                        help="folder holding the unpacked packages (may be given more than once)")
     parser.add_argument("--mutants", type=int, default=4, help="semantic mutants per function")
     parser.add_argument("--refactors", type=int, default=2, help="equivalent refactors per function")
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--only", default="", help="comma-separated substrings of the subjects to run")
     parser.add_argument("--json", type=Path, default=None, help="write every run here")
-    parser.add_argument("--held-out", type=int, nargs="?", const=1, default=0, choices=(1, 2),
-                        help="only a held-out set: 1 (HELD_OUT, also bare --held-out) or 2 (HELD_OUT_2)")
+    parser.add_argument("--held-out", type=int, nargs="?", const=1, default=0, choices=(1, 2, 3),
+                        help="only a held-out set: 1 (HELD_OUT, also bare --held-out), 2 (HELD_OUT_2) or 3")
     return parser.parse_args(argv)
 
 

@@ -27,11 +27,19 @@ def test_held_out_sets_are_chosen_by_number(mutation):
     assert mutation.parse_args(["--held-out"]).held_out == 1
     assert mutation.parse_args(["--held-out", "1"]).held_out == 1
     assert mutation.parse_args(["--held-out", "2"]).held_out == 2
+    assert mutation.parse_args(["--held-out", "3"]).held_out == 3
     with pytest.raises(SystemExit):
-        mutation.parse_args(["--held-out", "3"])
+        mutation.parse_args(["--held-out", "4"])
     # the second set shares no function with the first set or the corpus, and has 9+ functions
     assert len(mutation.HELD_OUT_2) >= 9
     assert not set(mutation.HELD_OUT_2) & (set(mutation.HELD_OUT) | set(mutation.CORPUS))
+    # the third shares no function with the others, and no module but vectorbt's generic and numbagg's moving
+    used = set(mutation.CORPUS + mutation.HELD_OUT + mutation.HELD_OUT_2)
+    assert len(mutation.HELD_OUT_3) >= 8 and not set(mutation.HELD_OUT_3) & used
+    shared = {rel for rel, _ in mutation.HELD_OUT_3} & {rel for rel, _ in used}
+    assert shared == {"vectorbt/vectorbt/generic/nb.py", "numbagg/numbagg/moving.py"}
+    # several --corpus folders: each file comes from the first that has it
+    assert mutation.parse_args(["--corpus", "a", "--corpus", "b"]).corpus == [Path("a"), Path("b")]
 
 
 def test_subjects_lift_the_chosen_set(mutation, tmp_path):
