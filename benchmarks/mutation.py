@@ -2,6 +2,8 @@
 
     python benchmarks/mutation.py [--corpus /work/corpora/src] [--mutants 4] [--refactors 2] [--json out.json]
     python benchmarks/mutation.py --corpus /work/corpora/src --held-out   # functions it was never tuned on
+    python benchmarks/mutation.py --corpus /work/corpora/src --held-out 2 # a second such set
+    python benchmarks/mutation.py --corpus /work/corpora/src --corpus /work/corpora/speed/src --held-out 3
 
 Subjects: the numba kernels of examples/quantdesk/orderflow.py, and real functions from public packages
 unpacked under ``--corpus`` (vectorbt's rolling/fill kernels, empyrical's tail ratio and CVaR, finta's
@@ -11,7 +13,8 @@ function is lifted into a module of its own (annotations dropped, ``cls`` droppe
 For each function, mutation operators of our own make small semantic mutants (a comparison turned,
 ``+``/``-`` or ``*``/``/`` swapped, a ``range`` bound off by one, a constant changed, a NaN guard
 dropped, ``and``/``or`` swapped, a ``not`` dropped, a default changed) and equivalent refactors (a local
-renamed, a comparison mirrored, ``range(len(x))`` turned into ``enumerate``, a ``for`` into a ``while``).
+renamed, a comparison mirrored, ``range(len(x))`` turned into ``enumerate``, a ``for`` into a ``while``;
+where those give too few, a returned expression bound to a local first).
 Sites are picked with a fixed seed, spread over the operators. Each mutant is verified the way
 `finfix verify --base` would (one child process per verification, numba compilation included, default
 examples), sequentially; the wall time of each verification is measured.
@@ -69,6 +72,42 @@ HELD_OUT = (
     ("finta/finta/finta.py", "SMM"),
     ("finta/finta/finta.py", "MOM"),
 )
+# Held out, second set (issue 16's "Done when"): picked from packages in neither set above before any run,
+# never swapped out for how they fare; `--held-out 2` runs these alone. Nine numba kernels (vectorbt's
+# returns/signals/labels/portfolio modules; numbagg's kernels, which numbagg compiles with numba through its
+# `nd*.wrap` decorators) and five numpy/pandas functions (backtesting.py, ta, quantstats).
+HELD_OUT_2 = (
+    ("vectorbt/vectorbt/returns/nb.py", "get_return_nb"),
+    ("vectorbt/vectorbt/returns/nb.py", "cum_returns_1d_nb"),
+    ("vectorbt/vectorbt/returns/nb.py", "omega_ratio_1d_nb"),
+    ("vectorbt/vectorbt/signals/nb.py", "clean_enex_1d_nb"),
+    ("vectorbt/vectorbt/signals/nb.py", "nth_index_1d_nb"),
+    ("vectorbt/vectorbt/labels/nb.py", "bn_trend_labels_nb"),
+    ("vectorbt/vectorbt/portfolio/nb.py", "get_stop_price_nb"),
+    ("numbagg/numbagg/moving.py", "move_mean"),
+    ("numbagg/numbagg/funcs.py", "nanargmax"),
+    ("backtesting/backtesting/_stats.py", "geometric_mean"),
+    ("backtesting/backtesting/_stats.py", "compute_drawdown_duration_peaks"),
+    ("backtesting/backtesting/lib.py", "quantile"),
+    ("ta/ta/utils.py", "_get_min_max"),
+    ("quantstats/quantstats/stats.py", "outliers"),
+)
+# Held out, third set: picked from modules in none of the sets above before any run, never swapped out.
+# Five numba kernels (vectorbt's records kernels and generic `ewm_std_1d_nb`; numbagg's `move_std` and
+# `move_exp_nanmean`) and five numpy/pandas functions (ffn, empyrical, PyPortfolioOpt, bt). The packages
+# not in /work/corpora/src are found under a second --corpus (/work/corpora/speed/src).
+HELD_OUT_3 = (
+    ("vectorbt/vectorbt/records/nb.py", "col_range_nb"),
+    ("vectorbt/vectorbt/records/nb.py", "is_col_idx_sorted_nb"),
+    ("vectorbt/vectorbt/generic/nb.py", "ewm_std_1d_nb"),
+    ("numbagg/numbagg/moving.py", "move_std"),
+    ("numbagg/numbagg/moving_exp.py", "move_exp_nanmean"),
+    ("ffn/ffn/core.py", "calc_max_drawdown"),
+    ("empyrical_reloaded/empyrical/stats.py", "value_at_risk"),
+    ("pyportfolioopt/pypfopt/expected_returns.py", "returns_from_prices"),
+    ("pyportfolioopt/pypfopt/risk_models.py", "_pair_exp_cov"),
+    ("bt/bt/algos.py", "_select_by_price"),
+)
 EXAMPLE_KERNELS = ("volume_profile", "net_order_flow", "bucket_imbalance", "trailing_stop", "cumulative_delta")
 
 
@@ -86,17 +125,26 @@ class _StripAnnotations(ast.NodeTransformer):
         return node
 
 
+def _compiles(decorator: str) -> bool:
+    """A decorator that compiles the body with numba: ``njit``/``jit``, or numbagg's ``ndmove.wrap(...)``-style
+    wrappers (``ndreduce``, ``ndaggregate``, ``ndmoveexp``...), which hand the body to numba."""
+    return "jit" in decorator or (decorator.startswith("nd") and ".wrap(" in decorator)
+
+
 def lift(source: str, name: str) -> str:
     tree = ast.parse(source)
     fdef = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == name)
     fdef = _StripAnnotations().visit(copy.deepcopy(fdef))
-    numba = any("jit" in ast.unparse(d) for d in fdef.decorator_list)
+    numba = any(_compiles(ast.unparse(d)) for d in fdef.decorator_list)
     fdef.decorator_list = [ast.Name("njit", ast.Load())] if numba else []
     if fdef.args.args and fdef.args.args[0].arg in ("cls", "self"):
         fdef.args.args = fdef.args.args[1:]
     if fdef.body and isinstance(fdef.body[0], ast.Expr) and isinstance(fdef.body[0].value, ast.Constant):
         fdef.body = fdef.body[1:] or [ast.Pass()]
-    return HEADER + ast.unparse(ast.fix_missing_locations(fdef)) + "\n"
+    # a function that warns (PyPortfolioOpt's `_pair_exp_cov`) keeps its module's `import warnings`
+    uses_warnings = any(isinstance(n, ast.Name) and n.id == "warnings" for n in ast.walk(fdef))
+    header = HEADER.replace("from numba", "import warnings\nfrom numba") if uses_warnings else HEADER
+    return header + ast.unparse(ast.fix_missing_locations(fdef)) + "\n"
 
 
 # -- mutation operators -----------------------------------------------------------------------------
@@ -148,6 +196,9 @@ def sites(fdef: ast.FunctionDef, op: str) -> list[ast.AST]:
                 and n.iter.func.id in ("range", "prange") and 1 <= len(n.iter.args) <= 2 and not n.orelse
                 and not any(isinstance(m, (ast.Continue, ast.Break)) for m in ast.walk(n))
                 and _only_in_loop(fdef, n)]
+    if op == "temp":
+        return [n for n in nodes if isinstance(n, ast.Return) and n.value is not None
+                and not isinstance(n.value, (ast.Name, ast.Constant))]
     raise ValueError(op)
 
 
@@ -214,6 +265,9 @@ def apply(fdef: ast.FunctionDef, op: str, index: int) -> ast.FunctionDef:
                          [*node.body, ast.AugAssign(ast.Name(var, ast.Store()), ast.Add(), ast.Constant(1))], [])
         init = [ast.Assign([ast.Name(stop_name, ast.Store())], stop), ast.Assign([ast.Name(var, ast.Store())], start)]
         _replace_stmt(fdef, node, [*init, loop])
+    elif op == "temp":
+        _replace_stmt(fdef, node, [ast.Assign([ast.Name("_result", ast.Store())], node.value),
+                                   ast.Return(ast.Name("_result", ast.Load()))])
     return ast.fix_missing_locations(fdef)
 
 
@@ -239,6 +293,9 @@ def _replace_stmt(root: ast.AST, old: ast.stmt, new: list[ast.stmt]) -> None:
 
 SEMANTIC = ("cmp", "arith", "bound", "const", "nan-guard", "boolop", "not", "default")
 REFACTORS = ("rename", "mirror", "enumerate", "while")
+# Used only where REFACTORS give fewer than --refactors (so the earlier sets keep their refactors): a returned
+# expression bound to a local first.
+SPARE_REFACTORS = ("temp",)
 
 
 def variants(source: str, name: str, ops: tuple[str, ...], count: int, seed: int) -> list[tuple[str, str]]:
@@ -303,16 +360,19 @@ def verify(path: str, before: str, after: str, examples: int | None = None) -> t
     return results, wall, cpu
 
 
-def subjects(corpus: Path | None, workdir: Path, held_out: bool = False) -> list[tuple[str, str, str, str]]:
-    """(label, path, module source, function name) for every subject found."""
+def subjects(corpus: Path | list[Path] | None, workdir: Path, held_out: int = 0) -> list[tuple[str, str, str, str]]:
+    """(label, path, module source, function name) for every subject found; ``held_out`` 1, 2 or 3 picks a
+    held-out set alone (0: the corpus and the example kernels). ``corpus`` may be several folders: each
+    file is taken from the first that has it."""
+    corpora = [] if corpus is None else [corpus] if isinstance(corpus, Path) else list(corpus)
     out = []
     orderflow = REPO / "examples" / "quantdesk" / "orderflow.py"
     text = orderflow.read_text(encoding="utf-8")
     for name in () if held_out else EXAMPLE_KERNELS:
         out.append((f"quantdesk.{name}", str(orderflow), text, name))
-    if corpus is not None:
-        for rel, name in HELD_OUT if held_out else CORPUS:
-            file = corpus / rel
+    if corpora:
+        for rel, name in {0: CORPUS, 1: HELD_OUT, 2: HELD_OUT_2, 3: HELD_OUT_3}[held_out]:
+            file = next((c / rel for c in corpora if (c / rel).is_file()), corpora[0] / rel)
             if not file.is_file():
                 print(f"note: {file} not found; skipping {name}", file=sys.stderr)
                 continue
@@ -323,16 +383,28 @@ def subjects(corpus: Path | None, workdir: Path, held_out: bool = False) -> list
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--corpus", type=Path, default=None, help="folder holding the unpacked packages")
+    parser.add_argument("--corpus", type=Path, action="append", default=None,
+                        help="folder holding the unpacked packages (may be given more than once)")
     parser.add_argument("--mutants", type=int, default=4, help="semantic mutants per function")
     parser.add_argument("--refactors", type=int, default=2, help="equivalent refactors per function")
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--only", default="", help="comma-separated substrings of the subjects to run")
     parser.add_argument("--json", type=Path, default=None, help="write every run here")
-    parser.add_argument("--held-out", action="store_true", help="only the held-out functions (HELD_OUT)")
-    args = parser.parse_args(argv)
+    parser.add_argument("--held-out", type=int, nargs="?", const=1, default=0, choices=(1, 2, 3),
+                        help="only a held-out set: 1 (HELD_OUT, also bare --held-out), 2 (HELD_OUT_2) or 3")
+    return parser.parse_args(argv)
+
+
+def refactors_of(source: str, name: str, count: int, seed: int) -> list[tuple[str, str]]:
+    """``count`` equivalent refactors: from REFACTORS, topped up from SPARE_REFACTORS."""
+    out = variants(source, name, REFACTORS, count, seed)
+    return out + variants(source, name, SPARE_REFACTORS, count - len(out), seed)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     from finfix.harness import exit_code
 
     runs: list[Run] = []
@@ -341,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.only and not any(part in label for part in args.only.split(",")):
                 continue
             plan = [("semantic", v) for v in variants(source, name, SEMANTIC, args.mutants, args.seed)]
-            plan += [("refactor", v) for v in variants(source, name, REFACTORS, args.refactors, args.seed)]
+            plan += [("refactor", v) for v in refactors_of(source, name, args.refactors, args.seed)]
             for kind, (mutant, after) in plan:
                 results, seconds, cpu = verify(path, source, after)
                 mine = [r for r in results if r.function == name] or results

@@ -77,8 +77,9 @@ def test_verify_base_equivalent_refactor_exits_0_markdown(repo):
                dedent=False)
     run = repo.cli("verify", "--base", "HEAD", "--examples", "30", "--format", "markdown", "desk/kernels.py")
     assert run.exit_code == 0, run
-    # 30 generated + 6 edge cases; both branches of the loop reached
-    assert "| `desk/kernels.py` | `spread` | ✅ equivalent | 36 | 2/2 | 0 | reached 2/2 branches |" in run.stdout
+    # 30 generated + 6 edge cases + 64 at comparison boundaries (explore.BOUNDARY); both branches reached
+    assert ("| `desk/kernels.py` | `spread` | ✅ equivalent | 100 | 2/2 | 0 | reached 2/2 branches "
+            "(64 coverage-guided mutants) |") in run.stdout
 
 
 def test_verify_base_unknown_revision_is_a_usage_error(repo):

@@ -7,7 +7,9 @@ not. For each parameter this collects:
 - the literals it is compared with (``side == "left"``, ``how in ("inner", "outer")``, ``n > 3``);
 - the record fields read from it (``ticks[i]["price"]``, ``ticks["ts"][i]``, ``ticks[i].price``);
 - whether it is used as a count or a limit (``range(n)``, ``x[i - window:i]``, ``if k >= len(x)``);
-- whether it is iterated, called, used as a string, and which attributes are read from it.
+- whether it is iterated, called, used as a string, and which attributes are read from it;
+- whether it (or its elements, ``if entries[i]``) is used as a truth value, and whether it is compared
+  with a number without any sign of being an array (``if open <= stop_price``): a scalar.
 
 The function's numeric literals (and their neighbours +-1) are collected too: thresholds and bounds
 that generated scalars should hit exactly.
@@ -42,10 +44,20 @@ class ParamHints:
     floaty: bool = False  # compared with a float literal, or used in float arithmetic only
     attrs: set[str] = field(default_factory=set)
     length_of: bool = False  # len(p) or p.shape / p.size
+    truthy: bool = False  # used as a truth value itself: `if p`, `p and q`, `not p`
+    elements_truthy: bool = False  # its elements are: `if p[i]`, `p[i] and q[i]`
+    elements_numeric: bool = False  # its elements are compared with or computed on: `p[i] > 0`, `p[i] * 2`
+    compared: bool = False  # compared itself, as a number: `p > 0`, `open <= p`
 
     @property
     def array_like(self) -> bool:
         return self.indexed or self.length_of or bool({"shape", "size", "ndim", "dtype"} & self.attrs)
+
+    @property
+    def scalar(self) -> bool:
+        """Compared as a number, and nothing says it is an array (no subscript, length, iteration, fields)."""
+        return self.compared and not (self.array_like or self.iterated or self.fields or self.keys or self.attrs
+                                     or self.called or self.stringy)
 
 
 @dataclass
@@ -150,11 +162,57 @@ def analyse(fn: Callable) -> BodyHints:
                         h.count = True
         elif isinstance(node, ast.JoinedStr):
             pass
+        if isinstance(node, (ast.BinOp, ast.Compare)):
+            operands = [node.left, node.right] if isinstance(node, ast.BinOp) else [node.left, *node.comparators]
+            if isinstance(node, ast.Compare) and (
+                    any(isinstance(o, (ast.Is, ast.IsNot, ast.In, ast.NotIn)) for o in node.ops)
+                    or any(isinstance(o, ast.Constant) and (o.value is None or isinstance(o.value, str))
+                           for o in operands)):
+                operands = []  # `p is None`, `how == "left"`, `k in keys`: not a number
+            for operand in operands:
+                _numeric(operand, param, compared=isinstance(node, ast.Compare))
+        for test in _truth_values(node):
+            _truthy(test, param)
     for h in hints.values():
         if h.fields:
             h.ndim = max(h.ndim, 1)
     grown = sorted({v + d for v in numbers if v == int(v) and abs(v) < 1e6 for d in (-1.0, 0.0, 1.0)} | set(numbers))
     return BodyHints(hints, grown[:40])
+
+
+def _truth_values(node: ast.AST) -> list[ast.AST]:
+    """The expressions ``node`` uses as truth values: an ``if``/``while`` test, ``and``/``or`` operands,
+    the operand of ``not``, a conditional expression's test."""
+    if isinstance(node, (ast.If, ast.While, ast.IfExp, ast.Assert)):
+        return [node.test]
+    if isinstance(node, ast.BoolOp):
+        return list(node.values)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return [node.operand]
+    return []
+
+
+def _truthy(node: ast.AST, param: Callable[[ast.AST], ParamHints | None]) -> None:
+    h = param(node)
+    if h is not None:
+        h.truthy = True
+    elif isinstance(node, ast.Subscript) and _is_indexish(node.slice):
+        h = param(node.value)
+        if h is not None:
+            h.elements_truthy = True
+
+
+def _numeric(node: ast.AST, param: Callable[[ast.AST], ParamHints | None], *, compared: bool) -> None:
+    """``node`` is an operand of a comparison (``compared``) or of arithmetic."""
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
+    h = param(node)
+    if h is not None:
+        h.compared = h.compared or compared
+    elif isinstance(node, ast.Subscript) and _is_indexish(node.slice):
+        h = param(node.value)
+        if h is not None:
+            h.elements_numeric = True
 
 
 def _aliases(fdef: ast.AST, names: set[str]) -> dict[str, str]:

@@ -449,7 +449,7 @@ def _run_examples(
 
     @settings(
         max_examples=examples, database=None, deadline=None, derandomize=True, report_multiple_bugs=False,
-        phases=[Phase.explicit, Phase.generate, Phase.target, Phase.shrink], suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate, Phase.shrink], suppress_health_check=list(HealthCheck),
         verbosity=Verbosity.quiet, print_blob=False,
     )
     @given(inp.calls(plan))

@@ -6,6 +6,11 @@ in a run, at the start or end, everywhere), a tie with a neighbour, a reversed o
 shorter or longer array, an integer stepped by one or set near an array's length, a literal swapped
 for another. Calls that reach new branches join the corpus. Exploration stops when every branch is
 reached, when ``stall`` mutants in a row reached nothing new, or at the deadline.
+
+Then come ``BOUNDARY`` mutants at the boundaries of comparisons: a branch reached is not a boundary
+tried (``position < 0`` and ``position <= 0`` take the same branches until ``position`` is exactly 0),
+so one scalar of a corpus call is set to a literal it is compared with, or that literal +-1 (or an
+array element to its neighbour: a tie).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import numpy as np
 from finfix.harness.plan import OMIT, Call
 
 STALL = 120  # mutants in a row without a new branch before giving up
+BOUNDARY = 64  # mutants at comparison boundaries once every branch is reached (or coverage stalled)
 
 
 def _mutate_array(a: np.ndarray, rng: np.random.Generator, others: list[int]) -> np.ndarray:
@@ -47,17 +53,25 @@ def _mutate_array(a: np.ndarray, rng: np.random.Generator, others: list[int]) ->
         return a[::-1].copy()
     if op == "sort":
         return np.sort(a, axis=0) if not a.dtype.names else a
-    if op == "field":
+    if op == "field":  # one field of one record moved across its neighbour's: above, equal, below, or NaN
         name = a.dtype.names[int(rng.integers(len(a.dtype.names)))]
         i = int(rng.integers(n))
         column = a[name]
-        column[i] = column[int(rng.integers(n))] if column.dtype.kind != "f" else np.nan
+        neighbour = column[i - 1] if i else column[min(1, n - 1)]
+        how = ("above", "tie", "below", "nan")[int(rng.integers(4 if column.dtype.kind == "f" else 3))]
+        if how == "nan":
+            column[i] = np.nan
+        elif column.dtype.kind == "b":
+            column[i] = not neighbour if how != "tie" else neighbour
+        else:
+            step = {"above": 1, "tie": 0, "below": -1}[how]
+            column[i] = neighbour + step if column.dtype.kind in "iuf" else neighbour
         return a
     i = int(rng.integers(n))
     if op == "tie" and n > 1:
         a[i] = a[i - 1] if i else a[1]
     elif op == "negate":
-        a[i] = -a[i]
+        a[i] = not a[i] if a.dtype.kind == "b" else -a[i]  # numpy has no `-` for booleans
     elif op == "scale":
         a[i] = a[i] * (2 if a.dtype.kind != "b" else 1)
     elif op == "nan":
@@ -111,6 +125,35 @@ def mutate(call: Call, rng: np.random.Generator, literals: dict[str, list[Any]])
     return call.with_values(tuple(values), "coverage mutation")
 
 
+def boundary(call: Call, rng: np.random.Generator, literals: dict[str, list[Any]]) -> Call | None:
+    """One scalar of ``call`` set to a literal it is compared with or a neighbour of it (0 and +-1
+    without literals), or one array element tied with its neighbour; None when nothing fits."""
+    values = list(call.values)
+    slots = []
+    for i, v in enumerate(values):
+        if isinstance(v, (bool, np.bool_)) or v is OMIT:
+            continue
+        if isinstance(v, (int, float, np.integer, np.floating)) or (isinstance(v, np.ndarray) and v.ndim >= 1
+                                                                   and v.shape[0] > 1 and not v.dtype.names):
+            slots.append(i)
+    if not slots:
+        return None
+    i = slots[int(rng.integers(len(slots)))]
+    v = values[i]
+    if isinstance(v, np.ndarray):
+        a = v.copy()
+        k = int(rng.integers(1, a.shape[0]))
+        a[k] = a[k - 1]
+        values[i] = a
+    else:
+        near = [x for x in literals.get(call.names[i], []) if isinstance(x, (int, float)) and not isinstance(x, bool)]
+        near = near or [0]
+        centre = near[int(rng.integers(len(near)))]
+        step = int(rng.integers(-1, 2))
+        values[i] = type(v)(centre + step) if isinstance(v, (int, np.integer)) else float(centre + step)
+    return call.with_values(tuple(values), "coverage mutation")
+
+
 def explore(
     corpus: list[Call], check: Callable[[Call], None], reached: Callable[[], int], total: int, *,
     deadline: float, literals: dict[str, list[Any]], seed: int = 0, limit: int = 2_000,
@@ -131,6 +174,13 @@ def explore(
         run += 1
         check(child)
         stall = 0 if reached() > before else stall + 1
+    for _ in range(BOUNDARY):
+        if time.perf_counter() >= deadline:
+            break
+        child = boundary(corpus[int(rng.integers(len(corpus)))], rng, literals)
+        if child is not None:
+            run += 1
+            check(child)
     return run
 
 

@@ -10,6 +10,7 @@ only then from the parameter's name.
 from __future__ import annotations
 
 import inspect
+import os
 import re
 from typing import Any, Callable
 
@@ -54,10 +55,14 @@ def guess_kind(name: str, hints: ParamHints | None = None) -> Kind:
         if hints.stringy:
             return Kind("str")
         if hints.indexed or hints.length_of or hints.iterated:
+            if hints.elements_truthy and not hints.elements_numeric:  # `if entries[i] and exits[i]`: signals
+                return Kind("array", "bool", max(1, hints.ndim))
             return Kind("array", "float64", max(1, hints.ndim))
         if hints.count:
             return Kind("int", "int64")
         if any(isinstance(v, bool) for v in hints.literals):
+            return Kind("bool")
+        if hints.truthy and not hints.compared and not hints.array_like:  # `if hit_below`, `not entry_first`
             return Kind("bool")
         if hints.floaty:
             return Kind("float", "float64")
@@ -69,8 +74,8 @@ def guess_kind(name: str, hints: ParamHints | None = None) -> Kind:
         return Kind("int", "int64")
     if _MATRIX_NAMES.match(name):
         return Kind("array", "float64", 2)
-    if name in _FLOAT_NAMES:
-        return Kind("float", "float64")
+    if name in _FLOAT_NAMES or (hints is not None and hints.scalar):
+        return Kind("float", "float64")  # compared, and no sign of an array (`if open <= stop_price`)
     return Kind("array", "float64", 1)
 
 
@@ -174,8 +179,7 @@ def trial_type(disp: Any, params: list[inspect.Parameter], *, budget: int = 48,
         except Exception as exc:  # numba's TypingError and friends
             text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()
             last_error = text.splitlines()[0] if text else type(exc).__name__
-            line = re.search(r"line (\d+)", text)
-            return float(line.group(1)) if line else 0.0
+            return _error_line(text, disp.py_func)
 
     best = score(kinds)
     while best != float("inf") and tried < budget:
@@ -196,6 +200,19 @@ def trial_type(disp: Any, params: list[inspect.Parameter], *, budget: int = 48,
     if best == float("inf"):
         return tuple(kinds)
     raise NoInputs(f"trial typing found no argument types in {tried} tries (last: {last_error[:120]})")
+
+
+def _error_line(text: str, py_func: Callable) -> float:
+    """The earliest line of ``py_func``'s file that a typing error points at (0 when none does).
+
+    An error can name several places ("Can't unify return type" lists every return), in an order that
+    changes from run to run; the earliest is the same every time, so the search is deterministic.
+    """
+    mine = os.path.basename(getattr(getattr(py_func, "__code__", None), "co_filename", "") or "")
+    lines = [int(n) for f, n in re.findall(r'File "([^"]+)", line (\d+)', text) if os.path.basename(f) == mine]
+    if not lines:
+        lines = [int(n) for n in re.findall(r"line (\d+)", text)]
+    return float(min(lines)) if lines else 0.0
 
 
 def _candidates(name: str, body: BodyHints) -> tuple[Kind, ...]:

@@ -196,6 +196,21 @@ PY_CANDIDATES: tuple[tuple[str, st.SearchStrategy], ...] = (
 )
 
 
+def _pandas_candidates() -> tuple[tuple[str, st.SearchStrategy], ...]:
+    """Tried after PY_CANDIDATES: a float Series, a two-column DataFrame."""
+    from finfix.harness.typehints import frames, series
+
+    return (("float64 Series", series()), ("DataFrame", frames()))
+
+
+def pandas_only(attrs: set[str]) -> set[str]:
+    """The attributes a pandas Series has and a numpy array does not (`returns.quantile`, `.rolling`)."""
+    import numpy as np
+    import pandas as pd
+
+    return {a for a in attrs if not a.startswith("_") and hasattr(pd.Series, a) and not hasattr(np.ndarray, a)}
+
+
 _SERIES_ATTRS = {"rolling", "shift", "iloc", "loc", "diff", "pct_change", "ewm", "cummax", "cummin", "expanding",
                  "resample", "fillna", "ffill", "bfill", "dropna", "index", "rank", "clip"}
 
@@ -205,7 +220,7 @@ def _from_hints(name: str, hints: ParamHints, body: BodyHints) -> tuple[st.Searc
     if hints.fields and hints.indexed:
         kind = guess_kind(name, hints)
         return strategy_for_kind(kind), f"body ({kind})"
-    if hints.attrs & _SERIES_ATTRS and not hints.keys:
+    if (hints.attrs & _SERIES_ATTRS or pandas_only(hints.attrs)) and not hints.keys:
         from finfix.harness.typehints import series
 
         return series(), "body (Series)"
@@ -291,7 +306,7 @@ def trial_python(plan: CallPlan, unknown: list[int], call: Callable[[Call], bool
     if best >= 0.5:
         return
     for i in unknown:
-        for label, cand in PY_CANDIDATES:
+        for label, cand in (*PY_CANDIDATES, *_pandas_candidates()):
             old = plan.params[i]
             plan.params[i] = ParamPlan(old.name, cand, f"trial ({label})", None, False, old.optional, old.keyword_ok)
             rate = success_rate(plan, call)

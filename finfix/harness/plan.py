@@ -2,7 +2,9 @@
 
 Integer parameters the body uses as counts, windows or limits are drawn after the arrays of the same
 call, small and near their lengths (0, 1, 2, len-1, len, len+1 and anything up to len+1), since that is
-where off-by-one bounds differ.
+where off-by-one bounds differ. In half the calls with two or more arrays, they are cut to one length
+(per axis), since arrays passed together usually go together; in half of those, the float arrays
+after the first take its values plus small steps (keeping their own NaN), so they cross and tie.
 """
 
 from __future__ import annotations
@@ -110,6 +112,51 @@ def _fold(v: Any, cap: int) -> Any:
     return v
 
 
+def _axes(v: Any) -> tuple[int, ...]:
+    """The lengths of an array's, a list's, a Series' or a DataFrame's axes; () for anything else."""
+    if isinstance(v, np.ndarray):
+        return v.shape
+    if isinstance(v, (list, tuple)):
+        return (len(v),)
+    shape = getattr(v, "shape", None) if type(v).__module__.startswith("pandas") else None
+    return tuple(shape) if isinstance(shape, tuple) else ()
+
+
+def _same_lengths(values: dict[str, Any]) -> dict[str, Any]:
+    """Every array-like cut to the shortest length along each axis they share: arrays of one call often
+    go together (returns and benchmark, entries and exits, high and low), and drawn apart their lengths
+    almost never match, so the code past a length check never runs."""
+    shapes = [_axes(v) for v in values.values() if _axes(v)]
+    common = [min(s[k] for s in shapes if len(s) > k) for k in range(max(len(s) for s in shapes))]
+    out = {}
+    for name, v in values.items():
+        axes = _axes(v)
+        if not axes:
+            out[name] = v
+        elif isinstance(v, np.ndarray):
+            out[name] = v[tuple(slice(0, common[k]) for k in range(v.ndim))].copy()
+        elif isinstance(v, (list, tuple)):
+            out[name] = v[: common[0]]
+        else:  # pandas
+            out[name] = v.iloc[: common[0]] if len(axes) == 1 else v.iloc[: common[0], : common[1]]
+    return out
+
+
+def _related(values: dict[str, Any], floats: list[str], steps: list[int]) -> dict[str, Any]:
+    """The float arrays after the first made of the first's values plus small steps (-2..2, cycled),
+    where they are not NaN: two arrays compared element by element (a crossover, high against low) then
+    cross, tie and part again, while each keeps its own NaN. Drawn apart, two random walks seldom cross."""
+    out = dict(values)
+    first = values[floats[0]]
+    for k in floats[1:]:
+        b = values[k]
+        if b.shape != first.shape:
+            continue
+        offsets = np.resize(np.asarray(steps, dtype=np.float64), b.size).reshape(b.shape)
+        out[k] = np.where(np.isnan(b), b, first + offsets).astype(b.dtype)
+    return out
+
+
 def calls(plan: CallPlan) -> st.SearchStrategy[Call]:
     @st.composite
     def draw_call(draw: Callable) -> Call:
@@ -119,6 +166,13 @@ def calls(plan: CallPlan) -> st.SearchStrategy[Call]:
             if p.size_like:
                 continue
             values[p.name] = draw(st.one_of(st.just(OMIT), p.strategy) if p.optional else p.strategy)
+        if sum(1 for v in values.values() if _axes(v)) >= 2 and draw(st.booleans()):
+            values = _same_lengths(values)
+            floats = [k for k, v in values.items() if isinstance(v, np.ndarray) and v.dtype.kind == "f"
+                      and not v.dtype.names and v.size]
+            if len(floats) >= 2 and draw(st.booleans()):
+                steps = draw(st.lists(st.integers(-2, 2), min_size=1, max_size=8))
+                values = _related(values, floats, steps)
         lengths = [len(v) for v in values.values() if isinstance(v, (np.ndarray, list, tuple)) and np.ndim(v) >= 1]
         lengths += [s for v in values.values() if isinstance(v, np.ndarray) for s in v.shape[1:]]
         for p in sized:

@@ -1,8 +1,8 @@
 """Hypothesis strategies for values of a :class:`~finfix.harness.kinds.Kind`.
 
 Arrays are what kernels mostly get, so their values are shaped the way real data breaks code: NaN in
-runs, at the start and end (a NaN entering and leaving a rolling window), all-NaN, ties, random walks
-(prices), special floats (±inf, ±0.0, subnormals, huge), lengths from 0 up to 64.
+runs, alone here and there, at the start and end (a NaN entering and leaving a rolling window), all-NaN,
+ties, random walks (prices), special floats (±inf, ±0.0, subnormals, huge), lengths from 0 up to 64.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def _elements(dtype: str) -> st.SearchStrategy:
     raise ValueError(f"no values for dtype {dtype}")
 
 
-PATTERNS = ("plain", "walk", "nan runs", "nan edges", "all nan", "ties", "special")
+PATTERNS = ("plain", "walk", "nan runs", "nan edges", "all nan", "ties", "special", "nan sprinkled")
 
 
 @st.composite
@@ -80,6 +80,9 @@ def float_arrays(draw: Callable, dtype: str = "float64", ndim: int = 1, shape: t
         flat[:head] = np.nan
         if tail:
             flat[n - tail:] = np.nan
+    elif pattern == "nan sprinkled" and n:  # single NaNs among values: each one enters and leaves at once
+        mask = draw(hnp.arrays(np.bool_, (n,), elements=st.sampled_from((False, False, False, True))))
+        flat[mask] = np.nan
     elif pattern == "nan runs" and n:
         for _ in range(draw(st.integers(1, 3))):
             at = draw(st.integers(0, n - 1))
