@@ -335,8 +335,7 @@ def _run_examples(
     plan: inp.CallPlan, side_b: Side, side_a: Side, *, examples: int, ulps: int,
     fresh_before: Callable[[], Side | None] | None = None, budget: float = 60.0, probe: Probe | None = None,
 ) -> dict[str, Any]:
-    from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings, target
-    from hypothesis.control import currently_in_test_context
+    from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings
     from hypothesis.errors import Flaky
 
     probe = probe or Probe()
@@ -344,7 +343,6 @@ def _run_examples(
     cmp = Comparer(ulps)
     state = verdict.new_state()
     corpus: list[inp.Call] = []
-    in_hypothesis = [True]
 
     def run_before(call: inp.Call) -> Outcome:
         """The before version, with its branches measured (in the same call for Python functions)."""
@@ -358,9 +356,7 @@ def _run_examples(
             new = bm.run(lambda: box.append(side_b(call)))
             out = box[0] if box else side_b(call)
         if new:
-            corpus.append(call)
-        if in_hypothesis[0] and currently_in_test_context():
-            target(float(len(new)) + len(bm.reached) / max(bm.total, 1), label="new branches")
+            corpus.append(call)  # mutated after Hypothesis's calls (its target phase is off: minutes on bool arrays)
         return out
 
     def check(call: inp.Call) -> None:
@@ -463,7 +459,6 @@ def _run_examples(
     note = ""
     try:
         prop()
-        in_hypothesis[0] = False
         if bm is not None:
             state["mutants"] = explore(corpus, check, lambda: len(bm.reached), bm.total, deadline=deadline,
                                        literals=probe.literals, limit=max(examples * 4, 200))
