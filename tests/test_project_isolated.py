@@ -77,3 +77,25 @@ def test_small_runs_stay_in_the_process(pkg, monkeypatch, tmp_path):
     pids = gathered_in(monkeypatch, tmp_path)
     facts(pkg, isolate=True)
     assert pids() == [os.getpid()]
+
+
+def _sleep_long():
+    import time
+
+    time.sleep(60)
+
+
+def test_ctrl_c_during_the_pass_stops_the_child_at_once():
+    """The child ignores SIGINT (the parent decides); on Ctrl-C the parent kills it instead of waiting."""
+    import signal
+    import threading
+    import time
+
+    import multiprocessing
+
+    threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        isolated.call_in_child(_sleep_long)
+    assert time.monotonic() - started < 5
+    assert not multiprocessing.active_children()

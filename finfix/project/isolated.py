@@ -46,6 +46,9 @@ def call_in_child(job: Callable[..., Any], *args: Any) -> tuple[bool, Any]:
         data = receiver.recv_bytes()
     except EOFError:  # the child died without an answer
         return False, None
+    except BaseException:  # Ctrl-C, SIGTERM: the child (which ignores SIGINT) stops now, not when done
+        child.kill()
+        raise
     finally:
         receiver.close()
         child.join(timeout=5)
