@@ -233,3 +233,23 @@ def test_a_signal_while_the_pool_starts_is_still_a_clean_stop(tmp_path, monkeypa
     while multiprocessing.active_children() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork")
+def test_a_child_forked_before_it_sets_its_own_handlers_ends_silently_on_sigterm():
+    """A pool worker or the project pass's child between its fork and its own signal handlers still runs the
+    main process's: SIGTERM then ended it with a Terminated traceback on stderr (CI saw one)."""
+    script = (
+        "import os, signal, time\n"
+        "from finfix.engine import lifelines\n"
+        "lifelines.handle_termination()\n"
+        "pid = os.fork()\n"
+        "if pid == 0:\n"
+        "    time.sleep(5)\n"
+        "    os._exit(0)\n"
+        "time.sleep(0.3)\n"
+        "os.kill(pid, signal.SIGTERM)\n"
+        "print(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30)
+    assert out.stdout.strip() == "143" and "Traceback" not in out.stderr, out

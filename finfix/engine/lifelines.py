@@ -27,6 +27,7 @@ _TEMP = re.compile(r"^\.finfix-(\d+)-[^/]*\.tmp$")
 #: The signal that ended the run, once one arrived (the exit code is 128 + it).
 received: int | None = None
 _parent_pid: int | None = None
+_main_pid: int | None = None  # the process whose termination signals raise Terminated
 
 
 class Terminated(KeyboardInterrupt):
@@ -39,6 +40,10 @@ class Terminated(KeyboardInterrupt):
 
 def _raise_terminated(signum: int, frame: object) -> None:
     global received
+    if _main_pid is not None and os.getpid() != _main_pid:
+        # a process forked from the main one that has not set its own handlers yet (a pool worker between
+        # its fork and its initializer): it ends as the signal's default action would, without a traceback
+        os._exit(128 + signum)
     if received is None:
         received = signum
         raise Terminated(signum)
@@ -47,6 +52,8 @@ def _raise_terminated(signum: int, frame: object) -> None:
 
 def handle_termination() -> None:
     """In the main process, before anything starts: termination signals become :class:`Terminated`."""
+    global _main_pid
+    _main_pid = os.getpid()
     for name in ("SIGTERM", "SIGHUP"):
         signum = getattr(signal, name, None)
         if signum is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 from typing import Any, Callable
 
 from finfix.engine import lifelines
@@ -40,7 +41,13 @@ def call_in_child(job: Callable[..., Any], *args: Any) -> tuple[bool, Any]:
     receiver, sender = ctx.Pipe(duplex=False)
     lifelines.mark_parent()
     child = ctx.Process(target=_run, args=(sender, job, args), daemon=True, name="finfix-project-pass")
-    child.start()
+    # Termination signals wait while the child starts: until it has set its own handlers, it would run the
+    # parent's (a Terminated raised in a half-started child prints a traceback). Held ones arrive right after.
+    blocked = _block(_STOP_SIGNALS)
+    try:
+        child.start()
+    finally:
+        _unblock(blocked)
     sender.close()
     try:
         data = receiver.recv_bytes()
@@ -60,13 +67,33 @@ def call_in_child(job: Callable[..., Any], *args: Any) -> tuple[bool, Any]:
 
 
 def _run(sender: Any, job: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    lifelines.die_with_parent()
     try:
-        answer = (True, job(*args))
-    except BaseException:  # the parent runs the pass itself and meets the same error where it always did
-        answer = (False, None)
-    try:
-        sender.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
-    except Exception:  # an answer that does not pickle: no answer
-        pass
-    sender.close()
+        lifelines.die_with_parent()
+        _unblock(_STOP_SIGNALS)
+        try:
+            answer = (True, job(*args))
+        except BaseException:  # the parent runs the pass itself and meets the same error where it always did
+            answer = (False, None)
+        try:
+            sender.send_bytes(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+        except Exception:  # an answer that does not pickle, a parent gone: no answer
+            pass
+        sender.close()
+    except BaseException:  # whatever ends it, the child ends silently: the parent reports for the run
+        os._exit(1)
+    os._exit(0)
+
+
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+def _block(signals: tuple[int, ...]) -> tuple[int, ...]:
+    if not hasattr(signal, "pthread_sigmask"):
+        return ()
+    signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    return signals
+
+
+def _unblock(signals: tuple[int, ...]) -> None:
+    if signals and hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
