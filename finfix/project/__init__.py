@@ -8,6 +8,7 @@ Gathered in the parent process once per run (see :mod:`finfix.project.gather`).
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import re
 from dataclasses import replace
@@ -115,11 +116,19 @@ def _gather_noting_failures(python: list[str], root: Path | str, observed: dict,
     failures: list[BaseException] = []
     checker = functools.partial(checker_answers, failures=failures)
     groups = split(python, context)
-    if len(groups) == 1:
-        facts = gather(python, root, checker=checker, observed=observed, context=context)
-    else:
-        facts = gather_in_groups(groups, lambda run, more: gather_undigested(
-            run, root, checker=checker, observed=observed, context=more))
+    # The pass allocates millions of objects (CPython's trees) and makes almost no reference cycles: the
+    # collector's runs over the growing heap were a third of its time (14 quant packages: 9.3 -> 5.7 CPU-s).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        if len(groups) == 1:
+            facts = gather(python, root, checker=checker, observed=observed, context=context)
+        else:
+            facts = gather_in_groups(groups, lambda run, more: gather_undigested(
+                run, root, checker=checker, observed=observed, context=more))
+    finally:
+        if was_enabled:
+            gc.enable()
     return facts, bool(failures)
 
 

@@ -20,6 +20,7 @@ edit anywhere still invalidates the results of every file that imports it.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from dataclasses import dataclass, field
@@ -80,7 +81,8 @@ def gather_in_groups(groups: list[tuple[list[str], list[str]]], gather_one: Call
         parts.append(facts)
         for name, mod in modules.items():
             shells.setdefault(name, Shell(mod.path, dict(mod.imports), list(mod.stars)))
-        del facts, modules  # this group's trees go before the next group's are read
+        del facts, modules  # this group's trees go before the next group's are read: they are held in a
+        gc.collect()  # cycle (the project and its evaluator), and the pass runs with the collector off
     return with_digests(merge(parts), shells)
 
 
