@@ -70,3 +70,14 @@ def test_run_files_and_context_keep_their_roles(three):
     context = [f for f in files if f not in run]
     for group_run, group_context in groups.split(run, context, budget=1):
         assert set(group_run) <= set(run) and set(group_context) <= set(context)
+
+
+def test_what_a_package_read_in_parts_leaves_unknown_says_so(three, monkeypatch):
+    """Never silent about a gap: a parameter's missing call sites may be in a part not read with it."""
+    files = files_of(three)
+    monkeypatch.setattr(groups, "BUDGET", 1)
+    cut, _ = _gather_noting_failures(files, three.root, {}, [])
+    assert cut.unknown and all("read in parts" in why for why in cut.unknown.values())
+    monkeypatch.setattr(groups, "BUDGET", 10**9)
+    whole, _ = _gather_noting_failures(files, three.root, {}, [])
+    assert not any("read in parts" in why for why in whole.unknown.values())

@@ -81,46 +81,39 @@ def _path(directory: Path, run_key: str) -> Path:
     return directory / f"facts-{run_key}.json"
 
 
-def _split(raw: bytes) -> tuple[dict[str, Any], bytes] | None:
-    head, sep, payload = raw.partition(b"\n")
-    if not sep:
+def _read(directory: Path, run_key: str) -> tuple[dict[str, Any], bytes] | None:
+    """The header and the payload bytes of the facts file; None when absent, not ours or not this format."""
+    raw = read_regular_or_none(_path(directory, run_key))
+    if raw is None:
         return None
-    header = json.loads(head)
+    head, sep, payload = raw.partition(b"\n")
+    header = json.loads(head) if sep else None
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         return None
     return header, payload
 
 
+_DAMAGED = (ValueError, KeyError, TypeError, AttributeError, RecursionError)
+
+
 def load_digests(directory: Path, run_key: str) -> dict[str, str] | None:
     """The per-file digests of the facts stored under ``run_key``; None when absent or damaged."""
-    raw = read_regular_or_none(_path(directory, run_key))
-    if raw is None:
-        return None
     try:
-        split = _split(raw)
-        if split is None:
+        found = _read(directory, run_key)
+        if found is None or found[0].get("digests_hash") != _hash(found[0]["digests"]):
             return None
-        digests = split[0]["digests"]
-        if split[0].get("digests_hash") != _hash(digests):
-            return None
-        return _str_map(digests)
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return _str_map(found[0]["digests"])
+    except _DAMAGED:
         return None
 
 
 def load(directory: Path, run_key: str) -> ProjectFacts | None:
-    raw = read_regular_or_none(_path(directory, run_key))
-    if raw is None:
-        return None
     try:
-        split = _split(raw)
-        if split is None:
+        found = _read(directory, run_key)
+        if found is None or found[0].get("payload_hash") != _bytes_hash(found[1]):
             return None
-        header, payload = split
-        if header.get("payload_hash") != _bytes_hash(payload):
-            return None
-        return _decode(json.loads(payload))
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return _decode(json.loads(found[1]))
+    except _DAMAGED:
         return None  # damaged or not ours: gathered again
 
 

@@ -206,7 +206,7 @@ class _Project:
         for scope in scopes:
             if scope.owner is None:
                 continue
-            for key, value, line in _self_assignments(scope):
+            for key, value, line in scope.self_assignments:
                 if value is None:
                     assigned[key].append(None)
                     continue
@@ -394,29 +394,6 @@ class _Project:
                 shown = path
             self._relative[path] = shown
         return shown
-
-
-def _self_assignments(scope: Scope) -> list[tuple[str, ast.expr | None, int]]:
-    """``(A:<owner>:<attr>, value, line)`` for each ``self.attr = value`` of a method, in order (value None for
-    an unpacking target), found once: every round of the solver reads them."""
-    found = scope.__dict__.get("_self_assignments")
-    if found is not None:
-        return found
-    found = []
-    for node in scope.nodes:
-        targets = node.targets if isinstance(node, ast.Assign) else (
-            [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else [])
-        for t in targets:
-            if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self":
-                if isinstance(node, ast.AugAssign) or getattr(node, "value", None) is None:
-                    continue
-                found.append((f"A:{scope.owner}:{t.attr}", node.value, node.lineno))
-            elif isinstance(t, (ast.Tuple, ast.List)):
-                for el in t.elts:
-                    if isinstance(el, ast.Attribute) and isinstance(el.value, ast.Name) and el.value.id == "self":
-                        found.append((f"A:{scope.owner}:{el.attr}", None, node.lineno))
-    scope.__dict__["_self_assignments"] = found
-    return found
 
 
 def _a(kind: str) -> str:

@@ -121,6 +121,25 @@ class Scope:
                 return []
         return values
 
+    @functools.cached_property
+    def self_assignments(self) -> list[tuple[str, ast.expr | None, int]]:
+        """``(A:<owner>:<attr>, value, line)`` for each ``self.attr = value`` of a method, in order (value None
+        for an unpacking target), found once: every round of the solver reads them."""
+        found: list[tuple[str, ast.expr | None, int]] = []
+        for node in self.nodes:
+            targets = node.targets if isinstance(node, ast.Assign) else (
+                [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else [])
+            for t in targets:
+                if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self":
+                    if isinstance(node, ast.AugAssign) or getattr(node, "value", None) is None:
+                        continue
+                    found.append((f"A:{self.owner}:{t.attr}", node.value, node.lineno))
+                elif isinstance(t, (ast.Tuple, ast.List)):
+                    for el in t.elts:
+                        if isinstance(el, ast.Attribute) and isinstance(el.value, ast.Name) and el.value.id == "self":
+                            found.append((f"A:{self.owner}:{el.attr}", None, node.lineno))
+        return found
+
     def _bind(self, target: ast.expr, value: ast.expr | None) -> None:
         if isinstance(target, ast.Name):
             self.bindings.setdefault(target.id, []).append(value)

@@ -17,6 +17,7 @@ import signal
 from typing import Any, Callable
 
 from finfix.engine import lifelines
+from finfix.project.modules import file_size
 
 #: Runs whose files add up to less than this gather in the process itself (an editor's file, a
 #: pre-commit of a few files): the fork would cost more than the memory it gives back.
@@ -26,10 +27,7 @@ MIN_BYTES = 1 << 20
 def worth_isolating(paths: list[str]) -> bool:
     total = 0
     for path in paths:
-        try:
-            total += os.stat(path).st_size
-        except OSError:
-            continue
+        total += file_size(path)
         if total >= MIN_BYTES:
             return "fork" in multiprocessing.get_all_start_methods()
     return False

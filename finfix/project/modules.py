@@ -25,6 +25,14 @@ class Module:
     lines: list[str] = field(default_factory=list)
 
 
+def file_size(path: str) -> int:
+    """The size of ``path`` in bytes; 0 when it cannot be read (the engine reports it)."""
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
 def top_package(path: str) -> str | None:
     """The outermost folder with an ``__init__.py`` above ``path`` (None for a loose module)."""
     directory, top = os.path.dirname(os.path.abspath(path)), None
