@@ -1,3 +1,3 @@
-from finfix.cli import main
+from finfix.entry import main
 
 main()

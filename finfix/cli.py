@@ -107,9 +107,9 @@ class CheckFormat(str, Enum):
 
 
 def _usage_error(message: str) -> typer.Exit:
-    from finfix.console import stderr
+    from finfix.check_command import usage_error
 
-    stderr().print(f"error: {message}", markup=False)
+    usage_error(message)
     return typer.Exit(2)
 
 
@@ -146,98 +146,14 @@ def check(
     color: Color = ColorOpt,
 ) -> None:
     """Report findings as `path:line:col: CODE message [*]` ([*]: a fix is available)."""
-    import time
+    from finfix.check_command import CheckOptions, run_check
 
-    from finfix import session
-    from finfix import stdin as stdin_mod
-    from finfix.apply import summarize
-    from finfix.console import set_color, stderr
-    from finfix.output import emit, source_lines
-    from finfix.report import text as report
-
-    set_color(color.value)
-    started = time.perf_counter()
-    try:
-        stdin = stdin_mod.stdin_name(paths, stdin_filename)
-        if stdin is not None:
-            if add_noqa:
-                raise session.UsageError("--add-noqa edits files, not stdin")
-            plan = session.plan_stdin(stdin, select=select, ignore=ignore, config_file=config_file, target=target)
-            results = [session.run_source(plan, sys.stdin.buffer.read(), fix=False)]
-            summary = summarize(results)
-        else:
-            # lazy_rules: a run served from the cache never imports the rules (nor LibCST)
-            plan = session.plan(
-                paths or [], select=select, ignore=ignore, shard=shard, cache=False if no_cache else None,
-                lazy_rules=True, config_file=config_file, target=target,
-            )
-            if verbose:
-                _describe(plan)
-            summary, results = session.execute(plan, fix=False, jobs=jobs)
-    except session.UsageError as exc:
-        raise _usage_error(str(exc))
-    if add_noqa:
-        raise typer.Exit(_add_noqa(results, quiet=quiet))
-    if statistics:
-        emit(report.statistics(summary), output_file)
-    elif output_format is CheckFormat.json:
-        from finfix.fix_edits import finding_edits
-        from finfix.report.edits import json_report
-
-        edits = finding_edits(plan, results)
-        emit(json_report(summary.findings, summary.errors, summary.scanned, edits), output_file)
-    elif output_format is CheckFormat.sarif:
-        from finfix.fix_edits import finding_edits
-        from finfix.report import ci as ci_formats
-
-        edits = finding_edits(plan, results)
-        emit(ci_formats.sarif(summary, plan.rules, source=source_lines(results), edits=edits,
-                              kind=session.finding_kinds(plan)), output_file)
-    elif output_format is CheckFormat.github:
-        from finfix.report import ci as ci_formats
-
-        emit(ci_formats.github(summary, plan.rules), output_file)
-    else:
-        text = report.text_report(summary, source=source_lines(results))
-        if text or output_file:
-            emit(text, output_file)
-    if output_format is CheckFormat.text and not quiet:
-        stderr().print(report.check_footer(summary), markup=False)
-    if output_format is not CheckFormat.json or output_file:
-        _print_errors(summary.errors)
-    if verbose:
-        stderr().print(f"finfix: done in {time.perf_counter() - started:.2f}s", markup=False)
-    if any(r.internal for r in results):
-        raise typer.Exit(2)
-    if exit_zero:
-        raise typer.Exit(0)
-    raise typer.Exit(1 if summary.findings or summary.errors else 0)
-
-
-def _describe(plan) -> None:
-    """--verbose: what the run covers and where its configuration comes from."""
-    from finfix.console import stderr
-
-    sources = sorted({str(c.source) for c in (plan.config, *plan.configs.values()) if c.source})
-    stderr().print(
-        f"finfix {__version__}: {len(plan.paths)} file(s); configuration from "
-        + (", ".join(sources) if sources else "defaults (no pyproject.toml)"),
-        markup=False,
-    )
-
-
-def _add_noqa(results, *, quiet: bool) -> int:
-    from finfix.console import stderr
-    from finfix.noqa import add_noqa
-
-    added = add_noqa(results)
-    for path, why in added.skipped:
-        stderr().print(f"note: {path}: {why}", markup=False)
-    errors = [(r.path, r.error) for r in results if r.error]
-    _print_errors(errors)
-    if not quiet:
-        stderr().print(f"Added {added.comments} suppression comment(s) to {len(added.files)} file(s).", markup=False)
-    return 2 if any(r.internal for r in results) else (1 if errors else 0)
+    raise typer.Exit(run_check(CheckOptions(
+        paths=paths, select=select, ignore=ignore, output_format=output_format.value, output_file=output_file,
+        statistics=statistics, exit_zero=exit_zero, add_noqa=add_noqa, jobs=jobs, no_cache=no_cache, shard=shard,
+        stdin_filename=stdin_filename, config_file=config_file, target=target, quiet=quiet, verbose=verbose,
+        color=color.value,
+    )))
 
 
 @app.command()
@@ -311,7 +227,9 @@ def apply(
     except session.UsageError as exc:
         raise _usage_error(str(exc))
     if verbose:
-        _describe(plan)
+        from finfix.check_command import describe
+
+        describe(plan)
     _, results = session.execute(plan, fix=True, jobs=jobs)
     verdicts = applying.verify(plan, results, show=stderr().print) if verify else None
     out = applying.apply(

@@ -1,6 +1,10 @@
-"""Rich consoles, created on first use (importing rich costs start-up time)."""
+"""Rich consoles, created on first use (importing rich costs start-up time), and plain lines that spare it:
+output that goes to a file or a pipe needs no rich at all."""
 
 from __future__ import annotations
+
+import os
+import sys
 
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -32,26 +36,49 @@ def _options() -> dict:
 def stdout() -> Console:
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=True, **_options())
+    # emoji=False: rich would turn `:smile:` in a path or a message into an emoji
+    return Console(highlight=False, soft_wrap=True, emoji=False, **_options())
 
 
 @lru_cache(maxsize=None)
 def stderr() -> Console:
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True, **_options())
+    return Console(stderr=True, highlight=False, soft_wrap=True, emoji=False, **_options())
+
+
+def _surely_plain(stream) -> bool:  # noqa: ANN001
+    """Whether rich would write to ``stream`` with no colours or terminal codes, decided without importing
+    it: not a terminal, and neither ``--color always`` nor FORCE_COLOR / TTY_COMPATIBLE say otherwise.
+    False when unsure; rich then decides."""
+    if _color == "always" or "FORCE_COLOR" in os.environ or "TTY_COMPATIBLE" in os.environ:
+        return False
+    try:
+        return not stream.isatty()
+    except (AttributeError, ValueError):  # no isatty, or a closed stream: let rich decide
+        return False
+
+
+def say(text: str, *, style: str | None = None) -> None:
+    """One line of finfix's own on stderr (a summary, an error): as written when stderr is a file or a pipe,
+    through rich (colours, ``style``) on a terminal."""
+    if _surely_plain(sys.stderr):
+        sys.stderr.write(text + "\n")
+        sys.stderr.flush()
+        return
+    stderr().print(text, markup=False, style=style)
 
 
 def colored() -> bool:
     """Whether stdout shows colours (a terminal, or --color always; never with --color never)."""
+    if _surely_plain(sys.stdout):
+        return False
     console = stdout()
     return console.is_terminal and console.color_system is not None
 
 
 def print_diff(diff: str) -> None:
     """A unified diff: coloured on a terminal, byte-for-byte plain when piped."""
-    import sys
-
     console = stdout()
     if not colored():
         sys.stdout.write(diff)
@@ -70,7 +97,7 @@ def print_errors(errors: list[tuple[str, str]]) -> None:
     from finfix.report.text import error_line
 
     for path, message in errors:
-        stderr().print(error_line(path, message), markup=False, style="red")
+        say(error_line(path, message), style="red")
 
 
 #: What finfix's own messages use beyond ASCII, as a terminal that cannot show it should see it.
@@ -89,7 +116,6 @@ def degrade_unencodable_output() -> None:
     """Characters the output's encoding cannot show (``PYTHONIOENCODING=ascii``, a C locale) become
     ASCII (``→`` as ``->``, others as ``\\u2192`` escapes) instead of a UnicodeEncodeError traceback."""
     import codecs
-    import sys
 
     codecs.register_error("finfix-degrade", _degrade)
     for stream in (sys.stdout, sys.stderr):

@@ -469,6 +469,11 @@ def execute(
             summary.add(r)
         summary.sort()
         return summary, results
+    from finfix import environment
+    from finfix.engine.reading import read_regular_or_none
+
+    # what is installed (versions, rule packs: part of every cache key), remembered in the cache folder
+    environment.remember_in(p.config.root / ".finfix_cache" if p.config.cache else None, read=read_regular_or_none)
     summary = RunSummary()
     results: list[FileResult] = []
     settings = settings_for(p, fix=fix, rules=False)
@@ -522,6 +527,10 @@ def execute(
     if store is not None:
         store.update(results[store.hits :])
         store.save()
+    if p.config.cache:
+        from finfix.engine.cache import write_cache_file
+
+        environment.save(write=write_cache_file)
     results.sort(key=lambda r: r.path)
     summary.sort()
     return summary, results

@@ -35,17 +35,20 @@ Everything version-shaped goes through ``packaging`` (PEP 440 versions and speci
 from __future__ import annotations
 
 import glob
+import json
 import os
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
+
+if TYPE_CHECKING:
+    from packaging.specifiers import SpecifierSet
+
+# packaging's requirements, specifiers and name rules are imported where used: with importlib.metadata they
+# were half of the start-up of a run served from the cache, which needs none of them
+# (finfix.environment remembers what they computed for its key).
 
 #: The libraries the built-in rules declare (tests/test_versions.py keeps it in step with them).
 #: Their installed versions enter the cache key without importing a rule.
@@ -82,6 +85,8 @@ class Versions:
     fix_needs: str | None = None
 
     def __post_init__(self) -> None:
+        from packaging.utils import canonicalize_name
+
         object.__setattr__(self, "library", canonicalize_name(self.library))
         if self.deprecated is None and self.removed is None:
             raise ValueError(f"Versions({self.library!r}): give deprecated, removed or both")
@@ -213,6 +218,9 @@ def project_pins(root: Path, project: Mapping[str, Any] | None) -> tuple[tuple[s
 
 
 def _add(pins: dict[str, tuple[SpecifierSet, str]], line: Any, where: str, *, skip: Iterable[str] = ()) -> None:
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
     try:
         req = Requirement(str(line))
         if req.marker is not None and not req.marker.evaluate({"extra": ""}):
@@ -232,6 +240,8 @@ def _add(pins: dict[str, tuple[SpecifierSet, str]], line: Any, where: str, *, sk
 # -- explicit targets -----------------------------------------------------------------------------
 def parse_targets(values: Sequence[str], what: str = "--target") -> tuple[tuple[str, str], ...]:
     """``["pandas=3.0", "numpy=2.0"]`` -> (("numpy", "2.0"), ("pandas", "3.0")); one-line errors."""
+    from packaging.utils import canonicalize_name
+
     out: dict[str, str] = {}
     for value in values:
         for part in str(value).split(","):
@@ -254,11 +264,13 @@ def check_libraries(targets: Iterable[tuple[str, str]], known: Iterable[str], wh
             raise VersionError(f"{what}: no rule concerns {lib!r} (libraries: {', '.join(known)})")
 
 
-@lru_cache(maxsize=None)
 def installed(library: str) -> Version | None:
+    from finfix import environment
+
+    found = environment.version(library)
     try:
-        return Version(metadata.version(library))
-    except (metadata.PackageNotFoundError, InvalidVersion, ValueError):
+        return Version(found) if found is not None else None
+    except InvalidVersion:
         return None
 
 
@@ -299,6 +311,9 @@ class Target:
 
 def resolve(library: str, explicit: Mapping[str, str], pins: Sequence[tuple[str, str, str]]) -> Target:
     """How a run targets ``library``, from the configuration's explicit targets and pins."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.utils import canonicalize_name
+
     library = canonicalize_name(library)
     found = installed(library)
     baseline = None
@@ -350,5 +365,11 @@ def verdict(versions: Versions, target: Target) -> Verdict:
 def context(explicit: Mapping[str, str], pins: Sequence[tuple[str, str, str]]) -> tuple[tuple[str, str], ...]:
     """Everything about versions that decides a run's results, without importing a rule: part of the
     cache key (an upgrade of pandas, a new pin or another --target is another run)."""
-    libs = sorted({*KNOWN_LIBRARIES, *explicit, *(lib for lib, _, _ in pins)})
-    return tuple((lib, resolve(lib, explicit, pins).describe()) for lib in libs)
+    from finfix import environment
+
+    def compute() -> list[list[str]]:
+        libs = sorted({*KNOWN_LIBRARIES, *explicit, *(lib for lib, _, _ in pins)})
+        return [[lib, resolve(lib, explicit, pins).describe()] for lib in libs]
+
+    arg = json.dumps([sorted(explicit.items()), [list(p) for p in pins], KNOWN_LIBRARIES])
+    return tuple((lib, how) for lib, how in environment.answer("versions_context", arg, compute))

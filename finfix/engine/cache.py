@@ -45,9 +45,11 @@ def rule_sources() -> tuple[list[str], list[Path]]:
 
     Found without importing any rule, so that a run served from the cache never imports LibCST.
     """
-    from importlib import metadata, util
+    from importlib import util
 
-    packs = sorted(f"{ep.name}={ep.value}" for ep in metadata.entry_points(group="finfix.rules"))
+    from finfix import environment
+
+    packs = environment.entry_points("finfix.rules")
     tops = {"finfix", "finfix.codemods"} | {pack.split("=", 1)[1].split(":")[0].split(".")[0] for pack in packs}
     files: list[Path] = []
     for top in sorted(tops):
@@ -78,12 +80,9 @@ def code_fingerprint(files: Iterable[Path]) -> list[Any]:
 
 
 def _libcst_version() -> str:
-    from importlib import metadata
+    from finfix import environment
 
-    try:
-        return metadata.version("libcst")
-    except metadata.PackageNotFoundError:
-        return ""
+    return environment.version("libcst") or ""
 
 
 def run_key(select: Sequence[str], ignore: Sequence[str], settings: Settings) -> str:

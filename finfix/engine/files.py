@@ -93,8 +93,8 @@ def discover(
             missing.append(str(raw))
             continue
         if given.is_dir():
-            for f in _walk(given, exclude_spec, exclude_base, respect_gitignore):
-                _add(found, f)
+            for shown, real in _walk(given, exclude_spec, exclude_base, respect_gitignore):
+                _add(found, shown, real)
             continue
         # Explicit files are always processed, even a broken link or a special file: the engine then
         # reports why it cannot read them instead of the run skipping them silently. The exception is
@@ -105,10 +105,12 @@ def discover(
     return Discovery(tuple(found.values()), tuple(missing))
 
 
-def _add(found: dict[str, Path], path: Path) -> None:
+def _add(found: dict[str, Path], path: Path, real: str | None = None) -> None:
     """Record ``path`` once per real file (a symlink and its target, the same file named twice),
-    preferring the file's own name to a link's, so a file is never read or written twice in a run."""
-    real = os.path.realpath(path)
+    preferring the file's own name to a link's, so a file is never read or written twice in a run.
+    ``real``: its real path when the walk already knows it (saves a system call per part of the path)."""
+    if real is None:
+        real = os.path.realpath(path)
     seen = found.get(real)
     if seen is None or (seen.is_symlink() and not path.is_symlink()):
         found[real] = path
@@ -124,7 +126,10 @@ def _excluded(spec: pathspec.PathSpec, base: Path, path: Path, is_dir: bool) -> 
     return spec.match_file(rel + "/" if is_dir else rel)
 
 
-def _walk(root: Path, exclude_spec: pathspec.PathSpec, exclude_base: Path, respect_gitignore: bool) -> Iterator[Path]:
+def _walk(
+    root: Path, exclude_spec: pathspec.PathSpec, exclude_base: Path, respect_gitignore: bool
+) -> Iterator[tuple[Path, str]]:
+    """``(path as shown, real path)`` of each file under ``root``."""
     real_root = root.resolve()
     stack = _IgnoreStack()
     if respect_gitignore:
@@ -152,7 +157,7 @@ def _walk_dir(
     exclude_spec: pathspec.PathSpec,
     exclude_base: Path,
     respect_gitignore: bool,
-) -> Iterator[Path]:
+) -> Iterator[tuple[Path, str]]:
     pushed = False
     if respect_gitignore:
         spec = _load_gitignore(real_dir)
@@ -164,21 +169,21 @@ def _walk_dir(
     except OSError:
         entries = []
     for entry in entries:
-        real = real_dir / entry.name
-        shown = shown_dir / entry.name
         try:
             is_link = entry.is_symlink()
             is_dir = entry.is_dir(follow_symlinks=False)
         except OSError:
             continue
+        if not is_dir and not entry.name.endswith(".py"):
+            continue  # before building its paths: most entries of a package are not Python files
+        real = real_dir / entry.name
+        shown = shown_dir / entry.name
         if is_dir:
             if entry.name in DEFAULT_SKIP_DIRS or entry.name.endswith(".egg-info") or _is_virtualenv(real):
                 continue
             if stack.ignored(real, True) or _excluded(exclude_spec, exclude_base, real, True):
                 continue
             yield from _walk_dir(real, shown, real_root, stack, exclude_spec, exclude_base, respect_gitignore)
-            continue
-        if not entry.name.endswith(".py"):
             continue
         if is_link:
             try:
@@ -189,10 +194,13 @@ def _walk_dir(
                 continue  # never follow a link out of the root
             if not target.is_file():
                 continue
+            real_path = str(target)
         elif not entry.is_file(follow_symlinks=False):
             continue
+        else:
+            real_path = entry.path  # real_dir is resolved and the entry is no link
         if stack.ignored(real, False) or _excluded(exclude_spec, exclude_base, real, False):
             continue
-        yield shown
+        yield shown, real_path
     if pushed:
         stack.specs.pop()

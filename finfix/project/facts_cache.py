@@ -35,9 +35,8 @@ _LIBRARIES = ("pyrefly", "pandas", "pandas-stubs", "numpy")
 
 def key(files: Sequence[str], root: str | os.PathLike[str]) -> str | None:
     """The key of the facts gathered from ``files``; None when a file changed too recently to trust its stat."""
-    from importlib import metadata
-
     from finfix import __version__
+    from finfix import environment
 
     now = time.time_ns()
     stamps = []
@@ -50,12 +49,7 @@ def key(files: Sequence[str], root: str | os.PathLike[str]) -> str | None:
         if now - st.st_mtime_ns < _RACY_NS:
             return None
         stamps.append([path, st.st_mtime_ns, st.st_size])
-    versions = {}
-    for name in _LIBRARIES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = ""
+    versions = {name: environment.version(name) or "" for name in _LIBRARIES}
     observed = Path(root) / ".finfix" / "observed.json"
     try:
         ost = observed.stat()
