@@ -120,6 +120,9 @@ class Finder:
 
     def for_file(self, path: str) -> Config:
         """The configuration of the file ``path`` (a file: its folder is where the search starts)."""
+        found = self._by_dir.get(os.path.dirname(path))  # a file of a folder already seen, as spelled
+        if found is not None:
+            return found
         here = os.path.dirname(os.path.abspath(path))
         found = self._by_dir.get(here)
         if found is None:
@@ -133,6 +136,7 @@ class Finder:
             if found is None:
                 found = self._configs[source] = _from_data(source, table) if source else Config()
             self._by_dir[here] = found
+        self._by_dir[os.path.dirname(path)] = found
         return found
 
     def _nearest(self, directory: Path) -> tuple[Path | None, dict[str, Any], Path | None, dict[str, Any]]:

@@ -14,9 +14,15 @@ _EXCERPT = re.compile(r"^(?P<gutter>    \s*\d* \| )(?P<rest>.*)$")
 
 
 def source_lines(results: Sequence[FileResult]) -> Callable[[str, int], str | None]:
-    """``get(path, line)``: that line of the file as it was checked (read once per file, when first asked)."""
+    """``get(path, line)``: that line of the file as it was checked (read once per file, when first asked).
+
+    Lines end where Python's tokenizer ends them (``\n``, ``\r\n``, ``\r``), which is how findings count
+    them; ``str.splitlines`` would also break at form feeds and other separators inside a line. The bytes
+    are split only as far as the last line a finding of the file needs, and only the lines asked for are
+    decoded."""
     raw = {r.path: r.old for r in results if r.old is not None}
-    cache: dict[str, list[str]] = {}
+    last = {r.path: max(f.line for f in r.findings) for r in results if r.findings}
+    cache: dict[str, list[bytes]] = {}
 
     def get(path: str, line: int) -> str | None:
         if path not in cache:
@@ -27,11 +33,26 @@ def source_lines(results: Sequence[FileResult]) -> Callable[[str, int], str | No
                         data = fh.read()
                 except OSError:
                     data = b""
-            cache[path] = data.decode("utf-8-sig", errors="replace").splitlines()
+            cache[path] = _split_lines(data, max(line, last.get(path, line)))
         lines = cache[path]
-        return lines[line - 1] if 1 <= line <= len(lines) else None
+        if not 1 <= line <= len(lines) or (line == len(lines) and not lines[-1]):
+            return None
+        text = lines[line - 1]
+        if line == 1 and text.startswith(b"\xef\xbb\xbf"):
+            text = text[3:]  # the UTF-8 signature
+        return text.decode("utf-8", errors="replace").rstrip("\r")
 
     return get
+
+
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+
+
+def _split_lines(data: bytes, upto: int) -> list[bytes]:
+    """The first ``upto`` lines of ``data`` (and the rest in one piece), without their line ends."""
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):  # a lone \r ends a line too
+        return _LINE_END.split(data, upto)
+    return data.split(b"\n", upto)
 
 
 def emit(text: str, output_file: str | None) -> None:

@@ -41,9 +41,13 @@ class Plan:
         rules: Sequence[type[Rule]] | None = None,
         *,
         configs: Mapping[str, config_mod.Config] | None = None,
+        whole_dirs: Sequence[str] = (),
     ) -> None:
         self.config = config
         self.paths = tuple(paths)  # as shown to the user (relative to the cwd where possible)
+        #: real paths of directories whose every discovered file is in ``paths`` (no shard, no nested
+        #: configuration took some away): the project pass need not look in them for other modules
+        self.whole_dirs = tuple(whole_dirs)
         self._rules = tuple(rules) if rules is not None else None
         self._explicit = rules is not None  # narrowed to given rules, not chosen by the selection
         mine = set(self.paths)
@@ -155,12 +159,26 @@ def finding_kinds(p: Plan) -> Callable[[Any], str | None]:
     return kind
 
 
-def display_path(path: Path) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
+def display_paths(paths: Sequence[Path]) -> tuple[str, ...]:
+    """Each path relative to the working directory when it is below it, else as it is; the relative
+    folder is computed once per folder (os.path.relpath resolves both paths each time)."""
+    folders: dict[str, str | None] = {}  # folder -> its relative form (None: another drive)
+    shown = []
+    for path in paths:
+        text = str(path)
+        folder, name = os.path.split(text)
+        if folder not in folders:
+            try:
+                folders[folder] = os.path.relpath(folder or os.curdir)
+            except ValueError:  # another drive on Windows
+                folders[folder] = None
+        rel_folder = folders[folder]
+        if rel_folder is None:
+            shown.append(text)
+            continue
+        rel = name if rel_folder == os.curdir else os.path.join(rel_folder, name)
+        shown.append(text if rel.startswith("..") else rel)
+    return tuple(shown)
 
 
 def plan(
@@ -202,14 +220,16 @@ def plan(
     # debris of a killed earlier run (its temporary files), next to the files and in the cache
     from finfix.engine.lifelines import remove_stale_temps
 
-    remove_stale_temps([os.path.dirname(os.path.abspath(f)) for f in found.files]
-                       + [str(cfg.root / ".finfix_cache")])
-    shown = tuple(display_path(p) for p in found.files)
+    # (the walk saw those of the directories it walked; the folders of files named apart are listed here)
+    named = {os.path.dirname(os.path.abspath(f)) for f in found.named}
+    remove_stale_temps([*named, str(cfg.root / ".finfix_cache")], known=found.temps)
+    shown = display_paths(found.files)
     if shard_kn:
         shown = take_shard(shown, *shard_kn, root=cfg.root)
     configs = _configs(shown, cfg, finder, overrides)
     shown = _nested_excludes_applied(shown, cfg, configs, targets)
-    p = Plan(cfg, shown, configs=configs)
+    whole = () if shard_kn or configs else tuple(os.path.realpath(t) for t in found.walked)
+    p = Plan(cfg, shown, configs=configs, whole_dirs=whole)
     if not lazy_rules:
         p.rules  # noqa: B018  (resolve now: selector errors before any work)
     return p
@@ -487,7 +507,7 @@ def execute(
 
             bar.step("project evidence")
             # project facts, gathered once for every worker (read back from the cache when no file changed)
-            evidence = project_evidence(p.paths, p.config.root, p.config.exclude, isolate=True,
+            evidence = project_evidence(p.paths, p.config.root, p.config.exclude, isolate=True, whole_dirs=p.whole_dirs,
                                         cache_dir=p.config.root / ".finfix_cache" if p.config.cache else None)
         todo: Sequence[str] = p.paths
         store = None

@@ -62,6 +62,23 @@ def test_context_is_the_package_and_excludes_apply(quantpkg):
     assert excluded == {"__init__.py", "_seaborn.py"}
 
 
+def test_a_package_inside_a_folder_given_whole_is_not_walked_again(quantpkg, monkeypatch):
+    import finfix.engine.files as files_mod
+
+    walks = []
+    real = files_mod.discover
+    monkeypatch.setattr(files_mod, "discover", lambda *a, **k: walks.append(a) or real(*a, **k))
+    files = [str(quantpkg.root / "quantpkg" / n) for n in ("__init__.py", "_seaborn.py", "plots.py")]
+    # every file of the folder given whole is in the run: there is nothing else to find
+    assert package_context(files, quantpkg.root, whole_dirs=[str(quantpkg.root)]) == []
+    assert walks == []
+    # a package above the folder given whole is still looked through
+    plots = str(quantpkg.root / "quantpkg" / "plots.py")
+    found = package_context([plots], quantpkg.root, whole_dirs=[str(quantpkg.root / "quantpkg" / "sub")])
+    assert {os.path.basename(p) for p in found} == {"__init__.py", "_seaborn.py", "unrelated.py"}
+    assert len(walks) == 1
+
+
 def test_a_package_over_the_budget_contributes_only_what_the_files_import(quantpkg, monkeypatch):
     monkeypatch.setattr(project_mod, "MAX_CONTEXT_BYTES", len(SEABORN_WRAPPER) + 2)  # not unrelated.py too
     plots = str(quantpkg.root / "quantpkg/plots.py")

@@ -121,3 +121,16 @@ def test_unlistable_directory_is_skipped(tmp_path):
         assert found(tmp_path) == ["a.py"]
     finally:
         (tmp_path / "locked").chmod(0o755)
+
+
+def test_display_paths_are_relative_below_the_working_directory(tmp_path, monkeypatch):
+    from finfix.session import display_paths
+
+    (tmp_path / "proj" / "pkg").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "proj")
+    given = [Path("pkg/a.py"), Path("a.py"), tmp_path / "proj" / "pkg" / "b.py", tmp_path / "other" / "c.py",
+             Path("..") / "proj" / "d.py"]
+    assert display_paths(given) == (
+        os.path.join("pkg", "a.py"), "a.py", os.path.join("pkg", "b.py"), str(tmp_path / "other" / "c.py"),
+        "d.py",
+    )

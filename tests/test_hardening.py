@@ -185,6 +185,19 @@ def test_temp_files_of_a_dead_run_are_removed_by_the_next_run(project):
     assert live.exists() and other.exists()  # a live process's file, and names finfix does not make
 
 
+def test_dead_temp_files_are_found_in_walked_folders_next_to_named_files_and_in_the_cache(project):
+    project.write("pkg/sub/a.py", MUTABLE)
+    project.write("named/b.py", MUTABLE)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    stale = [project.write(f"{where}/.finfix-{dead.pid}-x.tmp", "half a file")
+             for where in ("pkg/sub", "named", ".finfix_cache")]
+    unwalked = project.write(f"elsewhere/.finfix-{dead.pid}-x.tmp", "not in this run's folders")
+    project.cli("check", *SEL, "pkg", "named/b.py")
+    assert [p.exists() for p in stale] == [False, False, False]
+    assert unwalked.exists()
+
+
 def test_writes_use_temp_names_the_next_run_recognises(tmp_path, monkeypatch):
     from finfix.engine import writer
 

@@ -24,10 +24,17 @@ DEFAULT_SKIP_DIRS = frozenset(
 )
 
 
+#: how finfix's temporary files begin (finfix.engine.lifelines): the walk notes them for the clean-up
+TEMP_PREFIX = ".finfix-"
+
+
 @dataclass(frozen=True)
 class Discovery:
     files: tuple[Path, ...]
     missing: tuple[str, ...] = ()  # command-line paths that do not exist
+    temps: tuple[str, ...] = ()  # finfix's temporary files seen in the walked directories (killed runs')
+    walked: tuple[str, ...] = ()  # the command-line paths that were directories
+    named: tuple[str, ...] = ()  # the command-line paths that were files
 
 
 @dataclass
@@ -87,13 +94,17 @@ def discover(
     exclude_base = (exclude_root or Path.cwd()).resolve()
     found: dict[str, Path] = {}  # real path -> path as shown: a file reached twice is processed once
     missing: list[str] = []
+    temps: list[str] = []
+    walked: list[str] = []
+    named: list[str] = []
     for raw in paths:
         given = Path(raw)
         if not given.exists() and not given.is_symlink():
             missing.append(str(raw))
             continue
         if given.is_dir():
-            for shown, real in _walk(given, exclude_spec, exclude_base, respect_gitignore):
+            walked.append(str(raw))
+            for shown, real in _walk(given, exclude_spec, exclude_base, respect_gitignore, temps):
                 _add(found, shown, real)
             continue
         # Explicit files are always processed, even a broken link or a special file: the engine then
@@ -101,8 +112,9 @@ def discover(
         # `force-exclude`, for pre-commit, which names every staged file.
         if force_exclude and _excluded(exclude_spec, exclude_base, Path(os.path.abspath(given)), False):
             continue
+        named.append(str(raw))
         _add(found, given)
-    return Discovery(tuple(found.values()), tuple(missing))
+    return Discovery(tuple(found.values()), tuple(missing), tuple(temps), tuple(walked), tuple(named))
 
 
 def _add(found: dict[str, Path], path: Path, real: str | None = None) -> None:
@@ -127,9 +139,9 @@ def _excluded(spec: pathspec.PathSpec, base: Path, path: Path, is_dir: bool) -> 
 
 
 def _walk(
-    root: Path, exclude_spec: pathspec.PathSpec, exclude_base: Path, respect_gitignore: bool
+    root: Path, exclude_spec: pathspec.PathSpec, exclude_base: Path, respect_gitignore: bool, temps: list[str]
 ) -> Iterator[tuple[Path, str]]:
-    """``(path as shown, real path)`` of each file under ``root``."""
+    """``(path as shown, real path)`` of each file under ``root``; finfix's temporary files go to ``temps``."""
     real_root = root.resolve()
     stack = _IgnoreStack()
     if respect_gitignore:
@@ -146,7 +158,7 @@ def _walk(
                     if spec.match_file(real_root.relative_to(d).as_posix() + "/"):
                         continue
                     stack.specs.append((d, spec))
-    yield from _walk_dir(real_root, root, real_root, stack, exclude_spec, exclude_base, respect_gitignore)
+    yield from _walk_dir(real_root, root, real_root, stack, exclude_spec, exclude_base, respect_gitignore, temps)
 
 
 def _walk_dir(
@@ -157,6 +169,7 @@ def _walk_dir(
     exclude_spec: pathspec.PathSpec,
     exclude_base: Path,
     respect_gitignore: bool,
+    temps: list[str],
 ) -> Iterator[tuple[Path, str]]:
     pushed = False
     if respect_gitignore:
@@ -175,6 +188,8 @@ def _walk_dir(
         except OSError:
             continue
         if not is_dir and not entry.name.endswith(".py"):
+            if entry.name.startswith(TEMP_PREFIX):
+                temps.append(entry.path)
             continue  # before building its paths: most entries of a package are not Python files
         real = real_dir / entry.name
         shown = shown_dir / entry.name
@@ -183,7 +198,7 @@ def _walk_dir(
                 continue
             if stack.ignored(real, True) or _excluded(exclude_spec, exclude_base, real, True):
                 continue
-            yield from _walk_dir(real, shown, real_root, stack, exclude_spec, exclude_base, respect_gitignore)
+            yield from _walk_dir(real, shown, real_root, stack, exclude_spec, exclude_base, respect_gitignore, temps)
             continue
         if is_link:
             try:

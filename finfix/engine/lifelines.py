@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import stat
 import sys
 import threading
 import time
@@ -126,22 +127,24 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def remove_stale_temps(directories: Iterable[str]) -> list[str]:
-    """Remove ``.finfix-<pid>-*.tmp`` files whose process is gone; returns the paths removed."""
+def remove_stale_temps(directories: Iterable[str], *, known: Iterable[str] = ()) -> list[str]:
+    """Remove ``.finfix-<pid>-*.tmp`` files whose process is gone, in ``directories`` and among ``known``
+    (temporary files a directory walk already saw); returns the paths removed."""
     removed = []
+    candidates = [(os.path.basename(path), path) for path in known]
     for directory in set(directories):
         try:
-            entries = list(os.scandir(directory or "."))
+            candidates += [(entry.name, entry.path) for entry in os.scandir(directory or ".")]
         except OSError:
             continue
-        for entry in entries:
-            m = _TEMP.match(entry.name)
-            if not m or int(m.group(1)) == os.getpid() or _alive(int(m.group(1))):
-                continue
-            try:
-                if entry.is_file(follow_symlinks=False):
-                    os.unlink(entry.path)
-                    removed.append(entry.path)
-            except OSError:
-                pass
+    for name, path in candidates:
+        m = _TEMP.match(name)
+        if not m or int(m.group(1)) == os.getpid() or _alive(int(m.group(1))):
+            continue
+        try:
+            if stat.S_ISREG(os.lstat(path).st_mode):
+                os.unlink(path)
+                removed.append(path)
+        except OSError:
+            pass
     return removed

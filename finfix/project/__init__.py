@@ -37,11 +37,12 @@ def evidence_for(paths: Sequence[str], root: Path | str, settings: Settings, exc
 
 
 def project_evidence(paths: Sequence[str], root: Path | str, exclude: Sequence[str] = (), *,
-                     cache_dir: Path | None = None, isolate: bool = False) -> ProjectEvidence | None:
+                     cache_dir: Path | None = None, isolate: bool = False,
+                     whole_dirs: Sequence[str] = ()) -> ProjectEvidence | None:
     """The run's :class:`ProjectEvidence`; None when ``FINFIX_EVIDENCE=local`` turns the project pass off."""
     if os.environ.get("FINFIX_EVIDENCE", "").lower() == "local":
         return None
-    return ProjectEvidence(paths, root, exclude, cache_dir=cache_dir, isolate=isolate)
+    return ProjectEvidence(paths, root, exclude, cache_dir=cache_dir, isolate=isolate, whole_dirs=whole_dirs)
 
 
 class ProjectEvidence:
@@ -53,15 +54,16 @@ class ProjectEvidence:
     run can ask for their per-file digests alone first (:meth:`cached_digests`: they key the results cache,
     and a run served from it whole never needs the facts). ``isolate``: gather large projects in a child
     process (`finfix.project.isolated`), for a command that forks workers afterwards; not in a long-lived
-    process with threads (the language server)."""
+    process with threads (the language server). ``whole_dirs``: directories whose every file is in ``paths``
+    (their packages have no other modules to look for)."""
 
     def __init__(self, paths: Sequence[str], root: Path | str, exclude: Sequence[str] = (), *,
-                 cache_dir: Path | None = None, isolate: bool = False) -> None:
+                 cache_dir: Path | None = None, isolate: bool = False, whole_dirs: Sequence[str] = ()) -> None:
         from finfix.project import facts_cache
 
         self.root = root
         self.python = [p for p in paths if p.endswith(".py")]
-        self.context = package_context(self.python, root, exclude)
+        self.context = package_context(self.python, root, exclude, whole_dirs=whole_dirs)
         self.cache_dir = cache_dir
         self.isolate = isolate
         self.key = facts_cache.key([*self.python, *self.context], root) if cache_dir is not None else None
@@ -132,10 +134,13 @@ def _gather_noting_failures(python: list[str], root: Path | str, observed: dict,
     return facts, bool(failures)
 
 
-def package_context(paths: Sequence[str], root: Path | str, exclude: Sequence[str] = ()) -> list[str]:
+def package_context(paths: Sequence[str], root: Path | str, exclude: Sequence[str] = (), *,
+                    whole_dirs: Sequence[str] = ()) -> list[str]:
     """The other Python files of the top-level packages (folders with ``__init__.py``, walked up from each
     file) that ``paths`` belong to, the configuration's excludes applied; for packages larger than
-    MAX_CONTEXT_BYTES, the modules the files import and what those re-export with ``*``, within that budget."""
+    MAX_CONTEXT_BYTES, the modules the files import and what those re-export with ``*``, within that budget.
+    A package inside one of ``whole_dirs`` (real paths of directories all of whose files are ``paths``) has
+    no other files: it is not walked again."""
     from finfix.engine.files import discover
 
     top_of: dict[str, str | None] = {}  # directory -> its top-level package: files share their folders
@@ -146,6 +151,8 @@ def package_context(paths: Sequence[str], root: Path | str, exclude: Sequence[st
             top_of[directory] = top_package(path)
         if top_of[directory] is not None:
             tops.add(top_of[directory])  # type: ignore[arg-type]
+    if whole_dirs:
+        tops = {t for t in tops if not _inside(os.path.realpath(t), whole_dirs)}
     if not tops:
         return []
     is_given = _membership(paths)
@@ -161,6 +168,10 @@ def package_context(paths: Sequence[str], root: Path | str, exclude: Sequence[st
             break
         taken.append(path)
     return taken
+
+
+def _inside(path: str, directories: Sequence[str]) -> bool:
+    return any(path == d or path.startswith(d.rstrip(os.sep) + os.sep) for d in directories)
 
 
 def _membership(paths: Sequence[str]):
