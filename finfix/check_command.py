@@ -44,7 +44,6 @@ def run_check(o: CheckOptions) -> int:
 
     from finfix import session
     from finfix import stdin as stdin_mod
-    from finfix.apply import summarize
     from finfix.console import print_errors, say, set_color
     from finfix.output import emit, source_lines
     from finfix.report import text as report
@@ -58,6 +57,8 @@ def run_check(o: CheckOptions) -> int:
                 raise session.UsageError("--add-noqa edits files, not stdin")
             plan = session.plan_stdin(stdin, select=o.select, ignore=o.ignore, config_file=o.config_file,
                                       target=o.target)
+            from finfix.apply import summarize
+
             results = [session.run_source(plan, sys.stdin.buffer.read(), fix=False)]
             summary = summarize(results)
         else:

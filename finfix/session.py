@@ -241,8 +241,6 @@ def _nested_excludes_applied(
     """``paths`` without the files that the ``exclude`` of their own pyproject.toml (nested below the
     first path's) excludes; discovery applied the first path's only. As there, a file named on the
     command line is kept unless its configuration has ``force-exclude``."""
-    import pathspec
-
     named = {os.path.abspath(t) for t in given if not os.path.isdir(t)}
     specs: dict[int, Any] = {}
     kept = []
@@ -255,7 +253,11 @@ def _nested_excludes_applied(
         if absolute in named and not own.force_exclude:
             kept.append(path)
             continue
-        spec = specs.setdefault(id(own), pathspec.GitIgnoreSpec.from_lines(list(own.exclude)))
+        if id(own) not in specs:
+            import pathspec
+
+            specs[id(own)] = pathspec.GitIgnoreSpec.from_lines(list(own.exclude))
+        spec = specs[id(own)]
         try:
             rel = Path(os.path.relpath(os.path.realpath(path), os.path.realpath(own.root))).as_posix()
         except ValueError:

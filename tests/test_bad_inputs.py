@@ -254,3 +254,19 @@ def test_interrupt_during_writes_leaves_no_partial_file(project, monkeypatch, wh
     run = project.cli("apply", *SEL, ".")
     assert run.exit_code == 0, run
     assert project.text("a.py") == MUTABLE_FIXED and project.text("b.py") == MUTABLE_FIXED
+
+
+def test_a_cache_header_is_read_without_the_rest_and_never_from_a_special_file(tmp_path):
+    from finfix.engine.reading import read_first_line_or_none
+
+    big = tmp_path / "facts.json"
+    header = b'{"digests": "' + b"x" * 200_000 + b'"}'  # longer than one read
+    big.write_bytes(header + b"\n" + b"payload " * 100_000)
+    assert read_first_line_or_none(big) == header
+    (tmp_path / "no-newline.json").write_bytes(b'{"cut": ')
+    assert read_first_line_or_none(tmp_path / "no-newline.json") is None
+    assert read_first_line_or_none(tmp_path / "missing.json") is None
+    assert read_first_line_or_none(tmp_path) is None  # a directory
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    assert read_first_line_or_none(fifo) is None  # at once: no writer is waited for

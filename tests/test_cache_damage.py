@@ -94,3 +94,18 @@ def test_a_fifo_in_place_of_the_cache_file_does_not_hang(project):
     os.mkfifo(f)
     run = project.subprocess("apply", *SEL, ".", timeout=60)  # a hang fails by the timeout
     assert run.exit_code == 0 and a.read_text() == MUTABLE_FIXED, run
+
+
+def test_the_code_in_the_cache_key_is_finfix_and_its_rules_not_the_checkout_around_them():
+    # In a checkout, finfix's search path also holds the checkout's root (to find `codemods/`): its tests,
+    # benchmarks or a virtualenv inside it must not enter every run's key (nor be walked on every run).
+    import finfix
+    import finfix.codemods
+    from finfix.engine.cache import rule_sources
+
+    rule_sources.cache_clear()
+    _, files = rule_sources()
+    own = (os.path.dirname(finfix.__file__) + os.sep, os.path.dirname(finfix.codemods.__file__) + os.sep)
+    assert files and all(str(f).startswith(own) for f in files), [f for f in files if not str(f).startswith(own)][:3]
+    names = {f.name for f in files}
+    assert {"session.py", "prange.py", "values.py"} <= names

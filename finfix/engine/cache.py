@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
@@ -60,11 +59,24 @@ def rule_sources() -> tuple[list[str], list[Path]]:
         if spec is None:
             continue
         if spec.submodule_search_locations:
-            for directory in spec.submodule_search_locations:
-                files.extend(sorted(Path(directory).rglob("*.py")))
+            # A regular package: its own folder. (In a checkout, finfix's search path also holds the
+            # checkout's root, so that `finfix.codemods` is found there: walking it took the tests, the
+            # benchmarks and any virtualenv inside the checkout into every run's key.) A namespace
+            # package: each of its folders.
+            own = [os.path.dirname(spec.origin)] if spec.origin else list(spec.submodule_search_locations)
+            for directory in own:
+                files.extend(_python_files(directory))
         elif spec.origin:
             files.append(Path(spec.origin))
     return packs, files
+
+
+def _python_files(directory: str) -> list[Path]:
+    found = []
+    for folder, dirs, names in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+        found += [os.path.join(folder, n) for n in names if n.endswith(".py")]
+    return [Path(f) for f in sorted(found)]
 
 
 def code_fingerprint(files: Iterable[Path]) -> list[Any]:
@@ -347,6 +359,8 @@ def write_cache_file(file: Path, data: bytes, *, keep: int) -> None:
     if not ignore.exists():
         ignore.write_text("# created by finfix\n*\n")
         (directory / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n# finfix cache\n")
+    import tempfile  # only a run that stores something needs it
+
     fd, tmp = tempfile.mkstemp(prefix=temp_name_prefix(), suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -11,9 +11,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
+
+# pathspec is imported when there is a pattern to match (an exclude, a .gitignore): a run on a folder
+# without either, served from the cache, does not need it.
 
 DEFAULT_SKIP_DIRS = frozenset(
     {
@@ -68,6 +72,16 @@ def _load_gitignore(directory: Path) -> pathspec.PathSpec | None:
         lines = f.read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return None
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
+
+def _patterns(lines: list[str]) -> pathspec.PathSpec | None:
+    if not lines:
+        return None
+    import pathspec
+
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
@@ -90,7 +104,7 @@ def discover(
     respect_gitignore: bool = True,
     force_exclude: bool = False,
 ) -> Discovery:
-    exclude_spec = pathspec.GitIgnoreSpec.from_lines(list(exclude))
+    exclude_spec = _patterns(list(exclude))
     exclude_base = (exclude_root or Path.cwd()).resolve()
     found: dict[str, Path] = {}  # real path -> path as shown: a file reached twice is processed once
     missing: list[str] = []
@@ -128,8 +142,8 @@ def _add(found: dict[str, Path], path: Path, real: str | None = None) -> None:
         found[real] = path
 
 
-def _excluded(spec: pathspec.PathSpec, base: Path, path: Path, is_dir: bool) -> bool:
-    if not spec.patterns:
+def _excluded(spec: pathspec.PathSpec | None, base: Path, path: Path, is_dir: bool) -> bool:
+    if spec is None or not spec.patterns:
         return False
     try:
         rel = path.relative_to(base).as_posix()
@@ -139,7 +153,7 @@ def _excluded(spec: pathspec.PathSpec, base: Path, path: Path, is_dir: bool) -> 
 
 
 def _walk(
-    root: Path, exclude_spec: pathspec.PathSpec, exclude_base: Path, respect_gitignore: bool, temps: list[str]
+    root: Path, exclude_spec: pathspec.PathSpec | None, exclude_base: Path, respect_gitignore: bool, temps: list[str]
 ) -> Iterator[tuple[Path, str]]:
     """``(path as shown, real path)`` of each file under ``root``; finfix's temporary files go to ``temps``."""
     real_root = root.resolve()
@@ -166,7 +180,7 @@ def _walk_dir(
     shown_dir: Path,
     real_root: Path,
     stack: _IgnoreStack,
-    exclude_spec: pathspec.PathSpec,
+    exclude_spec: pathspec.PathSpec | None,
     exclude_base: Path,
     respect_gitignore: bool,
     temps: list[str],

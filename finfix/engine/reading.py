@@ -72,6 +72,32 @@ def read_regular(path: str | os.PathLike[str], max_size: int | None = None) -> t
         os.close(fd)
 
 
+def read_first_line_or_none(path: str | os.PathLike[str]) -> bytes | None:
+    """The first line of a regular file, without its newline (a cache file's header: the rest, megabytes on
+    a large project, is not read); None when the file is absent, not regular or has no newline."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 16)
+            if not chunk:
+                return None
+            head, newline, _ = chunk.partition(b"\n")
+            chunks.append(head)
+            if newline:
+                return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
 def read_regular_or_none(path: str | os.PathLike[str], max_size: int | None = None) -> bytes | None:
     """For caches and other optional files: anything but a readable regular file is simply absent."""
     try:

@@ -20,12 +20,13 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Container, Sequence
 
 from finfix.engine.cache import code_fingerprint, rule_sources, write_cache_file
-from finfix.engine.reading import read_regular_or_none
-from finfix.sdk.evidence.kinds import FACT_KINDS
-from finfix.sdk.evidence.project import Fact, ProjectFacts
+from finfix.engine.reading import read_first_line_or_none, read_regular_or_none
+
+if TYPE_CHECKING:  # imported by the decoder: a warm run reads the header alone
+    from finfix.sdk.evidence.project import Fact, ProjectFacts
 
 FORMAT = 2  # 2: a header line with the digests, then the payload
 _RACY_NS = 2_000_000_000
@@ -91,12 +92,16 @@ _DAMAGED = (ValueError, KeyError, TypeError, AttributeError, RecursionError)
 
 
 def load_digests(directory: Path, run_key: str) -> dict[str, str] | None:
-    """The per-file digests of the facts stored under ``run_key``; None when absent or damaged."""
+    """The per-file digests of the facts stored under ``run_key`` (from the header line alone); None when
+    absent or damaged."""
     try:
-        found = _read(directory, run_key)
-        if found is None or found[0].get("digests_hash") != _hash(found[0]["digests"]):
+        head = read_first_line_or_none(_path(directory, run_key))
+        header = json.loads(head) if head is not None else None
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
             return None
-        return _str_map(found[0]["digests"])
+        if header.get("digests_hash") != _hash(header["digests"]):
+            return None
+        return _str_map(header["digests"])
     except _DAMAGED:
         return None
 
@@ -158,11 +163,11 @@ def _str_map(value: Any) -> dict[str, str]:
     return value
 
 
-def _fact(row: Any) -> Fact:
+def _fact(row: Any, fact: type[Fact], kinds: Container[str]) -> Fact:
     kind, level, why = _strs(row)
-    if kind not in FACT_KINDS or level not in ("proven", "inferred"):
+    if kind not in kinds or level not in ("proven", "inferred"):
         raise TypeError(f"not a fact: {row!r}")
-    return Fact(kind, level, why)
+    return fact(kind, level, why)
 
 
 def _int(value: Any) -> int:
@@ -172,12 +177,15 @@ def _int(value: Any) -> int:
 
 
 def _decode(p: dict[str, Any]) -> ProjectFacts:
+    from finfix.sdk.evidence.kinds import FACT_KINDS
+    from finfix.sdk.evidence.project import Fact, ProjectFacts
+
     return ProjectFacts(
         modules=_str_map(p["modules"]), packages=frozenset(_strs(p["packages"])),
         exports={m: _str_map(names) for m, names in p["exports"].items()},
         stars={m: tuple(_strs(v)) for m, v in p["stars"].items()},
         defined={m: frozenset(_strs(v)) for m, v in p["defined"].items()},
-        values={k: _fact(v) for k, v in p["values"].items()},
+        values={k: _fact(v, Fact, FACT_KINDS) for k, v in p["values"].items()},
         unknown=_str_map(p["unknown"]),
         checker={(str(path), _int(line), _int(col)): str(text) for path, line, col, text in p["checker"]},
         observed={(str(path), _int(line), str(text)): {str(t): _int(n) for t, n in types.items()}
