@@ -18,20 +18,47 @@ from finfix.sdk.rule import Rule
 _EMPTY_MODULE = cst.Module(body=[])
 
 
-def qualified_names(rule: Rule, node: cst.CSTNode) -> set[str]:
+class QualifiedNames(set):
+    """A node's qualified names, iterated in a fixed order: LibCST's (alphabetically), then where project
+    re-exports lead. A set of strings iterates in the order of their hashes, which differ from process to
+    process (PYTHONHASHSEED): code that takes the first name that matches decided differently from run to
+    run and from worker to worker (in pandas' own sources, `pd.MultiIndex.from_product(...)` was a known
+    constructor in one run and an unknown call in the next: 40 of 1,500 findings came and went).
+
+    Still a set (``in``, ``&``, ``|`` give plain sets); names a caller adds iterate last, alphabetically."""
+
+    def __init__(self, ordered: Iterable[str] = ()) -> None:
+        order = tuple(dict.fromkeys(ordered))
+        super().__init__(order)
+        self._order = order
+
+    def __iter__(self):  # noqa: ANN204
+        ordered = [n for n in self._order if set.__contains__(self, n)]
+        if len(ordered) != set.__len__(self):
+            ordered += sorted(set(set.__iter__(self)).difference(ordered))
+        return iter(ordered)
+
+    def __repr__(self) -> str:
+        return f"QualifiedNames({list(self)!r})"
+
+
+def qualified_names(rule: Rule, node: cst.CSTNode) -> QualifiedNames:
     """LibCST's qualified names of ``node``, plus where project re-exports lead (``from . import _sns as sns``
-    where ``_sns.py`` does ``from seaborn import *``: ``sns.distplot`` is also ``seaborn.distplot``)."""
-    found = {q.name for q in rule.get_metadata(QualifiedNameProvider, node, set())}
+    where ``_sns.py`` does ``from seaborn import *``: ``sns.distplot`` is also ``seaborn.distplot``), in a
+    fixed order (:class:`QualifiedNames`)."""
+    found = sorted({q.name for q in rule.get_metadata(QualifiedNameProvider, node, set())})
     project = facts_of(rule)
     if found and project.defined:
         module = project.module_of(os.path.abspath(rule.session.path))
         if module is not None:
-            for q in list(found):
+            led = []
+            for q in found:
                 if "<locals>" not in q:
                     canonical = project.canonical(project.absolute(module, q))
                     if canonical != q:
-                        found.add(canonical)
-    return found
+                        led.append(canonical)
+            found += sorted(led)
+    return QualifiedNames(found)
 
 
 def may_resolve_to(rule: Rule, node: cst.CSTNode, leaves: Collection[str]) -> bool:

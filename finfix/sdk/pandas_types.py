@@ -38,7 +38,7 @@ from finfix.sdk.evidence.tables import (
     GROUPING, INDEXERS, ITER_KEYWORDS, LOOKALIKE_MODULES, NOT_PANDAS_BUILTINS, NUMERIC_DTYPES, PANDAS_RESULT,
     SAME_KIND, SAME_KIND_UFUNCS, UNKNOWN_READERS,
 )
-from finfix.sdk.names import code_of, is_dotted_name, qualified_names, short_code
+from finfix.sdk.names import QualifiedNames, code_of, is_dotted_name, qualified_names, short_code
 from finfix.sdk.pandas_api import FRAME_SERIES_ATTRS
 from finfix.sdk.rule import Rule, Safety
 
@@ -136,11 +136,11 @@ class PandasTypes:
     def is_not_pandas(self, expr: cst.BaseExpression) -> bool:
         return self.infer(expr).foreign
 
-    def qnames(self, node: cst.CSTNode) -> set[str]:
+    def qnames(self, node: cst.CSTNode) -> QualifiedNames:
         try:
             return qualified_names(self.rule, node)
         except KeyError:
-            return set()
+            return QualifiedNames(())
 
     def bindings(self, name: cst.Name) -> list[tuple[Assignment, cst.CSTNode | None]] | None:
         """Every assignment of ``name`` visible where it is used, with the statement that binds it.
