@@ -46,7 +46,9 @@ def main() -> None:
     except KeyboardInterrupt:
         code = 130
     except BrokenPipeError:  # `finfix check | head`: the reader left; say nothing more, as click does
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        try:  # (and let the interpreter's last flush of stdout write nowhere instead of failing)
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
         code = 1
     raise SystemExit(lifelines.exit_code(code))

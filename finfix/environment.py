@@ -8,11 +8,13 @@ run served whole from the cache. What is installed changes only when a distribut
 directory's modification time. So the answers are kept in ``.finfix_cache/installed-<paths>.json`` (one
 file per import path: ``finfix`` and ``python -m finfix`` differ in their first entry) beside those times,
 the interpreter and finfix's version, and asked again when any of them differs. A directory changed
-within the last two seconds is not trusted to its time: nothing is stored then. (Not seen: metadata edited
-in place, and the ``.egg-info`` of a ``setup.py develop`` checkout rewritten without a file added or
-removed beside it; `--no-cache` asks afresh.)
+within the last two seconds is not trusted to its time: nothing is stored then.
 
-The answers only ever key caches: a stale one costs a miss, never a wrong result.
+The answers key the caches and decide which version a run plans for (finfix.versions), so a stale one
+would be wrong, not only slow. Installers cannot make one: pip, uv and conda replace a distribution's
+metadata folder, whose name carries the version. Not seen: metadata edited in place by hand, and the
+``.egg-info`` of a ``setup.py develop`` checkout rewritten without a file added or removed beside it;
+``--no-cache`` asks afresh.
 """
 
 from __future__ import annotations

@@ -73,3 +73,4 @@ def test_a_warm_plain_check_imports_neither_typer_nor_rich_nor_libcst(tmp_path):
     assert cold.stderr.splitlines()[-1].startswith("1 ["), cold.stderr
     assert warm.stderr.splitlines()[-1] == "1 []", warm.stderr
     assert warm.stdout == cold.stdout and "FX101" in warm.stdout
+
