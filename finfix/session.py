@@ -228,7 +228,9 @@ def plan(
         shown = take_shard(shown, *shard_kn, root=cfg.root)
     configs = _configs(shown, cfg, finder, overrides)
     shown = _nested_excludes_applied(shown, cfg, configs, targets)
-    whole = () if shard_kn or configs else tuple(os.path.realpath(t) for t in found.walked)
+    # folders whose every file the run has (not when a shard, a nested configuration's or an extra exclude
+    # took some away: those stay context for the project pass)
+    whole = () if shard_kn or configs or extra_exclude else tuple(os.path.realpath(t) for t in found.walked)
     p = Plan(cfg, shown, configs=configs, whole_dirs=whole)
     if not lazy_rules:
         p.rules  # noqa: B018  (resolve now: selector errors before any work)
