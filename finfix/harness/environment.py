@@ -212,10 +212,10 @@ def _seed_randomness(used: set[str]) -> Callable[[], None]:
     """
     random.seed(SEED)
     np = sys.modules.get("numpy")
-    bg = sys.modules.get("numpy.random.bit_generator")
-    real_bits = getattr(bg, "randbits", None) if bg is not None else None
     if np is not None:
-        np.random.seed(SEED)
+        np.random.seed(SEED)  # NumPy imports numpy.random (and its bit_generator) here on first use:
+    bg = sys.modules.get("numpy.random.bit_generator")  # looked up after, or a process's first call misses it
+    real_bits = getattr(bg, "randbits", None) if bg is not None else None
     if real_bits is None:
         return lambda: None
     stream = random.Random(SEED)

@@ -75,14 +75,16 @@ def frames(min_rows: int = 0, max_rows: int = 40, index: str | None = None, **co
     return draw()
 
 
-def csv_files(frames_: st.SearchStrategy, **to_csv: Any) -> st.SearchStrategy:
-    """The path of a CSV file holding a drawn frame (``to_csv`` options: ``index=False`` by default)."""
+def csv_files(frames_: st.SearchStrategy, *, folder: str | None = None, **to_csv: Any) -> st.SearchStrategy:
+    """The path of a CSV file holding a drawn frame (``to_csv`` options: ``index=False`` by default), in
+    ``folder`` (default: ``finfix-inputs`` in the working directory, which in `finfix verify` is the worker's
+    scratch directory, removed after)."""
     options = {"index": False, **to_csv}
 
     def write(frame: Any) -> str:
-        folder = os.path.abspath("finfix-inputs")  # the worker runs in a scratch directory, removed after
-        os.makedirs(folder, exist_ok=True)
-        path = os.path.join(folder, f"input{next(_FILES)}.csv")
+        where = os.path.abspath(folder or "finfix-inputs")
+        os.makedirs(where, exist_ok=True)
+        path = os.path.join(where, f"input{next(_FILES)}.csv")
         frame.to_csv(path, **options)
         return path
 
