@@ -33,13 +33,14 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
-from finfix import versions
 from finfix.engine.reading import DEFAULT_MAX_FILE_SIZE
+
+# tomllib and finfix.versions (with packaging) are imported where a pyproject.toml is read and where pins or
+# targets are: a run in a folder without either, served from the cache, needs neither.
 
 _RULE_TABLE = re.compile(r"^FX\d{3}$", re.IGNORECASE)
 _KNOWN = {
@@ -176,6 +177,8 @@ def find_pyproject(start: Path) -> tuple[Path | None, dict[str, Any]]:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib
+
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -281,6 +284,8 @@ def _pins(root: Path, source: Path | None, project: Mapping[str, Any] | None, ex
         return ()
     where = "target-version" if explicit is not None else (
         "requires-python" if (project or {}).get("requires-python") else "the default target-version")
+    from finfix import versions
+
     return (*versions.project_pins(root, project), versions.python_pin(target, where))
 
 
@@ -288,6 +293,10 @@ def _target_versions(value: Any, source: Path | None) -> tuple[tuple[str, str], 
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         # a TOML number would lose digits (3.10 is 3.1): versions are strings
         raise ConfigError(f'{source}: target-versions must be a table of library = "version", like {{pandas = "3.0"}}')
+    if not value:
+        return ()
+    from finfix import versions
+
     try:
         return versions.parse_targets([f"{k}={v}" for k, v in value.items()], f"{source}: target-versions")
     except versions.VersionError as exc:
