@@ -8,13 +8,14 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
-from finfix.sdk.names import code_of, qualified_names, resolves_to
+from finfix.sdk.names import code_of, may_resolve_to, qualified_names, resolves_to
 from finfix.sdk.rule import Example, Rule, Safety
 from finfix.codemods.python.silent_except_nodes import (
     _after_imports, _imports_logging, _silent_body, _with_log,
 )
 
 BROAD = ("builtins.Exception", "builtins.BaseException")
+_BROAD_LEAVES = frozenset(q.rpartition(".")[2] for q in BROAD)
 LOGGER_NAMES = ("logger", "log", "_logger", "_log", "LOGGER", "LOG", "_LOGGER", "_LOG")
 _SILENT_HANDLER = re.compile(r"\bexcept\b[^:]*:\s*(?:pass\b|\.\.\.|continue\b)")
 #: Levels Python's last-resort handler does not print (it prints WARNING and above to stderr).
@@ -406,6 +407,8 @@ class SilentExcept(Rule):
                 if (
                     isinstance(small, (cst.Assign, cst.AnnAssign))
                     and isinstance(small.value, cst.Call)
+                    # by spelling first: resolving a name runs the scope analysis of the whole module
+                    and may_resolve_to(self, small.value.func, ("getLogger",))
                     and resolves_to(self, small.value.func, ("logging.getLogger",))
                 ):
                     targets = small.targets if isinstance(small, cst.Assign) else [small]
@@ -493,6 +496,9 @@ class SilentExcept(Rule):
     def _is_broad(self, expr: cst.BaseExpression) -> bool:
         if isinstance(expr, cst.Tuple):
             return any(self._is_broad(el.value) for el in expr.elements)
+        # by spelling first (`except ImportError:` is plainly narrow): resolving runs the module's scope analysis
+        if not may_resolve_to(self, expr, _BROAD_LEAVES):
+            return False
         return resolves_to(self, expr, BROAD) is not None
 
     def _function_name(self) -> str | None:
