@@ -16,6 +16,8 @@ import time
 
 import psutil
 
+from bench_speed import _mem  # PSS where the OS has it, else RSS: the same measure as bench_speed.py's
+
 
 def main(cmd: list[str]) -> int:
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -27,7 +29,7 @@ def main(cmd: list[str]) -> int:
         try:
             for p in [root, *root.children(recursive=True)]:
                 try:
-                    sizes.append(p.memory_full_info().pss)
+                    sizes.append(_mem(p))
                 except psutil.Error:
                     pass
         except psutil.Error:

@@ -13,7 +13,7 @@ import os
 import sys
 from typing import Sequence
 
-from finfix.check_command import CheckOptions
+from finfix.check_command import CheckOptions, run_check
 
 
 def plain_check(argv: Sequence[str]) -> CheckOptions | None:
@@ -39,8 +39,6 @@ def main() -> None:
 
     lifelines.handle_termination()  # as finfix.cli.main: SIGTERM/SIGHUP stop the run as Ctrl-C does
     degrade_unencodable_output()
-    from finfix.check_command import run_check
-
     try:
         code = run_check(options)
     except KeyboardInterrupt:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator
 
+from finfix.engine.lifelines import TEMP_PREFIX  # finfix's temporary files: the walk notes them for the clean-up
+
 if TYPE_CHECKING:
     import pathspec
 
@@ -28,8 +30,6 @@ DEFAULT_SKIP_DIRS = frozenset(
 )
 
 
-#: how finfix's temporary files begin (finfix.engine.lifelines): the walk notes them for the clean-up
-TEMP_PREFIX = ".finfix-"
 
 
 @dataclass(frozen=True)

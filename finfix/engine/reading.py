@@ -44,13 +44,16 @@ def kind_of(mode: int) -> str:
     return next((name for test, name in _KINDS if test(mode)), "not a regular file")
 
 
+#: Non-blocking: opening a FIFO must not wait for a writer; no controlling terminal from a tty's name.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
 def read_regular(path: str | os.PathLike[str], max_size: int | None = None) -> tuple[bytes, os.stat_result]:
     """The bytes of ``path`` and its stat as read; raises NotReadable or OSError.
 
     ``max_size`` None or 0 means no limit.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    fd = os.open(path, flags)
+    fd = os.open(path, _OPEN_FLAGS)
     try:
         st = os.fstat(fd)  # before reading: a later change then shows in the mtime
         if stat.S_ISDIR(st.st_mode):
@@ -75,9 +78,8 @@ def read_regular(path: str | os.PathLike[str], max_size: int | None = None) -> t
 def read_first_line_or_none(path: str | os.PathLike[str]) -> bytes | None:
     """The first line of a regular file, without its newline (a cache file's header: the rest, megabytes on
     a large project, is not read); None when the file is absent, not regular or has no newline."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
-        fd = os.open(path, flags)
+        fd = os.open(path, _OPEN_FLAGS)
     except OSError:
         return None
     try:
