@@ -28,10 +28,17 @@ def test_a_large_parse_leaves_little_behind():
     assert trimmed < untrimmed / 2, (untrimmed, trimmed)
 
 
-def test_small_texts_are_not_worth_a_trim(monkeypatch):
+def test_small_texts_trim_once_their_sum_is_worth_it(monkeypatch):
     calls = []
     monkeypatch.setattr(heap, "_malloc_trim", lambda: calls.append(1) or (lambda pad: 0))
-    heap.release_free_memory(heap.TRIM_AFTER_CHARS - 1)
+    monkeypatch.setattr(heap, "_untrimmed_chars", 0)
+    small = heap.TRIM_AFTER_CHARS // 4
+    for _ in range(3):
+        heap.release_free_memory(small)
     assert calls == []
-    heap.release_free_memory(heap.TRIM_AFTER_CHARS)
+    heap.release_free_memory(small)
     assert calls == [1]
+    heap.release_free_memory(small)  # the count starts again after a trim
+    assert calls == [1]
+    heap.release_free_memory(heap.TRIM_AFTER_CHARS)
+    assert calls == [1, 1]

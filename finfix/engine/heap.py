@@ -15,8 +15,11 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, Callable, Iterator
 
-#: Below this many characters a parse leaves too little behind to be worth a trim (a few ms each).
+#: A trim (with the collection before it) costs a few ms: one after every this many characters of work,
+#: counted across files. Small files add up: a worker that trimmed only after large ones grew from
+#: 115 MB to 190 MB over pandas' 1,300 small test files (live objects unchanged: freed, not returned).
 TRIM_AFTER_CHARS = 100_000
+_untrimmed_chars = 0
 
 
 @lru_cache(maxsize=1)
@@ -31,8 +34,12 @@ def _malloc_trim() -> Callable[[int], int] | None:
 
 
 def release_free_memory(chars: int) -> None:
-    """Trim the heap after work on a text of ``chars`` characters (after its parse, after its rules)."""
-    if chars >= TRIM_AFTER_CHARS:
+    """Count work on a text of ``chars`` characters (after its parse, after its rules); trim the heap once
+    :data:`TRIM_AFTER_CHARS` have been worked on since the last trim."""
+    global _untrimmed_chars
+    _untrimmed_chars += chars
+    if _untrimmed_chars >= TRIM_AFTER_CHARS:
+        _untrimmed_chars = 0
         gc.collect()  # scopes and nodes refer to each other: without a collection the trim finds little
         trim = _malloc_trim()
         if trim is not None:
