@@ -3,8 +3,9 @@
     python benchmarks/peak_phases.py finfix check --no-cache PATH
 
 PSS (proportional set size: pages shared by forked workers counted once) of every process of the tree,
-sampled every 50 ms. The phases are told apart by the number of processes: up to two (the parent, and
-the project pass's child) is "before the rules"; three or more is "rules" (the parent and its workers).
+sampled every 50 ms. The phases are told apart by the processes: a process that is not Python is the type
+checker's ("type checker": the parent and the checker it runs); otherwise up to two (the parent, and the
+project pass's child) is "before the rules", three or more "rules" (the parent and its workers).
 For each phase: the peak, when it came, and the PSS of each process at that moment.
 """
 
@@ -26,15 +27,17 @@ def main(cmd: list[str]) -> int:
     start = time.perf_counter()
     while proc.poll() is None:
         sizes = []
+        checker = False
         try:
             for p in [root, *root.children(recursive=True)]:
                 try:
                     sizes.append(_mem(p))
+                    checker = checker or not p.name().startswith(("python", "finfix"))
                 except psutil.Error:
                     pass
         except psutil.Error:
             break
-        phase = "rules" if len(sizes) >= 3 else "before the rules"
+        phase = "type checker" if checker else "rules" if len(sizes) >= 3 else "before the rules"
         if sum(sizes) > phases.get(phase, (0, 0.0, []))[0]:
             phases[phase] = (sum(sizes), time.perf_counter() - start, sorted(s >> 20 for s in sizes))
         time.sleep(0.05)

@@ -37,13 +37,13 @@ def facts(pkg, cache=True):
 @pytest.fixture
 def gathers(monkeypatch):
     calls = []
-    real = gather_mod.gather
+    real = gather_mod.gather_undigested
 
     def counting(*args, **kw):
         calls.append(args)
         return real(*args, **kw)
 
-    monkeypatch.setattr(gather_mod, "gather", counting)
+    monkeypatch.setattr(gather_mod, "gather_undigested", counting)
     return calls
 
 

@@ -32,7 +32,7 @@ def facts(pkg, isolate):
 def gathered_in(monkeypatch, tmp_path, then=None):
     """Record the pid of each process that gathers (in a file: a child's list would die with it)."""
     log = tmp_path / "pids"
-    real = gather_mod.gather
+    real = gather_mod.gather_undigested
 
     def recording(*args, **kw):
         with open(log, "a") as fh:
@@ -41,7 +41,7 @@ def gathered_in(monkeypatch, tmp_path, then=None):
             then()
         return real(*args, **kw)
 
-    monkeypatch.setattr(gather_mod, "gather", recording)
+    monkeypatch.setattr(gather_mod, "gather_undigested", recording)
     return lambda: [int(line) for line in log.read_text().split()] if log.exists() else []
 
 
@@ -51,6 +51,28 @@ def test_a_large_run_gathers_in_a_child_and_gets_the_same_facts(pkg, monkeypatch
     assert pids() and os.getpid() not in pids()
     assert apart == facts(pkg, isolate=False)
     assert any("read_csv" in f.why for f in apart.values.values())
+
+
+def test_the_checker_is_asked_once_in_the_parent_after_the_child_is_gone(pkg, monkeypatch, tmp_path):
+    """The child's trees were half of a pandas run's peak next to the checker's own memory: the child only
+    lists what the checker is to be asked, and the parent asks it once the child has exited."""
+    from finfix.project import sources
+
+    asked = []
+
+    def fake_checker(root, queries, failures=None):
+        asked.append((os.getpid(), {os.path.basename(p): spans for p, spans in queries.items()}))
+        return {(p, s[0], s[1]): "pandas.core.frame.DataFrame" for p, spans in queries.items() for s in spans}
+
+    pkg.write("pkg/use.py", USE + "\n\ndef raw(x):\n    return x.values\n")  # `x`: no call site, no type
+    monkeypatch.setattr(sources, "checker_wanted", lambda: True)
+    monkeypatch.setattr(sources, "checker_answers", fake_checker)
+    pids = gathered_in(monkeypatch, tmp_path)
+    got = facts(pkg, isolate=True)
+    assert os.getpid() not in pids()
+    assert [pid for pid, _ in asked] == [os.getpid()]
+    assert list(asked[0][1]) == ["use.py"] and asked[0][1]["use.py"] == [(9, 11, 9, 12)]  # `x` of `x.values`
+    assert got.checker and set(got.checker.values()) == {"pandas.core.frame.DataFrame"}
 
 
 def test_a_child_that_dies_leaves_the_gathering_to_the_parent(pkg, monkeypatch, tmp_path):

@@ -39,11 +39,17 @@ def release_free_memory(chars: int) -> None:
     global _untrimmed_chars
     _untrimmed_chars += chars
     if _untrimmed_chars >= TRIM_AFTER_CHARS:
-        _untrimmed_chars = 0
-        gc.collect()  # scopes and nodes refer to each other: without a collection the trim finds little
-        trim = _malloc_trim()
-        if trim is not None:
-            trim(0)
+        trim()
+
+
+def trim() -> None:
+    """Collect, then hand what the heap has free back to the OS, now (after a phase that left much behind)."""
+    global _untrimmed_chars
+    _untrimmed_chars = 0
+    gc.collect()  # scopes and nodes refer to each other: without a collection the trim finds little
+    malloc_trim = _malloc_trim()
+    if malloc_trim is not None:
+        malloc_trim(0)
 
 
 # -- one large parse at a time ---------------------------------------------------------------------

@@ -7,7 +7,6 @@ Gathered in the parent process once per run (see :mod:`finfix.project.gather`).
 
 from __future__ import annotations
 
-import functools
 import gc
 import os
 import re
@@ -99,24 +98,35 @@ class ProjectEvidence:
         args = (self.python, self.root, observed, self.context)
         done = False
         if self.isolate and isolated.worth_isolating([*self.python, *self.context]):
-            done, answer = isolated.call_in_child(_gather_noting_failures, *args)
+            done, answer = isolated.call_in_child(_project_pass, *args)
         if not done:
-            answer = _gather_noting_failures(*args)
-        facts, checker_failed = answer
+            answer = _project_pass(*args)
+        facts, checker_failed = _with_checker_and_digests(self.root, *answer)
+        if done:
+            from finfix.engine import heap
+
+            # Unpickling the child's answer, the checker's copy of the sources and the digests' rows left
+            # ~90 MB of garbage in the heap of pandas' run, which every worker forked next would start with.
+            heap.trim()
         if cached and not checker_failed:  # a checker that crashed may answer next time
             facts_cache.store(self.cache_dir, self.key, facts)
         return facts
 
 
 def _gather_noting_failures(python: list[str], root: Path | str, observed: dict, context: list[str]):
-    """``(facts, whether the type checker failed)``; a large run a group of files at a time
-    (`finfix.project.groups`: bounded memory)."""
-    from finfix.project.gather import gather, gather_undigested
-    from finfix.project.groups import gather_in_groups, split
-    from finfix.project.sources import checker_answers
+    """``(facts, whether the type checker failed)``: the project pass, then the checker, in this process."""
+    return _with_checker_and_digests(root, *_project_pass(python, root, observed, context))
 
-    failures: list[BaseException] = []
-    checker = functools.partial(checker_answers, failures=failures)
+
+def _project_pass(python: list[str], root: Path | str, observed: dict, context: list[str]):
+    """``(undigested facts, module shells, checker queries)``; a large run a group of files at a time
+    (`finfix.project.groups`: bounded memory). No tree outlives it: the checker runs afterwards, in a
+    process that no longer holds them (they were half of a pandas run's peak, next to the checker's own)."""
+    from finfix.project.gather import gather_undigested
+    from finfix.project.groups import gather_in_groups, shells_of, split
+    from finfix.project.sources import checker_wanted
+
+    ask = checker_wanted()
     groups = split(python, context)
     # The pass allocates millions of objects (CPython's trees) and makes almost no reference cycles: the
     # collector's runs over the growing heap were a third of its time (14 quant packages: 8.2 -> 6.0 CPU-s).
@@ -124,14 +134,24 @@ def _gather_noting_failures(python: list[str], root: Path | str, observed: dict,
     gc.disable()
     try:
         if len(groups) == 1:
-            facts = gather(python, root, checker=checker, observed=observed, context=context)
-        else:
-            facts = gather_in_groups(groups, lambda run, more: gather_undigested(
-                run, root, checker=checker, observed=observed, context=more))
+            facts, modules, queries = gather_undigested(python, root, observed=observed, context=context, ask=ask)
+            return facts, shells_of(modules), queries
+        return gather_in_groups(groups, lambda run, more: gather_undigested(
+            run, root, observed=observed, context=more, ask=ask))
     finally:
         if was_enabled:
             gc.enable()
-    return facts, bool(failures)
+
+
+def _with_checker_and_digests(root: Path | str, facts: ProjectFacts, shells: dict, queries: dict):
+    """``(facts, whether the type checker failed)``: the checker asked once about every query, then the
+    digests that key the results cache (they cover the checker's answers)."""
+    from finfix.project.gather import with_answers, with_digests
+    from finfix.project.sources import checker_answers
+
+    failures: list[BaseException] = []
+    answers = checker_answers(str(root), queries, failures=failures)
+    return with_digests(with_answers(facts, answers), shells), bool(failures)
 
 
 def package_context(paths: Sequence[str], root: Path | str, exclude: Sequence[str] = (), *,

@@ -34,6 +34,10 @@ from finfix.project.checker_probe import Probe, Span, wrap
 from finfix.engine.reading import DEFAULT_MAX_FILE_SIZE, read_regular_or_none
 
 DEFAULT_TIMEOUT = 300.0
+#: Files checked per run of the checker: its memory grows with the files it checks (pyrefly 1.5 on pandas'
+#: sources: 520 MB for the 390 files asked about in one run, 430 MB in runs of 100 files, 414 MB in runs
+#: of 50 at 1.7 s more; the answers the same).
+CHUNK_FILES = 100
 _MAX_PROJECT_FILES = 20_000
 _SKIP_DIRS = {"__pycache__", "node_modules", "site-packages", "build", "dist", "venv", "env"}
 
@@ -170,15 +174,18 @@ def _run(backend: Backend, exe: Path, root: Path, raws: Mapping[str, bytes],
             target.write_bytes(raw)
         if not probes:
             return {}
-        argv = backend.command(exe, tmp, sorted(probes), sys.executable)
-        out = _execute(backend.name, argv, tmp)
-        if out is None:
-            return None
-        try:
-            reveals = backend.parse(out, tmp)
-        except (ValueError, KeyError, TypeError) as exc:
-            _warn(f"could not read {backend.name}'s output ({type(exc).__name__}); no type answers this run")
-            return None
+        reveals: list[Reveal] = []
+        ordered = sorted(probes)
+        for start in range(0, len(ordered), CHUNK_FILES):
+            argv = backend.command(exe, tmp, ordered[start:start + CHUNK_FILES], sys.executable)
+            out = _execute(backend.name, argv, tmp)
+            if out is None:
+                return None
+            try:
+                reveals += backend.parse(out, tmp)
+            except (ValueError, KeyError, TypeError) as exc:
+                _warn(f"could not read {backend.name}'s output ({type(exc).__name__}); no type answers this run")
+                return None
         return _map_back(reveals, {rel: p[0] for rel, p in probes.items()}, prefix)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -411,27 +411,35 @@ def gather(paths: Iterable[str], root: str | os.PathLike[str] = ".", *, checker=
     candidate receivers finfix could not type itself; ``observed`` is what `finfix record` saw. ``context``:
     more of the project's files, read for their facts (re-exports, returns, call sites) only; the checker is
     asked about the receivers of ``paths`` alone."""
-    facts, modules = gather_undigested(paths, root, checker=checker, observed=observed, context=context)
-    return with_digests(facts, modules)
+    facts, modules, queries = gather_undigested(paths, root, observed=observed, context=context,
+                                                ask=checker is not None)
+    answers = checker(str(root), queries) if checker is not None else {}
+    return with_digests(with_answers(facts, answers), modules)
 
 
-def gather_undigested(paths: Iterable[str], root: str | os.PathLike[str] = ".", *, checker=None,
-                      observed=None, context: Iterable[str] = ()) -> tuple[ProjectFacts, dict[str, Module]]:
-    """:func:`gather` without the per-file digests, and the modules read (for :func:`with_digests`)."""
+def gather_undigested(paths: Iterable[str], root: str | os.PathLike[str] = ".", *, observed=None,
+                      context: Iterable[str] = (), ask: bool = False,
+                      ) -> tuple[ProjectFacts, dict[str, Module], dict[str, list[tuple[int, int, int, int]]]]:
+    """:func:`gather` without the checker's answers and the per-file digests: the facts, the modules read
+    (for :func:`with_digests`) and, with ``ask``, what the checker is to be asked (path -> spans of the
+    receivers of ``paths`` that finfix could not type)."""
     absolute = [os.path.abspath(p) for p in paths]
     modules = read([*absolute, *(os.path.abspath(p) for p in context)])  # the run's files win a name clash
     project = _Project(modules, os.path.abspath(root))
     project.solve()
     asked = set(absolute)
-    queries = {path: spans for path, spans in unknown_receivers(project).items() if path in asked}
-    checker_answers = checker(str(root), queries) if checker is not None else {}
+    queries = {path: spans for path, spans in unknown_receivers(project).items() if path in asked} if ask else {}
     facts = ProjectFacts(
         modules=project.shell.modules, packages=project.shell.packages, exports=project.shell.exports,
         stars=project.shell.stars, defined=project.shell.defined, values=dict(project.facts),
-        unknown=dict(project.unknown), checker=dict(checker_answers or {}), observed=dict(observed or {}),
-        bases=project.bases,
+        unknown=dict(project.unknown), observed=dict(observed or {}), bases=project.bases,
     )
-    return facts, modules
+    return facts, modules, queries
+
+
+def with_answers(facts: ProjectFacts, answers: Mapping[tuple[str, int, int], str] | None) -> ProjectFacts:
+    """``facts`` with the type checker's answers (asked once the pass is done and its trees are gone)."""
+    return replace(facts, checker=dict(answers or {}))
 
 
 def unknown_receivers(project: _Project) -> dict[str, list[tuple[int, int, int, int]]]:

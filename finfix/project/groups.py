@@ -14,8 +14,9 @@ facts merged:
    that needed it are missing (the rules report instead of fixing, saying why), never wrong;
 3. small groups are packed together up to the budget, so the checker starts a few times, not per package.
 
-The digests that key the results cache are computed once at the end, over every module's imports, so an
-edit anywhere still invalidates the results of every file that imports it.
+The type checker is asked once, after the last group (its trees gone), about every group's queries; the
+digests that key the results cache are computed then, over every module's imports, so an edit anywhere
+still invalidates the results of every file that imports it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import gc
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from finfix.project.modules import file_size, top_package
 from finfix.sdk.evidence.project import ProjectFacts
@@ -80,27 +81,38 @@ def split(run: Sequence[str], context: Sequence[str], budget: int | None = None)
     return groups
 
 
-def gather_in_groups(groups: list[tuple[list[str], list[str]]], gather_one: Callable[..., tuple[ProjectFacts, dict]],
-                     ) -> ProjectFacts:
-    """Gather each group with ``gather_one(run, context) -> (undigested facts, modules)``, one group's trees in
-    memory at a time; the merged facts with digests over every module. What the facts of a package read in
-    parts could not settle says so (:func:`_say_read_in_parts`): a report, never a silent gap."""
-    from finfix.project.gather import with_digests
+Queries = dict[str, list[tuple[int, int, int, int]]]  # path -> spans the type checker is to be asked about
 
+
+def gather_in_groups(groups: list[tuple[list[str], list[str]]],
+                     gather_one: Callable[..., tuple[ProjectFacts, dict, Queries]],
+                     ) -> tuple[ProjectFacts, dict[str, Shell], Queries]:
+    """Gather each group with ``gather_one(run, context) -> (undigested facts, modules, queries)``, one group's
+    trees in memory at a time: the merged facts (still without digests and checker answers), a
+    :class:`Shell` of every module for :func:`~finfix.project.gather.with_digests`, and every group's queries
+    (each run file is in one group), for one checker run after the pass. What the facts of a package read in
+    parts could not settle says so (:func:`_say_read_in_parts`): a report, never a silent gap."""
     parts: list[ProjectFacts] = []
     shells: dict[str, Shell] = {}
+    queries: Queries = {}
     for run, context in groups:
-        facts, modules = gather_one(run, context)
+        facts, modules, asked = gather_one(run, context)
         parts.append(facts)
-        for name, mod in modules.items():
-            shells.setdefault(name, Shell(mod.path, dict(mod.imports), list(mod.stars)))
+        queries.update(asked)
+        shells.update(shells_of(modules, keep=shells))
         del facts, modules  # this group's trees go before the next group's are read: they are held in a
         gc.collect()  # cycle (the project and its evaluator), and the pass runs with the collector off
     merged = merge(parts)
     cut = getattr(groups, "cut", frozenset())
     if cut:
         merged = _say_read_in_parts(merged, cut)
-    return with_digests(merged, shells)
+    return merged, shells, queries
+
+
+def shells_of(modules: Mapping[str, Any], keep: Mapping[str, Shell] | None = None) -> dict[str, Shell]:
+    """A :class:`Shell` of each module not already in ``keep`` (the first group to read a name wins)."""
+    return {name: Shell(mod.path, dict(mod.imports), list(mod.stars))
+            for name, mod in modules.items() if keep is None or name not in keep}
 
 
 READ_IN_PARTS = ("; this package was read in parts to bound the project pass's memory (over "

@@ -53,11 +53,27 @@ def span_of(lines: list[str], node: ast.expr) -> tuple[int, int, int, int]:
     return node.lineno, col(node.lineno, node.col_offset), end_line, col(end_line, node.end_col_offset or 0)
 
 
+def _checker_off() -> bool:
+    return os.environ.get("FINFIX_CHECKER", "").lower() in ("off", "0", "no")
+
+
+def checker_wanted() -> bool:
+    """Whether a type checker will be asked (not turned off, the adapter installed, a checker found): only
+    then does the project pass spend the time to list what it would be asked."""
+    if _checker_off():
+        return False
+    try:
+        from finfix.project import checker
+    except ImportError:
+        return False
+    return checker.choose_backend() is not None
+
+
 def checker_answers(root: str, queries: dict[str, list[tuple[int, int, int, int]]],
                     failures: list[BaseException] | None = None) -> dict[tuple[str, int, int], str]:
     """The type checker's types for ``queries`` (path -> spans); {} when no checker is installed or it fails
     (the failure is appended to ``failures``: facts gathered without the checker's answers are not kept)."""
-    if not queries or os.environ.get("FINFIX_CHECKER", "").lower() in ("off", "0", "no"):
+    if not queries or _checker_off():
         return {}
     try:
         from finfix.project import checker  # the `checkers` adapter (optional until installed)
