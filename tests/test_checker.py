@@ -121,6 +121,20 @@ def test_answers_resolve_through_the_projects_own_modules(cold):
     assert answers[(model, 33, 11)] == "Unknown"  # an untyped parameter: the checker does not guess
 
 
+def test_files_checked_a_few_per_run_get_the_same_answers(cold, tmp_path, monkeypatch):
+    """The checker's memory grows with the files it checks at once: one file per run, as many runs as
+    files asked about, the same answers as one run over them all."""
+    root, answers = cold
+    copy = tmp_path / "checker_project"
+    shutil.copytree(FIXTURE, copy)
+    monkeypatch.setattr(checker, "CHUNK_FILES", 1)
+    runs = Runs(monkeypatch)
+    apart = infer_types(copy, sorted(copy.rglob("*.py")), _queries(copy))
+    assert runs.count == len(LABELS) > 1
+    assert {(k[0].replace(str(copy), ""), *k[1:]): v for k, v in apart.items()} == \
+        {(k[0].replace(str(root), ""), *k[1:]): v for k, v in answers.items()}
+
+
 def test_a_warm_call_is_served_from_the_cache_without_running_the_checker(cold, monkeypatch):
     root, answers = cold
     runs = Runs(monkeypatch)
