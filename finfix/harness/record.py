@@ -63,11 +63,11 @@ def candidate_sites(root: Path) -> dict[str, dict[int, list[str]]]:
     """absolute path -> line -> receiver sources (names and attribute chains) the pandas rules ask about."""
     from finfix.engine.files import discover
     from finfix.project.gather import _Project
-    from finfix.project.modules import read
+    from finfix.project.summaries import read
     from finfix.project.sources import candidate_sites as sites
 
     found = discover([str(root)], exclude=(".venv/", "venv/", ".finfix_cache/"), exclude_root=root)
-    modules = read(str(Path(p).resolve()) for p in found.files if str(p).endswith(".py"))
+    modules = read([str(Path(p).resolve()) for p in found.files if str(p).endswith(".py")])
     out: dict[str, dict[int, list[str]]] = {}
     for path, _scope, expr, _why in sites(_Project(modules, str(root))):
         text = _dotted_source(expr)

@@ -29,10 +29,14 @@ _OTHER_SECTION = re.compile(r"^\s*(Returns?|Yields?|Raises|Examples?|Notes?|See 
 
 def documented_types(func: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, tuple[str, str]]:
     """``{parameter: (kind, the documented text)}`` for the parameters documented as pandas objects only."""
-    doc = ast.get_docstring(func, clean=True)
+    return parameter_types(ast.get_docstring(func, clean=True), func.args)
+
+
+def parameter_types(doc: str | None, args: ast.arguments) -> dict[str, tuple[str, str]]:
+    """:func:`documented_types` of a function with docstring ``doc`` (cleaned) and parameters ``args``."""
     if not doc:
         return {}
-    params = {a.arg for a in [*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs]}
+    params = {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]}
     found: dict[str, str] = {}
     in_params = False
     for line in doc.splitlines():

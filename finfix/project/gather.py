@@ -16,9 +16,10 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import Any, Iterable, Mapping
 
-from finfix.project.docstrings import documented_types
+from finfix.project.docstrings import parameter_types
 from finfix.project.infer import Evaluator, Scope, combine, dotted
-from finfix.project.modules import Module, module_level as _module_level, read
+from finfix.project.modules import Module
+from finfix.project.summaries import Signature, read
 from finfix.sdk.evidence.project import Fact, ProjectFacts, inherited_fact
 from finfix.sdk.evidence.tables import FOREIGN_LIBRARIES
 
@@ -37,7 +38,6 @@ class _Project:
         self.facts: dict[str, Fact] = {}
         self.unknown: dict[str, str] = {}
         self._scopes: list[Scope] | None = None
-        self._module_scopes: dict[str, Scope] = {}
         self._relative: dict[str, str] = {}
         self.shell = ProjectFacts(
             modules={m.path: m.name for m in modules.values()},
@@ -98,23 +98,15 @@ class _Project:
 
     # -- scopes -----------------------------------------------------------------------------------
     def scopes(self) -> list[Scope]:
-        """Every function's scope and each module body's, built (and walked) once."""
+        """Every module body's scope and every function's, built (and walked) when the module was read."""
         if self._scopes is None:
-            self._scopes = []
-            for mod in self.modules.values():
-                self._scopes.append(self.module_scope(mod))
-                for qual, func in mod.functions.items():
-                    owner_qual = qual.rpartition(".")[0]
-                    owner = f"{mod.name}.{owner_qual}" if owner_qual in mod.classes else None
-                    self._scopes.append(Scope(mod, func, qual, owner))
+            self._scopes = [scope for mod in self.modules.values() for scope in mod.scopes]
         return self._scopes
 
-    def module_scope(self, mod: Module) -> Scope:
-        """The module body's scope, built once (a default argument is evaluated in it at every call site)."""
-        scope = self._module_scopes.get(mod.name)
-        if scope is None:
-            scope = self._module_scopes[mod.name] = Scope(mod, None, "", None)
-        return scope
+    @staticmethod
+    def module_scope(mod: Module) -> Scope:
+        """The module body's scope (a default argument is evaluated in it at every call site)."""
+        return mod.scopes[0]
 
     def solve(self) -> None:
         scopes = self.scopes()
@@ -151,11 +143,10 @@ class _Project:
                                           f"({self._rel(mod.path)}:{func.lineno})")
         return found
 
-    def _predicate_kind(self, mod: Module, func: ast.AST, found: dict[str, Fact]) -> str | None:
-        args = func.args  # type: ignore[attr-defined]
+    def _predicate_kind(self, mod: Module, func: Signature, found: dict[str, Fact]) -> str | None:
+        args = func.args
         params = [*args.posonlyargs, *args.args]
-        body = [s for s in func.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
-        if not params or len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+        if not params or func.lone_return is None:
             return None
         first = params[0].arg
 
@@ -184,7 +175,7 @@ class _Project:
             fact = found.get(f"I:{target}") if target and len(node.args) == 1 else None
             return {fact.kind} if fact is not None else None
 
-        kinds = test_kind(body[0].value)
+        kinds = test_kind(func.lone_return)
         if not kinds:
             return None
         if len(kinds) == 1:
@@ -231,30 +222,15 @@ class _Project:
                         kind = "DataFrame" if target.endswith("DataFrame") else "Series"
                         out[f"S:{mod.name}.{qual}"] = Fact(kind, "proven", f"`self` is a `{qual}`, a subclass of "
                                                            f"`pd.{kind}` ({self._rel(mod.path)}:{cls.lineno})")
-                for stmt in cls.body:
-                    names = []
-                    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                        names = [stmt.name]
-                    elif isinstance(stmt, ast.Assign):
-                        names = [t.id for t in stmt.targets if isinstance(t, ast.Name)]
-                    elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-                        names = [stmt.target.id] if stmt.value is not None else []
-                    for name in names:
-                        out[f"A:{mod.name}.{qual}:{name}"] = Fact(
-                            "class", "proven", f"`{qual}` defines `{name}` itself ({self._rel(mod.path)}:{stmt.lineno})")
+                for name, line in cls.own_names:
+                    out[f"A:{mod.name}.{qual}:{name}"] = Fact(
+                        "class", "proven", f"`{qual}` defines `{name}` itself ({self._rel(mod.path)}:{line})")
 
     def _class_defines(self, owner: str, attr: str) -> bool:
         module, _, qual = owner.rpartition(".")
         mod = self.modules.get(module)
         cls = mod.classes.get(qual) if mod else None
-        if cls is None:
-            return False
-        for stmt in cls.body:
-            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == attr:
-                return True
-            if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == attr for t in stmt.targets):
-                return True
-        return False
+        return cls is not None and attr in cls.overrides
 
     def _globals(self, out: dict[str, Fact]) -> None:
         for mod in self.modules.values():
@@ -274,34 +250,30 @@ class _Project:
         escaped: set[str] = set()
         called_names: dict[str, int] = defaultdict(int)  # method name -> calls on receivers finfix cannot type
         for scope in scopes:
-            nodes = scope.nodes if scope.func is not None else list(_module_level(scope.module.tree))
-            callees = set()
-            for node in nodes:
-                if isinstance(node, ast.Call):
-                    callees.add(id(node.func))
-                    target = self._callee(scope, node.func)
-                    where = f"{self._rel(scope.module.path)}:{node.lineno}"
-                    if target is not None and target in functions:
-                        sites[target].append((scope, node, where))
-                    elif isinstance(node.func, ast.Attribute):
-                        called_names[node.func.attr] += 1
-            for node in nodes:
-                if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load) \
-                        and id(node) not in callees:
-                    target = self._callee(scope, node)
-                    if target is not None and target in functions and not target.endswith(".__init__"):
-                        escaped.add(target)  # a reference to the class itself does not leak `__init__`
+            walked = scope.walked
+            for node in walked.calls:
+                target = self._callee(scope, dotted(node.func))
+                if target is not None and target in functions:
+                    sites[target].append((scope, node, f"{self._rel(scope.module.path)}:{node.lineno}"))
+                elif isinstance(node.func, ast.Attribute):
+                    called_names[node.func.attr] += 1
+            for name in walked.other_methods:
+                called_names[name] += 1
+            for parts in walked.references:
+                target = self._callee(scope, parts)
+                if target is not None and target in functions and not target.endswith(".__init__"):
+                    escaped.add(target)  # a reference to the class itself does not leak `__init__`
         return functions, sites, escaped, called_names
 
-    def _callee(self, scope: Scope, func: ast.expr) -> str | None:
-        parts = dotted(func)
+    def _callee(self, scope: Scope, parts: list[str] | tuple[str, ...] | None) -> str | None:
+        """The project function a call of (or a reference to) the dotted name ``parts`` reaches, if any."""
         if parts is None:
             return None
         if parts[0] in ("self", "cls") and len(parts) == 2 and scope.owner is not None:
             return f"{scope.owner}.{parts[1]}"
         if parts[0] in scope.bindings or parts[0] in scope.params:
             return None
-        target = self.resolve(scope.module, parts)
+        target = self.resolve(scope.module, list(parts))
         if target is not None and target in self.class_names:
             return f"{target}.__init__"
         return target
@@ -312,8 +284,7 @@ class _Project:
             args = fn.args
             params = [*args.posonlyargs, *args.args]
             is_method = qname.rpartition(".")[0] in self.class_names
-            decorators = {d.id if isinstance(d, ast.Name) else getattr(d, "attr", "") for d in fn.decorator_list}
-            if is_method and "staticmethod" not in decorators:
+            if is_method and "staticmethod" not in fn.decorators:
                 params = params[1:]
             names = [p.arg for p in params] + [p.arg for p in args.kwonlyargs]
             keys = {n: f"P:{qname}:{n}" for n in names}
@@ -372,7 +343,7 @@ class _Project:
                 out[key] = Fact(fact.kind, "inferred", f"every call site in this project passes {_a(fact.kind)} "
                                 f"to `{n}`: {count} call{'s' if count > 1 else ''}, first at {first}")
 
-    def _documented(self, mod: Module, fn: ast.AST, qname: str) -> dict[str, Fact]:
+    def _documented(self, mod: Module, fn: Signature, qname: str) -> dict[str, Fact]:
         """What the function's docstring says its parameters are, when that is pandas' DataFrame/Series."""
         cache = self.__dict__.setdefault("_doc_cache", {})
         if qname not in cache:
@@ -380,7 +351,7 @@ class _Project:
             roots = {t.split(".")[0] for t in mod.imports.values()}
             if "pandas" in roots and not roots & FOREIGN_LIBRARIES:
                 leaf = qname.rpartition(".")[2]
-                for name, (kind, text) in documented_types(fn).items():
+                for name, (kind, text) in parameter_types(fn.docstring(), fn.args).items():
                     cache[qname][name] = Fact(kind, "inferred", f"the docstring of `{leaf}` documents `{name}` as "
                                               f"`{text}` ({self._rel(mod.path)}:{fn.lineno})")
         return cache[qname]

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import ast
 import functools
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from finfix.sdk.evidence.project import Fact
 from finfix.sdk.evidence.tables import (
-    DUCK_ATTRS, SAME_KIND_UFUNCS, CONSTRUCTORS, FOREIGN_LIBRARIES, FRAME_READERS, GROUP_RESULT, GROUPING, ITER_KEYWORDS, PANDAS_RESULT,
+    SAME_KIND_UFUNCS, CONSTRUCTORS, FOREIGN_LIBRARIES, FRAME_READERS, GROUP_RESULT, GROUPING, ITER_KEYWORDS, PANDAS_RESULT,
     SAME_KIND, UNKNOWN_READERS,
 )
 from finfix.sdk.pandas_api import FRAME_SERIES_ATTRS
@@ -61,12 +61,13 @@ class Scope:
     def __init__(self, module: Module, func: ast.FunctionDef | ast.AsyncFunctionDef | None, qual: str,
                  owner: str | None) -> None:
         self.module = module
-        self.func = func
+        self.func: Any = func  # the def; once summarised, its finfix.project.summaries.Signature
         self.qual = qual  # `C.m`, `f`, "" for the module body
         self.owner = owner  # `pkg.mod.C` for a method
         self.bindings: dict[str, list[ast.expr | None]] = {}
         self.params: dict[str, ast.arg] = {}
-        self.nodes: list[ast.AST] = []  # the scope's own nodes, walked once
+        self.nodes: list[ast.AST] = []  # the scope's own nodes, until summarised
+        self.walked: Any = None  # what the solver asks of them: a finfix.project.summaries.Walked
         if func is None:
             for name, values in module.assigned.items():
                 self.bindings[name] = list(values)
@@ -168,13 +169,11 @@ def duck(scope: Scope, name: str) -> Fact | None:
     cache = scope.__dict__.setdefault("_duck", {})
     if name not in cache:
         cache[name] = None
-        if not _imports_lookalike(scope.module):
-            for node in scope.nodes:
-                if isinstance(node, ast.Attribute) and node.attr in DUCK_ATTRS and isinstance(node.value, ast.Name) \
-                        and node.value.id == name:
-                    cache[name] = Fact("pandas", "inferred", f"`{name}` is also used as `{name}.{node.attr}` "
-                                       f"(line {node.lineno}), pandas-only API")
-                    break
+        use = scope.walked.duck_uses.get(name) if not _imports_lookalike(scope.module) else None
+        if use is not None:
+            attr, line = use
+            cache[name] = Fact("pandas", "inferred", f"`{name}` is also used as `{name}.{attr}` "
+                               f"(line {line}), pandas-only API")
     return cache[name]
 
 

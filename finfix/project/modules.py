@@ -5,24 +5,29 @@ from __future__ import annotations
 import ast
 import os
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Callable, Iterable
 from finfix.engine.reading import DEFAULT_MAX_FILE_SIZE, NotReadable, read_regular
 
 
 @dataclass
 class Module:
+    """A project module. Once :func:`read` has summarised it (:mod:`finfix.project.summaries`), ``tree`` is
+    None, ``functions`` and ``classes`` hold a ``Signature`` and a ``ClassShape`` each, and ``scopes`` its
+    scopes (the module body's first)."""
+
     name: str
     path: str  # absolute
-    tree: ast.Module
+    tree: ast.Module | None
     is_package: bool
     #: module-level name -> absolute qualified name it was imported as (`sns` -> `seaborn`, `load` -> `pkg.io.load`)
     imports: dict[str, str] = field(default_factory=dict)
     stars: list[str] = field(default_factory=list)
-    functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)  # qualname -> def
-    classes: dict[str, ast.ClassDef] = field(default_factory=dict)  # qualname -> class
+    functions: dict[str, Any] = field(default_factory=dict)  # qualname -> def, then its Signature
+    classes: dict[str, Any] = field(default_factory=dict)  # qualname -> class, then its ClassShape
     assigned: dict[str, list[ast.expr]] = field(default_factory=dict)  # module-level name -> values
     defined: set[str] = field(default_factory=set)  # module-level defs, classes and assigned names
     lines: list[str] = field(default_factory=list)
+    scopes: list[Any] = field(default_factory=list)  # finfix.project.infer.Scope, the module body's first
 
 
 def file_size(path: str) -> int:
@@ -70,8 +75,10 @@ def _resolve_from(module: Module, node: ast.ImportFrom) -> str:
     return ".".join([*base, node.module] if node.module else base)
 
 
-def read(paths: Iterable[str]) -> dict[str, Module]:
-    """Parse every file; files that do not parse are skipped (the engine reports them)."""
+def read(paths: Iterable[str], then: Callable[[Module], None] | None = None) -> dict[str, Module]:
+    """Parse every file, and call ``then`` on each new module right after its parse (the project pass
+    summarises it there, so one tree at a time is whole: ``finfix.project.summaries.read``); files that do
+    not parse are skipped (the engine reports them)."""
     modules: dict[str, Module] = {}
     for path in paths:
         try:
@@ -83,7 +90,10 @@ def read(paths: Iterable[str]) -> dict[str, Module]:
         text = raw.decode("utf-8", "replace")
         mod = Module(name, path, tree, is_package, lines=text.splitlines())
         _index(mod)
-        modules.setdefault(name, mod)
+        if name not in modules:
+            if then is not None:
+                then(mod)
+            modules[name] = mod
     return modules
 
 

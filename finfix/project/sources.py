@@ -17,26 +17,15 @@ from finfix.engine.reading import read_regular_or_none
 if TYPE_CHECKING:
     from finfix.project.infer import Scope
 
-#: Methods whose receiver the pandas rules ask about (beyond `.values` and any call with `inplace=`).
-CANDIDATE_METHODS = frozenset(
-    "iteritems applymap append fillna pad backfill swapaxes first last view groupby resample".split()
-)
 OBSERVED_FILE = Path(".finfix") / "observed.json"
 
 
 def candidate_sites(project: Any) -> Iterator[tuple[str, Scope, ast.expr, str]]:
-    """(path, scope, receiver, why) for every receiver a pandas rule will ask about."""
-    from finfix.project.modules import module_level as _module_level
-
+    """(path, scope, receiver, why) for every receiver a pandas rule will ask about (found when the module
+    was summarised: ``finfix.project.summaries.CANDIDATE_METHODS``)."""
     for scope in project.scopes():
-        nodes = scope.nodes if scope.func is not None else _module_level(scope.module.tree)
-        for node in nodes:
-            if isinstance(node, ast.Attribute) and node.attr == "values" and isinstance(node.ctx, ast.Load) \
-                    and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
-                yield scope.module.path, scope, node.value, "values"
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                if node.func.attr in CANDIDATE_METHODS or any(k.arg == "inplace" for k in node.keywords):
-                    yield scope.module.path, scope, node.func.value, node.func.attr
+        for receiver, why in scope.walked.candidates:
+            yield scope.module.path, scope, receiver, why
 
 
 def span_of(lines: list[str], node: ast.expr) -> tuple[int, int, int, int]:
