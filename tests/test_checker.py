@@ -243,6 +243,32 @@ def test_a_crashing_checker_is_one_warning_line_and_no_answers(tmp_path, monkeyp
     assert "Traceback" not in err
 
 
+def test_a_file_edited_while_finfix_runs_gets_no_answers_cached(tmp_path, monkeypatch, capsys):
+    """Contents are hashed first and read again for the probe copy (holding them cost pandas' run 23 MB):
+    a file that changed in between would have its answers cached under contents the checker never saw."""
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURE, root)
+    _fake(monkeypatch, "print('{\"reveals\": []}')")
+    runs = Runs(monkeypatch)
+    real_read = checker.read_regular_or_none
+    edited = sorted(root.rglob("*.py"))[0]
+    reads = []
+
+    def read_then_edit(path, *args):
+        raw = real_read(path, *args)
+        if Path(path) == edited:
+            reads.append(path)
+            if len(reads) == 2:  # the second read is the probe copy's
+                return raw + b"\n# edited meanwhile\n"
+        return raw
+
+    monkeypatch.setattr(checker, "read_regular_or_none", read_then_edit)
+    assert infer_types(root, [], _queries(root)) == {}
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "changed while finfix ran" in err
+    assert runs.count == 0 and not list((root / checker_cache.DIR).glob("*.json"))
+
+
 def test_a_hanging_checker_is_killed_at_the_timeout(tmp_path, monkeypatch, capsys):
     root = tmp_path / "p"
     shutil.copytree(FIXTURE, root)

@@ -75,19 +75,18 @@ def _infer(root: Path, files: Sequence[Path], queries: Mapping[Path, Sequence[Sp
     backend, exe = chosen
     root = root.resolve()
     project = _project_files(root, files)
-    raws: dict[str, bytes] = {}
+    hashes: dict[str, str] = {}  # the contents are read again for the probe copy: pandas' are 23 MB
     for rel, path in project.items():
         raw = read_regular_or_none(path, DEFAULT_MAX_FILE_SIZE)  # never a FIFO or a device: they hang
         if raw is not None:
-            raws[rel] = raw
-    key = cache.project_key(_checker_id(backend, exe), sys.executable,
-                            ((rel, cache.file_hash(raw)) for rel, raw in raws.items()))
+            hashes[rel] = cache.file_hash(raw)
+    key = cache.project_key(_checker_id(backend, exe), sys.executable, hashes.items())
 
     # Which query belongs to which project file, and what the cache already knows.
     asked: dict[str, list[tuple[Path, Span]]] = {}
     for path, spans in queries.items():
         rel = _rel_to(root, Path(path))
-        if rel is None or rel not in raws:
+        if rel is None or rel not in hashes:
             continue
         asked.setdefault(rel, []).extend((Path(path), tuple(s)) for s in spans)  # type: ignore[misc]
     known: dict[str, dict[Span, str | None]] = {rel: cache.load(root, key, rel) for rel in asked}
@@ -95,7 +94,7 @@ def _infer(root: Path, files: Sequence[Path], queries: Mapping[Path, Sequence[Sp
     todo = {rel: spans for rel, spans in todo.items() if spans}
 
     if todo:
-        fresh = _run(backend, exe, root, raws, todo)
+        fresh = _run(backend, exe, root, {rel: (project[rel], digest) for rel, digest in hashes.items()}, todo)
         if fresh is not None:
             for rel, spans in todo.items():
                 merged = dict(known[rel])
@@ -150,9 +149,10 @@ def _project_files(root: Path, files: Sequence[Path]) -> dict[str, Path]:
     return found
 
 
-def _run(backend: Backend, exe: Path, root: Path, raws: Mapping[str, bytes],
+def _run(backend: Backend, exe: Path, root: Path, files: Mapping[str, tuple[Path, str]],
          todo: Mapping[str, Sequence[Span]]) -> dict[tuple[str, Span], str] | None:
-    """One checker run over the probe copy; None when it failed (already warned)."""
+    """One checker run over the probe copy of ``files`` (relative path -> (path, content hash)); None when
+    it failed (already warned)."""
     # A package directory as root: copy it under its package path so absolute and relative imports work.
     base = root
     while (base / "__init__.py").exists() and base.parent != base:
@@ -161,21 +161,23 @@ def _run(backend: Backend, exe: Path, root: Path, raws: Mapping[str, bytes],
     prefix = "" if prefix == "." else prefix + "/"
     tmp = Path(tempfile.mkdtemp(prefix="finfix-probe-"))
     try:
-        probes: dict[str, Probe] = {}
-        for rel, raw in raws.items():
+        where: dict[str, dict[tuple[int, int], Span]] = {}  # of each probe, only its map back is kept
+        for rel, (path, digest) in files.items():
+            raw = read_regular_or_none(path, DEFAULT_MAX_FILE_SIZE)
+            if raw is None or cache.file_hash(raw) != digest:
+                _warn(f"{rel} changed while finfix ran; no type answers this run")
+                return None  # the answers would be cached under the contents finfix hashed
             target = tmp / (prefix + rel)
             target.parent.mkdir(parents=True, exist_ok=True)
-            if rel in todo:
-                probe = _probe(raw, todo[rel])
-                if probe is not None:
-                    probes[prefix + rel] = probe
-                    target.write_bytes(probe[1])
-                    continue
+            probe = _probe(raw, todo[rel]) if rel in todo else None
+            if probe is not None:
+                where[prefix + rel] = probe[0].where
+                raw = probe[1]
             target.write_bytes(raw)
-        if not probes:
+        if not where:
             return {}
         reveals: list[Reveal] = []
-        ordered = sorted(probes)
+        ordered = sorted(where)
         for start in range(0, len(ordered), CHUNK_FILES):
             argv = backend.command(exe, tmp, ordered[start:start + CHUNK_FILES], sys.executable)
             out = _execute(backend.name, argv, tmp)
@@ -186,7 +188,7 @@ def _run(backend: Backend, exe: Path, root: Path, raws: Mapping[str, bytes],
             except (ValueError, KeyError, TypeError) as exc:
                 _warn(f"could not read {backend.name}'s output ({type(exc).__name__}); no type answers this run")
                 return None
-        return _map_back(reveals, {rel: p[0] for rel, p in probes.items()}, prefix)
+        return _map_back(reveals, where, prefix)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -206,17 +208,19 @@ def _probe(raw: bytes, spans: Sequence[Span]) -> tuple[Probe, bytes] | None:
     return probe, probe.text.encode(encoding, errors="surrogateescape")
 
 
-def _map_back(reveals: Sequence[Reveal], probes: Mapping[str, Probe], prefix: str) -> dict[tuple[str, Span], str]:
+def _map_back(reveals: Sequence[Reveal], where: Mapping[str, Mapping[tuple[int, int], Span]],
+              prefix: str) -> dict[tuple[str, Span], str]:
+    """The original span of each reveal (``where``: probe path -> its wrappers' positions -> spans)."""
     out: dict[tuple[str, Span], str] = {}
     for rel, line, col, text in reveals:
-        probe = probes.get(rel)
-        if probe is None:
+        spans = where.get(rel)
+        if spans is None:
             continue
-        span = probe.where.get((line, col))
+        span = spans.get((line, col))
         if span is None:
             # Columns counted in other units (UTF-16, bytes) on a non-ASCII line: only a lone wrapper on
             # the line is unambiguous.
-            on_line = [s for (ln, _c), s in probe.where.items() if ln == line]
+            on_line = [s for (ln, _c), s in spans.items() if ln == line]
             if len(on_line) != 1:
                 continue
             span = on_line[0]
