@@ -215,6 +215,23 @@ def _membership(paths: Sequence[str]):
 _STAR_IMPORT = re.compile(rb"\bimport\s*\(?\s*\*")
 
 
+def _statements(tree):
+    """The statements of ``tree`` (at every depth) in ``ast.walk``'s order, without its expressions: imports
+    are statements, and walking every node to find them was most of a warm run on explicit files (pandas,
+    every 10th file: 0.7 of 0.86 s)."""
+    import ast
+    from collections import deque
+
+    kinds = (ast.stmt, ast.excepthandler, ast.match_case)
+    todo = deque([tree])
+    while todo:
+        node = todo.popleft()
+        yield node
+        for _name, value in ast.iter_fields(node):
+            if isinstance(value, list):
+                todo.extend(v for v in value if isinstance(v, kinds))
+
+
 def _imported_closure(paths: Sequence[str]) -> list[str]:
     """Project files the run's files import (one step), then what those re-export with ``*`` (every step)."""
     import ast
@@ -236,7 +253,7 @@ def _imported_closure(paths: Sequence[str]) -> list[str]:
         name, is_package = module_name(path)
         base = os.path.dirname(top)
         out = []
-        for node in ast.walk(tree):
+        for node in _statements(tree):
             if isinstance(node, ast.ImportFrom):
                 if stars_only and all(a.name != "*" for a in node.names):
                     continue
