@@ -81,13 +81,13 @@ def run_check(o: CheckOptions) -> int:
         from finfix.fix_edits import finding_edits
         from finfix.report.edits import json_report
 
-        edits = finding_edits(plan, results)
+        edits = finding_edits(plan, results, jobs=_jobs(o.jobs))
         emit(json_report(summary.findings, summary.errors, summary.scanned, edits), o.output_file)
     elif o.output_format == "sarif":
         from finfix.fix_edits import finding_edits
         from finfix.report import ci as ci_formats
 
-        edits = finding_edits(plan, results)
+        edits = finding_edits(plan, results, jobs=_jobs(o.jobs))
         emit(ci_formats.sarif(summary, plan.rules, source=source_lines(results), edits=edits,
                               kind=session.finding_kinds(plan)), o.output_file)
     elif o.output_format == "github":
@@ -139,3 +139,9 @@ def _add_noqa(results: Any, *, quiet: bool) -> int:
     if not quiet:
         say(f"Added {added.comments} suppression comment(s) to {len(added.files)} file(s).")
     return 2 if any(r.internal for r in results) else (1 if errors else 0)
+
+
+def _jobs(asked: int | None) -> int:
+    from finfix.engine.runner import default_jobs
+
+    return asked or default_jobs()

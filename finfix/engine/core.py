@@ -26,6 +26,7 @@ from libcst.metadata import MetadataWrapper
 
 from finfix.engine.fastwalk import fast_visits, transform
 from finfix.engine.heap import large_parse, release_free_memory
+from finfix.engine.reparse import reusing
 from finfix.engine.linemap import LineMap
 from finfix.engine.reading import NotReadable, content_hash, read_regular
 from finfix.engine.metadata import on_demand
@@ -92,6 +93,10 @@ def parse(text: str) -> cst.Module:
 
 def _libcst_tree(text: str) -> cst.Module:
     """LibCST's tree of ``text``, which CPython has already parsed (``python_tree``)."""
+    return reusing("libcst", text, _parse_libcst)
+
+
+def _parse_libcst(text: str) -> cst.Module:
     try:
         with large_parse(len(text)):
             tree = cst.parse_module(text)
@@ -104,6 +109,10 @@ def _libcst_tree(text: str) -> cst.Module:
 
 def python_tree(text: str) -> ast.Module:
     """CPython's tree of ``text``; SourceError when CPython cannot parse it (cheap next to LibCST)."""
+    return reusing("ast", text, _parse_python)
+
+
+def _parse_python(text: str) -> ast.Module:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # invalid escapes etc.: not the engine's business

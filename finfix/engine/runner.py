@@ -195,13 +195,13 @@ def _pool_pass(
                 if on_done:
                     on_done(len(results))
     except BaseException:
-        _stop(pool)  # Ctrl-C, SIGTERM, a closed generator: the workers must not outlive the run
+        stop_pool(pool)  # Ctrl-C, SIGTERM, a closed generator: the workers must not outlive the run
         raise
     pool.shutdown(wait=True)
     return broken
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
+def stop_pool(pool: ProcessPoolExecutor) -> None:
     """End the pool's workers now, not after the tasks they are running (shutdown() would wait)."""
     for proc in list(getattr(pool, "_processes", {}).values()):  # no public API to reach the workers
         try:
