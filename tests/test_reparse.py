@@ -31,3 +31,22 @@ def test_edits_per_finding_are_the_same_with_reused_trees(project, monkeypatch):
     edits = [f["fix"]["edits"] for f in json.loads(reused.stdout)["findings"] if f["fix"]]
     assert len(edits) == 2 and all(edits)  # one edit list per fix, each made alone
     assert reused.stdout == fresh.stdout
+
+
+def test_the_metadata_of_a_tree_as_parsed_is_shared_inside_the_block_only():
+    from finfix.results import Settings
+
+    def session(tree):
+        s = core.FileSession("m.py", SOURCE, Settings())
+        s.start_rule(tree)
+        return s
+
+    with reusing_parses():
+        tree = core._libcst_tree(SOURCE)
+        first, second = session(tree), session(tree)
+        assert first.wrapper() is second.wrapper()
+        fixed = tree.with_changes(body=tree.body[:1])  # a tree some fix changed: its own metadata
+        second.start_rule(fixed)
+        assert second.wrapper() is not first.wrapper() and second.wrapper().module is fixed
+    tree = core._libcst_tree(SOURCE)
+    assert session(tree).wrapper() is not session(tree).wrapper()

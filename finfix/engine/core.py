@@ -26,7 +26,7 @@ from libcst.metadata import MetadataWrapper
 
 from finfix.engine.fastwalk import fast_visits, transform
 from finfix.engine.heap import large_parse, release_free_memory
-from finfix.engine.reparse import reusing
+from finfix.engine.reparse import reusing, wrapper_for
 from finfix.engine.linemap import LineMap
 from finfix.engine.reading import NotReadable, content_hash, read_regular
 from finfix.engine.metadata import on_demand
@@ -167,7 +167,7 @@ class FileSession:
     def wrapper(self) -> MetadataWrapper:
         """The metadata wrapper of the current tree, kept while rules leave the tree unchanged."""
         if self._wrapper is None or self._wrapper.module is not self.current_tree:
-            self._wrapper = MetadataWrapper(self.current_tree, unsafe_skip_copy=True)
+            self._wrapper = wrapper_for(self.current_tree, lambda tree: MetadataWrapper(tree, unsafe_skip_copy=True))
         return self._wrapper
 
     def drop_trees(self) -> None:
