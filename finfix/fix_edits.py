@@ -58,7 +58,9 @@ def _in_pool(plan: Plan, todo: list, jobs: int, out: Edits, done: set[int], adva
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=multiprocessing.get_context("fork"),
                                initializer=lifelines.die_with_parent)
     try:
-        for i, edits in enumerate(pool.map(_edits_at, range(len(todo)))):
+        with lifelines.signals_held():  # map submits every task, and the first submit forks the workers
+            answers = pool.map(_edits_at, range(len(todo)))
+        for i, edits in enumerate(answers):
             out.update(edits)
             done.add(i)
             advance(1)

@@ -20,7 +20,8 @@ import stat
 import sys
 import threading
 import time
-from typing import Iterable
+from contextlib import contextmanager
+from typing import Iterable, Iterator
 
 TEMP_PREFIX = ".finfix-"
 _TEMP = re.compile(r"^\.finfix-(\d+)-[^/]*\.tmp$")
@@ -39,8 +40,16 @@ class Terminated(KeyboardInterrupt):
         self.signum = signum
 
 
+#: Set while :func:`signals_held` runs: a termination signal then waits for the block's end.
+_holding = False
+_held: int | None = None
+
+
 def _raise_terminated(signum: int, frame: object) -> None:
-    global received
+    global received, _held
+    if _holding and os.getpid() == _main_pid:
+        _held = _held or signum
+        return
     if _main_pid is not None and os.getpid() != _main_pid:
         # a process forked from the main one that has not set its own handlers yet (a pool worker between
         # its fork and its initializer): it ends as the signal's default action would, without a traceback
@@ -49,6 +58,23 @@ def _raise_terminated(signum: int, frame: object) -> None:
         received = signum
         raise Terminated(signum)
     # a second signal while cleaning up: the cleanup runs on; the exit code already says why
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """Termination signals that arrive in the block raise :class:`Terminated` when it ends: a pool forking
+    its workers runs at-fork callbacks (logging's lock release), where an exception is printed as a
+    traceback and swallowed instead of stopping the run."""
+    global _holding, _held
+    before = _holding
+    _holding = True
+    try:
+        yield
+    finally:
+        _holding = before
+        if not before and _held is not None:
+            signum, _held = _held, None
+            _raise_terminated(signum, None)
 
 
 def handle_termination() -> None:

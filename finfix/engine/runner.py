@@ -178,7 +178,8 @@ def _pool_pass(
         initargs=(tuple(rules), settings, ctx.Lock(), paths, state),
     )
     try:
-        chunk_of: dict[Future[list[FileResult]], list[int]] = {pool.submit(_run_chunk, c): c for c in chunks}
+        with lifelines.signals_held():  # the first submit forks the workers: no signal inside at-fork callbacks
+            chunk_of: dict[Future[list[FileResult]], list[int]] = {pool.submit(_run_chunk, c): c for c in chunks}
         pending: set[Future[list[FileResult]]] = set(chunk_of)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
