@@ -24,7 +24,7 @@ Edits = dict[tuple[str, tuple[str, int, int]], list[Edit]]
 _job: tuple[Plan, list[tuple[FileResult, list[tuple[str, int, int]]]]] | None = None
 
 
-def finding_edits(plan: Plan, results: Sequence[FileResult], jobs: int = 1, progress: bool | None = None) -> Edits:
+def finding_edits(plan: Plan, results: Sequence[FileResult], jobs: int = 1) -> Edits:
     """``(path, finding key) -> edits`` of every fixable finding of ``results``, fixed alone; ``jobs``
     processes (forked; one when fork is unavailable or the pool breaks); a progress bar on a terminal."""
     from finfix.progress import RunProgress
@@ -36,7 +36,7 @@ def finding_edits(plan: Plan, results: Sequence[FileResult], jobs: int = 1, prog
             todo.append((r, keys))
     todo.sort(key=lambda item: -len(item[1]))  # the files with most findings first: none left for the end
     out: Edits = {}
-    with RunProgress(progress if progress is not None else sys.stderr.isatty()) as bar:
+    with RunProgress(sys.stderr.isatty()) as bar:
         bar.step("edits of each fix")
         bar.files(len(todo))
         done: set[int] = set()

@@ -39,7 +39,7 @@ def wrapper_for(tree: Any, make: Callable[[Any], Any]) -> Any:
     """``make(tree)`` (a metadata wrapper), or inside :func:`reusing_parses`, for a tree as parsed, the one
     made for it before: scopes and positions of a tree that no fix has touched are the same for every
     finding (they were a third of `check --format json`'s time on pandas' test_algos.py)."""
-    if _wrappers is None or _reused is None or not any(t is tree for t in _reused.values()):
+    if _reused is None or _wrappers is None or not any(t is tree for t in _reused.values()):
         return make(tree)
     hit = _wrappers.get(id(tree))
     if hit is None or hit[0] is not tree:

@@ -181,10 +181,8 @@ def _empty(node: ast.AST) -> None:
 
 
 def _signature(func: ast.FunctionDef | ast.AsyncFunctionDef) -> Signature:
-    body = func.body
-    doc = body[0].value.value if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-        and isinstance(body[0].value.value, str) else None
-    rest = [s for s in body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    doc = ast.get_docstring(func, clean=False)
+    rest = [s for s in func.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
     lone = rest[0].value if len(rest) == 1 and isinstance(rest[0], ast.Return) else None
     decorators = frozenset(d.id if isinstance(d, ast.Name) else getattr(d, "attr", "") for d in func.decorator_list)
     return Signature(func.name, func.lineno, func.args, decorators, doc, lone)
