@@ -7,10 +7,12 @@ shape (`np.msort(a)` → `np.sort(a, axis=0)`, `np.in1d(a, b)` → `np.isin(a, b
 
 from __future__ import annotations
 
+import ast
 
 import libcst as cst
 
 from finfix.codemods.numpy_scipy.numpy_removed_calls import NumpyCallShapes
+from finfix.sdk.ast_triggers import AstTrigger
 from finfix.sdk.fallbacks import FallbackGuards
 from finfix.codemods.numpy_scipy.numpy_removed_tables import (
     CALL_SHAPED, CALL_SHAPED_REMOVED, QUANTILES, R20, RENAMES, SPECIAL_TEXT, TEXT_ROWS,
@@ -19,6 +21,11 @@ from finfix.sdk.names import code_of, has_star_args, qualified_names
 from finfix.sdk.prefilter import module_uses
 from finfix.sdk.renames import KeywordRename, RenameRule
 from finfix.sdk.rule import Example, Safety, Versions
+
+
+#: Removed numpy names that other libraries' names share, and the modules those usually come from
+_ELSEWHERE_TOO = frozenset({"cast", "product"})
+_THEIR_USUAL_MODULES = frozenset({"itertools", "typing", "typing_extensions"})
 
 
 class NumpyRemovedAliases(FallbackGuards, NumpyCallShapes, RenameRule):
@@ -104,6 +111,19 @@ class NumpyRemovedAliases(FallbackGuards, NumpyCallShapes, RenameRule):
         "interpolation", "newshape", "in1d", "msort", "asfarray", "find_common_type", "cast", "obj2sctype",
         "sctype2char", "recfromcsv", "recfromtxt", "fastCopyAndTranspose", "nbytes", "disp", "sum", "ptp",
         "source", "linalg.linalg", "fft.helper",
+    )
+    # `sum` is in most numpy files and only `np.sum(<generator>)` is acted on: that call's shape stands in
+    # for the name (whatever it is called). `cast` and `product` are mostly `typing.cast` and
+    # `itertools.product`: they count as attributes (`np.cast`) and imported from anywhere else. The
+    # removed sub-modules only matter where they are imported.
+    ast_trigger = AstTrigger(
+        names={t for t in triggers if t.isidentifier()} - {"sum", *_ELSEWHERE_TOO},
+        attributes=_ELSEWHERE_TOO,
+        modules=("numpy.linalg.linalg", "numpy.fft.helper"),
+        shapes={
+            ast.Call: lambda call, _scan: _one_generator_argument(call),
+            ast.ImportFrom: lambda node, _scan: _imports_numpy_name(node),
+        },
     )
 
     examples = (
@@ -336,6 +356,18 @@ class NumpyRemovedAliases(FallbackGuards, NumpyCallShapes, RenameRule):
         ):
             return self._method_ptp(original_node, updated_node)
         return updated_node
+
+
+def _one_generator_argument(call: ast.Call) -> bool:
+    """``f(x for x in xs)``: the only `sum` call the rule rewrites (`NumpyCallShapes._call_sum`)."""
+    return len(call.args) == 1 and not call.keywords and isinstance(call.args[0], ast.GeneratorExp)
+
+
+def _imports_numpy_name(node: ast.ImportFrom) -> bool:
+    """`from <anything but itertools/typing> import cast` (a project module may re-export numpy's)."""
+    if node.module in _THEIR_USUAL_MODULES and not node.level:
+        return False
+    return any(alias.name in _ELSEWHERE_TOO for alias in node.names)
 
 
 def _binds_name(module: cst.Module, name: str) -> bool:

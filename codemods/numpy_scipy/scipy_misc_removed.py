@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from finfix.sdk.ast_triggers import AstTrigger
 from finfix.sdk.names import has_star_args, keyword, qualified_names, replace_callee, short_code
 from finfix.sdk.nodes import tight_equal
 from finfix.sdk.renames import NameRename, RenameRule
@@ -75,6 +76,7 @@ class ScipyMiscRemoved(RenameRule):
     requires = ("scipy",)  # every import form names the library
     renames = RENAMES
     triggers = (*sorted({r.old_leaf for r in RENAMES}), "simps", "romberg", "quadrature", "binom_test")
+    ast_trigger = AstTrigger(names=triggers)  # every form reaches a removed name through its leaf
 
     examples = (
         Example("from scipy import integrate\na = integrate.trapz(y, x) + integrate.cumtrapz(y)[-1]\n",

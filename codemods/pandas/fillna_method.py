@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 import libcst as cst
 
+from finfix.sdk.ast_triggers import AstTrigger, method_of, passes_keyword, positional_count
 from finfix.sdk.names import code_of, keyword, short_code
 from finfix.sdk.evidence.kinds import Level, Typed
 from finfix.sdk.pandas_types import DATA_KINDS, PANDAS_MARKERS, Kind, PandasRule, Skip
@@ -56,6 +58,7 @@ class PandasFillnaMethod(PandasRule, Rule):
     # pandas markers, or the call itself: `x.fillna(method=...)` on a frame from another module is never silent
     requires = (*PANDAS_MARKERS, ".fillna(")
     triggers = (re.compile(r"\bmethod\s*=|\.pad\(|\.backfill\(|\.fillna\("),)
+    ast_trigger = AstTrigger(shapes={ast.Call: lambda call, _scan: _may_pass_method(call)})
 
     examples = (
         Example(
@@ -173,3 +176,14 @@ class PandasFillnaMethod(PandasRule, Rule):
         if self.report(original_node, message, fix=Safety.SAFE if proved else Safety.DETECT, reason="" if proved else why):
             return updated_node.with_changes(func=updated_node.func.with_changes(attr=cst.Name(new_name)))
         return updated_node
+
+
+def _may_pass_method(call: ast.Call) -> bool:
+    """The calls `leave_Call` acts on: `.pad()`/`.backfill()`, `.replace(method=)`, and `.fillna()` given
+    `method=` or a second positional argument (`fillna(None, "ffill")`)."""
+    name = method_of(call)
+    if name in ("pad", "backfill"):
+        return True
+    if name == "replace":
+        return passes_keyword(call, "method")
+    return name == "fillna" and (passes_keyword(call, "method") or positional_count(call) >= 2)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 import libcst as cst
 
+from finfix.sdk.ast_triggers import AstTrigger, method_of, passes_keyword
 from finfix.sdk.names import code_of, keyword, remove_arg, short_code
 from finfix.sdk.pandas_types import PANDAS_MARKERS, Kind, PandasRule, Skip
 from finfix.sdk.rule import Example, Rule, Safety, Versions
@@ -54,6 +56,8 @@ class PandasGroupbyAxis(PandasRule, Rule):
     requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     # both a grouping/window method and an `axis=` keyword somewhere in the file
     triggers = (re.compile(r"\A(?=.*?\b(?:groupby|resample|rolling|expanding|ewm)\()(?=.*?\baxis\s*=)", re.S),)
+    # the same, in one call: `x.groupby(..., axis=...)` (a transposed chain starts with one too)
+    ast_trigger = AstTrigger(shapes={ast.Call: lambda call, _scan: method_of(call) in WINDOWED and passes_keyword(call, "axis")})
 
     examples = (
         Example(

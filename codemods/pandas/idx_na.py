@@ -6,6 +6,7 @@ import re
 
 import libcst as cst
 
+from finfix.sdk.ast_triggers import AstTrigger
 from finfix.sdk.names import code_of, is_false, keyword
 from finfix.sdk.pandas_types import PANDAS_MARKERS, Kind, PandasRule
 from finfix.sdk.rule import Example, Rule, Safety, Versions
@@ -53,6 +54,7 @@ class PandasIdxNa(PandasRule, Rule):
             re.S,
         ),
     )
+    ast_trigger = AstTrigger(attributes={"dt", *INDEX_HAS_NO})  # `x.dt`, `x.idxmax(...)`
 
     examples = (
         Example("import pandas as pd\ndf = pd.read_csv('x')\nage = (df.index - df.index[0]).dt.days\n", reported=True),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from functools import lru_cache
 
 import libcst as cst
 
+from finfix.sdk.ast_triggers import AstTrigger
 from finfix.sdk.names import code_of, leaves_of, may_resolve_to
 from finfix.sdk.pandas_types import LOOKALIKE_MODULES, PANDAS_MARKERS, PandasRule
 from finfix.sdk.rule import Example, Rule, Safety, Versions
@@ -90,8 +93,23 @@ def convert(text: str, table: dict[str, str]) -> str | None:
     return "".join(out) + (m.group(2) or "") if changed else None
 
 
+@lru_cache(maxsize=4096)  # the pre-check asks about every short literal of a file; most repeat
 def _converts(text: str) -> bool:
     return any(convert(text, table) is not None for table in (OFFSET, PERIOD, UNIT, TIMEDELTA_STRING))
+
+
+def _alias_literal(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and _converts(node.value)
+
+
+def _call_with_alias_literal(call: ast.Call) -> bool:
+    """A call passing a string some table rewrites: the only calls `leave_Call` acts on."""
+    return any(_alias_literal(a) for a in call.args) or any(_alias_literal(k.value) for k in call.keywords)
+
+
+def _compare_with_alias_literal(compare: ast.Compare) -> bool:
+    """`... == "H"` with an old alias: the only comparisons `leave_Comparison` reports."""
+    return _alias_literal(compare.left) or any(_alias_literal(c) for c in compare.comparators)
 
 
 def _old_alias_string(expr: cst.BaseExpression) -> bool:
@@ -161,6 +179,9 @@ class PandasOffsetAliases(PandasRule, Rule):
     requires = (*PANDAS_MARKERS, "asfreq", "resample", "date_range", "Grouper", "to_offset", "Period")
     triggers = ("resample", "date_range", "freq", "asfreq", "rolling", "round", "floor", "ceil", "Period",
                 "Timedelta", "to_timedelta", "to_offset", "Grouper", "to_period", "infer_freq", "period_range")
+    # `freq`, `round` and short literals are everywhere; an old alias passed to a call or compared is not
+    ast_trigger = AstTrigger(shapes={ast.Call: lambda call, _scan: _call_with_alias_literal(call),
+                                     ast.Compare: lambda node, _scan: _compare_with_alias_literal(node)})
 
     examples = (
         Example(

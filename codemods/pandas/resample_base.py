@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 
 from finfix.codemods.pandas.offset_aliases import OFFSET, convert
+from finfix.sdk.ast_triggers import AstTrigger, passes_keyword
 from finfix.sdk.names import code_of, keyword, remove_arg
 from finfix.sdk.pandas_types import GROUP_RESULT, PANDAS_MARKERS, Kind, PandasRule, Skip
 from finfix.sdk.rule import Example, Rule, Safety, Versions
@@ -59,6 +61,9 @@ class PandasResampleBase(PandasRule, Rule):
     versions = Versions("pandas", deprecated="1.1", removed="2.0")  # offset= came in 1.1
     requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
     triggers = (re.compile(r"\b(?:base|loffset)\s*="),)
+    ast_trigger = AstTrigger(
+        shapes={ast.Call: lambda call, _scan: passes_keyword(call, "base") or passes_keyword(call, "loffset")}
+    )
 
     examples = (
         Example(

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
+from finfix.sdk.ast_triggers import AstTrigger
 from finfix.sdk.names import code_of, is_false, is_true, may_resolve_to, qualified_names
 from finfix.sdk.receivers import AXES, FIGURE, receiver_kind
 from finfix.sdk.rule import Example, Rule, Safety, Versions
@@ -69,6 +72,13 @@ class MplMisc(Rule):
     versions = Versions("matplotlib", deprecated="2.1", removed="3.1", fix_needs="3.10")  # hist(normed=) first; orientation= needs 3.10
     requires = ("boxplot", "violinplot", "hist", ".number", "tight_layout")  # the APIs concerned
     triggers = ("labels", "vert", "normed", ".number", "tight_layout")
+    # `tight_layout` matters only as the removed module (not `fig.tight_layout()`), the others as keywords
+    ast_trigger = AstTrigger(
+        attributes={"number"},
+        modules={"matplotlib.tight_layout"},
+        shapes={ast.Call: lambda call, _scan: _passes_renamed_keyword(call),
+                ast.ImportFrom: lambda node, _scan: _imports_tight_layout(node)},
+    )
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider, ParentNodeProvider)
 
     examples = (
@@ -214,3 +224,12 @@ class MplMisc(Rule):
     def _tight_layout(self, node: cst.CSTNode) -> None:
         self.report(node, "the `matplotlib.tight_layout` module was removed: use `fig.tight_layout()` or "
                     "`plt.figure(layout=\"tight\")`", reason="no automatic fix")
+
+
+def _passes_renamed_keyword(call: ast.Call) -> bool:
+    return any(k.arg in ("labels", "vert", "normed") for k in call.keywords)
+
+
+def _imports_tight_layout(node: ast.ImportFrom) -> bool:
+    """`from matplotlib import tight_layout` (the module's own imports are `modules` above)."""
+    return node.module == "matplotlib" and not node.level and any(a.name == "tight_layout" for a in node.names)

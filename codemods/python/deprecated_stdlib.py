@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 from libcst.metadata import Assignment, QualifiedNameProvider, ScopeProvider
 
+from finfix.sdk.ast_triggers import AstTrigger, Prescan
 from finfix.sdk.names import assignments_of, qualified_names
 from finfix.sdk.rule import Example, Rule, Safety, Versions
 
@@ -12,6 +15,18 @@ GETDEFAULTLOCALE = "locale.getdefaultlocale"
 #: calls that copy or pickle their first argument
 COPIERS = frozenset({"copy.copy", "copy.deepcopy", "pickle.dumps", "pickle.dump"})
 ITERTOOLS_PREFIX = "itertools."
+_COPIER_LEAVES = frozenset(q.rpartition(".")[2] for q in COPIERS)
+
+
+def _may_copy_something(call: ast.Call, scan: Prescan) -> bool:
+    """A call with an argument of `copy`/`deepcopy`/`dumps`/`dump` by its last part, or of a name imported
+    under another (`from copy import copy as cp`): the only calls besides `getdefaultlocale` acted on."""
+    if not call.args and not call.keywords:
+        return False
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        return func.attr in _COPIER_LEAVES
+    return isinstance(func, ast.Name) and (func.id in _COPIER_LEAVES or func.id in scan.import_aliases)
 
 
 class PythonDeprecatedStdlib(Rule):
@@ -49,6 +64,7 @@ class PythonDeprecatedStdlib(Rule):
     safety = Safety.DETECT
     versions = Versions("python", deprecated="3.11", removed="3.14")  # getdefaultlocale first; itertools pickling goes in 3.14
     triggers = ("getdefaultlocale", "itertools")
+    ast_trigger = AstTrigger(names={"getdefaultlocale"}, shapes={ast.Call: _may_copy_something})
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ScopeProvider)
 
     examples = (

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import re
 
 import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
+from finfix.sdk.ast_triggers import AstTrigger, Prescan
 from finfix.sdk.names import code_of, may_resolve_to, qualified_names, resolves_to
 from finfix.sdk.rule import Example, Rule, Safety
 from finfix.codemods.python.silent_except_nodes import (
@@ -93,6 +95,7 @@ class SilentExcept(Rule):
     summary = "`except Exception: pass` / bare `except: pass` hides errors; log them."
     safety = Safety.SAFE
     triggers = ("except",)
+    ast_trigger = AstTrigger(shapes={ast.ExceptHandler: lambda handler, scan: _may_be_silent_and_broad(handler, scan)})
     options = {"level": "debug"}
     METADATA_DEPENDENCIES = (QualifiedNameProvider, ParentNodeProvider, ScopeProvider)
 
@@ -567,3 +570,28 @@ class SilentExcept(Rule):
             body[at] = body[at].with_changes(leading_lines=[cst.EmptyLine()] * blank + list(body[at].leading_lines))
         body.insert(at, logger)
         return updated_node.with_changes(body=body)
+
+
+def _may_be_silent_and_broad(handler: ast.ExceptHandler, scan: Prescan) -> bool:
+    """The handlers `leave_ExceptHandler` acts on: silent (`_does_nothing`) and bare or, as `_is_broad`'s
+    `may_resolve_to` spells it, naming `Exception`/`BaseException` (an attribute's last part, a bare
+    name, or a name imported under another: `from builtins import Exception as E`)."""
+    if not _does_nothing(handler.body):
+        return False
+    if handler.type is None:
+        return True
+    for node in ast.walk(handler.type):
+        if isinstance(node, ast.Attribute) and node.attr in _BROAD_LEAVES:
+            return True
+        if isinstance(node, ast.Name) and (node.id in _BROAD_LEAVES or node.id in scan.import_aliases):
+            return True
+    return False
+
+
+def _does_nothing(body: list[ast.stmt]) -> bool:
+    """Only `pass`, `...` and `continue`: the handlers `_silent_body` accepts (comments aside)."""
+    return all(
+        isinstance(s, (ast.Pass, ast.Continue))
+        or isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and s.value.value is Ellipsis
+        for s in body
+    )

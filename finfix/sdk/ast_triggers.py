@@ -5,7 +5,9 @@ A rule opts in with one class attribute, ``ast_trigger = AstTrigger(names=..., a
 it can only report on a file whose code spells one of ``names`` as an identifier (a variable, an
 attribute, a keyword argument, an imported name or alias, a definition or a parameter: never a comment
 or the text of a string), one of ``attributes`` after a dot (``x.attr``), or that imports one of
-``modules`` (or a sub-module of one). A name the project re-exports under another spelling (``from
+``modules`` (or a sub-module of one), or that has a node one of ``shapes`` accepts: ``shapes={ast.Call: test}``
+with ``test(node, scan) -> bool`` (``scan``: the file's `Prescan`) (a call with one generator argument, a string literal at a call's argument),
+for rules whose identifiers are too common to narrow anything (``sum``, ``freq``). A name the project re-exports under another spelling (``from
 numpy import trapz as T`` in a project module, then ``from pkg import T``) also counts as the name it
 stands for, as LibCST's qualified names plus the project's re-exports see it. A rule without an
 ``ast_trigger`` runs whenever its text pre-check (``Rule.applies_to``) lets it; the ast stage only ever
@@ -21,7 +23,7 @@ from __future__ import annotations
 import ast
 import warnings
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
 _R = TypeVar("_R")
 
@@ -33,16 +35,42 @@ class AstTrigger:
     names: frozenset[str] = frozenset()
     attributes: frozenset[str] = frozenset()
     modules: frozenset[str] = frozenset()
+    shapes: tuple[tuple[type[ast.AST], Callable[[Any, Prescan], bool]], ...] = ()
 
-    def __init__(self, names: Iterable[str] = (), attributes: Iterable[str] = (), modules: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        names: Iterable[str] = (),
+        attributes: Iterable[str] = (),
+        modules: Iterable[str] = (),
+        shapes: Mapping[type[ast.AST], Callable[[Any, Prescan], bool]] | None = None,
+    ) -> None:
         object.__setattr__(self, "names", frozenset(names))
         object.__setattr__(self, "attributes", frozenset(attributes))
         object.__setattr__(self, "modules", frozenset(modules))
+        object.__setattr__(self, "shapes", tuple((shapes or {}).items()))
 
     def met_by(self, scan: Prescan) -> bool:
         if not self.names.isdisjoint(scan.names) or not self.attributes.isdisjoint(scan.attributes):
             return True
-        return not self.modules.isdisjoint(scan.module_prefixes)
+        if not self.modules.isdisjoint(scan.module_prefixes):
+            return True
+        return any(test(node, scan) for kind, test in self.shapes for node in scan.nodes.get(kind, ()))
+
+
+def method_of(call: ast.Call) -> str | None:
+    """``m`` of a call ``x.m(...)``; None for a call of a plain name or of another expression."""
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else None
+
+
+def passes_keyword(call: ast.Call, name: str) -> bool:
+    """Does ``call`` spell ``name=`` (not through ``**kwargs``)?"""
+    return any(k.arg == name for k in call.keywords)
+
+
+def positional_count(call: ast.Call) -> int:
+    """Positional arguments other than ``*args``."""
+    return sum(not isinstance(a, ast.Starred) for a in call.args)
 
 
 #: The other nodes that bind a plain identifier in a ``name`` or ``rest`` field (``except E as name``,
@@ -55,17 +83,29 @@ _BINDS_BY_NAME = frozenset(
 
 
 class Prescan:
-    """The identifiers and imported modules of one module's code, from one walk of its ``ast``."""
+    """The identifiers and imported modules of one module's code, from one walk of its ``ast``, and its
+    nodes of the ``kinds`` some rule's ``shapes`` test."""
 
-    __slots__ = ("names", "attributes", "module_prefixes")
+    __slots__ = ("names", "attributes", "module_prefixes", "nodes", "import_aliases")
 
-    def __init__(self, tree: ast.AST, aliases: Mapping[str, frozenset[str]] | None = None) -> None:
+    def __init__(
+        self,
+        tree: ast.AST,
+        aliases: Mapping[str, frozenset[str]] | None = None,
+        kinds: Iterable[type[ast.AST]] = (),
+    ) -> None:
         names: set[str] = set()
         attributes: set[str] = set()
         modules: set[str] = set()
+        import_aliases: set[str] = set()
         add = names.add
+        nodes: dict[type[ast.AST], list[ast.AST]] = {kind: [] for kind in kinds}
+        bucket_of = nodes.get
         for node in ast.walk(tree):
             kind = type(node)
+            bucket = bucket_of(kind)
+            if bucket is not None:
+                bucket.append(node)
             if kind is ast.Name:
                 add(node.id)  # type: ignore[attr-defined]
             elif kind is ast.Attribute:
@@ -80,6 +120,7 @@ class Prescan:
                 names.update(node.name.split("."))  # type: ignore[attr-defined]
                 if node.asname:  # type: ignore[attr-defined]
                     add(node.asname)  # type: ignore[attr-defined]
+                    import_aliases.add(node.asname)  # type: ignore[attr-defined]
             elif kind is ast.Import:
                 modules.update(alias.name for alias in node.names)  # type: ignore[attr-defined]
             elif kind is ast.ImportFrom:
@@ -108,6 +149,8 @@ class Prescan:
             parts = module.split(".")
             prefixes.update(".".join(parts[:cut]) for cut in range(1, len(parts) + 1))
         self.module_prefixes = frozenset(prefixes)
+        self.nodes = nodes
+        self.import_aliases = frozenset(import_aliases)  # `import x as y`, `from m import x as y`: the ys
 
 
 _aliases_of: tuple[Any, dict[str, frozenset[str]]] | None = None  # (project facts, their aliases), per process
@@ -152,5 +195,6 @@ def narrow(rules: Sequence[_R], source: str | ast.Module, project: Any = None) -
                 tree = ast.parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return rules
-    scan = Prescan(tree, project_aliases(project))
+    kinds = {kind for r in rules if r.ast_trigger is not None for kind, _ in r.ast_trigger.shapes}  # type: ignore[attr-defined]
+    scan = Prescan(tree, project_aliases(project), kinds)
     return [r for r in rules if r.ast_trigger is None or r.ast_trigger.met_by(scan)]  # type: ignore[attr-defined]
