@@ -202,14 +202,40 @@ class Evaluator:
 
     def __init__(self, lookup: Callable[[str], Fact | None], resolve: Callable[[Module, list[str]], str | None],
                  is_project_class: Callable[[str], bool]) -> None:
-        self.lookup = lookup
+        self._facts_of = lookup
         self.resolve = resolve
         self.is_project_class = is_project_class
         self._active: set[tuple[int, str]] = set()
+        # The solver's rounds ask the same questions again with a few facts changed. An expression's kind
+        # depends on the tree (fixed) and on the facts it looked up, so a top-level answer is kept with
+        # those look-ups and reused while every one of them still gives the same fact.
+        self._memo: dict[tuple[int, int], tuple[Fact | None, dict[str, Fact | None], ast.expr]] = {}
+        self._reads: dict[str, Fact | None] | None = None
+
+    def lookup(self, key: str) -> Fact | None:
+        fact = self._facts_of(key)
+        if self._reads is not None:
+            self._reads[key] = fact
+        return fact
 
     def kind(self, expr: ast.expr | None, scope: Scope, depth: int = 0) -> Fact | None:
         if expr is None or depth > 12:
             return None
+        if self._reads is None and not self._active:  # a question from the solver, not from inside an answer
+            key = (id(expr), id(scope))
+            kept = self._memo.get(key)
+            if kept is not None and all(self._facts_of(k) == fact for k, fact in kept[1].items()):
+                return kept[0]
+            self._reads = reads = {}
+            try:
+                answer = self._kind(expr, scope, depth)
+            finally:
+                self._reads = None
+            self._memo[key] = (answer, reads, expr)  # `expr` kept alive: its id stays its own
+            return answer
+        return self._kind(expr, scope, depth)
+
+    def _kind(self, expr: ast.expr, scope: Scope, depth: int) -> Fact | None:
         d = depth + 1
         if isinstance(expr, (ast.List, ast.ListComp)):
             return Fact("list", "proven", "a list")
