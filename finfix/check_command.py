@@ -8,15 +8,15 @@ served whole from the cache in a few hundredths of a second, would otherwise spe
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
-from typing import Any, Optional, Sequence
+from typing import Any, NamedTuple, Optional, Sequence
 
 FORMATS = ("text", "json", "sarif", "github")
 
 
-@dataclass(frozen=True)
-class CheckOptions:
-    """`finfix check`'s options; the defaults are the command line's (tests/test_entry.py compares them)."""
+class CheckOptions(NamedTuple):
+    """`finfix check`'s options; the defaults are the command line's (tests/test_entry.py compares them).
+    A named tuple, not a dataclass: a warm run starts here, and a frozen dataclass of 17 fields takes a
+    millisecond or more to build its methods at import."""
 
     paths: Optional[Sequence[str]] = None
     select: Optional[Sequence[str]] = None

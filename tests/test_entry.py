@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import inspect
 import subprocess
 import sys
@@ -35,7 +34,7 @@ def test_anything_else_goes_to_the_full_parser(argv):
 
 def test_the_options_and_their_defaults_are_the_command_lines():
     params = inspect.signature(cli.check).parameters
-    fields = {f.name: f.default for f in dataclasses.fields(CheckOptions)}
+    fields = dict(CheckOptions._field_defaults)
     assert list(params) == list(fields)
     for name, param in params.items():
         default = param.default.default  # typer's OptionInfo / ArgumentInfo

@@ -18,7 +18,6 @@ import ast
 import base64
 import binascii
 import functools
-import hashlib
 import json
 import os
 import sys
@@ -26,6 +25,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
+from finfix.engine.digest import blake2b
 from finfix.engine.lifelines import temp_name_prefix
 from finfix.engine.reading import content_hash, read_regular_or_none
 
@@ -123,7 +123,7 @@ def run_key(select: Sequence[str], ignore: Sequence[str], settings: Settings) ->
         },
     }
     text = json.dumps(doc, sort_keys=True, default=repr)
-    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    return blake2b(text.encode(), digest_size=12).hexdigest()
 
 
 def _finding_to_list(f: Any) -> list[Any]:

@@ -8,9 +8,10 @@ before opening, which a rename could race), then read only when it is regular an
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
+
+from finfix.engine.digest import blake2b
 
 #: Default ``max-file-size``: far above hand-written code (pandas' largest module is about 0.5 MB),
 #: low enough that a generated data file does not cost gigabytes of LibCST tree (a 50 MB file did).
@@ -27,7 +28,7 @@ _KINDS = (
 
 def content_hash(raw: bytes) -> str:
     """The digest a file's bytes are known by (the result cache's keys, the stamps of results)."""
-    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+    return blake2b(raw, digest_size=16).hexdigest()
 
 
 class NotReadable(Exception):

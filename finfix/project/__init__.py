@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from finfix.project.modules import file_size, top_package
+from finfix.project.paths import file_size, top_package
 from finfix.results import Settings
 
 if TYPE_CHECKING:
@@ -237,7 +237,7 @@ def _imported_closure(paths: Sequence[str]) -> list[str]:
     import ast
 
     from finfix.engine.reading import read_regular_or_none
-    from finfix.project.modules import module_name
+    from finfix.project.paths import module_name
 
     def imports(path: str, stars_only: bool) -> list[str]:
         raw = read_regular_or_none(path) or b""

@@ -14,7 +14,6 @@ replaced. A missing, damaged or unwritable cache costs only time.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Container, Sequence
 
 from finfix.engine.cache import code_fingerprint, rule_sources, write_cache_file
+from finfix.engine.digest import blake2b
 from finfix.engine.reading import read_first_line_or_none, read_regular_or_none
 
 if TYPE_CHECKING:  # imported by the decoder: a warm run reads the header alone
@@ -63,7 +63,7 @@ def key(files: Sequence[str], root: str | os.PathLike[str]) -> str | None:
         "checker": os.environ.get("FINFIX_CHECKER", "").lower(), "libraries": versions,
         "observed": observed_stamp, "root": os.path.abspath(root), "files": stamps,
     }
-    return hashlib.blake2b(json.dumps(doc, sort_keys=True).encode(), digest_size=16).hexdigest()
+    return blake2b(json.dumps(doc, sort_keys=True).encode(), digest_size=16).hexdigest()
 
 
 # The file is two lines of JSON: a header (format, the per-file digests of the facts, the hashes of both)
@@ -129,11 +129,11 @@ def store(directory: Path, run_key: str, facts: ProjectFacts) -> None:
 
 
 def _bytes_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return blake2b(data, digest_size=16).hexdigest()
 
 
 def _hash(payload: Any) -> str:
-    return hashlib.blake2b(json.dumps(payload, sort_keys=True).encode(), digest_size=16).hexdigest()
+    return blake2b(json.dumps(payload, sort_keys=True).encode(), digest_size=16).hexdigest()
 
 
 def _encode(f: ProjectFacts) -> dict[str, Any]:

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
-from finfix.project.modules import file_size, top_package
+from finfix.project.paths import file_size, top_package
 from finfix.sdk.evidence.project import ProjectFacts
 
 #: Bytes of Python source gathered at once (220 to 360 MB of trees at the peak).

@@ -17,7 +17,7 @@ import signal
 from typing import Any, Callable
 
 from finfix.engine import lifelines
-from finfix.project.modules import file_size
+from finfix.project.paths import file_size
 
 #: Runs whose files add up to less than this gather in the process itself (an editor's file, a
 #: pre-commit of a few files): the fork would cost more than the memory it gives back.

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import ast
-import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 from finfix.engine.reading import DEFAULT_MAX_FILE_SIZE, NotReadable, read_regular
+from finfix.project.paths import file_size, module_name, top_package  # noqa: F401  (re-exported)
 
 
 @dataclass
@@ -28,41 +28,6 @@ class Module:
     defined: set[str] = field(default_factory=set)  # module-level defs, classes and assigned names
     lines: list[str] = field(default_factory=list)
     scopes: list[Any] = field(default_factory=list)  # finfix.project.infer.Scope, the module body's first
-
-
-def file_size(path: str) -> int:
-    """The size of ``path`` in bytes; 0 when it cannot be read (the engine reports it)."""
-    try:
-        return os.stat(path).st_size
-    except OSError:
-        return 0
-
-
-def top_package(path: str) -> str | None:
-    """The outermost folder with an ``__init__.py`` above ``path`` (None for a loose module)."""
-    directory, top = os.path.dirname(os.path.abspath(path)), None
-    while os.path.isfile(os.path.join(directory, "__init__.py")):
-        top, parent = directory, os.path.dirname(directory)
-        if parent == directory:
-            break
-        directory = parent
-    return top
-
-
-def module_name(path: str) -> tuple[str, bool]:
-    """``/r/pkg/sub/mod.py`` -> ``("pkg.sub.mod", False)`` (walking up while ``__init__.py`` exists)."""
-    directory, file = os.path.split(path)
-    stem = file[:-3] if file.endswith(".py") else file
-    is_package = stem == "__init__"
-    parts = [] if is_package else [stem]
-    while os.path.exists(os.path.join(directory, "__init__.py")):
-        directory, pkg = os.path.split(directory)
-        parts.insert(0, pkg)
-        if not pkg:
-            break
-    if not parts:
-        parts = [os.path.basename(directory) or stem]
-    return ".".join(parts), is_package
 
 
 def _resolve_from(module: Module, node: ast.ImportFrom) -> str:
