@@ -21,6 +21,7 @@ KEPT = [
     ("FX401", "from numpy import sum as total\nt = total(x for x in range(3))\n"),
     ("FX401", "import numpy as np\nb = np.cast['f8'](a)\n"),
     ("FX401", "from numpy import product\np = product([1, 2])\n"),
+    ("FX401", "import numpy as np\nx = np.compat.long\n"),
     ("FX206", PD + "r = df.resample('5T').last()\n"),
     ("FX206", PD + "ok = pd.infer_freq(df.index) == 'H'\n"),
     ("FX203", PD + "df = df.fillna(method='ffill')\n"),
@@ -40,6 +41,7 @@ KEPT = [
 ]
 
 DROPPED = [
+    ("FX401", "import numpy as np\nok = all(x > 0 for x in xs)\nsource = np.load(path)\n"),
     ("FX401", "import numpy as np\nfrom typing import cast\nfrom itertools import product\n"
               "t = np.sum(a)\nu = cast(int, product(a))\n"),
     ("FX206", PD + "x = df['M'].rolling(window).mean()\nlabel = 'H'\n"),
@@ -74,6 +76,18 @@ def test_shape_drops_common_names_the_rule_cannot_act_on(code, source, monkeypat
     assert rule.applies_to(source), "the text pre-check lets the case through: the shape is what drops it"
     assert narrow([rule], source) == []
     assert _findings_without_stage(code, source, monkeypatch) == []
+
+
+def test_a_project_re_export_counts_for_a_shape():
+    # pkg/compat.py: `from numpy import sum as npsum`; this file: `from pkg.compat import npsum`
+    from finfix.sdk.evidence.project import ProjectFacts
+
+    project = ProjectFacts(modules={"/p/pkg/compat.py": "pkg.compat"}, exports={"pkg.compat": {"npsum": "numpy.sum"}},
+                           defined={"pkg.compat": frozenset()})
+    text = "import numpy\nfrom pkg.compat import npsum\nt = npsum(x for x in xs)\n"
+    rule = registry.by_code()["FX401"]
+    assert narrow([rule], text) == []
+    assert narrow([rule], text, project) == [rule]
 
 
 def test_a_shape_sees_only_nodes_of_its_kind_and_the_scan():

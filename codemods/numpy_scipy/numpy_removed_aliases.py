@@ -12,13 +12,12 @@ import ast
 import libcst as cst
 
 from finfix.codemods.numpy_scipy.numpy_removed_calls import NumpyCallShapes
-from finfix.sdk.ast_triggers import AstTrigger
+from finfix.sdk.ast_triggers import AstTrigger, Prescan
 from finfix.sdk.fallbacks import FallbackGuards
 from finfix.codemods.numpy_scipy.numpy_removed_tables import (
-    CALL_SHAPED, CALL_SHAPED_REMOVED, QUANTILES, R20, RENAMES, SPECIAL_TEXT, TEXT_ROWS,
+    CALL_SHAPED, CALL_SHAPED_REMOVED, QUANTILES, R20, RENAMES,
 )
 from finfix.sdk.names import code_of, has_star_args, qualified_names
-from finfix.sdk.prefilter import module_uses
 from finfix.sdk.renames import KeywordRename, RenameRule
 from finfix.sdk.rule import Example, Safety, Versions
 
@@ -26,6 +25,11 @@ from finfix.sdk.rule import Example, Safety, Versions
 #: Removed numpy names that other libraries' names share, and the modules those usually come from
 _ELSEWHERE_TOO = frozenset({"cast", "product"})
 _THEIR_USUAL_MODULES = frozenset({"itertools", "typing", "typing_extensions"})
+_REMOVED_KEYWORDS = frozenset({"interpolation", "newshape"})
+#: the removed names handled by their call's shape (`NumpyCallShapes`) or referenced bare
+_CALL_ROWS = ("in1d", "msort", "asfarray", "find_common_type", "cast", "obj2sctype", "sctype2char", "recfromcsv",
+              "recfromtxt", "fastCopyAndTranspose", "nbytes", "disp", "sum", "ptp", "source")
+_NAMES = frozenset({r.old_leaf for r in RENAMES}.union(_CALL_ROWS)) - {"sum"}
 
 
 class NumpyRemovedAliases(FallbackGuards, NumpyCallShapes, RenameRule):
@@ -106,23 +110,20 @@ class NumpyRemovedAliases(FallbackGuards, NumpyCallShapes, RenameRule):
     keyword_renames = (
         KeywordRename(QUANTILES, "interpolation", "method", note="removed in NumPy 2.4"),
     )
-    triggers = (
-        *sorted({r.old_leaf for r in RENAMES}),
-        "interpolation", "newshape", "in1d", "msort", "asfarray", "find_common_type", "cast", "obj2sctype",
-        "sctype2char", "recfromcsv", "recfromtxt", "fastCopyAndTranspose", "nbytes", "disp", "sum", "ptp",
-        "source", "linalg.linalg", "fft.helper",
-    )
+    triggers = (*sorted({r.old_leaf for r in RENAMES}), *sorted(_REMOVED_KEYWORDS), *_CALL_ROWS, "linalg.linalg",
+                "fft.helper")
+    # Where the rule's qualified names can find them: a removed name after a dot (`np.NaN`, `a.ptp()`, a
+    # project module's re-export), imported by name (`from numpy import NaN as N`, not `from typing import
+    # cast`) or in an `import` (`import numpy.compat`), a removed keyword, a removed sub-module imported.
     # `sum` is in most numpy files and only `np.sum(<generator>)` is acted on: that call's shape stands in
-    # for the name (whatever it is called). `cast` and `product` are mostly `typing.cast` and
-    # `itertools.product`: they count as attributes (`np.cast`) and imported from anywhere else. The
-    # removed sub-modules only matter where they are imported.
+    # for it, whatever the callee is called.
     ast_trigger = AstTrigger(
-        names={t for t in triggers if t.isidentifier()} - {"sum", *_ELSEWHERE_TOO},
-        attributes=_ELSEWHERE_TOO,
+        attributes=_NAMES,
         modules=("numpy.linalg.linalg", "numpy.fft.helper"),
         shapes={
-            ast.Call: lambda call, _scan: _one_generator_argument(call),
-            ast.ImportFrom: lambda node, _scan: _imports_numpy_name(node),
+            ast.Call: lambda call, scan: _sum_of_generator(call, scan) or _passes_removed_keyword(call),
+            ast.ImportFrom: lambda node, _scan: _imports_removed_name(node),
+            ast.Import: lambda node, _scan: any(not _NAMES.isdisjoint(a.name.split(".")) for a in node.names),
         },
     )
 
@@ -224,10 +225,8 @@ class NumpyRemovedAliases(FallbackGuards, NumpyCallShapes, RenameRule):
     def applies_to(cls, source: str) -> bool:
         # A removed name is used as `np.X` (any alias) or imported from numpy; the method and keyword
         # rows (`a.ptp()`, `interpolation=`, `newshape=`) and the removed sub-modules need their own text.
-        if "numpy" not in source:
-            return False
-        names = [t for t in cls.triggers if t.isidentifier() and t not in TEXT_ROWS]
-        return module_uses(source, "numpy", names) or SPECIAL_TEXT.search(source) is not None
+        # (spelled out, not parsed: `ast_trigger` then tells `np.sum(x)` from `np.sum(<generator>)`)
+        return "numpy" in source and any(t in source for t in cls.triggers)
 
     def __init__(self, session) -> None:
         super().__init__(session)
@@ -358,16 +357,25 @@ class NumpyRemovedAliases(FallbackGuards, NumpyCallShapes, RenameRule):
         return updated_node
 
 
-def _one_generator_argument(call: ast.Call) -> bool:
-    """``f(x for x in xs)``: the only `sum` call the rule rewrites (`NumpyCallShapes._call_sum`)."""
-    return len(call.args) == 1 and not call.keywords and isinstance(call.args[0], ast.GeneratorExp)
-
-
-def _imports_numpy_name(node: ast.ImportFrom) -> bool:
-    """`from <anything but itertools/typing> import cast` (a project module may re-export numpy's)."""
-    if node.module in _THEIR_USUAL_MODULES and not node.level:
+def _sum_of_generator(call: ast.Call, scan: Prescan) -> bool:
+    """``np.sum(x for x in xs)`` (any receiver, any name `sum` may go by): the only `sum` call the rule
+    rewrites (`NumpyCallShapes._call_sum`)."""
+    if len(call.args) != 1 or call.keywords or not isinstance(call.args[0], ast.GeneratorExp):
         return False
-    return any(alias.name in _ELSEWHERE_TOO for alias in node.names)
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    return name is not None and scan.may_name(name, "sum")
+
+
+def _passes_removed_keyword(call: ast.Call) -> bool:
+    return any(k.arg in _REMOVED_KEYWORDS for k in call.keywords)
+
+
+def _imports_removed_name(node: ast.ImportFrom) -> bool:
+    """`from <anywhere> import NaN` (a project module may re-export numpy's), but not `from typing import
+    cast` or `from itertools import product`."""
+    usual = node.module in _THEIR_USUAL_MODULES and not node.level
+    return any(a.name in _NAMES and not (usual and a.name in _ELSEWHERE_TOO) for a in node.names)
 
 
 def _binds_name(module: cst.Module, name: str) -> bool:

@@ -3,8 +3,6 @@ call-shaped fixes consult."""
 
 from __future__ import annotations
 
-import re
-
 from finfix.sdk.renames import NameRename
 from finfix.sdk.rule import Safety
 
@@ -113,7 +111,3 @@ EXACT_CODES = {"i", "l", "q", "b", "B", "h", "H", "I", "L", "Q", "i1", "i2", "i4
                 "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "bool", "?", "O", "object"}
 
 ONE_D_MAKERS = {f"numpy.{f}" for f in ("arange", "linspace", "logspace", "geomspace", "flatnonzero")}
-
-
-TEXT_ROWS = frozenset({"ptp", "interpolation", "newshape"})
-SPECIAL_TEXT = re.compile(r"\.ptp\(|\b(?:interpolation|newshape)\s*=|linalg\.linalg|fft\.helper")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 
 import libcst as cst
 
@@ -57,7 +56,7 @@ class PandasFillnaMethod(PandasRule, Rule):
     versions = Versions("pandas", deprecated="2.1", removed="3.0")
     # pandas markers, or the call itself: `x.fillna(method=...)` on a frame from another module is never silent
     requires = (*PANDAS_MARKERS, ".fillna(")
-    triggers = (re.compile(r"\bmethod\s*=|\.pad\(|\.backfill\(|\.fillna\("),)
+    triggers = ("method", ".pad(", ".backfill(", ".fillna(")  # `ast_trigger` tells the calls apart
     ast_trigger = AstTrigger(shapes={ast.Call: lambda call, _scan: _may_pass_method(call)})
 
     examples = (

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 
 import libcst as cst
 
@@ -54,10 +53,11 @@ class PandasGroupbyAxis(PandasRule, Rule):
     safety = Safety.SAFE
     versions = Versions("pandas", deprecated="2.1", removed="3.0")
     requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
-    # both a grouping/window method and an `axis=` keyword somewhere in the file
-    triggers = (re.compile(r"\A(?=.*?\b(?:groupby|resample|rolling|expanding|ewm)\()(?=.*?\baxis\s*=)", re.S),)
-    # the same, in one call: `x.groupby(..., axis=...)` (a transposed chain starts with one too)
-    ast_trigger = AstTrigger(shapes={ast.Call: lambda call, _scan: method_of(call) in WINDOWED and passes_keyword(call, "axis")})
+    triggers = ("axis",)  # `ast_trigger` wants it as a keyword of a grouping/window method
+    # `x.groupby(..., axis=...)` (a transposed chain starts with one too)
+    ast_trigger = AstTrigger(
+        shapes={ast.Call: lambda call, _scan: method_of(call) in WINDOWED and passes_keyword(call, "axis")}
+    )
 
     examples = (
         Example(

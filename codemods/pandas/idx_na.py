@@ -56,6 +56,11 @@ class PandasIdxNa(PandasRule, Rule):
     )
     ast_trigger = AstTrigger(attributes={"dt", *INDEX_HAS_NO})  # `x.dt`, `x.idxmax(...)`
 
+    @classmethod
+    def applies_to(cls, source: str) -> bool:
+        # the patterns scan the whole text; most files have neither spelling
+        return ("idxm" in source or ".dt" in source) and super().applies_to(source)
+
     examples = (
         Example("import pandas as pd\ndf = pd.read_csv('x')\nage = (df.index - df.index[0]).dt.days\n", reported=True),
         Example("import pandas as pd\nidx = pd.date_range('2024', periods=3)\nm = idx.idxmax()\n", reported=True),

@@ -93,7 +93,7 @@ def convert(text: str, table: dict[str, str]) -> str | None:
     return "".join(out) + (m.group(2) or "") if changed else None
 
 
-@lru_cache(maxsize=4096)  # the pre-check asks about every short literal of a file; most repeat
+@lru_cache(maxsize=4096)  # the ast trigger asks about every string passed to a call; most repeat
 def _converts(text: str) -> bool:
     return any(convert(text, table) is not None for table in (OFFSET, PERIOD, UNIT, TIMEDELTA_STRING))
 
@@ -117,10 +117,6 @@ def _old_alias_string(expr: cst.BaseExpression) -> bool:
     if not isinstance(expr, cst.SimpleString) or "b" in expr.prefix.lower():
         return False
     return _converts(expr.evaluated_value)
-
-
-# The inside of a short quoted string, for the text pre-check (aliases are short: "1H30T", "A-JUN").
-_SHORT_LITERAL = re.compile(r"""(['"])([^'"\n]{1,40})\1""")
 
 
 def _elsewhere(qnames: set[str]) -> bool:
@@ -215,14 +211,6 @@ class PandasOffsetAliases(PandasRule, Rule):
             "i = pd.date_range('2024', periods=2, freq='MS')\nj = pd.period_range('2020', periods=2, freq='M')\n"
         ),
     )
-
-    @classmethod
-    def applies_to(cls, source: str) -> bool:
-        # The rule only ever acts on a string literal that one of the tables rewrites; most files
-        # that say `freq` or `round` have none (a literal with an escape counts, to stay safe).
-        return super().applies_to(source) and any(
-            "\\" in m.group(2) or _converts(m.group(2)) for m in _SHORT_LITERAL.finditer(source)
-        )
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.BaseExpression:
         if not any(_old_alias_string(a.value) for a in original_node.args) or not may_resolve_to(

@@ -60,7 +60,7 @@ class PandasResampleBase(PandasRule, Rule):
     safety = Safety.SAFE
     versions = Versions("pandas", deprecated="1.1", removed="2.0")  # offset= came in 1.1
     requires = PANDAS_MARKERS  # every way to get a frame names pandas (or DataFrame/Series)
-    triggers = (re.compile(r"\b(?:base|loffset)\s*="),)
+    triggers = ("base", "loffset")  # `ast_trigger` wants them as a call's keywords
     ast_trigger = AstTrigger(
         shapes={ast.Call: lambda call, _scan: passes_keyword(call, "base") or passes_keyword(call, "loffset")}
     )

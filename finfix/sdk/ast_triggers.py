@@ -86,7 +86,7 @@ class Prescan:
     """The identifiers and imported modules of one module's code, from one walk of its ``ast``, and its
     nodes of the ``kinds`` some rule's ``shapes`` test."""
 
-    __slots__ = ("names", "attributes", "module_prefixes", "nodes", "import_aliases")
+    __slots__ = ("names", "attributes", "module_prefixes", "nodes", "import_aliases", "aliases")
 
     def __init__(
         self,
@@ -151,6 +151,12 @@ class Prescan:
         self.module_prefixes = frozenset(prefixes)
         self.nodes = nodes
         self.import_aliases = frozenset(import_aliases)  # `import x as y`, `from m import x as y`: the ys
+        self.aliases = aliases or {}  # the project's names for others (`project_aliases`)
+
+    def may_name(self, name: str, leaf: str) -> bool:
+        """Can the identifier ``name`` stand for something whose last part is ``leaf``: it is spelled so,
+        bound by an ``as`` import, or a project re-export of it under another name?"""
+        return name == leaf or name in self.import_aliases or leaf in self.aliases.get(name, ())
 
 
 _aliases_of: tuple[Any, dict[str, frozenset[str]]] | None = None  # (project facts, their aliases), per process
