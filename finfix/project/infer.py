@@ -11,6 +11,7 @@ import ast
 import functools
 from typing import TYPE_CHECKING, Any, Callable
 
+from finfix.sdk.ast_nodes import below_until, children
 from finfix.sdk.evidence.project import Fact
 from finfix.sdk.evidence.tables import (
     SAME_KIND_UFUNCS, CONSTRUCTORS, FOREIGN_LIBRARIES, FRAME_READERS, GROUP_RESULT, GROUPING, ITER_KEYWORDS, PANDAS_RESULT,
@@ -153,13 +154,10 @@ class Scope:
 
 def _own_nodes(func: ast.AST):
     """Nodes of ``func``'s body, not of nested functions, classes or lambdas (their own scopes)."""
-    stack = list(ast.iter_child_nodes(func))
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
+    return below_until(children(func), _OWN_SCOPES)
+
+
+_OWN_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
 def duck(scope: Scope, name: str) -> Fact | None:

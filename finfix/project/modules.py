@@ -5,8 +5,10 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
+
 from finfix.engine.reading import DEFAULT_MAX_FILE_SIZE, NotReadable, read_regular
 from finfix.project.paths import file_size, module_name, top_package  # noqa: F401  (re-exported)
+from finfix.sdk.ast_nodes import below_until
 
 
 @dataclass
@@ -124,10 +126,4 @@ def _index(mod: Module) -> None:
 
 def module_level(tree: ast.Module):
     """Module-body nodes outside functions and classes' methods."""
-    stack = list(tree.body)
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
+    return below_until(tree.body, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))

@@ -25,6 +25,8 @@ import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence, TypeVar
 
+from finfix.sdk.ast_nodes import walk
+
 _R = TypeVar("_R")
 
 
@@ -101,7 +103,7 @@ class Prescan:
         add = names.add
         nodes: dict[type[ast.AST], list[ast.AST]] = {kind: [] for kind in kinds}
         bucket_of = nodes.get
-        for node in ast.walk(tree):
+        for node in walk(tree):
             kind = type(node)
             bucket = bucket_of(kind)
             if bucket is not None:
