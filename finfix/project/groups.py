@@ -95,13 +95,17 @@ def gather_in_groups(groups: list[tuple[list[str], list[str]]],
     parts: list[ProjectFacts] = []
     shells: dict[str, Shell] = {}
     queries: Queries = {}
-    for run, context in groups:
+    for i, (run, context) in enumerate(groups):
         facts, modules, asked = gather_one(run, context)
         parts.append(facts)
         queries.update(asked)
         shells.update(shells_of(modules, keep=shells))
-        del facts, modules  # this group's trees go before the next group's are read: they are held in a
-        gc.collect()  # cycle (the project and its evaluator), and the pass runs with the collector off
+        del facts, modules
+        if i < len(groups) - 1:
+            # this group's trees go before the next group's are read: they are held in cycles (modules and
+            # their scopes, the project and its evaluator), and the pass runs with the collector off; after
+            # the last group, the collector's next run (or the pass's process ending) frees them
+            gc.collect()
     merged = merge(parts)
     cut = getattr(groups, "cut", frozenset())
     if cut:

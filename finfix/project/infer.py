@@ -81,6 +81,8 @@ class Scope:
                 self.bindings[a.arg] = [None]
         self.nodes = list(_own_nodes(func))
         for node in self.nodes:
+            if type(node) not in _BINDERS:  # most nodes (parsed trees hold the exact types)
+                continue
             if isinstance(node, ast.Assign):
                 for t in node.targets:
                     self._bind(t, node.value)
@@ -158,6 +160,12 @@ def _own_nodes(func: ast.AST):
 
 
 _OWN_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+#: the node types `Scope.__init__` reads bindings from
+_BINDERS = frozenset({
+    ast.Assign, ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor, ast.comprehension, ast.With, ast.AsyncWith,
+    ast.NamedExpr, ast.Global, ast.Nonlocal, ast.Import, ast.ImportFrom, ast.ExceptHandler, ast.FunctionDef,
+    ast.AsyncFunctionDef, ast.ClassDef,
+})
 
 
 def duck(scope: Scope, name: str) -> Fact | None:

@@ -36,6 +36,7 @@ CANDIDATE_METHODS = frozenset(
 #: Nodes whose contents the evaluator never reads: it answers from their type alone (or not at all).
 _OPAQUE = (ast.List, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp, ast.Lambda,
            ast.JoinedStr)
+_OPAQUE_TYPES = frozenset(_OPAQUE)
 _NOTHING = ast.Constant(value=None)
 
 
@@ -120,8 +121,10 @@ def summarise(mod: Module, tops: frozenset[str]) -> None:
 def _walk(scope: Scope, nodes: list[ast.AST], opaque: list[ast.AST], tops: frozenset[str]) -> Walked:
     walked = Walked()
     callees = set()
+    # by exact type, not isinstance: parsed trees hold nothing else, and these loops see every node
     for node in nodes:
-        if isinstance(node, ast.Call):
+        kind = type(node)
+        if kind is ast.Call:
             func = node.func
             callees.add(id(func))
             if _may_reach_project(scope, dotted(func), tops):
@@ -131,17 +134,18 @@ def _walk(scope: Scope, nodes: list[ast.AST], opaque: list[ast.AST], tops: froze
             if isinstance(func, ast.Attribute) and (
                     func.attr in CANDIDATE_METHODS or any(k.arg == "inplace" for k in node.keywords)):
                 walked.candidates.append((func.value, func.attr))
-        elif isinstance(node, ast.Attribute):
+        elif kind is ast.Attribute:
             value = node.value
             if node.attr == "values" and isinstance(node.ctx, ast.Load) \
                     and not (isinstance(value, ast.Name) and value.id in ("self", "cls")):
                 walked.candidates.append((value, "values"))
             if node.attr in DUCK_ATTRS and isinstance(value, ast.Name):
                 walked.duck_uses.setdefault(value.id, (node.attr, node.lineno))
-        elif isinstance(node, _OPAQUE):
+        elif kind in _OPAQUE_TYPES:
             opaque.append(node)
     for node in nodes:
-        if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load) and id(node) not in callees:
+        kind = type(node)
+        if (kind is ast.Name or kind is ast.Attribute) and isinstance(node.ctx, ast.Load) and id(node) not in callees:
             parts = dotted(node)
             if _may_reach_project(scope, parts, tops):
                 walked.references.add(tuple(parts))  # type: ignore[arg-type]
