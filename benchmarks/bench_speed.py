@@ -130,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
                     "extrapolated to the corpus by lines")
     ap.add_argument("--every", type=int, default=10, help="--quick takes every N-th file (default 10)")
     ap.add_argument("--jobs", "-j", type=int, default=2)
+    ap.add_argument("--python", type=Path, default=Path(sys.executable),
+                    help="the interpreter whose finfix (and LibCST) to time, e.g. a virtualenv's where finfix is "
+                    "installed as the README installs it (`pip install .`); default: this one")
     args = ap.parse_args(argv)
 
     pandas_dir = Path(importlib.util.find_spec("pandas").submodule_search_locations[0]).resolve()
@@ -167,8 +170,15 @@ def bench(corpus: Path, args: argparse.Namespace, ruff: str | None, pandas_dir: 
     """Every tool on ``corpus``; the rows of its table against issue 18's targets."""
     files = corpus_files(corpus)
     lines = count_lines(files)
-    finfix = [sys.executable, "-m", "finfix"]
+    python = str(args.python)
+    # `finfix ...` as users type it: the console script beside the interpreter (`python -m finfix` also
+    # starts runpy), when there is one
+    script = args.python.parent / "finfix"
+    finfix = [str(script)] if script.is_file() else [python, "-m", "finfix"]
+    where = subprocess.run([python, "-c", "import finfix; print(finfix.__file__)"], capture_output=True,
+                           text=True).stdout.strip()
     print(f"\ncorpus: {corpus} ({len(files):,} files, {lines:,} lines); jobs {args.jobs}")
+    print(f"finfix timed: {' '.join(finfix)} ({where})")
     targets = [str(corpus)]
     if args.quick:
         subset = files[:: args.every]
@@ -202,7 +212,7 @@ def bench(corpus: Path, args: argparse.Namespace, ruff: str | None, pandas_dir: 
                                                                     *targets], ruff_dir)
         # LibCST's runner, no-op command
         # (the command must come right after `codemod`: LibCST's tool reads it before the options)
-        cst_cmd = [sys.executable, "-m", "libcst.tool", "codemod", "noop.NOOPCommand", "-j", str(args.jobs),
+        cst_cmd = [python, "-m", "libcst.tool", "codemod", "noop.NOOPCommand", "-j", str(args.jobs),
                    "--no-format", "--unified-diff", "--hide-progress"]
         if args.quick:
             r = measure(f"libcst codemod noop ({len(subset)} files)", [*cst_cmd, *targets], cst_dir)
@@ -221,12 +231,11 @@ def bench(corpus: Path, args: argparse.Namespace, ruff: str | None, pandas_dir: 
             shutil.rmtree(corpus_cache, ignore_errors=True)  # apply --dry-run --no-cache filled the checker's
         runs["check_cold"] = measure("finfix check (empty cache)", [*finfix, "check", *jobs, *targets], fx_dir)
         checker_ran = corpus_cache is not None and any((corpus_cache / "checker").glob("*.json"))
-        warm = [measure("finfix check (warm cache)", [*finfix, "check", *jobs, *targets], fx_dir) for _ in range(3)]
+        warm = [measure("finfix check (warm cache)", [*finfix, "check", *jobs, *targets], fx_dir) for _ in range(5)]
         runs["check_warm"] = min(warm, key=lambda r: r.secs)
-        helps = [measure("finfix --help", [sys.executable, "-m", "finfix", "--help"], fx_dir) for _ in range(3)]
-        exe = shutil.which("finfix")
-        if exe:
-            helps += [measure("finfix --help (console script)", [exe, "--help"], fx_dir) for _ in range(3)]
+        helps = [measure("finfix --help", [python, "-m", "finfix", "--help"], fx_dir) for _ in range(3)]
+        if script.is_file():
+            helps += [measure("finfix --help (console script)", [str(script), "--help"], fx_dir) for _ in range(3)]
         runs["help"] = min(helps, key=lambda r: r.secs)
 
     if corpus_cache is not None:

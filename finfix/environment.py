@@ -118,9 +118,9 @@ def _well_typed(value: Any) -> bool:
 
 
 def _paths_hash() -> str:
-    import hashlib
+    from finfix.digest import blake2b
 
-    return hashlib.blake2b("\0".join([sys.executable, *sys.path]).encode(), digest_size=8).hexdigest()
+    return blake2b("\0".join([sys.executable, *sys.path]).encode(), digest_size=8).hexdigest()
 
 
 def _environment_signature() -> list[Any] | None:

@@ -41,14 +41,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from packaging.version import InvalidVersion, Version
-
 if TYPE_CHECKING:
     from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
 
-# packaging's requirements, specifiers and name rules are imported where used: with importlib.metadata they
-# were half of the start-up of a run served from the cache, which needs none of them
+# packaging is imported where used: with importlib.metadata it was half of the start-up of a run served
+# from the cache, which parses no version and needs none of its requirements, specifiers or name rules
 # (finfix.environment remembers what they computed for its key).
+
+
+def _pv() -> Any:
+    """``packaging.version``, imported when a version is first parsed."""
+    from packaging import version
+
+    return version
 
 #: The libraries the built-in rules declare (tests/test_versions.py keeps it in step with them).
 #: Their installed versions enter the cache key without importing a rule.
@@ -64,8 +70,8 @@ class VersionError(ValueError):
 
 def parse_version(text: Any, what: str) -> Version:
     try:
-        return Version(str(text).strip())
-    except InvalidVersion:
+        return _pv().Version(str(text).strip())
+    except _pv().InvalidVersion:
         raise VersionError(f"{what}: {text!r} is not a version (like 3.0 or 2.2.1)") from None
 
 
@@ -92,16 +98,16 @@ class Versions:
             raise ValueError(f"Versions({self.library!r}): give deprecated, removed or both")
         for v in (self.deprecated, self.removed, self.fix_needs):
             if v is not None:
-                Version(v)  # a typo in a declaration fails at import, in the test suite
+                _pv().Version(v)  # a typo in a declaration fails at import, in the test suite
 
     @property
     def first(self) -> Version:
         """The first version the change concerns (warns or fails)."""
-        return Version(self.deprecated or self.removed)  # type: ignore[arg-type]
+        return _pv().Version(self.deprecated or self.removed)  # type: ignore[arg-type]
 
     @property
     def fix_since(self) -> Version:
-        return Version(self.fix_needs) if self.fix_needs is not None else self.first
+        return _pv().Version(self.fix_needs) if self.fix_needs is not None else self.first
 
     def short(self) -> str:
         """``pandas 2.1 → 3.0`` (deprecated → removed; `finfix list`)."""
@@ -114,7 +120,7 @@ class Versions:
             parts.append(f"deprecated in {self.deprecated}")
         parts.append(f"removed in {self.removed}" if self.removed else "not removed yet")
         if self.fix_needs is not None:
-            parts.append(f"the fix needs {self.fix_needs}" if Version(self.fix_needs) > Version("0") else
+            parts.append(f"the fix needs {self.fix_needs}" if _pv().Version(self.fix_needs) > _pv().Version("0") else
                          "the fix runs on any version")
         return f"{self.library}: {', '.join(parts)}"
 
@@ -157,26 +163,26 @@ def span_of(spec: SpecifierSet, shown: str) -> Span:
     for s in spec:
         op, text = s.operator, s.version
         if op in ("==", "===") and text.endswith(".*"):
-            v = Version(text[:-2])
+            v = _pv().Version(text[:-2])
             lower(v)
             upper(_bump(v.release, len(v.release)), False)
         elif op in ("==", "==="):
             try:
-                v = Version(text)
-            except InvalidVersion:  # `===` takes any string
+                v = _pv().Version(text)
+            except _pv().InvalidVersion:  # `===` takes any string
                 continue
             lower(v)
             upper(v, True)
         elif op in (">=", ">"):
-            lower(Version(text))
+            lower(_pv().Version(text))
         elif op == "~=":
-            v = Version(text)
+            v = _pv().Version(text)
             lower(v)
             upper(_bump(v.release, len(v.release) - 1), False)
         elif op == "<":
-            upper(Version(text), False)
+            upper(_pv().Version(text), False)
         elif op == "<=":
-            upper(Version(text), True)
+            upper(_pv().Version(text), True)
     return Span(low, high[0] if high else None, high[1] if high else False, shown)
 
 
@@ -184,7 +190,7 @@ def _bump(release: tuple[int, ...], keep: int) -> Version:
     """The release after every ``release[:keep]`` one: (2, 1, 3), keep 2 -> 2.2."""
     head = list(release[: max(keep, 1)])
     head[-1] += 1
-    return Version(".".join(map(str, head)))
+    return _pv().Version(".".join(map(str, head)))
 
 
 # -- what a project pins --------------------------------------------------------------------------
@@ -269,8 +275,8 @@ def installed(library: str) -> Version | None:
 
     found = environment.version(library)
     try:
-        return Version(found) if found is not None else None
-    except InvalidVersion:
+        return _pv().Version(found) if found is not None else None
+    except _pv().InvalidVersion:
         return None
 
 
@@ -321,7 +327,7 @@ def resolve(library: str, explicit: Mapping[str, str], pins: Sequence[tuple[str,
         if lib == library:
             try:
                 span = span_of(SpecifierSet(spec), f"{library}{spec or ' (any version)'} ({where})")
-            except (InvalidSpecifier, InvalidVersion):
+            except (InvalidSpecifier, _pv().InvalidVersion):
                 continue
             if span.low is None and found is not None and SpecifierSet(spec).contains(found, prereleases=True):
                 span = Span(found, span.high, span.high_inclusive, f"{span.shown[:-1]}; {found} installed)")
@@ -330,7 +336,7 @@ def resolve(library: str, explicit: Mapping[str, str], pins: Sequence[tuple[str,
     if baseline is None and found is not None:
         baseline = Span.exact(found, f"{library} {found} (installed)")
     target = explicit.get(library)
-    return Target(library, baseline, Version(target) if target else None)
+    return Target(library, baseline, _pv().Version(target) if target else None)
 
 
 @dataclass(frozen=True)
@@ -350,7 +356,7 @@ def verdict(versions: Versions, target: Target) -> Verdict:
     baseline = target.baseline
     future = ""
     if target.explicit is not None and baseline is not None and not baseline.admits_from(versions.first):
-        removed = versions.removed is not None and Version(versions.removed) <= target.explicit
+        removed = versions.removed is not None and _pv().Version(versions.removed) <= target.explicit
         change = f"{versions.library} " + (f"removed in {versions.removed}" if removed else f"deprecated in {versions.deprecated}")
         future = f"{change} ({target.library} {target.explicit} targeted); fine on {baseline.shown}"
     held = ""
@@ -358,7 +364,7 @@ def verdict(versions: Versions, target: Target) -> Verdict:
     if lowest is not None and versions.fix_since > lowest[0]:
         held = (f"no fix here: it needs {versions.library}>={versions.fix_since}, and the code must still run on "
                 f"{lowest[1]}")
-    removed = versions.removed is not None and (highest is None or highest.admits_from(Version(versions.removed)))
+    removed = versions.removed is not None and (highest is None or highest.admits_from(_pv().Version(versions.removed)))
     return Verdict(applies=True, future=future, held=held, removed=removed)
 
 

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from finfix.engine.digest import blake2b
+from finfix.digest import blake2b
 from finfix.engine.lifelines import temp_name_prefix
 from finfix.engine.reading import content_hash, read_regular_or_none
 

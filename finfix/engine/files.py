@@ -92,8 +92,8 @@ def _repo_root(start: Path) -> Path | None:
     return None
 
 
-def _is_virtualenv(directory: Path) -> bool:
-    return (directory / "pyvenv.cfg").is_file()
+def _is_virtualenv(directory: str | Path) -> bool:
+    return os.path.isfile(os.path.join(directory, "pyvenv.cfg"))
 
 
 def discover(
@@ -205,15 +205,18 @@ def _walk_dir(
             if entry.name.startswith(TEMP_PREFIX):
                 temps.append(entry.path)
             continue  # before building its paths: most entries of a package are not Python files
-        real = real_dir / entry.name
+        # (Path objects only where needed: most entries are files that no ignore or exclude pattern tests)
         shown = shown_dir / entry.name
         if is_dir:
-            if entry.name in DEFAULT_SKIP_DIRS or entry.name.endswith(".egg-info") or _is_virtualenv(real):
+            if entry.name in DEFAULT_SKIP_DIRS or entry.name.endswith(".egg-info") or _is_virtualenv(entry.path):
                 continue
+            real = real_dir / entry.name
             if stack.ignored(real, True) or _excluded(exclude_spec, exclude_base, real, True):
                 continue
             yield from _walk_dir(real, shown, real_root, stack, exclude_spec, exclude_base, respect_gitignore, temps)
             continue
+        filtered = bool(stack.specs) or (exclude_spec is not None and bool(exclude_spec.patterns))
+        real = real_dir / entry.name if is_link or filtered else None
         if is_link:
             try:
                 target = real.resolve(strict=True)
@@ -228,7 +231,7 @@ def _walk_dir(
             continue
         else:
             real_path = entry.path  # real_dir is resolved and the entry is no link
-        if stack.ignored(real, False) or _excluded(exclude_spec, exclude_base, real, False):
+        if real is not None and (stack.ignored(real, False) or _excluded(exclude_spec, exclude_base, real, False)):
             continue
         yield shown, real_path
     if pushed:

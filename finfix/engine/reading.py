@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import stat
 
-from finfix.engine.digest import blake2b
+from finfix.digest import blake2b
 
 #: Default ``max-file-size``: far above hand-written code (pandas' largest module is about 0.5 MB),
 #: low enough that a generated data file does not cost gigabytes of LibCST tree (a 50 MB file did).
