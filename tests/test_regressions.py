@@ -137,17 +137,23 @@ def test_deeply_nested_source_is_processed_not_an_internal_error():
     assert result.new is not None and b"if x is None" in result.new
 
 
-def test_fx206_precheck_needs_a_literal_some_alias_table_rewrites():
+def test_fx206_parses_only_files_with_a_literal_some_alias_table_rewrites():
     """FX206's text triggers (`freq`, `round`, `rolling` ...) let half of pandas through; the rule can
-    only act on a literal like "H" or "15T", so a file without one is not parsed for it."""
+    only act on a literal like "H" or "15T" passed to a call or compared, so the ast stage drops a file
+    without one (the literal's value, escapes evaluated, is what counts)."""
     from finfix.codemods.pandas.offset_aliases import PandasOffsetAliases as FX206
+    from finfix.sdk.ast_triggers import narrow
+
+    def parsed_for_it(text: str) -> bool:
+        return FX206.applies_to(text) and narrow([FX206], text) == [FX206]
 
     head = "import pandas as pd\n"
-    assert FX206.applies_to(head + "idx = pd.date_range('2020', periods=3, freq='H')\n")
-    assert FX206.applies_to(head + 'if pd.infer_freq(idx) == "1H30T":\n    pass\n')
-    assert FX206.applies_to(head + "d = pd.Timedelta('\\x48')\n")  # an escape: cannot tell, so parse
-    assert not FX206.applies_to(head + "r = df.round(2).rolling(5).mean()\nf = df.freq\n")
-    assert not FX206.applies_to(head + "idx = pd.date_range('2020', periods=3, freq='h')\n")  # already new
+    assert parsed_for_it(head + "idx = pd.date_range('2020', periods=3, freq='H')\n")
+    assert parsed_for_it(head + 'if pd.infer_freq(idx) == "1H30T":\n    pass\n')
+    assert parsed_for_it(head + "d = pd.Timedelta('\\x48')\n")  # "\x48" is "H"
+    assert not parsed_for_it(head + "r = df.round(2).rolling(5).mean()\nf = df.freq\n")
+    assert not parsed_for_it(head + "idx = pd.date_range('2020', periods=3, freq='h')\n")  # already new
+    assert not parsed_for_it(head + "label = 'H'\nr = df.resample(rule).last()\n")  # not at a call
 
 
 # LibCST prints a few unusual files back differently (found by benchmarks/fuzz.py): blank lines of
