@@ -18,7 +18,6 @@ import re
 import signal
 import stat
 import sys
-import threading
 import time
 from contextlib import contextmanager
 from typing import Iterable, Iterator
@@ -112,6 +111,8 @@ def die_with_parent() -> None:
         if os.getppid() != parent:  # the parent died before the request took effect
             os._exit(1)
         return
+    import threading  # here, not at the top: a warm run in the parent never starts a thread
+
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="finfix-parent-watch").start()
 
 
