@@ -78,14 +78,18 @@ def test_shape_drops_common_names_the_rule_cannot_act_on(code, source, monkeypat
     assert _findings_without_stage(code, source, monkeypatch) == []
 
 
-def test_a_project_re_export_counts_for_a_shape():
-    # pkg/compat.py: `from numpy import sum as npsum`; this file: `from pkg.compat import npsum`
+@pytest.mark.parametrize(("code", "origin", "text"), [
+    ("FX401", "numpy.sum", "import numpy\nfrom pkg.compat import npsum\nt = npsum(x for x in xs)\n"),
+    ("FX106", "copy.copy", "import itertools\nfrom pkg.compat import npsum\nc = npsum(itertools.count())\n"),
+])
+def test_a_project_re_export_counts_for_a_shape(code, origin, text):
+    # pkg/compat.py: `from numpy import sum as npsum` (or `from copy import copy as npsum`)
     from finfix.sdk.evidence.project import ProjectFacts
 
-    project = ProjectFacts(modules={"/p/pkg/compat.py": "pkg.compat"}, exports={"pkg.compat": {"npsum": "numpy.sum"}},
+    project = ProjectFacts(modules={"/p/pkg/compat.py": "pkg.compat"}, exports={"pkg.compat": {"npsum": origin}},
                            defined={"pkg.compat": frozenset()})
-    text = "import numpy\nfrom pkg.compat import npsum\nt = npsum(x for x in xs)\n"
-    rule = registry.by_code()["FX401"]
+    rule = registry.by_code()[code]
+    assert rule.applies_to(text)
     assert narrow([rule], text) == []
     assert narrow([rule], text, project) == [rule]
 

@@ -20,13 +20,13 @@ _COPIER_LEAVES = frozenset(q.rpartition(".")[2] for q in COPIERS)
 
 def _may_copy_something(call: ast.Call, scan: Prescan) -> bool:
     """A call with an argument of `copy`/`deepcopy`/`dumps`/`dump` by its last part, or of a name imported
-    under another (`from copy import copy as cp`): the only calls besides `getdefaultlocale` acted on."""
+    under another (`from copy import copy as cp`, a project's re-export): the only calls besides
+    `getdefaultlocale` acted on."""
     if not call.args and not call.keywords:
         return False
     func = call.func
-    if isinstance(func, ast.Attribute):
-        return func.attr in _COPIER_LEAVES
-    return isinstance(func, ast.Name) and (func.id in _COPIER_LEAVES or func.id in scan.import_aliases)
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    return name is not None and any(scan.may_name(name, leaf) for leaf in _COPIER_LEAVES)
 
 
 class PythonDeprecatedStdlib(Rule):

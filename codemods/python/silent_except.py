@@ -581,9 +581,8 @@ def _may_be_silent_and_broad(handler: ast.ExceptHandler, scan: Prescan) -> bool:
     if handler.type is None:
         return True
     for node in ast.walk(handler.type):
-        if isinstance(node, ast.Attribute) and node.attr in _BROAD_LEAVES:
-            return True
-        if isinstance(node, ast.Name) and (node.id in _BROAD_LEAVES or node.id in scan.import_aliases):
+        name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else None
+        if name is not None and any(scan.may_name(name, leaf) for leaf in _BROAD_LEAVES):
             return True
     return False
 
