@@ -5,17 +5,19 @@ A rule opts in with one class attribute, ``ast_trigger = AstTrigger(names=..., a
 it can only report on a file whose code spells one of ``names`` as an identifier (a variable, an
 attribute, a keyword argument, an imported name or alias, a definition or a parameter: never a comment
 or the text of a string), one of ``attributes`` after a dot (``x.attr``), or that imports one of
-``modules`` (or a sub-module of one), or that has a node one of ``shapes`` accepts: ``shapes={ast.Call: test}``
-with ``test(node, scan) -> bool`` (``scan``: the file's `Prescan`) (a call with one generator argument, a string literal at a call's argument),
-for rules whose identifiers are too common to narrow anything (``sum``, ``freq``). A name the project re-exports under another spelling (``from
-numpy import trapz as T`` in a project module, then ``from pkg import T``) also counts as the name it
-stands for, as LibCST's qualified names plus the project's re-exports see it. A rule without an
-``ast_trigger`` runs whenever its text pre-check (``Rule.applies_to``) lets it; the ast stage only ever
-narrows that set, and only for rules that declare what they need.
+``modules`` (or a sub-module of one), or that has a node one of ``shapes`` accepts:
+``shapes={ast.Call: test}`` with ``test(node, scan) -> bool`` (``scan``: the file's `Prescan`), for rules
+whose identifiers are too common to narrow anything (FX401's ``sum`` matters only as ``np.sum(<generator>)``,
+FX206's ``freq`` only with a literal some alias table rewrites). A name the project re-exports under
+another spelling (``from numpy import trapz as T`` in a project module, then ``from pkg import T``) also
+counts as the name it stands for, as LibCST's qualified names plus the project's re-exports see it
+(`Prescan.may_name` for shapes). A rule without an ``ast_trigger`` runs whenever its text pre-check
+(``Rule.applies_to``) lets it; the ast stage only ever narrows that set, and only for rules that declare
+what they need.
 
 The stage must never drop a rule that would report or rewrite something: tests run every rule's
-examples with and without it (tests/test_prescan.py), and benchmarks/compare_outputs.py compares whole
-outputs over real code.
+examples with and without it (tests/test_prescan.py), a shaped trigger's cases to keep and to drop
+(tests/test_ast_shapes.py), and benchmarks/compare_outputs.py compares whole outputs over real code.
 """
 
 from __future__ import annotations
