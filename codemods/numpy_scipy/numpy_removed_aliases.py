@@ -12,7 +12,7 @@ import ast
 import libcst as cst
 
 from finfix.codemods.numpy_scipy.numpy_removed_calls import NumpyCallShapes
-from finfix.sdk.ast_triggers import AstTrigger, Prescan
+from finfix.sdk.ast_triggers import AstTrigger, Prescan, last_name
 from finfix.sdk.fallbacks import FallbackGuards
 from finfix.codemods.numpy_scipy.numpy_removed_tables import (
     CALL_SHAPED, CALL_SHAPED_REMOVED, QUANTILES, R20, RENAMES,
@@ -362,8 +362,7 @@ def _sum_of_generator(call: ast.Call, scan: Prescan) -> bool:
     rewrites (`NumpyCallShapes._call_sum`)."""
     if len(call.args) != 1 or call.keywords or not isinstance(call.args[0], ast.GeneratorExp):
         return False
-    func = call.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    name = last_name(call.func)
     return name is not None and scan.may_name(name, "sum")
 
 

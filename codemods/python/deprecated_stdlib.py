@@ -7,7 +7,7 @@ import ast
 import libcst as cst
 from libcst.metadata import Assignment, QualifiedNameProvider, ScopeProvider
 
-from finfix.sdk.ast_triggers import AstTrigger, Prescan
+from finfix.sdk.ast_triggers import AstTrigger, Prescan, last_name
 from finfix.sdk.names import assignments_of, qualified_names
 from finfix.sdk.rule import Example, Rule, Safety, Versions
 
@@ -24,8 +24,7 @@ def _may_copy_something(call: ast.Call, scan: Prescan) -> bool:
     `getdefaultlocale` acted on."""
     if not call.args and not call.keywords:
         return False
-    func = call.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    name = last_name(call.func)
     return name is not None and any(scan.may_name(name, leaf) for leaf in _COPIER_LEAVES)
 
 

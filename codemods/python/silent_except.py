@@ -9,7 +9,7 @@ import libcst as cst
 from libcst.codemod.visitors import AddImportsVisitor
 from libcst.metadata import ParentNodeProvider, QualifiedNameProvider, ScopeProvider
 
-from finfix.sdk.ast_triggers import AstTrigger, Prescan
+from finfix.sdk.ast_triggers import AstTrigger, Prescan, last_name
 from finfix.sdk.names import code_of, may_resolve_to, qualified_names, resolves_to
 from finfix.sdk.rule import Example, Rule, Safety
 from finfix.codemods.python.silent_except_nodes import (
@@ -581,7 +581,7 @@ def _may_be_silent_and_broad(handler: ast.ExceptHandler, scan: Prescan) -> bool:
     if handler.type is None:
         return True
     for node in ast.walk(handler.type):
-        name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else None
+        name = last_name(node) if isinstance(node, ast.expr) else None
         if name is not None and any(scan.may_name(name, leaf) for leaf in _BROAD_LEAVES):
             return True
     return False

@@ -191,6 +191,8 @@ def _walk_dir(
         if spec is not None:
             stack.specs.append((real_dir, spec))
             pushed = True
+    # whether a file's real path is tested against a pattern here (nested folders push and pop their own)
+    filtered = bool(stack.specs) or (exclude_spec is not None and bool(exclude_spec.patterns))
     try:
         entries = sorted(os.scandir(real_dir), key=lambda e: e.name)
     except OSError:
@@ -215,7 +217,6 @@ def _walk_dir(
                 continue
             yield from _walk_dir(real, shown, real_root, stack, exclude_spec, exclude_base, respect_gitignore, temps)
             continue
-        filtered = bool(stack.specs) or (exclude_spec is not None and bool(exclude_spec.patterns))
         real = real_dir / entry.name if is_link or filtered else None
         if is_link:
             try:

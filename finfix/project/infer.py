@@ -227,7 +227,7 @@ class Evaluator:
     def kind(self, expr: ast.expr | None, scope: Scope, depth: int = 0) -> Fact | None:
         if expr is None or depth > 12:
             return None
-        if self._reads is None and not self._active:  # a question from the solver, not from inside an answer
+        if depth == 0 and self._reads is None and not self._active:  # the solver's question, not a step of an answer
             key = (id(expr), id(scope))
             kept = self._memo.get(key)
             if kept is not None and all(self._facts_of(k) == fact for k, fact in kept[1].items()):

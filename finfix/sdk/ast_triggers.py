@@ -61,6 +61,13 @@ class AstTrigger:
         return any(test(node, scan) for kind, test in self.shapes for node in scan.nodes.get(kind, ()))
 
 
+def last_name(expr: ast.expr) -> str | None:
+    """``m`` of ``x.m``, ``n`` of a bare ``n``; None for any other expression."""
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return expr.id if isinstance(expr, ast.Name) else None
+
+
 def method_of(call: ast.Call) -> str | None:
     """``m`` of a call ``x.m(...)``; None for a call of a plain name or of another expression."""
     func = call.func
